@@ -1,0 +1,75 @@
+// Reverse-mode symbolic differentiation: one sweep over the DAG in reverse topological order, each op's
+// VJP rule from its record, cotangents accumulated per node. The engine (not the rules) sums broadcast
+// cotangents back to the operand's shape and asserts every result has its argument's shape.
+import { isOne } from '../ir/dim.js';
+import { ShapeError } from '../ir/errors.js';
+import { type Expr, topoOrder, type VarExpr } from '../ir/expr.js';
+import { isScalar, sameShape, shapeText } from '../ir/shape.js';
+import { add, num, sum, zerosOf } from '../ops/build.js';
+import { specOf } from '../ops/index.js';
+
+/** One backward step: the cotangent reaching `node`, and what its rule sent to each argument. */
+export interface SweepStep {
+  readonly node: Expr;
+  readonly ct: Expr;
+  readonly rule: string;
+  readonly argCts: readonly (Expr | null)[];
+}
+
+/** Sum a cotangent of a broadcast result back to the operand's shape `target`. */
+export function unbroadcast(ct: Expr, target: Expr): Expr {
+  const t = target.shape;
+  if (sameShape(ct.shape, t)) return ct;
+  const rowsSummed = isOne(t.rows) && !isOne(ct.shape.rows);
+  const colsSummed = isOne(t.cols) && !isOne(ct.shape.cols);
+  const r = rowsSummed && colsSummed ? sum(ct, 0) : rowsSummed ? sum(ct, 1) : colsSummed ? sum(ct, 2) : ct;
+  if (!sameShape(r.shape, t)) {
+    throw new ShapeError(`internal: cotangent ${shapeText(ct.shape)} does not reduce to ${shapeText(t)}`);
+  }
+  return r;
+}
+
+/**
+ * Cotangents of `wrt` given the cotangent `seed` of `f` (same shape as f). Returns null for a variable
+ * f does not depend on. `log`, when given, receives each backward step in sweep order.
+ */
+export function vjpSweep(f: Expr, seed: Expr, wrt: readonly VarExpr[], log?: SweepStep[]): (Expr | null)[] {
+  if (!sameShape(seed.shape, f.shape)) throw new ShapeError('internal: seed shape differs from f');
+  const order = topoOrder([f]);
+  const cts = new Map<number, Expr>([[f.id, seed]]);
+  for (let i = order.length - 1; i >= 0; i--) {
+    const node = order[i];
+    const ct = cts.get(node.id);
+    if (!ct || node.kind !== 'op') {
+      if (ct && node.kind === 'deriv') throw new Error('internal: expand derivatives before the sweep');
+      continue;
+    }
+    const spec = specOf(node.op);
+    const raw = spec.vjp(ct, node, node.args, node.attrs);
+    if (raw.length !== node.args.length) throw new Error(`internal: ${node.op} vjp returned ${raw.length} results`);
+    const argCts = raw.map((r, k) => (r ? unbroadcast(r, node.args[k]) : null));
+    argCts.forEach((r, k) => {
+      if (!r) return;
+      const arg = node.args[k];
+      if (!sameShape(r.shape, arg.shape)) {
+        throw new ShapeError(
+          `internal: ${node.op} vjp gave ${shapeText(r.shape)} for an argument of shape ${shapeText(arg.shape)}`,
+        );
+      }
+      const prev = cts.get(arg.id);
+      cts.set(arg.id, prev ? add(prev, r) : r);
+    });
+    log?.push({ node, ct, rule: spec.rule, argCts });
+  }
+  return wrt.map((v) => cts.get(v.id) ?? null);
+}
+
+/** Unsimplified gradients of a scalar f; a variable f does not depend on gets zeros of its shape. */
+export function gradRaw(f: Expr, wrt: readonly VarExpr[], log?: SweepStep[]): Expr[] {
+  if (!isScalar(f.shape)) {
+    throw new ShapeError(
+      `grad needs a scalar (1×1) expression, but this one is ${shapeText(f.shape)}; use jacobian for vector or matrix functions`,
+    );
+  }
+  return vjpSweep(f, num(1), wrt, log).map((g, k) => g ?? zerosOf(wrt[k].shape));
+}

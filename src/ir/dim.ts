@@ -1,0 +1,66 @@
+// Symbolic dimensions: monomials c·s1^e1·s2^e2… with a positive integer c, interned so that equal dims
+// are the same object (`===`). `vec` of an n×d matrix is (n·d)×1, kron multiplies dims.
+
+export interface Dim {
+  /** Canonical text: "n", "3", "n*d", "2*n". Also the intern key. */
+  readonly key: string;
+  readonly coef: number;
+  /** Symbol exponents, sorted by symbol name. */
+  readonly factors: readonly (readonly [string, number])[];
+}
+
+const table = new Map<string, Dim>();
+
+function make(coef: number, factors: readonly (readonly [string, number])[]): Dim {
+  const sorted = [...factors].filter(([, e]) => e !== 0).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const parts = sorted.map(([s, e]) => (e === 1 ? s : `${s}^${e}`));
+  const key = parts.length === 0 ? String(coef) : coef === 1 ? parts.join('*') : `${coef}*${parts.join('*')}`;
+  let d = table.get(key);
+  if (!d) {
+    d = Object.freeze({ key, coef, factors: Object.freeze(sorted.map((f) => Object.freeze(f))) });
+    table.set(key, d);
+  }
+  return d;
+}
+
+export function dimConst(n: number): Dim {
+  if (!Number.isInteger(n) || n < 1) throw new RangeError(`a dimension must be a positive integer, not ${n}`);
+  return make(n, []);
+}
+
+export function dimSym(name: string): Dim {
+  return make(1, [[name, 1]]);
+}
+
+export const ONE: Dim = dimConst(1);
+
+export function dimMul(a: Dim, b: Dim): Dim {
+  const exps = new Map<string, number>(a.factors);
+  for (const [s, e] of b.factors) exps.set(s, (exps.get(s) ?? 0) + e);
+  return make(a.coef * b.coef, [...exps]);
+}
+
+export function isOne(d: Dim): boolean {
+  return d === ONE;
+}
+
+/** The symbols a dim mentions. */
+export function dimSymbols(d: Dim): string[] {
+  return d.factors.map(([s]) => s);
+}
+
+/** The numeric size of a dim under bindings of its symbols; throws when a symbol is unbound. */
+export function dimValue(d: Dim, bindings: ReadonlyMap<string, number>): number {
+  let v = d.coef;
+  for (const [s, e] of d.factors) {
+    const b = bindings.get(s);
+    if (b === undefined) throw new RangeError(`dimension ${s} is not bound`);
+    v *= b ** e;
+  }
+  return v;
+}
+
+/** Pretty form with a middle dot for products, as used in messages and writeups: "n·d". */
+export function dimText(d: Dim): string {
+  return d.key.replaceAll('*', '·');
+}

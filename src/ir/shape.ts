@@ -1,0 +1,57 @@
+// Shapes are pairs of symbolic dims (everything is 2-D); broadcasting of size-1 dims follows NumPy.
+import { type Dim, dimText, dimValue, isOne, ONE } from './dim.js';
+
+export interface Shape {
+  readonly rows: Dim;
+  readonly cols: Dim;
+}
+
+export const SCALAR: Shape = Object.freeze({ rows: ONE, cols: ONE });
+
+export function shape(rows: Dim, cols: Dim): Shape {
+  return rows === ONE && cols === ONE ? SCALAR : Object.freeze({ rows, cols });
+}
+
+export function sameShape(a: Shape, b: Shape): boolean {
+  return a.rows === b.rows && a.cols === b.cols;
+}
+
+export function isScalar(s: Shape): boolean {
+  return isOne(s.rows) && isOne(s.cols);
+}
+
+export function isSquare(s: Shape): boolean {
+  return s.rows === s.cols;
+}
+
+/** A column vector d×1 (a 1×1 counts too). */
+export function isColumn(s: Shape): boolean {
+  return isOne(s.cols);
+}
+
+export function isVector(s: Shape): boolean {
+  return isOne(s.cols) || isOne(s.rows);
+}
+
+/** "n×d" */
+export function shapeText(s: Shape): string {
+  return `${dimText(s.rows)}×${dimText(s.cols)}`;
+}
+
+function broadcastDim(a: Dim, b: Dim): Dim | null {
+  if (a === b) return a;
+  if (isOne(a)) return b;
+  if (isOne(b)) return a;
+  return null;
+}
+
+/** The NumPy broadcast of two shapes, or null when a pair of dims is neither equal nor 1. */
+export function broadcast(a: Shape, b: Shape): Shape | null {
+  const rows = broadcastDim(a.rows, b.rows);
+  const cols = broadcastDim(a.cols, b.cols);
+  return rows && cols ? shape(rows, cols) : null;
+}
+
+export function shapeValue(s: Shape, bindings: ReadonlyMap<string, number>): [number, number] {
+  return [dimValue(s.rows, bindings), dimValue(s.cols, bindings)];
+}

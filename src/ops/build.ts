@@ -1,0 +1,74 @@
+// Smart constructors: build op nodes with shapes inferred from the op records (ShapeError on mismatch).
+// They do not simplify; simplify/ does. VJP rules are written with these.
+import { type Dim, dimConst, dimSym, ONE } from '../ir/dim.js';
+import { type Attrs, constant, type Expr, opNode } from '../ir/expr.js';
+import { isScalar, type Shape, shape } from '../ir/shape.js';
+import { OPS, type OpName } from './index.js';
+
+export function apply(op: OpName, args: readonly Expr[], attrs: Attrs = {}): Expr {
+  const spec = OPS[op];
+  if (args.length !== spec.arity) throw new RangeError(`${op} takes ${spec.arity} arguments, got ${args.length}`);
+  return opNode(
+    op,
+    args,
+    attrs,
+    spec.shape(
+      args.map((a) => a.shape),
+      attrs,
+    ),
+  );
+}
+
+/** A 1×1 constant; negative values are built as neg(const) so that printing round-trips. */
+export function num(v: number): Expr {
+  return v < 0 || Object.is(v, -0) ? apply('neg', [constant(-v)]) : constant(v);
+}
+
+export const matmul = (a: Expr, b: Expr) => apply('matmul', [a, b]);
+export const add = (a: Expr, b: Expr) => apply('add', [a, b]);
+export const sub = (a: Expr, b: Expr) => apply('sub', [a, b]);
+/** Elementwise (Hadamard) product with broadcasting; also scalar × matrix. */
+export const mul = (a: Expr, b: Expr) => apply('emul', [a, b]);
+/** Elementwise division with broadcasting; also matrix / scalar. */
+export const div = (a: Expr, b: Expr) => apply('ediv', [a, b]);
+export const pow = (a: Expr, p: Expr) => apply('epow', [a, p]);
+export const neg = (a: Expr) => apply('neg', [a]);
+export const transpose = (a: Expr) => apply('transpose', [a]);
+export const exp = (a: Expr) => apply('exp', [a]);
+export const log = (a: Expr) => apply('log', [a]);
+export const sqrt = (a: Expr) => apply('sqrt', [a]);
+export const sigmoid = (a: Expr) => apply('sigmoid', [a]);
+export const tanh = (a: Expr) => apply('tanh', [a]);
+export const sum = (a: Expr, dim: 0 | 1 | 2 = 0) => apply('sum', [a], { dim });
+export const trace = (a: Expr) => apply('trace', [a]);
+export const inv = (a: Expr) => apply('inv', [a]);
+export const kron = (a: Expr, b: Expr) => apply('kron', [a, b]);
+export const vec = (a: Expr) => apply('vec', [a]);
+/** Vector → diagonal matrix. */
+export const diagm = (a: Expr) => apply('diagm', [a]);
+/** Square matrix → its diagonal as a column. */
+export const diagv = (a: Expr) => apply('diagv', [a]);
+export const eye = (n: Dim) => apply('eye', [], { rows: n, cols: n });
+export const ones = (rows: Dim, cols: Dim = ONE) => apply('ones', [], { rows, cols });
+export const zeros = (rows: Dim, cols: Dim = ONE) => apply('zeros', [], { rows, cols });
+export const onesOf = (s: Shape) => ones(s.rows, s.cols);
+export const zerosOf = (s: Shape) => zeros(s.rows, s.cols);
+export const dim = (n: number) => dimConst(n);
+export { shape };
+
+/** A symbolic dim as a 1×1 expression: the integer coefficient times one `size` node per symbol factor. */
+export function dimExpr(d: Dim): Expr {
+  let e: Expr | null = d.coef === 1 ? null : num(d.coef);
+  for (const [s, k] of d.factors) {
+    for (let i = 0; i < k; i++) {
+      const atom = apply('size', [], { rows: dimSym(s) });
+      e = e ? mul(e, atom) : atom;
+    }
+  }
+  return e ?? num(1);
+}
+
+/** `A*B` as the language reads it: a scalar times a matrix when either side is 1×1, else a matrix product. */
+export function times(a: Expr, b: Expr): Expr {
+  return isScalar(a.shape) || isScalar(b.shape) ? mul(a, b) : matmul(a, b);
+}

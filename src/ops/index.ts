@@ -1,0 +1,29 @@
+// The op registry: every record exported by the op files of this folder (they export nothing else).
+// `OpName` is its key set; `satisfies` makes a record missing a field a compile error.
+import * as elementwise from './elementwise.js';
+import * as functions from './functions.js';
+import * as linalg from './linalg.js';
+import * as nn from './nn.js';
+import * as reduce from './reduce.js';
+import type { OpSpec } from './spec.js';
+import * as structural from './structural.js';
+
+export const OPS = {
+  ...elementwise,
+  ...functions,
+  ...linalg,
+  ...structural,
+  ...reduce,
+  ...nn,
+} satisfies Record<string, OpSpec>;
+
+export type OpName = keyof typeof OPS;
+
+export function isOpName(name: string): name is OpName {
+  return Object.hasOwn(OPS, name);
+}
+
+export function specOf(op: string): OpSpec {
+  if (!isOpName(op)) throw new RangeError(`unknown op ${op}`);
+  return OPS[op];
+}

@@ -1,0 +1,2 @@
+// Neural-network ops over the entries of a vector or along a dim: softmax, logsoftmax, logsumexp.
+export {};
