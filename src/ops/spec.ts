@@ -42,7 +42,12 @@ export type LatexSyntax =
  */
 export type JsTemplate =
   | { readonly kind: 'map'; readonly scalar: (xs: readonly string[]) => string }
-  | { readonly kind: 'kernel'; readonly name: string; readonly extra?: (attrs: Attrs) => readonly (string | number)[] };
+  | {
+      readonly kind: 'kernel';
+      readonly name: string;
+      /** Trailing arguments: JS literals, or a Dim that the compiler replaces by its runtime size. */
+      readonly extra?: (attrs: Attrs) => readonly (string | number | Dim)[];
+    };
 
 /** What eval may need beyond its arguments: the numeric value of a symbolic dim at this evaluation. */
 export interface EvalCtx {

@@ -1,0 +1,2 @@
+// Linear-algebra kernels: LU factorization, inverse, determinant, log|det|, transpose, kron.
+export {};
