@@ -1,2 +1,64 @@
-// Numerically stable softmax, logsoftmax and logsumexp over all entries or along a dim.
-export {};
+// Numerically stable softmax, logsoftmax and logsumexp over all entries (dim 0), down each column (dim 1)
+// or across each row (dim 2). Every line is shifted by its max before exp; `out` may alias `a`.
+import type { Matrix } from './matrix.js';
+
+/** The lines a dim reduces over: `count` lines of `len` entries, line g starting at g·`step`, entries `stride` apart. */
+function lines(a: Matrix, dim: number): { count: number; len: number; step: number; stride: number } {
+  if (dim === 1) return { count: a.cols, len: a.rows, step: 1, stride: a.cols };
+  if (dim === 2) return { count: a.rows, len: a.cols, step: a.cols, stride: 1 };
+  return { count: 1, len: a.rows * a.cols, step: 0, stride: 1 };
+}
+
+/** max over a line; −∞ for an all −∞ line, NaN entries ignored (they reach the sum). */
+function lineMax(d: Float64Array, base: number, len: number, stride: number): number {
+  let m = Number.NEGATIVE_INFINITY;
+  for (let k = 0, p = base; k < len; k++, p += stride) if (d[p] > m) m = d[p];
+  return m;
+}
+
+/** log Σ exp(x) = m + log Σ exp(x − m), m = max x (exact when m is ±∞). */
+function lineLogSumExp(d: Float64Array, base: number, len: number, stride: number): number {
+  const m = lineMax(d, base, len, stride);
+  if (m === Number.NEGATIVE_INFINITY || m === Number.POSITIVE_INFINITY) return m;
+  let s = 0;
+  for (let k = 0, p = base; k < len; k++, p += stride) s += Math.exp(d[p] - m);
+  return m + Math.log(s);
+}
+
+/** softmax(x) = exp(x − m) / Σ exp(x − m) along each line. */
+export function softmaxInto(out: Matrix, a: Matrix, dim: number): Matrix {
+  const { count, len, step, stride } = lines(a, dim);
+  const ad = a.data;
+  const od = out.data;
+  for (let g = 0; g < count; g++) {
+    const base = g * step;
+    const m = lineMax(ad, base, len, stride);
+    let s = 0;
+    for (let k = 0, p = base; k < len; k++, p += stride) {
+      od[p] = Math.exp(ad[p] - m);
+      s += od[p];
+    }
+    for (let k = 0, p = base; k < len; k++, p += stride) od[p] /= s;
+  }
+  return out;
+}
+
+/** logsoftmax(x) = x − logsumexp(x) along each line. */
+export function logsoftmaxInto(out: Matrix, a: Matrix, dim: number): Matrix {
+  const { count, len, step, stride } = lines(a, dim);
+  const ad = a.data;
+  const od = out.data;
+  for (let g = 0; g < count; g++) {
+    const base = g * step;
+    const lse = lineLogSumExp(ad, base, len, stride);
+    for (let k = 0, p = base; k < len; k++, p += stride) od[p] = ad[p] - lse;
+  }
+  return out;
+}
+
+/** logsumexp along each line; `out` has the reduced shape (1×1, 1×n or m×1), entry g for line g. */
+export function logsumexpInto(out: Matrix, a: Matrix, dim: number): Matrix {
+  const { count, len, step, stride } = lines(a, dim);
+  for (let g = 0; g < count; g++) out.data[g] = lineLogSumExp(a.data, g * step, len, stride);
+  return out;
+}

@@ -1,4 +1,5 @@
-// Numerically stable scalar functions shared by evaluation and generated code.
+// Numerically stable scalar functions shared by evaluation and generated code. Each is finite wherever
+// its mathematical value is representable, and NaN propagates (as in NumPy).
 
 /** σ(x) = 1/(1+e^{-x}), evaluated without overflow for either sign. */
 export function sigmoid(x: number): number {
@@ -13,14 +14,15 @@ export function softplus(x: number): number {
 }
 
 export function relu(x: number): number {
-  return x > 0 ? x : 0;
+  return x > 0 || Number.isNaN(x) ? x : 0;
 }
 
 /** Heaviside step: 1 for x > 0, else 0 (the a.e. derivative of relu). */
 export function step(x: number): number {
-  return x > 0 ? 1 : 0;
+  return x > 0 ? 1 : Number.isNaN(x) ? x : 0;
 }
 
+/** sign(0) = 0 (never -0), the subgradient of |x| that abs's VJP uses at the kink. */
 export function sign(x: number): number {
-  return x > 0 ? 1 : x < 0 ? -1 : 0;
+  return x > 0 ? 1 : x < 0 ? -1 : Number.isNaN(x) ? x : 0;
 }

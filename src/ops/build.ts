@@ -72,3 +72,19 @@ export function dimExpr(d: Dim): Expr {
 export function times(a: Expr, b: Expr): Expr {
   return isScalar(a.shape) || isScalar(b.shape) ? mul(a, b) : matmul(a, b);
 }
+export const abs = (a: Expr) => apply('abs', [a]);
+export const relu = (a: Expr) => apply('relu', [a]);
+export const softplus = (a: Expr) => apply('softplus', [a]);
+export const sin = (a: Expr) => apply('sin', [a]);
+export const cos = (a: Expr) => apply('cos', [a]);
+export const sign = (a: Expr) => apply('sign', [a]);
+export const step = (a: Expr) => apply('step', [a]);
+export const mean = (a: Expr, dim: 0 | 1 | 2 = 0) => apply('mean', [a], { dim });
+export const norm = (a: Expr) => apply('norm', [a]);
+export const softmax = (a: Expr, dim: 0 | 1 | 2 = 0) => apply('softmax', [a], { dim });
+export const logsoftmax = (a: Expr, dim: 0 | 1 | 2 = 0) => apply('logsoftmax', [a], { dim });
+export const logsumexp = (a: Expr, dim: 0 | 1 | 2 = 0) => apply('logsumexp', [a], { dim });
+export const det = (a: Expr) => apply('det', [a]);
+export const logdet = (a: Expr) => apply('logdet', [a]);
+/** Integer matrix power A^k, k ≥ 0. */
+export const matpow = (a: Expr, power: number) => apply('matpow', [a], { power });

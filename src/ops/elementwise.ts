@@ -1,5 +1,8 @@
 // Elementwise arithmetic with NumPy broadcasting: add, sub, neg, emul (.* and scalar×matrix), ediv, epow.
-import { neg as negE } from './build.js';
+// VJP results may have the broadcast shape; grad/ sums them back to each operand's shape.
+import { freeVars } from '../ir/expr.js';
+import { isScalar } from '../ir/shape.js';
+import { div, log, mul, neg as negE, num, pow, sub as subE } from './build.js';
 import { broadcastShape, mapEval, mapEval2, sameShape } from './shared.js';
 import type { OpSpec } from './spec.js';
 
@@ -16,6 +19,19 @@ export const add: OpSpec = {
   rule: 'sum rule',
 };
 
+export const sub: OpSpec = {
+  arity: 2,
+  shape: broadcastShape('subtract'),
+  // d(A - B) = dA - dB
+  vjp: (ct) => [ct, negE(ct)],
+  eval: mapEval2((x, y) => x - y),
+  text: () => ({ form: 'infix', symbol: '-' }),
+  latex: () => ({ form: 'infix', symbol: '-' }),
+  js: { kind: 'map', scalar: ([a, b]) => `(${a}) - (${b})` },
+  numpy: ([a, b]) => `${a} - ${b}`,
+  rule: 'difference rule',
+};
+
 export const neg: OpSpec = {
   arity: 1,
   shape: sameShape,
@@ -27,4 +43,49 @@ export const neg: OpSpec = {
   js: { kind: 'map', scalar: ([a]) => `-${a}` },
   numpy: ([a]) => `-${a}`,
   rule: 'negation',
+};
+
+export const emul: OpSpec = {
+  arity: 2,
+  shape: broadcastShape('multiply elementwise'),
+  // d(A ⊙ B) = dA ⊙ B + A ⊙ dB
+  vjp: (ct, _out, [a, b]) => [mul(ct, b), mul(ct, a)],
+  eval: mapEval2((x, y) => x * y),
+  // `s*A` is how the language writes a scalar times a matrix; `.*` otherwise.
+  text: ([a, b]) => ({ form: 'infix', symbol: isScalar(a) || isScalar(b) ? '*' : '.*' }),
+  latex: ([a, b]) => ({ form: 'infix', symbol: isScalar(a) || isScalar(b) ? '' : '\\odot' }),
+  js: { kind: 'map', scalar: ([a, b]) => `(${a}) * (${b})` },
+  numpy: ([a, b]) => `${a} * ${b}`,
+  rule: 'product rule for the elementwise product',
+};
+
+export const ediv: OpSpec = {
+  arity: 2,
+  shape: broadcastShape('divide elementwise'),
+  // d(A ⊘ B) = dA ⊘ B - (A ⊘ B) ⊙ dB ⊘ B
+  vjp: (ct, out, [, b]) => [div(ct, b), negE(div(mul(ct, out), b))],
+  eval: mapEval2((x, y) => x / y),
+  text: ([, b]) => ({ form: 'infix', symbol: isScalar(b) ? '/' : './' }),
+  latex: ([, b]) => (isScalar(b) ? { form: 'frac' } : { form: 'infix', symbol: '\\oslash' }),
+  js: { kind: 'map', scalar: ([a, b]) => `(${a}) / (${b})` },
+  numpy: ([a, b]) => `${a} / ${b}`,
+  rule: 'quotient rule',
+};
+
+export const epow: OpSpec = {
+  arity: 2,
+  shape: broadcastShape('take elementwise powers of'),
+  // d(A^P) = P ⊙ A^(P-1) ⊙ dA + A^P ⊙ log(A) ⊙ dP. An exponent free of variables (`2`, `-2`, `1/2`, `n`)
+  // gets no cotangent, so that the common `x.^2` never builds log of a possibly negative base.
+  vjp: (ct, out, [a, p]) => [
+    mul(mul(ct, p), pow(a, subE(p, num(1)))),
+    freeVars(p).length === 0 ? null : mul(mul(ct, out), log(a)),
+  ],
+  eval: mapEval2(Math.pow),
+  text: ([a, p]) => ({ form: 'infix', symbol: isScalar(a) && isScalar(p) ? '^' : '.^' }),
+  // LaTeX has no separate elementwise power; emit/latex braces the exponent of `^`.
+  latex: () => ({ form: 'infix', symbol: '^' }),
+  js: { kind: 'map', scalar: ([a, p]) => `Math.pow(${a}, ${p})` },
+  numpy: ([a, p]) => `${a} ** ${p}`,
+  rule: 'power rule',
 };

@@ -1,5 +1,19 @@
 // Elementwise functions of one argument: exp log sqrt abs tanh sigmoid relu softplus sin cos sign step.
-import { mul } from './build.js';
+// Each keeps its argument's shape; its VJP is ct ⊙ f'(x), written with f's output where that is cheaper.
+import * as K from '../kernels/scalar.js';
+import {
+  cos as cosE,
+  div,
+  mul,
+  neg,
+  num,
+  pow,
+  sigmoid as sigmoidE,
+  sign as signE,
+  sin as sinE,
+  step as stepE,
+  sub,
+} from './build.js';
 import { mapEval, sameShape } from './shared.js';
 import type { OpSpec } from './spec.js';
 
@@ -14,4 +28,147 @@ export const exp: OpSpec = {
   js: { kind: 'map', scalar: ([a]) => `Math.exp(${a})` },
   numpy: ([a]) => `np.exp(${a})`,
   rule: 'chain rule through exp',
+};
+
+export const log: OpSpec = {
+  arity: 1,
+  shape: sameShape,
+  // d log(A) = dA ⊘ A
+  vjp: (ct, _out, [a]) => [div(ct, a)],
+  eval: mapEval(Math.log),
+  text: () => ({ form: 'call', name: 'log' }),
+  latex: () => ({ form: 'call', name: '\\log' }),
+  js: { kind: 'map', scalar: ([a]) => `Math.log(${a})` },
+  numpy: ([a]) => `np.log(${a})`,
+  rule: 'chain rule through log',
+};
+
+export const sqrt: OpSpec = {
+  arity: 1,
+  shape: sameShape,
+  // d √A = dA ⊘ (2√A)
+  vjp: (ct, out) => [div(ct, mul(num(2), out))],
+  eval: mapEval(Math.sqrt),
+  text: () => ({ form: 'call', name: 'sqrt' }),
+  latex: () => ({ form: 'wrap', open: '\\sqrt{', close: '}' }),
+  js: { kind: 'map', scalar: ([a]) => `Math.sqrt(${a})` },
+  numpy: ([a]) => `np.sqrt(${a})`,
+  rule: 'chain rule through sqrt',
+};
+
+export const abs: OpSpec = {
+  arity: 1,
+  shape: sameShape,
+  // d|A| = sign(A) ⊙ dA, taking the subgradient 0 at A = 0
+  vjp: (ct, _out, [a]) => [mul(ct, signE(a))],
+  eval: mapEval(Math.abs),
+  text: () => ({ form: 'call', name: 'abs' }),
+  latex: () => ({ form: 'wrap', open: '\\lvert ', close: ' \\rvert' }),
+  js: { kind: 'map', scalar: ([a]) => `Math.abs(${a})` },
+  numpy: ([a]) => `np.abs(${a})`,
+  rule: 'chain rule through abs',
+};
+
+export const tanh: OpSpec = {
+  arity: 1,
+  shape: sameShape,
+  // d tanh(A) = (1 - tanh(A)²) ⊙ dA
+  vjp: (ct, out) => [mul(ct, sub(num(1), pow(out, num(2))))],
+  eval: mapEval(Math.tanh),
+  text: () => ({ form: 'call', name: 'tanh' }),
+  latex: () => ({ form: 'call', name: '\\tanh' }),
+  js: { kind: 'map', scalar: ([a]) => `Math.tanh(${a})` },
+  numpy: ([a]) => `np.tanh(${a})`,
+  rule: 'chain rule through tanh',
+};
+
+export const sigmoid: OpSpec = {
+  arity: 1,
+  shape: sameShape,
+  // d σ(A) = σ(A) ⊙ (1 - σ(A)) ⊙ dA
+  vjp: (ct, out) => [mul(mul(ct, out), sub(num(1), out))],
+  eval: mapEval(K.sigmoid),
+  text: () => ({ form: 'call', name: 'sigmoid' }),
+  latex: () => ({ form: 'call', name: '\\sigma' }),
+  js: { kind: 'map', scalar: ([a]) => `K.sigmoid(${a})` },
+  numpy: ([a]) => `_sigmoid(${a})`,
+  rule: 'chain rule through sigmoid',
+};
+
+export const relu: OpSpec = {
+  arity: 1,
+  shape: sameShape,
+  // d relu(A) = step(A) ⊙ dA, taking the subgradient 0 at A = 0
+  vjp: (ct, _out, [a]) => [mul(ct, stepE(a))],
+  eval: mapEval(K.relu),
+  text: () => ({ form: 'call', name: 'relu' }),
+  latex: () => ({ form: 'call', name: '\\operatorname{relu}' }),
+  js: { kind: 'map', scalar: ([a]) => `K.relu(${a})` },
+  numpy: ([a]) => `_relu(${a})`,
+  rule: 'chain rule through relu',
+};
+
+export const softplus: OpSpec = {
+  arity: 1,
+  shape: sameShape,
+  // d log(1 + e^A) = σ(A) ⊙ dA
+  vjp: (ct, _out, [a]) => [mul(ct, sigmoidE(a))],
+  eval: mapEval(K.softplus),
+  text: () => ({ form: 'call', name: 'softplus' }),
+  latex: () => ({ form: 'call', name: '\\operatorname{softplus}' }),
+  js: { kind: 'map', scalar: ([a]) => `K.softplus(${a})` },
+  numpy: ([a]) => `_softplus(${a})`,
+  rule: 'chain rule through softplus',
+};
+
+export const sin: OpSpec = {
+  arity: 1,
+  shape: sameShape,
+  // d sin(A) = cos(A) ⊙ dA
+  vjp: (ct, _out, [a]) => [mul(ct, cosE(a))],
+  eval: mapEval(Math.sin),
+  text: () => ({ form: 'call', name: 'sin' }),
+  latex: () => ({ form: 'call', name: '\\sin' }),
+  js: { kind: 'map', scalar: ([a]) => `Math.sin(${a})` },
+  numpy: ([a]) => `np.sin(${a})`,
+  rule: 'chain rule through sin',
+};
+
+export const cos: OpSpec = {
+  arity: 1,
+  shape: sameShape,
+  // d cos(A) = -sin(A) ⊙ dA
+  vjp: (ct, _out, [a]) => [neg(mul(ct, sinE(a)))],
+  eval: mapEval(Math.cos),
+  text: () => ({ form: 'call', name: 'cos' }),
+  latex: () => ({ form: 'call', name: '\\cos' }),
+  js: { kind: 'map', scalar: ([a]) => `Math.cos(${a})` },
+  numpy: ([a]) => `np.cos(${a})`,
+  rule: 'chain rule through cos',
+};
+
+export const sign: OpSpec = {
+  arity: 1,
+  shape: sameShape,
+  // Piecewise constant: the derivative is 0 wherever it exists (everywhere but 0), so no cotangent flows.
+  vjp: () => [null],
+  eval: mapEval(K.sign),
+  text: () => ({ form: 'call', name: 'sign' }),
+  latex: () => ({ form: 'call', name: '\\operatorname{sign}' }),
+  js: { kind: 'map', scalar: ([a]) => `K.sign(${a})` },
+  numpy: ([a]) => `np.sign(${a})`,
+  rule: 'sign is locally constant',
+};
+
+export const step: OpSpec = {
+  arity: 1,
+  shape: sameShape,
+  // Piecewise constant: the derivative is 0 wherever it exists (everywhere but 0), so no cotangent flows.
+  vjp: () => [null],
+  eval: mapEval(K.step),
+  text: () => ({ form: 'call', name: 'step' }),
+  latex: () => ({ form: 'call', name: '\\operatorname{step}' }),
+  js: { kind: 'map', scalar: ([a]) => `K.step(${a})` },
+  numpy: ([a]) => `_step(${a})`,
+  rule: 'step is locally constant',
 };

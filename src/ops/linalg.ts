@@ -1,10 +1,42 @@
 // Matrix ops: matmul, transpose, trace, det, logdet, inv, matpow (integer power), kron.
+// Square-only ops check square-ness symbolically (rows === cols as Dims) and name themselves in the error.
+import { dimMul, ONE } from '../ir/dim.js';
 import { ShapeError } from '../ir/errors.js';
-import { shape, shapeText } from '../ir/shape.js';
+import type { Expr } from '../ir/expr.js';
+import { SCALAR, type Shape, shape, shapeText } from '../ir/shape.js';
 import { gemm } from '../kernels/gemm.js';
+import {
+  det as detK,
+  inv as invK,
+  kron as kronK,
+  logdet as logdetK,
+  matpow as matpowK,
+  trace as traceK,
+  transpose as transposeK,
+} from '../kernels/linalg.js';
 import { matrix } from '../kernels/matrix.js';
-import { matmul as matmulE, transpose as transposeE } from './build.js';
+import {
+  add,
+  eye,
+  inv as invE,
+  kron as kronE,
+  matmul as matmulE,
+  matpow as matpowE,
+  mul,
+  neg,
+  ones,
+  transpose as transposeE,
+} from './build.js';
+import { requireSquare } from './shared.js';
 import type { OpSpec } from './spec.js';
+
+/** Shape rule of trace/det/logdet: a square matrix to 1×1. */
+function scalarOfSquare(op: string) {
+  return ([a]: readonly Shape[]): Shape => {
+    requireSquare(op, a);
+    return SCALAR;
+  };
+}
 
 export const matmul: OpSpec = {
   arity: 2,
@@ -24,4 +56,136 @@ export const matmul: OpSpec = {
   js: { kind: 'kernel', name: 'gemm', extra: () => ['false', 'false'] },
   numpy: ([a, b]) => `${a} @ ${b}`,
   rule: 'product rule for matmul',
+};
+
+export const transpose: OpSpec = {
+  arity: 1,
+  shape: ([a]) => shape(a.cols, a.rows),
+  // d(Aᵀ) = (dA)ᵀ ⇒ ∇A = Gᵀ
+  vjp: (ct) => [transposeE(ct)],
+  eval: ([a]) => transposeK(matrix(a.cols, a.rows), a),
+  text: () => ({ form: 'postfix', symbol: "'" }),
+  latex: () => ({ form: 'postfix', symbol: '^{\\top}' }),
+  js: { kind: 'kernel', name: 'transpose' },
+  numpy: ([a]) => `${a}.T`,
+  rule: 'transpose',
+};
+
+export const trace: OpSpec = {
+  arity: 1,
+  shape: scalarOfSquare('trace'),
+  // d tr(A) = tr(I dA) ⇒ ∇A = g·I
+  vjp: (ct, _out, [a]) => [mul(ct, eye(a.shape.rows))],
+  eval: ([a]) => traceK(matrix(1, 1), a),
+  text: () => ({ form: 'call', name: 'trace' }),
+  latex: () => ({ form: 'call', name: '\\operatorname{tr}' }),
+  js: { kind: 'kernel', name: 'trace' },
+  numpy: ([a]) => `np.trace(${a}).reshape(1, 1)`,
+  rule: 'derivative of the trace',
+};
+
+export const det: OpSpec = {
+  arity: 1,
+  shape: scalarOfSquare('det'),
+  // Jacobi: d det(A) = det(A) tr(A⁻¹ dA) ⇒ ∇A = g·det(A)·A⁻ᵀ
+  vjp: (ct, out, [a]) => [mul(mul(ct, out), transposeE(invE(a)))],
+  eval: ([a]) => detK(matrix(1, 1), a),
+  text: () => ({ form: 'call', name: 'det' }),
+  latex: () => ({ form: 'call', name: '\\det' }),
+  js: { kind: 'kernel', name: 'det' },
+  numpy: ([a]) => `np.linalg.det(${a}).reshape(1, 1)`,
+  rule: "Jacobi's formula for the determinant",
+};
+
+export const logdet: OpSpec = {
+  arity: 1,
+  shape: scalarOfSquare('logdet'),
+  // d log|det A| = tr(A⁻¹ dA) ⇒ ∇A = g·A⁻ᵀ
+  vjp: (ct, _out, [a]) => [mul(ct, transposeE(invE(a)))],
+  eval: ([a]) => logdetK(matrix(1, 1), a),
+  text: () => ({ form: 'call', name: 'logdet' }),
+  latex: () => ({ form: 'wrap', open: '\\log\\left\\lvert\\det\\left(', close: '\\right)\\right\\rvert' }),
+  js: { kind: 'kernel', name: 'logdet' },
+  numpy: ([a]) => `_logdet(${a})`,
+  rule: 'derivative of log|det|',
+};
+
+export const inv: OpSpec = {
+  arity: 1,
+  shape: ([a]) => requireSquare('inv', a),
+  // d(A⁻¹) = -A⁻¹ dA A⁻¹ ⇒ ∇A = -A⁻ᵀ G A⁻ᵀ
+  vjp: (ct, out) => [neg(matmulE(matmulE(transposeE(out), ct), transposeE(out)))],
+  eval: ([a]) => invK(matrix(a.rows, a.cols), a),
+  text: () => ({ form: 'call', name: 'inv' }),
+  latex: () => ({ form: 'postfix', symbol: '^{-1}' }),
+  js: { kind: 'kernel', name: 'inv' },
+  numpy: ([a]) => `np.linalg.inv(${a})`,
+  rule: 'derivative of the inverse',
+};
+
+/** attrs.power, checked to be an integer ≥ 0. */
+function powerOf(power: number | undefined, a: string): number {
+  const k = power ?? Number.NaN;
+  if (!Number.isInteger(k) || k < 0) {
+    throw new ShapeError(`matpow needs an integer power k ≥ 0, got ${String(power)} (of ${a})`);
+  }
+  return k;
+}
+
+/** (Aᵀ)^i as an expression, or null for i = 0 (the identity, left out of products). */
+function transposePower(at: Expr, i: number): Expr | null {
+  return i === 0 ? null : i === 1 ? at : matpowE(at, i);
+}
+
+export const matpow: OpSpec = {
+  arity: 1,
+  shape: ([a], attrs) => {
+    powerOf(attrs.power, shapeText(a));
+    return requireSquare('matpow', a);
+  },
+  // d(A^k) = Σᵢ Aⁱ dA A^{k-1-i} ⇒ ∇A = Σ_{i=0}^{k-1} (Aᵀ)ⁱ G (Aᵀ)^{k-1-i}; A⁰ = I has no dependence.
+  vjp: (ct, _out, [a], attrs) => {
+    const k = attrs.power ?? 0;
+    if (k === 0) return [null];
+    const at = transposeE(a);
+    let total: Expr | null = null;
+    for (let i = 0; i < k; i++) {
+      const left = transposePower(at, i);
+      const right = transposePower(at, k - 1 - i);
+      let term = left ? matmulE(left, ct) : ct;
+      if (right) term = matmulE(term, right);
+      total = total ? add(total, term) : term;
+    }
+    return [total];
+  },
+  eval: ([a], attrs) => matpowK(matrix(a.rows, a.cols), a, attrs.power ?? 0),
+  text: (_s, attrs) => ({ form: 'power', exponent: String(attrs.power) }),
+  latex: (_s, attrs) => ({ form: 'postfix', symbol: `^{${attrs.power}}` }),
+  js: { kind: 'kernel', name: 'matpow', extra: (attrs) => [attrs.power ?? 0] },
+  numpy: ([a], attrs) => `np.linalg.matrix_power(${a}, ${attrs.power})`,
+  rule: 'product rule for the matrix power',
+};
+
+export const kron: OpSpec = {
+  arity: 2,
+  shape: ([a, b]) => shape(dimMul(a.rows, b.rows), dimMul(a.cols, b.cols)),
+  // A m×n, B p×q, G = ∇(A⊗B). Block (i,j) of A⊗B is a_ij B, so ∇a_ij = ⟨G_ij, B⟩ and ∇B = Σ_ij a_ij G_ij.
+  // Both as block sums by products: kron(I_m, 1ᵀ_p)·H·kron(I_n, 1_q) sums each p×q block of H to one entry;
+  // kron(1ᵀ_m, I_p)·H·kron(1_n, I_q) adds all the p×q blocks of H together.
+  vjp: (ct, _out, [a, b]) => {
+    const [m, n] = [a.shape.rows, a.shape.cols];
+    const [p, q] = [b.shape.rows, b.shape.cols];
+    const blocksA = mul(ct, kronE(ones(m, n), b));
+    const blocksB = mul(ct, kronE(a, ones(p, q)));
+    return [
+      matmulE(matmulE(kronE(eye(m), ones(ONE, p)), blocksA), kronE(eye(n), ones(q))),
+      matmulE(matmulE(kronE(ones(ONE, m), eye(p)), blocksB), kronE(ones(n), eye(q))),
+    ];
+  },
+  eval: ([a, b]) => kronK(matrix(a.rows * b.rows, a.cols * b.cols), a, b),
+  text: () => ({ form: 'call', name: 'kron' }),
+  latex: () => ({ form: 'infix', symbol: '\\otimes' }),
+  js: { kind: 'kernel', name: 'kron' },
+  numpy: ([a, b]) => `np.kron(${a}, ${b})`,
+  rule: 'product rule for the Kronecker product',
 };

@@ -50,3 +50,32 @@ export const mapEval2 =
   (f: (x: number, y: number) => number) =>
   ([a, b]: readonly Matrix[]): Matrix =>
     mapNew2(a, b, f);
+
+/** `reducedShape` whose error names the op: `mean needs dim 0, 1 or 2, got 3 (of m×n)`. */
+export function reducedShapeOf(op: string) {
+  return (args: readonly Shape[], attrs: Attrs): Shape => {
+    checkDim(op, args[0], attrs);
+    return reducedShape(args, attrs);
+  };
+}
+
+/** Shape rule of ops that keep their argument's shape and read attrs.dim (softmax along a dim). */
+export function sameShapeAlongDim(op: string) {
+  return (args: readonly Shape[], attrs: Attrs): Shape => {
+    checkDim(op, args[0], attrs);
+    return args[0];
+  };
+}
+
+function checkDim(op: string, a: Shape, attrs: Attrs): void {
+  const d = attrs.dim ?? 0;
+  if (d !== 0 && d !== 1 && d !== 2) {
+    throw new ShapeError(`${op} needs dim 0, 1 or 2, got ${String(d)} (of ${shapeText(a)})`);
+  }
+}
+
+/** The argument of a square-only op, checked symbolically: `trace needs a square matrix, got n×d`. */
+export function requireSquare(op: string, a: Shape): Shape {
+  if (a.rows !== a.cols) throw new ShapeError(`${op} needs a square matrix, got ${shapeText(a)}`);
+  return a;
+}

@@ -1,0 +1,77 @@
+// The names of the input language (ARCHITECTURE.md §4): its functions, the words a declaration may not
+// take as a name, what a name looks like, and the qualifiers.
+import type { Qualifier } from '../ir/expr.js';
+
+/** Elementwise functions of one argument; each is also the op name. */
+export const ELEMENTWISE = [
+  'exp',
+  'log',
+  'sqrt',
+  'abs',
+  'tanh',
+  'sigmoid',
+  'relu',
+  'softplus',
+  'sin',
+  'cos',
+  'sign',
+  'step',
+] as const;
+
+/** Every function the language can call. */
+export const FUNCTIONS: readonly string[] = [
+  ...ELEMENTWISE,
+  'sum',
+  'mean',
+  'trace',
+  'det',
+  'logdet',
+  'inv',
+  'diag',
+  'norm',
+  'softmax',
+  'logsoftmax',
+  'logsumexp',
+  'eye',
+  'ones',
+  'zeros',
+  'vec',
+  'kron',
+  'transpose',
+  'grad',
+  'jacobian',
+  'hessian',
+];
+
+/** Constants of mathjs that are not part of the language, with what to write instead. */
+export const FOREIGN_CONSTANTS: ReadonlyMap<string, string> = new Map([
+  ['e', '`e` is not part of the language; write exp(1)'],
+  ['pi', '`pi` is not part of the language'],
+  ['i', 'complex numbers are not part of the language (`i`)'],
+  ['Infinity', '`Infinity` is not part of the language; numbers are finite'],
+  ['NaN', '`NaN` is not part of the language'],
+  ['true', '`true` is not part of the language'],
+  ['false', '`false` is not part of the language'],
+  ['null', '`null` is not part of the language'],
+  ['undefined', '`undefined` is not part of the language'],
+]);
+
+/** Words mathjs reads as operators: a name spelled like one would never parse as a symbol. */
+export const OPERATOR_WORDS: readonly string[] = ['mod', 'to', 'in', 'and', 'xor', 'or', 'not'];
+
+/** Why a name cannot be declared, or undefined when it can. */
+export function reservedReason(name: string): string | undefined {
+  if (FUNCTIONS.includes(name)) return 'a function of the language';
+  if (FOREIGN_CONSTANTS.has(name)) return 'a constant';
+  if (OPERATOR_WORDS.includes(name)) return 'an operator word';
+  return undefined;
+}
+
+/** A name: a letter or `_`, then letters, digits or `_`. */
+export const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+export const QUALIFIERS: readonly Qualifier[] = ['symmetric', 'spd', 'positive'];
+
+export function isQualifier(word: string): word is Qualifier {
+  return (QUALIFIERS as readonly string[]).includes(word);
+}

@@ -1,0 +1,43 @@
+// Source positions for messages: offsets → 1-based line:column, quoting a span of the input, and the
+// caret picture the CLI prints under the offending text.
+import type { SourcePos } from '../ir/errors.js';
+
+/** The position of `offset` (0-based, into `source`) as a 1-based line and column. */
+export function posAt(source: string, offset: number, length = 1): SourcePos {
+  const at = Math.max(0, Math.min(offset, source.length));
+  let line = 1;
+  let lineStart = 0;
+  for (let i = source.indexOf('\n'); i !== -1 && i < at; i = source.indexOf('\n', i + 1)) {
+    line++;
+    lineStart = i + 1;
+  }
+  return { line, column: at - lineStart + 1, source, length: Math.max(1, length) };
+}
+
+/** A span of the input as it reads in a message: whitespace runs collapsed, long spans elided in the middle. */
+export function quote(source: string, start: number, end: number, max = 60): string {
+  const text = source.slice(start, end).replace(/\s+/g, ' ').trim();
+  if (text.length <= max) return text;
+  const half = Math.floor((max - 3) / 2);
+  return `${text.slice(0, half)} … ${text.slice(text.length - half)}`;
+}
+
+/**
+ * The source line of `pos` and a caret line under it:
+ *
+ *     X*W + b
+ *      ^
+ *
+ * Tabs before the column are kept so the caret lines up; the carets cover `length` characters, clipped to
+ * the line (at least one). Empty when the position carries no source.
+ */
+export function formatCaret(pos: SourcePos): string {
+  if (pos.source === undefined) return '';
+  const lines = pos.source.split('\n');
+  const text = (lines[pos.line - 1] ?? '').replace(/\r$/, '');
+  const col = Math.max(1, pos.column);
+  const pad = [...text.slice(0, col - 1)].map((c) => (c === '\t' ? '\t' : ' ')).join('');
+  const pastEnd = Math.max(0, col - 1 - text.length);
+  const width = Math.max(1, Math.min(pos.length ?? 1, text.length - (col - 1)));
+  return `${text}\n${pad}${' '.repeat(pastEnd)}${'^'.repeat(width)}`;
+}

@@ -1,0 +1,89 @@
+// The simplifier: named rewrite rules (rules/*.ts) applied bottom-up to a fixpoint, memoized by node id,
+// iterative over the DAG so depth is not limited. Every rewrite is checked to preserve shape and recorded
+// in a provenance log, which derive/ reads.
+import { ShapeError } from '../ir/errors.js';
+import { type Expr, type OpExpr, topoOrder } from '../ir/expr.js';
+import { sameShape, shapeText } from '../ir/shape.js';
+import { apply } from '../ops/build.js';
+import type { OpName } from '../ops/index.js';
+import type { Rule } from './rule.js';
+import { RULES } from './rules/index.js';
+
+export interface Rewrite {
+  readonly rule: string;
+  readonly identity: string;
+  readonly before: Expr;
+  readonly after: Expr;
+}
+
+/** Rebuild an op node over new arguments (the same node when nothing changed). */
+export function rebuild(e: Expr, args: readonly Expr[]): Expr {
+  if (e.kind !== 'op') return e;
+  if (args.every((a, i) => a === e.args[i])) return e;
+  return apply(e.op as OpName, args, e.attrs);
+}
+
+/** Most rewrites a single node may go through; a safety net against rule cycles. */
+const MAX_REWRITES_PER_NODE = 64;
+
+export class Simplifier {
+  private readonly memo = new Map<number, Expr>();
+  constructor(
+    private readonly rules: readonly Rule[] = RULES,
+    readonly log: Rewrite[] = [],
+  ) {}
+
+  simplify(root: Expr): Expr {
+    for (const node of topoOrder([root])) {
+      if (this.memo.has(node.id)) continue;
+      const args = node.kind === 'op' ? node.args.map((a) => this.memo.get(a.id) ?? a) : [];
+      this.memo.set(node.id, this.fixpoint(rebuild(node, args)));
+    }
+    return this.memo.get(root.id)!;
+  }
+
+  private fixpoint(start: Expr): Expr {
+    let e = start;
+    for (let n = 0; n < MAX_REWRITES_PER_NODE; n++) {
+      const known = this.memo.get(e.id);
+      if (known && known !== e) return known;
+      if (e.kind !== 'op') break;
+      const next = this.step(e);
+      if (!next) break;
+      // The rule may have built new, unsimplified subterms.
+      e = next.kind === 'op' ? rebuild(next, next.args.map((a) => this.simplifyChild(a))) : next;
+    }
+    this.memo.set(e.id, e);
+    return e;
+  }
+
+  private simplifyChild(a: Expr): Expr {
+    return this.memo.get(a.id) ?? this.simplify(a);
+  }
+
+  private step(e: OpExpr): Expr | null {
+    for (const r of this.rules) {
+      const out = r.apply(e);
+      if (!out || out === e) continue;
+      if (!sameShape(out.shape, e.shape)) {
+        throw new ShapeError(
+          `internal: rule ${r.name} changed the shape ${shapeText(e.shape)} to ${shapeText(out.shape)}`,
+        );
+      }
+      this.log.push({ rule: r.name, identity: r.identity, before: e, after: out });
+      return out;
+    }
+    return null;
+  }
+}
+
+/** Simplify one expression; `log`, when given, receives every rewrite in order. */
+export function simplify(e: Expr, log?: Rewrite[]): Expr {
+  return new Simplifier(RULES, log).simplify(e);
+}
+
+/** Simplify several expressions with one shared memo (shared subterms are simplified once). */
+export function simplifyMany(es: readonly Expr[], log?: Rewrite[]): Expr[] {
+  const s = new Simplifier(RULES, log);
+  return es.map((e) => s.simplify(e));
+}

@@ -1,0 +1,40 @@
+// A rewrite rule: a name, the identity it implements, and a function that returns the rewritten node or
+// null when it does not apply. Rules see a node whose arguments are already simplified.
+import type { Expr, OpExpr } from '../ir/expr.js';
+
+export interface Rule {
+  readonly name: string;
+  /** The identity, e.g. "(Aᵀ)ᵀ → A". Shown in provenance and writeups. */
+  readonly identity: string;
+  apply(e: OpExpr): Expr | null;
+}
+
+export function rule(name: string, identity: string, apply: (e: OpExpr) => Expr | null): Rule {
+  return { name, identity, apply };
+}
+
+/** True when e is the 1×1 constant v. */
+export function isConst(e: Expr, v?: number): boolean {
+  return e.kind === 'const' && (v === undefined || e.value === v);
+}
+
+/** The numeric value of a constant or the negation of one, else null. */
+export function constValue(e: Expr): number | null {
+  if (e.kind === 'const') return e.value;
+  if (e.kind === 'op' && e.op === 'neg' && e.args[0].kind === 'const') return -e.args[0].value;
+  return null;
+}
+
+export function isOp<K extends string>(e: Expr, ...ops: K[]): e is OpExpr & { readonly op: K } {
+  return e.kind === 'op' && (ops as string[]).includes(e.op);
+}
+
+/** A zero of any shape: 0, zeros(m, n), or -0. */
+export function isZero(e: Expr): boolean {
+  return constValue(e) === 0 || isOp(e, 'zeros') || (isOp(e, 'neg') && isZero(e.args[0]));
+}
+
+/** An all-ones value of any shape: 1 or ones(m, n). */
+export function isOnes(e: Expr): boolean {
+  return isConst(e, 1) || isOp(e, 'ones');
+}

@@ -1,0 +1,311 @@
+// Elementwise algebra as rational polynomials. An expression built from + − ⊙ ⊘ and small integer powers
+// over "atoms" (every other node) is flattened into terms c·Π atomᵏ; identical factors cancel
+// (x ⊘ x → 1), sums are expanded so that terms can cancel, like terms are collected, σ is recognised
+// (eᶻ ⊘ (1 + eᶻ) → σ(z)), and common factors are pulled out again ((P − Y)/n). Broadcasting is
+// elementwise too, so all of this holds for any mix of shapes. Kept only when it makes the result smaller.
+import type { Expr, OpExpr } from '../../ir/expr.js';
+import { isScalar, sameShape, type Shape } from '../../ir/shape.js';
+import { add, apply, div, mul, neg, num, pow, sub } from '../../ops/build.js';
+import { constValue, isOp, rule } from '../rule.js';
+import { oneOf, zeroOf } from './constants.js';
+
+interface Term {
+  coef: number;
+  /** atom id → [atom, exponent] */
+  factors: Map<number, [Expr, number]>;
+}
+
+const MAX_REGION = 300;
+const MAX_TERMS = 48;
+const MAX_POWER = 6;
+
+function intPower(e: OpExpr): number | null {
+  const k = constValue(e.args[1]);
+  return k !== null && Number.isInteger(k) && Math.abs(k) <= MAX_POWER ? k : null;
+}
+
+function isAlgebra(e: Expr): e is OpExpr {
+  if (e.kind !== 'op') return false;
+  if (e.op === 'epow') return intPower(e) !== null;
+  return e.op === 'add' || e.op === 'sub' || e.op === 'neg' || e.op === 'emul' || e.op === 'ediv';
+}
+
+/** Tree size of the algebra region under e (atoms count 1); stops counting past `cap`. */
+function regionSize(e: Expr, cap: number): number {
+  let n = 0;
+  const stack: Expr[] = [e];
+  while (stack.length > 0 && n <= cap) {
+    const x = stack.pop()!;
+    n++;
+    if (isAlgebra(x)) stack.push(...x.args);
+  }
+  return n;
+}
+
+class Collector {
+  /** First-seen order of atoms, for stable output order. */
+  private readonly seen = new Map<number, number>();
+
+  private order(x: Expr): number {
+    let k = this.seen.get(x.id);
+    if (k === undefined) {
+      k = this.seen.size;
+      this.seen.set(x.id, k);
+    }
+    return k;
+  }
+
+  private atomTerm(x: Expr, k = 1): Term {
+    this.order(x);
+    return { coef: 1, factors: new Map([[x.id, [x, k]]]) };
+  }
+
+  /** Flatten a product into one term; identical factors (atoms or whole sums) cancel here. */
+  private product(e: Expr): Term {
+    const t: Term = { coef: 1, factors: new Map() };
+    const walk = (x: Expr, k: number): void => {
+      const c = constValue(x);
+      if (c !== null) {
+        t.coef *= c ** k;
+        return;
+      }
+      if (isOp(x, 'emul')) {
+        walk(x.args[0], k);
+        walk(x.args[1], k);
+      } else if (isOp(x, 'ediv')) {
+        walk(x.args[0], k);
+        walk(x.args[1], -k);
+      } else if (isOp(x, 'neg')) {
+        t.coef *= (-1) ** k;
+        walk(x.args[0], k);
+      } else if (isOp(x, 'epow') && intPower(x) !== null) {
+        walk(x.args[0], k * intPower(x)!);
+      } else {
+        this.order(x);
+        const prev = t.factors.get(x.id);
+        const exp = (prev ? prev[1] : 0) + k;
+        if (exp === 0) t.factors.delete(x.id);
+        else t.factors.set(x.id, [x, exp]);
+      }
+    };
+    walk(e, 1);
+    recogniseSigmoid(t, (x) => this.order(x));
+    for (const [id, [base]] of t.factors) if (isOp(base, 'ones')) t.factors.delete(id);
+    return t;
+  }
+
+  toPoly(e: Expr): Term[] {
+    const c = constValue(e);
+    if (c !== null) return [{ coef: c, factors: new Map() }];
+    if (!isAlgebra(e)) return [this.atomTerm(e)];
+    switch (e.op) {
+      case 'add':
+        return [...this.toPoly(e.args[0]), ...this.toPoly(e.args[1])];
+      case 'sub':
+        return [...this.toPoly(e.args[0]), ...negate(this.toPoly(e.args[1]))];
+      case 'neg':
+        return negate(this.toPoly(e.args[0]));
+      default:
+        return this.expand(this.product(e));
+    }
+  }
+
+  /** Multiply out the sums among a term's factors (positive powers only), within a size budget. */
+  private expand(t: Term): Term[] {
+    let result: Term[] = [{ coef: t.coef, factors: new Map() }];
+    const kept: [Expr, number][] = [];
+    for (const [base, k] of t.factors.values()) {
+      if (k > 0 && isOp(base, 'add', 'sub')) {
+        const p = this.toPoly(base);
+        let r = result;
+        for (let i = 0; i < k && r.length <= MAX_TERMS; i++) r = multiply(r, p);
+        if (r.length <= MAX_TERMS) {
+          result = r;
+          continue;
+        }
+      }
+      kept.push([base, k]);
+    }
+    return result.map((r) => {
+      for (const [base, k] of kept) mulFactor(r.factors, base, k);
+      return r;
+    });
+  }
+
+  /** Rebuild an expression from terms, pulling out common factors. */
+  fromPoly(terms: Term[], shape: Shape): Expr {
+    const live = collectLike(terms);
+    if (live.length === 0) return zeroOf(shape);
+    if (live.length === 1) return this.termExpr(live[0]);
+    const common = commonFactor(live);
+    if (!common) return this.sumExpr(live);
+    const inner = live.map((t) => divideTerm(t, common));
+    return this.termExpr(common, this.sumExpr(inner));
+  }
+
+  private sumExpr(terms: Term[]): Expr {
+    const score = (t: Term) => {
+      let transposes = 0;
+      let first = Number.POSITIVE_INFINITY;
+      for (const [b] of t.factors.values()) {
+        if (isOp(b, 'transpose')) transposes++;
+        first = Math.min(first, this.seen.get(b.id) ?? 0);
+      }
+      return [t.coef < 0 ? 1 : 0, transposes, first];
+    };
+    const sorted = terms
+      .map((t) => ({ t, s: score(t) }))
+      .sort((a, b) => a.s[0] - b.s[0] || a.s[1] - b.s[1] || a.s[2] - b.s[2])
+      .map((x) => x.t);
+    let acc: Expr | null = null;
+    for (const t of sorted) {
+      const body = this.termExpr({ coef: Math.abs(t.coef), factors: t.factors });
+      acc = acc === null ? (t.coef < 0 ? neg(body) : body) : t.coef < 0 ? sub(acc, body) : add(acc, body);
+    }
+    return acc!;
+  }
+
+  /** c · Π numerator factors (· extra) ⊘ Π denominator factors, scalars first. */
+  private termExpr(t: Term, extra?: Expr): Expr {
+    const ordered = [...t.factors.values()].sort(
+      ([a], [b]) =>
+        Number(!isScalar(a.shape)) - Number(!isScalar(b.shape)) ||
+        (this.seen.get(a.id) ?? 0) - (this.seen.get(b.id) ?? 0),
+    );
+    const numer: Expr[] = [];
+    const denom: Expr[] = [];
+    const c = Math.abs(t.coef);
+    const reciprocal = c < 1 && Number.isInteger(1 / c) ? 1 / c : null;
+    if (reciprocal !== null) denom.push(num(reciprocal));
+    else if (c !== 1) numer.push(num(c));
+    for (const [base, k] of ordered) {
+      const p = Math.abs(k) === 1 ? base : pow(base, num(Math.abs(k)));
+      (k > 0 ? numer : denom).push(p);
+    }
+    if (extra) {
+      const at = numer.findIndex((x) => !isScalar(x.shape));
+      numer.splice(at < 0 ? numer.length : at, 0, extra);
+    }
+    const top = numer.length === 0 ? num(1) : numer.reduce((a, b) => mul(a, b));
+    const body = denom.length === 0 ? top : div(top, denom.reduce((a, b) => mul(a, b)));
+    return t.coef < 0 ? neg(body) : body;
+  }
+}
+
+function negate(ts: Term[]): Term[] {
+  return ts.map((t) => ({ coef: -t.coef, factors: t.factors }));
+}
+
+function mulFactor(f: Map<number, [Expr, number]>, base: Expr, k: number): void {
+  const prev = f.get(base.id);
+  const exp = (prev ? prev[1] : 0) + k;
+  if (exp === 0) f.delete(base.id);
+  else f.set(base.id, [base, exp]);
+}
+
+function multiply(a: Term[], b: Term[]): Term[] {
+  const out: Term[] = [];
+  for (const x of a) {
+    for (const y of b) {
+      const factors = new Map(x.factors);
+      for (const [base, k] of y.factors.values()) mulFactor(factors, base, k);
+      out.push({ coef: x.coef * y.coef, factors });
+    }
+  }
+  return out;
+}
+
+function termKey(t: Term): string {
+  return [...t.factors.entries()]
+    .map(([id, [, k]]) => `${id}^${k}`)
+    .sort()
+    .join('*');
+}
+
+function collectLike(terms: Term[]): Term[] {
+  const byKey = new Map<string, Term>();
+  for (const t of terms) {
+    const key = termKey(t);
+    const prev = byKey.get(key);
+    if (prev) prev.coef += t.coef;
+    else byKey.set(key, { coef: t.coef, factors: new Map(t.factors) });
+  }
+  return [...byKey.values()].filter((t) => t.coef !== 0);
+}
+
+function gcd(a: number, b: number): number {
+  return b === 0 ? a : gcd(b, a % b);
+}
+
+/** The largest factor common to all terms (coefficient gcd, shared atoms), or null when it is 1. */
+function commonFactor(terms: Term[]): Term | null {
+  const coefs = terms.map((t) => Math.abs(t.coef));
+  let g = coefs.every(Number.isInteger) ? coefs.reduce(gcd) : coefs.every((c) => c === coefs[0]) ? coefs[0] : 1;
+  if (terms.every((t) => t.coef < 0)) g = -g;
+  const factors = new Map<number, [Expr, number]>();
+  for (const [id, [base, k0]] of terms[0].factors) {
+    const ks = terms.map((t) => t.factors.get(id)?.[1] ?? 0);
+    if (ks.every((k) => k > 0)) factors.set(id, [base, Math.min(...ks)]);
+    else if (ks.every((k) => k < 0)) factors.set(id, [base, Math.max(...ks)]);
+    void k0;
+  }
+  return g === 1 && factors.size === 0 ? null : { coef: g, factors };
+}
+
+function divideTerm(t: Term, by: Term): Term {
+  const factors = new Map(t.factors);
+  for (const [base, k] of by.factors.values()) mulFactor(factors, base, -k);
+  return { coef: t.coef / by.coef, factors };
+}
+
+/** 1 + eᶻ as [z] when x is that sum (either order), else null. */
+function onePlusExp(x: Expr): Expr | null {
+  if (!isOp(x, 'add')) return null;
+  const [a, b] = x.args;
+  if (constValue(a) === 1 && isOp(b, 'exp')) return b.args[0];
+  if (constValue(b) === 1 && isOp(a, 'exp')) return a.args[0];
+  return null;
+}
+
+/** eᶻ ⊘ (1 + eᶻ) → σ(z) and 1 ⊘ (1 + eᶻ) → σ(−z), inside one term. */
+function recogniseSigmoid(t: Term, order: (x: Expr) => void): void {
+  for (const [id, [base, k]] of [...t.factors]) {
+    if (k !== -1) continue;
+    const z = onePlusExp(base);
+    if (!z) continue;
+    t.factors.delete(id);
+    const e = apply('exp', [z]);
+    const numer = t.factors.get(e.id);
+    let s: Expr;
+    if (numer && numer[1] > 0) {
+      mulFactor(t.factors, e, -1);
+      s = apply('sigmoid', [z]);
+    } else {
+      s = apply('sigmoid', [isOp(z, 'neg') ? z.args[0] : neg(z)]);
+    }
+    order(s);
+    mulFactor(t.factors, s, 1);
+  }
+}
+
+function normalise(e: Expr): Expr {
+  const c = new Collector();
+  return c.fromPoly(c.toPoly(e), e.shape);
+}
+
+export const collectTerms = rule(
+  'collect terms',
+  'cancel x ⊘ x, expand and collect like terms, factor out common factors, eᶻ/(1 + eᶻ) → σ(z)',
+  (e) => {
+    if (!isAlgebra(e)) return null;
+    const before = regionSize(e, MAX_REGION);
+    if (before > MAX_REGION) return null;
+    let out = normalise(e);
+    if (!sameShape(out.shape, e.shape)) out = mul(out, oneOf(e.shape));
+    if (out === e || !sameShape(out.shape, e.shape)) return null;
+    const after = regionSize(out, MAX_REGION);
+    if (after < before) return out;
+    // Same size: accept only a canonical reordering (normalising the result changes nothing).
+    return after === before && normalise(out) === out ? out : null;
+  },
+);

@@ -1,0 +1,35 @@
+// Identities of particular functions: inverses cancel, softmax rows sum to one, one-hot rows sum to one,
+// sums over a size-1 axis do nothing.
+import { isOne } from '../../ir/dim.js';
+import { sameShape } from '../../ir/shape.js';
+import { ones } from '../../ops/build.js';
+import { isOp, rule } from '../rule.js';
+
+export const inverseFunctions = rule('inverse functions', 'log(exp(x)) → x, (A⁻¹)⁻¹ → A', (e) => {
+  const [a] = e.args;
+  if (e.op === 'log' && isOp(a, 'exp')) return a.args[0];
+  if (e.op === 'inv' && isOp(a, 'inv')) return a.args[0];
+  return null;
+});
+
+export const trivialSum = rule('sum over a size-1 axis', 'sum(a, 2) → a for a column, sum(s) → s', (e) => {
+  if (e.op !== 'sum' && e.op !== 'mean') return null;
+  const a = e.args[0];
+  const dim = e.attrs.dim ?? 0;
+  const trivial =
+    (dim === 1 && isOne(a.shape.rows)) || (dim === 2 && isOne(a.shape.cols)) || (dim === 0 && sameShape(a.shape, e.shape));
+  return trivial ? a : null;
+});
+
+export const rowsSumToOne = rule(
+  'probabilities sum to one',
+  'sum(softmax(Z, 2), 2) → 1, sum(Y, 2) → 1 for one-hot rows of Y',
+  (e) => {
+    if (e.op !== 'sum') return null;
+    const a = e.args[0];
+    const dim = e.attrs.dim ?? 0;
+    if (isOp(a, 'softmax') && (a.attrs.dim ?? 0) === dim) return ones(e.shape.rows, e.shape.cols);
+    if (dim === 2 && a.kind === 'var' && a.qualifiers.includes('onehot')) return ones(e.shape.rows, e.shape.cols);
+    return null;
+  },
+);

@@ -1,0 +1,58 @@
+// Matrix products: scalars are pulled out (so they can be collected), 1×1 products become scalings, and
+// common left or right factors of a sum are factored out: AB + AC → A(B + C).
+import type { Expr } from '../../ir/expr.js';
+import { isScalar } from '../../ir/shape.js';
+import { add, apply, div, matmul, mul, neg, sub } from '../../ops/build.js';
+import { isOp, rule } from '../rule.js';
+
+export const scalarMatmul = rule('1×1 product', 'A·s → sA when one factor is 1×1', (e) => {
+  if (e.op !== 'matmul') return null;
+  const [a, b] = e.args;
+  return isScalar(a.shape) || isScalar(b.shape) ? mul(a, b) : null;
+});
+
+/** Split x = s ⊙ y (s 1×1) into [s, y, 'mul'|'div'], or −y into [null, y, 'neg']. */
+function scalarFactor(x: Expr): [Expr | null, Expr, 'mul' | 'div' | 'neg'] | null {
+  if (isOp(x, 'neg')) return [null, x.args[0], 'neg'];
+  if (isOp(x, 'emul')) {
+    const [l, r] = x.args;
+    if (isScalar(l.shape) && !isScalar(r.shape)) return [l, r, 'mul'];
+    if (isScalar(r.shape) && !isScalar(l.shape)) return [r, l, 'mul'];
+  }
+  if (isOp(x, 'ediv') && isScalar(x.args[1].shape) && !isScalar(x.args[0].shape)) return [x.args[1], x.args[0], 'div'];
+  return null;
+}
+
+function wrap(kind: 'mul' | 'div' | 'neg', s: Expr | null, inner: Expr): Expr {
+  return kind === 'neg' ? neg(inner) : kind === 'mul' ? mul(s!, inner) : div(inner, s!);
+}
+
+export const pullScalars = rule('pull scalars out of products', 'A(sB) → s(AB), (A/s)B → (AB)/s, A(−B) → −(AB)', (e) => {
+  if (e.op !== 'matmul') return null;
+  const [a, b] = e.args;
+  const fa = scalarFactor(a);
+  if (fa) return wrap(fa[2], fa[0], matmul(fa[1], b));
+  const fb = scalarFactor(b);
+  if (fb) return wrap(fb[2], fb[0], matmul(a, fb[1]));
+  return null;
+});
+
+export const factorProducts = rule('factor common factors', 'AB + AC → A(B + C), AC + BC → (A + B)C', (e) => {
+  if (e.op !== 'add' && e.op !== 'sub') return null;
+  const [l, r] = e.args;
+  if (!isOp(l, 'matmul') || !isOp(r, 'matmul')) return null;
+  const combine = e.op === 'add' ? add : sub;
+  if (l.args[0] === r.args[0]) return matmul(l.args[0], combine(l.args[1], r.args[1]));
+  if (l.args[1] === r.args[1]) return matmul(combine(l.args[0], r.args[0]), l.args[1]);
+  return null;
+});
+
+export const pullScalarsFromReductions = rule(
+  'pull scalars out of reductions',
+  'sum(sA) → s·sum(A), tr(A/s) → tr(A)/s, sum(−A) → −sum(A)',
+  (e) => {
+    if (!['sum', 'trace', 'mean'].includes(e.op)) return null;
+    const f = scalarFactor(e.args[0]);
+    return f ? wrap(f[2], f[0], apply(e.op as 'sum', [f[1]], e.attrs)) : null;
+  },
+);
