@@ -88,3 +88,65 @@ export const det = (a: Expr) => apply('det', [a]);
 export const logdet = (a: Expr) => apply('logdet', [a]);
 /** Integer matrix power A^k, k ≥ 0. */
 export const matpow = (a: Expr, power: number) => apply('matpow', [a], { power });
+
+// Forward mode in vec form: a tangent is ∂vec(v)/∂vec(x), a (numel v)×N matrix (see OpSpec.jvp).
+import { dimMul } from '../ir/dim.js';
+
+/** Entries of a shape as a dim: rows·cols, the length of its vec and the row count of its tangent. */
+export const numel = (s: Shape): Dim => dimMul(s.rows, s.cols);
+/** vec(a), leaving a column (or 1×1) as it is, since vec of a column is itself. */
+export const vecOf = (a: Expr): Expr => (a.shape.cols === ONE ? a : vec(a));
+
+/** vec of an operand broadcast to the shape `out`; a 1×1 stays 1×1, as it broadcasts by itself. */
+export function vecBroadcast(a: Expr, out: Shape): Expr {
+  if (isScalar(a.shape) || (a.shape.rows === out.rows && a.shape.cols === out.cols)) return vecOf(a);
+  return vec(mul(a, ones(out.rows, out.cols)));
+}
+
+/** The sum of two tangents, either of which may be absent (null = no dependence). */
+export function addTangents(a: Expr | null, b: Expr | null): Expr | null {
+  return a && b ? add(a, b) : (a ?? b);
+}
+
+/** A tangent with one row per entry of `out`: a 1×N tangent of a broadcast 1×1 is repeated, 𝟏·t. */
+export function fullTangent(t: Expr, out: Shape): Expr {
+  const n = numel(out);
+  return t.shape.rows === n ? t : matmul(ones(n), t);
+}
+
+/**
+ * The commutation matrix K (mn×mn) with K vec(X) = vec(Xᵀ) for X m×n: K[i·n + j, j·m + i] = 1, the
+ * Hadamard product of "same row i" (𝟏ᵀ_n ⊗ I_m ⊗ 𝟏_n) and "same column j" (𝟏_m ⊗ I_n ⊗ 𝟏ᵀ_m).
+ */
+export function commutation(m: Dim, n: Dim): Expr {
+  const sameRow = kron(kron(ones(ONE, n), eye(m)), ones(n));
+  const sameCol = kron(kron(ones(m), eye(n)), ones(ONE, m));
+  return mul(sameRow, sameCol);
+}
+
+/**
+ * Sums the rows of a tangent of a p×q value within the groups that a reduction along `dim` combines:
+ * dim 0 all entries, 𝟏ᵀ t; dim 1 each column, (I_q ⊗ 𝟏ᵀ_p) t; dim 2 each row, (𝟏ᵀ_q ⊗ I_p) t.
+ */
+export function reduceTangent(t: Expr, s: Shape, dim: 0 | 1 | 2): Expr {
+  switch (dim) {
+    case 1:
+      return matmul(kron(eye(s.cols), ones(ONE, s.rows)), t);
+    case 2:
+      return matmul(kron(ones(ONE, s.cols), eye(s.rows)), t);
+    default:
+      return sum(t, 1);
+  }
+}
+
+/** The transpose of reduceTangent: repeats each group's row over the group; for dim 0 the 1×N row broadcasts. */
+export function spreadTangent(t: Expr, s: Shape, dim: 0 | 1 | 2): Expr {
+  switch (dim) {
+    case 1:
+      return matmul(kron(eye(s.cols), ones(s.rows)), t);
+    case 2:
+      return matmul(kron(ones(s.cols), eye(s.rows)), t);
+    default:
+      return t;
+  }
+}

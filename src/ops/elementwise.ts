@@ -2,7 +2,19 @@
 // VJP results may have the broadcast shape; grad/ sums them back to each operand's shape.
 import { freeVars } from '../ir/expr.js';
 import { isScalar } from '../ir/shape.js';
-import { div, log, mul, neg as negE, num, pow, sub as subE } from './build.js';
+import {
+  addTangents,
+  div,
+  fullTangent,
+  log,
+  mul,
+  neg as negE,
+  num,
+  pow,
+  sub as subE,
+  vecBroadcast,
+  vecOf,
+} from './build.js';
 import { broadcastShape, mapEval, mapEval2, sameShape } from './shared.js';
 import type { OpSpec } from './spec.js';
 
@@ -11,6 +23,11 @@ export const add: OpSpec = {
   shape: broadcastShape('add'),
   // d(A + B) = dA + dB; broadcast operands are summed back by the engine.
   vjp: (ct) => [ct, ct],
+  // vec d(A + B) = J_A + J_B
+  jvp: (out, _args, _attrs, [ta, tb]) => {
+    const t = addTangents(ta, tb);
+    return t && fullTangent(t, out.shape);
+  },
   eval: mapEval2((x, y) => x + y),
   text: () => ({ form: 'infix', symbol: '+' }),
   latex: () => ({ form: 'infix', symbol: '+' }),
@@ -24,6 +41,11 @@ export const sub: OpSpec = {
   shape: broadcastShape('subtract'),
   // d(A - B) = dA - dB
   vjp: (ct) => [ct, negE(ct)],
+  // vec d(A - B) = J_A - J_B
+  jvp: (out, _args, _attrs, [ta, tb]) => {
+    const t = addTangents(ta, tb && negE(tb));
+    return t && fullTangent(t, out.shape);
+  },
   eval: mapEval2((x, y) => x - y),
   text: () => ({ form: 'infix', symbol: '-' }),
   latex: () => ({ form: 'infix', symbol: '-' }),
@@ -37,6 +59,7 @@ export const neg: OpSpec = {
   shape: sameShape,
   // d(-A) = -dA
   vjp: (ct) => [negE(ct)],
+  jvp: (_out, _args, _attrs, [t]) => t && negE(t),
   eval: mapEval((x) => -x),
   text: () => ({ form: 'prefix', symbol: '-' }),
   latex: () => ({ form: 'prefix', symbol: '-' }),
@@ -50,6 +73,9 @@ export const emul: OpSpec = {
   shape: broadcastShape('multiply elementwise'),
   // d(A ⊙ B) = dA ⊙ B + A ⊙ dB
   vjp: (ct, _out, [a, b]) => [mul(ct, b), mul(ct, a)],
+  // vec d(A ⊙ B) = vec(B) ⊙ J_A + vec(A) ⊙ J_B, each vec a column scaling the rows of a tangent
+  jvp: (out, [a, b], _attrs, [ta, tb]) =>
+    addTangents(ta && mul(vecBroadcast(b, out.shape), ta), tb && mul(vecBroadcast(a, out.shape), tb)),
   eval: mapEval2((x, y) => x * y),
   // `s*A` is how the language writes a scalar times a matrix; `.*` otherwise.
   text: ([a, b]) => ({ form: 'infix', symbol: isScalar(a) || isScalar(b) ? '*' : '.*' }),
@@ -64,6 +90,9 @@ export const ediv: OpSpec = {
   shape: broadcastShape('divide elementwise'),
   // d(A ⊘ B) = dA ⊘ B - (A ⊘ B) ⊙ dB ⊘ B
   vjp: (ct, out, [, b]) => [div(ct, b), negE(div(mul(ct, out), b))],
+  // vec d(A ⊘ B) = J_A ⊘ vec(B) - vec((A ⊘ B) ⊘ B) ⊙ J_B
+  jvp: (out, [, b], _attrs, [ta, tb]) =>
+    addTangents(ta && div(ta, vecBroadcast(b, out.shape)), tb && negE(mul(vecOf(div(out, b)), tb))),
   eval: mapEval2((x, y) => x / y),
   text: ([, b]) => ({ form: 'infix', symbol: isScalar(b) ? '/' : './' }),
   latex: ([, b]) => (isScalar(b) ? { form: 'frac' } : { form: 'infix', symbol: '\\oslash' }),
@@ -81,6 +110,12 @@ export const epow: OpSpec = {
     mul(mul(ct, p), pow(a, subE(p, num(1)))),
     freeVars(p).length === 0 ? null : mul(mul(ct, out), log(a)),
   ],
+  // vec d(A^P) = vec(P ⊙ A^(P-1)) ⊙ J_A + vec(A^P ⊙ log A) ⊙ J_P; log A only when P depends on x.
+  jvp: (out, [a, p], _attrs, [ta, tp]) =>
+    addTangents(
+      ta && mul(vecOf(mul(p, pow(a, subE(p, num(1))))), ta),
+      tp && mul(vecOf(mul(out, log(a))), tp),
+    ),
   eval: mapEval2(Math.pow),
   text: ([a, p]) => ({ form: 'infix', symbol: isScalar(a) && isScalar(p) ? '^' : '.^' }),
   // LaTeX has no separate elementwise power; emit/latex braces the exponent of `^`.

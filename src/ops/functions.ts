@@ -13,6 +13,7 @@ import {
   sin as sinE,
   step as stepE,
   sub,
+  vecOf,
 } from './build.js';
 import { mapEval, sameShape } from './shared.js';
 import type { OpSpec } from './spec.js';
@@ -22,6 +23,8 @@ export const exp: OpSpec = {
   shape: sameShape,
   // d exp(A) = exp(A) ⊙ dA
   vjp: (ct, out) => [mul(ct, out)],
+  // vec d exp(A) = vec(exp A) ⊙ J
+  jvp: (out, _args, _attrs, [t]) => t && mul(vecOf(out), t),
   eval: mapEval(Math.exp),
   text: () => ({ form: 'call', name: 'exp' }),
   latex: () => ({ form: 'call', name: '\\exp' }),
@@ -35,6 +38,8 @@ export const log: OpSpec = {
   shape: sameShape,
   // d log(A) = dA ⊘ A
   vjp: (ct, _out, [a]) => [div(ct, a)],
+  // vec d log(A) = J ⊘ vec(A)
+  jvp: (_out, [a], _attrs, [t]) => t && div(t, vecOf(a)),
   eval: mapEval(Math.log),
   text: () => ({ form: 'call', name: 'log' }),
   latex: () => ({ form: 'call', name: '\\log' }),
@@ -48,6 +53,8 @@ export const sqrt: OpSpec = {
   shape: sameShape,
   // d √A = dA ⊘ (2√A)
   vjp: (ct, out) => [div(ct, mul(num(2), out))],
+  // vec d √A = J ⊘ vec(2√A)
+  jvp: (out, _args, _attrs, [t]) => t && div(t, vecOf(mul(num(2), out))),
   eval: mapEval(Math.sqrt),
   text: () => ({ form: 'call', name: 'sqrt' }),
   latex: () => ({ form: 'wrap', open: '\\sqrt{', close: '}' }),
@@ -61,6 +68,8 @@ export const abs: OpSpec = {
   shape: sameShape,
   // d|A| = sign(A) ⊙ dA, taking the subgradient 0 at A = 0
   vjp: (ct, _out, [a]) => [mul(ct, signE(a))],
+  // vec d|A| = vec(sign A) ⊙ J
+  jvp: (_out, [a], _attrs, [t]) => t && mul(vecOf(signE(a)), t),
   eval: mapEval(Math.abs),
   text: () => ({ form: 'call', name: 'abs' }),
   latex: () => ({ form: 'wrap', open: '\\lvert ', close: ' \\rvert' }),
@@ -74,6 +83,8 @@ export const tanh: OpSpec = {
   shape: sameShape,
   // d tanh(A) = (1 - tanh(A)²) ⊙ dA
   vjp: (ct, out) => [mul(ct, sub(num(1), pow(out, num(2))))],
+  // vec d tanh(A) = vec(1 - tanh(A)²) ⊙ J
+  jvp: (out, _args, _attrs, [t]) => t && mul(vecOf(sub(num(1), pow(out, num(2)))), t),
   eval: mapEval(Math.tanh),
   text: () => ({ form: 'call', name: 'tanh' }),
   latex: () => ({ form: 'call', name: '\\tanh' }),
@@ -87,6 +98,8 @@ export const sigmoid: OpSpec = {
   shape: sameShape,
   // d σ(A) = σ(A) ⊙ (1 - σ(A)) ⊙ dA
   vjp: (ct, out) => [mul(mul(ct, out), sub(num(1), out))],
+  // vec d σ(A) = vec(σ(A) ⊙ (1 - σ(A))) ⊙ J
+  jvp: (out, _args, _attrs, [t]) => t && mul(vecOf(mul(out, sub(num(1), out))), t),
   eval: mapEval(K.sigmoid),
   text: () => ({ form: 'call', name: 'sigmoid' }),
   latex: () => ({ form: 'call', name: '\\sigma' }),
@@ -100,6 +113,8 @@ export const relu: OpSpec = {
   shape: sameShape,
   // d relu(A) = step(A) ⊙ dA, taking the subgradient 0 at A = 0
   vjp: (ct, _out, [a]) => [mul(ct, stepE(a))],
+  // vec d relu(A) = vec(step A) ⊙ J
+  jvp: (_out, [a], _attrs, [t]) => t && mul(vecOf(stepE(a)), t),
   eval: mapEval(K.relu),
   text: () => ({ form: 'call', name: 'relu' }),
   latex: () => ({ form: 'call', name: '\\operatorname{relu}' }),
@@ -113,6 +128,8 @@ export const softplus: OpSpec = {
   shape: sameShape,
   // d log(1 + e^A) = σ(A) ⊙ dA
   vjp: (ct, _out, [a]) => [mul(ct, sigmoidE(a))],
+  // vec d softplus(A) = vec(σ(A)) ⊙ J
+  jvp: (_out, [a], _attrs, [t]) => t && mul(vecOf(sigmoidE(a)), t),
   eval: mapEval(K.softplus),
   text: () => ({ form: 'call', name: 'softplus' }),
   latex: () => ({ form: 'call', name: '\\operatorname{softplus}' }),
@@ -126,6 +143,8 @@ export const sin: OpSpec = {
   shape: sameShape,
   // d sin(A) = cos(A) ⊙ dA
   vjp: (ct, _out, [a]) => [mul(ct, cosE(a))],
+  // vec d sin(A) = vec(cos A) ⊙ J
+  jvp: (_out, [a], _attrs, [t]) => t && mul(vecOf(cosE(a)), t),
   eval: mapEval(Math.sin),
   text: () => ({ form: 'call', name: 'sin' }),
   latex: () => ({ form: 'call', name: '\\sin' }),
@@ -139,6 +158,8 @@ export const cos: OpSpec = {
   shape: sameShape,
   // d cos(A) = -sin(A) ⊙ dA
   vjp: (ct, _out, [a]) => [neg(mul(ct, sinE(a)))],
+  // vec d cos(A) = -vec(sin A) ⊙ J
+  jvp: (_out, [a], _attrs, [t]) => t && neg(mul(vecOf(sinE(a)), t)),
   eval: mapEval(Math.cos),
   text: () => ({ form: 'call', name: 'cos' }),
   latex: () => ({ form: 'call', name: '\\cos' }),
@@ -152,6 +173,7 @@ export const sign: OpSpec = {
   shape: sameShape,
   // Piecewise constant: the derivative is 0 wherever it exists (everywhere but 0), so no cotangent flows.
   vjp: () => [null],
+  jvp: () => null,
   eval: mapEval(K.sign),
   text: () => ({ form: 'call', name: 'sign' }),
   latex: () => ({ form: 'call', name: '\\operatorname{sign}' }),
@@ -165,6 +187,7 @@ export const step: OpSpec = {
   shape: sameShape,
   // Piecewise constant: the derivative is 0 wherever it exists (everywhere but 0), so no cotangent flows.
   vjp: () => [null],
+  jvp: () => null,
   eval: mapEval(K.step),
   text: () => ({ form: 'call', name: 'step' }),
   latex: () => ({ form: 'call', name: '\\operatorname{step}' }),

@@ -3,7 +3,7 @@
 import { dimMul, ONE } from '../ir/dim.js';
 import { ShapeError } from '../ir/errors.js';
 import type { Expr } from '../ir/expr.js';
-import { SCALAR, type Shape, shape, shapeText } from '../ir/shape.js';
+import { isVector, SCALAR, type Shape, shape, shapeText } from '../ir/shape.js';
 import { gemm } from '../kernels/gemm.js';
 import {
   det as detK,
@@ -17,6 +17,8 @@ import {
 import { matrix } from '../kernels/matrix.js';
 import {
   add,
+  addTangents,
+  commutation,
   eye,
   inv as invE,
   kron as kronE,
@@ -26,6 +28,8 @@ import {
   neg,
   ones,
   transpose as transposeE,
+  vec,
+  vecOf,
 } from './build.js';
 import { requireSquare } from './shared.js';
 import type { OpSpec } from './spec.js';
@@ -50,6 +54,12 @@ export const matmul: OpSpec = {
   },
   // d(AB) = dA B + A dB ⇒ ∇A = G Bᵀ, ∇B = Aᵀ G
   vjp: (ct, _out, [a, b]) => [matmulE(ct, transposeE(b)), matmulE(transposeE(a), ct)],
+  // vec(dA B + A dB) = (Bᵀ ⊗ I_m) vec dA + (I_q ⊗ A) vec dB
+  jvp: (_out, [a, b], _attrs, [ta, tb]) =>
+    addTangents(
+      ta && matmulE(kronE(transposeE(b), eye(a.shape.rows)), ta),
+      tb && matmulE(kronE(eye(b.shape.cols), a), tb),
+    ),
   eval: ([a, b]) => gemm(matrix(a.rows, b.cols), a, b, false, false),
   text: () => ({ form: 'infix', symbol: '*' }),
   latex: () => ({ form: 'infix', symbol: '' }),
@@ -63,6 +73,9 @@ export const transpose: OpSpec = {
   shape: ([a]) => shape(a.cols, a.rows),
   // d(Aᵀ) = (dA)ᵀ ⇒ ∇A = Gᵀ
   vjp: (ct) => [transposeE(ct)],
+  // vec(dAᵀ) = K_mn vec(dA), the commutation matrix; for a vector vec(Aᵀ) = vec(A).
+  jvp: (_out, [a], _attrs, [t]) =>
+    t && (isVector(a.shape) ? t : matmulE(commutation(a.shape.rows, a.shape.cols), t)),
   eval: ([a]) => transposeK(matrix(a.cols, a.rows), a),
   text: () => ({ form: 'postfix', symbol: "'" }),
   latex: () => ({ form: 'postfix', symbol: '^{\\top}' }),
@@ -76,6 +89,8 @@ export const trace: OpSpec = {
   shape: scalarOfSquare('trace'),
   // d tr(A) = tr(I dA) ⇒ ∇A = g·I
   vjp: (ct, _out, [a]) => [mul(ct, eye(a.shape.rows))],
+  // d tr(A) = vec(I)ᵀ vec(dA)
+  jvp: (_out, [a], _attrs, [t]) => t && matmulE(transposeE(vec(eye(a.shape.rows))), t),
   eval: ([a]) => traceK(matrix(1, 1), a),
   text: () => ({ form: 'call', name: 'trace' }),
   latex: () => ({ form: 'call', name: '\\operatorname{tr}' }),
@@ -89,6 +104,8 @@ export const det: OpSpec = {
   shape: scalarOfSquare('det'),
   // Jacobi: d det(A) = det(A) tr(A⁻¹ dA) ⇒ ∇A = g·det(A)·A⁻ᵀ
   vjp: (ct, out, [a]) => [mul(mul(ct, out), transposeE(invE(a)))],
+  // d det(A) = det(A) vec(A⁻ᵀ)ᵀ vec(dA)
+  jvp: (out, [a], _attrs, [t]) => t && mul(out, matmulE(transposeE(vec(transposeE(invE(a)))), t)),
   eval: ([a]) => detK(matrix(1, 1), a),
   text: () => ({ form: 'call', name: 'det' }),
   latex: () => ({ form: 'call', name: '\\det' }),
@@ -102,6 +119,8 @@ export const logdet: OpSpec = {
   shape: scalarOfSquare('logdet'),
   // d log|det A| = tr(A⁻¹ dA) ⇒ ∇A = g·A⁻ᵀ
   vjp: (ct, _out, [a]) => [mul(ct, transposeE(invE(a)))],
+  // d log|det A| = vec(A⁻ᵀ)ᵀ vec(dA)
+  jvp: (_out, [a], _attrs, [t]) => t && matmulE(transposeE(vec(transposeE(invE(a)))), t),
   eval: ([a]) => logdetK(matrix(1, 1), a),
   text: () => ({ form: 'call', name: 'logdet' }),
   latex: () => ({ form: 'wrap', open: '\\log\\left\\lvert\\det\\left(', close: '\\right)\\right\\rvert' }),
@@ -115,6 +134,8 @@ export const inv: OpSpec = {
   shape: ([a]) => requireSquare('inv', a),
   // d(A⁻¹) = -A⁻¹ dA A⁻¹ ⇒ ∇A = -A⁻ᵀ G A⁻ᵀ
   vjp: (ct, out) => [neg(matmulE(matmulE(transposeE(out), ct), transposeE(out)))],
+  // vec(-A⁻¹ dA A⁻¹) = -(A⁻ᵀ ⊗ A⁻¹) vec(dA)
+  jvp: (out, _args, _attrs, [t]) => t && neg(matmulE(kronE(transposeE(out), out), t)),
   eval: ([a]) => invK(matrix(a.rows, a.cols), a),
   text: () => ({ form: 'call', name: 'inv' }),
   latex: () => ({ form: 'postfix', symbol: '^{-1}' }),
@@ -158,6 +179,19 @@ export const matpow: OpSpec = {
     }
     return [total];
   },
+  // vec Σᵢ Aⁱ dA A^{k-1-i} = Σ_{i=0}^{k-1} ((A^{k-1-i})ᵀ ⊗ Aⁱ) vec(dA); A⁰ = I.
+  jvp: (_out, [a], attrs, [t]) => {
+    const k = attrs.power ?? 0;
+    if (!t || k === 0) return null;
+    const n = a.shape.rows;
+    const power = (i: number): Expr => (i === 0 ? eye(n) : i === 1 ? a : matpowE(a, i));
+    let total: Expr | null = null;
+    for (let i = 0; i < k; i++) {
+      const term = kronE(transposeE(power(k - 1 - i)), power(i));
+      total = total ? add(total, term) : term;
+    }
+    return total && matmulE(total, t);
+  },
   eval: ([a], attrs) => matpowK(matrix(a.rows, a.cols), a, attrs.power ?? 0),
   text: (_s, attrs) => ({ form: 'power', exponent: String(attrs.power) }),
   latex: (_s, attrs) => ({ form: 'postfix', symbol: `^{${attrs.power}}` }),
@@ -181,6 +215,15 @@ export const kron: OpSpec = {
       matmulE(matmulE(kronE(eye(m), ones(ONE, p)), blocksA), kronE(eye(n), ones(q))),
       matmulE(matmulE(kronE(ones(ONE, m), eye(p)), blocksB), kronE(ones(n), eye(q))),
     ];
+  },
+  // Magnus & Neudecker Thm 3.10: vec(A ⊗ B) = (I_n ⊗ K_qm ⊗ I_p)(vec A ⊗ vec B), so
+  // vec d(A ⊗ B) = (I_n ⊗ K_qm ⊗ I_p)(J_A ⊗ vec B + vec A ⊗ J_B); K_qm = I when q or m is 1.
+  jvp: (_out, [a, b], _attrs, [ta, tb]) => {
+    const [m, n] = [a.shape.rows, a.shape.cols];
+    const [p, q] = [b.shape.rows, b.shape.cols];
+    const stacked = addTangents(ta && kronE(ta, vecOf(b)), tb && kronE(vecOf(a), tb));
+    if (!stacked || m === ONE || q === ONE) return stacked;
+    return matmulE(kronE(kronE(eye(n), commutation(q, m)), eye(p)), stacked);
   },
   eval: ([a, b]) => kronK(matrix(a.rows * b.rows, a.cols * b.cols), a, b),
   text: () => ({ form: 'call', name: 'kron' }),

@@ -3,7 +3,7 @@
 import type { Attrs } from '../ir/expr.js';
 import { matrix } from '../kernels/matrix.js';
 import { logsoftmaxInto, logsumexpInto, softmaxInto } from '../kernels/nn.js';
-import { mul, softmax as softmaxE, sub, sum } from './build.js';
+import { mul, reduceTangent, softmax as softmaxE, spreadTangent, sub, sum, vecOf } from './build.js';
 import { dimExtra, reducedShapeOf, sameShapeAlongDim } from './shared.js';
 import type { OpSpec } from './spec.js';
 
@@ -19,6 +19,12 @@ export const softmax: OpSpec = {
   shape: sameShapeAlongDim('softmax'),
   // ds = (diag(s) − s sᵀ) dz per line ⇒ ∇z = s ⊙ (G − sum(G ⊙ s, dim))
   vjp: (ct, out, _args, attrs) => [mul(out, sub(ct, sum(mul(ct, out), dimOf(attrs))))],
+  // vec ds = s ⊙ (J − spread(S(s ⊙ J))) with S summing each line (softmax's group) of the tangent
+  jvp: (out, [z], attrs, [t]) => {
+    const s = vecOf(out);
+    const dim = dimOf(attrs);
+    return t && mul(s, sub(t, spreadTangent(reduceTangent(mul(s, t), z.shape, dim), z.shape, dim)));
+  },
   eval: ([a], attrs) => softmaxInto(matrix(a.rows, a.cols), a, dimOf(attrs)),
   text: (_s, attrs) => ({ form: 'call', name: 'softmax', extra: dimExtra(attrs) }),
   latex: (_s, attrs) => ({ form: 'call', name: '\\operatorname{softmax}', sub: latexSub(attrs) }),
@@ -32,6 +38,12 @@ export const logsoftmax: OpSpec = {
   shape: sameShapeAlongDim('logsoftmax'),
   // logsoftmax(z) = z − logsumexp(z) ⇒ ∇z = G − softmax(z, dim) ⊙ sum(G, dim)
   vjp: (ct, _out, [z], attrs) => [sub(ct, mul(softmaxE(z, dimOf(attrs)), sum(ct, dimOf(attrs))))],
+  // logsoftmax(z) = z − logsumexp(z) per line ⇒ vec d = J − spread(S(softmax(z) ⊙ J))
+  jvp: (_out, [z], attrs, [t]) => {
+    const dim = dimOf(attrs);
+    const s = vecOf(softmaxE(z, dim));
+    return t && sub(t, spreadTangent(reduceTangent(mul(s, t), z.shape, dim), z.shape, dim));
+  },
   eval: ([a], attrs) => logsoftmaxInto(matrix(a.rows, a.cols), a, dimOf(attrs)),
   text: (_s, attrs) => ({ form: 'call', name: 'logsoftmax', extra: dimExtra(attrs) }),
   latex: (_s, attrs) => ({ form: 'call', name: '\\operatorname{logsoftmax}', sub: latexSub(attrs) }),
@@ -45,6 +57,9 @@ export const logsumexp: OpSpec = {
   shape: reducedShapeOf('logsumexp'),
   // d logsumexp(z) = ⟨softmax(z), dz⟩ per line ⇒ ∇z = G ⊙ softmax(z, dim), G broadcast along the line
   vjp: (ct, _out, [z], attrs) => [mul(ct, softmaxE(z, dimOf(attrs)))],
+  // d logsumexp(z) = softmax(z)ᵀ dz per line ⇒ vec d = S(softmax(z) ⊙ J)
+  jvp: (_out, [z], attrs, [t]) =>
+    t && reduceTangent(mul(vecOf(softmaxE(z, dimOf(attrs))), t), z.shape, dimOf(attrs)),
   eval: ([a], attrs) => {
     const dim = dimOf(attrs);
     return logsumexpInto(

@@ -5,7 +5,7 @@ import type { Expr } from '../ir/expr.js';
 import { SCALAR } from '../ir/shape.js';
 import { matrix } from '../kernels/matrix.js';
 import { meanInto, normInto, sumDim } from '../kernels/reduce.js';
-import { dimExpr, div, matmul, mul, ones } from './build.js';
+import { dimExpr, div, matmul, mul, ones, reduceTangent, transpose, vecOf } from './build.js';
 import { dimExtra, reducedShape, reducedShapeOf } from './shared.js';
 import type { OpSpec } from './spec.js';
 
@@ -35,6 +35,8 @@ export const sum: OpSpec = {
   shape: reducedShape,
   // Every entry contributes once: the cotangent is spread back over the summed axis, 1·G or G·1ᵀ.
   vjp: (ct, _out, [a], attrs) => [spread(ct, a, attrs.dim ?? 0)],
+  // vec sum(A, dim) = S vec(A): 𝟏ᵀ, I_q ⊗ 𝟏ᵀ_p or 𝟏ᵀ_q ⊗ I_p for A p×q
+  jvp: (_out, [a], attrs, [t]) => t && reduceTangent(t, a.shape, attrs.dim ?? 0),
   eval: ([a], attrs) => sumDim(a, attrs.dim ?? 0),
   text: (_s, attrs) => ({ form: 'call', name: 'sum', extra: dimExtra(attrs) }),
   latex: (_s, attrs) => ({
@@ -54,6 +56,11 @@ export const mean: OpSpec = {
   vjp: (ct, _out, [a], attrs) => {
     const dim = attrs.dim ?? 0;
     return [div(spread(ct, a, dim), dimExpr(reducedCount(a, dim)))];
+  },
+  // vec mean(A, dim) = S vec(A) / k
+  jvp: (_out, [a], attrs, [t]) => {
+    const dim = attrs.dim ?? 0;
+    return t && div(reduceTangent(t, a.shape, dim), dimExpr(reducedCount(a, dim)));
   },
   eval: ([a], attrs) => {
     const dim = attrs.dim ?? 0;
@@ -75,6 +82,8 @@ export const norm: OpSpec = {
   shape: () => SCALAR,
   // d‖X‖ = ⟨X, dX⟩ / ‖X‖ ⇒ ∇ = G · X / ‖X‖
   vjp: (ct, out, [a]) => [div(mul(ct, a), out)],
+  // d‖X‖ = vec(X)ᵀ vec(dX) / ‖X‖
+  jvp: (out, [a], _attrs, [t]) => t && div(matmul(transpose(vecOf(a)), t), out),
   eval: ([a]) => normInto(matrix(1, 1), a),
   text: () => ({ form: 'call', name: 'norm' }),
   latex: () => ({ form: 'wrap', open: '\\left\\lVert ', close: ' \\right\\rVert' }),

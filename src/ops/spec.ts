@@ -70,6 +70,14 @@ export interface OpSpec {
    * broadcast axes and asserts the argument's shape.
    */
   vjp(ct: Expr, out: Expr, args: readonly Expr[], attrs: Attrs): readonly (Expr | null)[];
+  /**
+   * Forward mode in vec form (Magnus & Neudecker; vec stacks columns). `tangents[k]` is ∂vec(args[k])/∂vec(x),
+   * an (numel args[k])×N matrix, or null when args[k] does not depend on x. For an operand that an
+   * elementwise op broadcasts, the engine has already expanded the tangent to (numel out)×N, except a 1×1
+   * operand, whose 1×N tangent broadcasts by itself. Returns ∂vec(out)/∂vec(x), (numel out)×N, or null
+   * when out does not depend on x (always when every tangent is null).
+   */
+  jvp(out: Expr, args: readonly Expr[], attrs: Attrs, tangents: readonly (Expr | null)[]): Expr | null;
   /** Numeric value of the op on concrete arguments. */
   eval(args: readonly Matrix[], attrs: Attrs, ctx: EvalCtx): Matrix;
   text(args: readonly Shape[], attrs: Attrs): Syntax;

@@ -2,6 +2,7 @@
 // ones, zeros (sizes in attrs.rows/cols), and a symbolic dim's size as a scalar.
 import { type Dim, dimMul, isOne, ONE } from '../ir/dim.js';
 import { ShapeError } from '../ir/errors.js';
+import type { Expr } from '../ir/expr.js';
 import { SCALAR, shape, shapeText } from '../ir/shape.js';
 import { matrix, scalar } from '../kernels/matrix.js';
 import { diagm as diagmK, diagv as diagvK, eye as eyeK, fill, vec as vecK } from '../kernels/structural.js';
@@ -14,6 +15,7 @@ import {
   mul,
   ones as onesE,
   transpose,
+  vec as vecE,
 } from './build.js';
 import { requireSquare } from './shared.js';
 import type { OpSpec } from './spec.js';
@@ -23,6 +25,7 @@ export const size: OpSpec = {
   arity: 0,
   shape: () => SCALAR,
   vjp: () => [],
+  jvp: () => null,
   eval: (_args, attrs, ctx) => scalar(ctx.dim(attrs.rows!)),
   text: (_s, attrs) => ({ form: 'atom', text: attrs.rows!.key }),
   latex: (_s, attrs) => ({ form: 'atom', text: attrs.rows!.key }),
@@ -44,6 +47,14 @@ const dimLatex = (d: Dim): string => d.key.replaceAll('*', ' \\cdot ');
 const sizeLatex = (rows: Dim, cols: Dim): string =>
   isOne(cols) ? dimLatex(rows) : `${dimLatex(rows)}\\times ${dimLatex(cols)}`;
 
+/**
+ * D (d²×d) with D v = vec(diag v): entry (j·d + i, k) is 1 when i = j = k, the Hadamard product of
+ * vec(I_d) (i = j) and 𝟏_d ⊗ I_d (i = k).
+ */
+function diagSelector(d: Dim): Expr {
+  return mul(vecE(eyeE(d)), kron(onesE(d), eyeE(d)));
+}
+
 export const vec: OpSpec = {
   arity: 1,
   shape: ([a]) => shape(dimMul(a.rows, a.cols), ONE),
@@ -53,6 +64,8 @@ export const vec: OpSpec = {
     const [m, n] = [a.shape.rows, a.shape.cols];
     return [matmul(kron(onesE(ONE, n), eyeE(m)), mul(ct, kron(eyeE(n), onesE(m))))];
   },
+  // vec(vec A) = vec A
+  jvp: (_out, _args, _attrs, [t]) => t,
   eval: ([a]) => vecK(matrix(a.rows * a.cols, 1), a),
   text: () => ({ form: 'call', name: 'vec' }),
   latex: () => ({ form: 'call', name: '\\operatorname{vec}' }),
@@ -70,6 +83,8 @@ export const diagm: OpSpec = {
   },
   // diag(v) places vᵢ at (i, i), so ∇v = the diagonal of G, as a row when v is a row.
   vjp: (ct, _out, [a]) => [isOne(a.shape.cols) ? diagvE(ct) : transpose(diagvE(ct))],
+  // vec(diag v) = D v with D the d²×d diagonal selector
+  jvp: (out, _args, _attrs, [t]) => t && matmul(diagSelector(out.shape.rows), t),
   eval: ([a]) => {
     const d = a.rows * a.cols;
     return diagmK(matrix(d, d), a);
@@ -91,6 +106,8 @@ export const diagv: OpSpec = {
   },
   // The diagonal picks x_ii, so ∇X = diag(g): the cotangent on the diagonal, zero elsewhere.
   vjp: (ct) => [diagmE(ct)],
+  // diag(A) = Dᵀ vec(A) with D the d²×d diagonal selector
+  jvp: (_out, [a], _attrs, [t]) => t && matmul(transpose(diagSelector(a.shape.rows)), t),
   eval: ([a]) => diagvK(matrix(a.rows, 1), a),
   text: () => ({ form: 'call', name: 'diag' }),
   latex: () => ({ form: 'call', name: '\\operatorname{diag}' }),
@@ -106,6 +123,7 @@ export const eye: OpSpec = {
     return requireSquare('eye', shape(n, attrs.cols ?? n));
   },
   vjp: () => [],
+  jvp: () => null,
   eval: (_args, attrs, ctx) => {
     const n = ctx.dim(sizeAttr('eye', attrs.rows));
     return eyeK(matrix(n, n));
@@ -121,6 +139,7 @@ export const ones: OpSpec = {
   arity: 0,
   shape: (_s, attrs) => shape(sizeAttr('ones', attrs.rows), sizeAttr('ones', attrs.cols)),
   vjp: () => [],
+  jvp: () => null,
   eval: (_args, attrs, ctx) =>
     fill(matrix(ctx.dim(sizeAttr('ones', attrs.rows)), ctx.dim(sizeAttr('ones', attrs.cols))), 1),
   text: (_s, attrs) => ({
@@ -141,6 +160,7 @@ export const zeros: OpSpec = {
   arity: 0,
   shape: (_s, attrs) => shape(sizeAttr('zeros', attrs.rows), sizeAttr('zeros', attrs.cols)),
   vjp: () => [],
+  jvp: () => null,
   eval: (_args, attrs, ctx) =>
     matrix(ctx.dim(sizeAttr('zeros', attrs.rows)), ctx.dim(sizeAttr('zeros', attrs.cols))),
   text: (_s, attrs) => ({

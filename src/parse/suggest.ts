@@ -13,7 +13,10 @@ function distance(a: string, b: string): number {
   return prev[b.length];
 }
 
-/** The candidate closest to `name`, if it is close enough to be a plausible typo; ties go to the first. */
+/**
+ * The candidate closest to `name`, if it is close enough to be a plausible typo (fewer edits than the name
+ * has characters, about one per three); ties go to the first.
+ */
 export function nearest(name: string, candidates: Iterable<string>): string | undefined {
   const limit = Math.max(1, Math.floor(name.length / 3));
   let best: string | undefined;
@@ -21,7 +24,7 @@ export function nearest(name: string, candidates: Iterable<string>): string | un
   for (const c of candidates) {
     if (c === name) continue;
     const d = distance(name, c);
-    if (d <= limit && d < bestDistance) {
+    if (d <= limit && d < name.length && d < bestDistance) {
       best = c;
       bestDistance = d;
     }

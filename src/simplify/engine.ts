@@ -4,8 +4,9 @@
 import { ShapeError } from '../ir/errors.js';
 import { type Expr, type OpExpr, topoOrder } from '../ir/expr.js';
 import { sameShape, shapeText } from '../ir/shape.js';
-import { apply } from '../ops/build.js';
-import type { OpName } from '../ops/index.js';
+import { rebuildOp } from '../diff/rebuild.js';
+import { expandDerivatives } from '../diff/expand.js';
+import { present } from './present.js';
 import type { Rule } from './rule.js';
 import { RULES } from './rules/index.js';
 
@@ -16,11 +17,9 @@ export interface Rewrite {
   readonly after: Expr;
 }
 
-/** Rebuild an op node over new arguments (the same node when nothing changed). */
+/** Rebuild a node over new arguments (the same node when nothing changed). */
 export function rebuild(e: Expr, args: readonly Expr[]): Expr {
-  if (e.kind !== 'op') return e;
-  if (args.every((a, i) => a === e.args[i])) return e;
-  return apply(e.op as OpName, args, e.attrs);
+  return e.kind === 'op' ? rebuildOp(e, args) : e;
 }
 
 /** Most rewrites a single node may go through; a safety net against rule cycles. */
@@ -33,7 +32,12 @@ export class Simplifier {
     readonly log: Rewrite[] = [],
   ) {}
 
-  simplify(root: Expr): Expr {
+  /** Simplify `input`, first giving any grad/jacobian/hessian nodes in it their meaning. */
+  simplify(input: Expr): Expr {
+    return this.run(expandDerivatives(input));
+  }
+
+  private run(root: Expr): Expr {
     for (const node of topoOrder([root])) {
       if (this.memo.has(node.id)) continue;
       const args = node.kind === 'op' ? node.args.map((a) => this.memo.get(a.id) ?? a) : [];
@@ -58,7 +62,7 @@ export class Simplifier {
   }
 
   private simplifyChild(a: Expr): Expr {
-    return this.memo.get(a.id) ?? this.simplify(a);
+    return this.memo.get(a.id) ?? this.run(a);
   }
 
   private step(e: OpExpr): Expr | null {
@@ -77,13 +81,16 @@ export class Simplifier {
   }
 }
 
-/** Simplify one expression; `log`, when given, receives every rewrite in order. */
+/**
+ * Simplify one expression to textbook form: the rule fixpoint, then `present` (scalars written on the
+ * leftmost factor). `log`, when given, receives every rewrite in order.
+ */
 export function simplify(e: Expr, log?: Rewrite[]): Expr {
-  return new Simplifier(RULES, log).simplify(e);
+  return present(new Simplifier(RULES, log).simplify(e));
 }
 
 /** Simplify several expressions with one shared memo (shared subterms are simplified once). */
 export function simplifyMany(es: readonly Expr[], log?: Rewrite[]): Expr[] {
   const s = new Simplifier(RULES, log);
-  return es.map((e) => s.simplify(e));
+  return es.map((e) => present(s.simplify(e)));
 }

@@ -45,6 +45,23 @@ function regionSize(e: Expr, cap: number): number {
 class Collector {
   /** First-seen order of atoms, for stable output order. */
   private readonly seen = new Map<number, number>();
+  /** Sums that divide somewhere in the region: kept whole in numerators too, so that they can cancel. */
+  private readonly divisors = new Set<number>();
+
+  /** `expandSums` false: products keep their sum factors whole (only cancellation and collection). */
+  constructor(
+    root: Expr,
+    private readonly expandSums = true,
+  ) {
+    const stack: Expr[] = [root];
+    while (stack.length > 0) {
+      const x = stack.pop()!;
+      if (!isAlgebra(x)) continue;
+      if (x.op === 'ediv') this.divisors.add(x.args[1].id);
+      if (x.op === 'epow' && intPower(x)! < 0) this.divisors.add(x.args[0].id);
+      stack.push(...x.args);
+    }
+  }
 
   private order(x: Expr): number {
     let k = this.seen.get(x.id);
@@ -115,7 +132,7 @@ class Collector {
     let result: Term[] = [{ coef: t.coef, factors: new Map() }];
     const kept: [Expr, number][] = [];
     for (const [base, k] of t.factors.values()) {
-      if (k > 0 && isOp(base, 'add', 'sub')) {
+      if (this.expandSums && k > 0 && isOp(base, 'add', 'sub') && !this.divisors.has(base.id)) {
         const p = this.toPoly(base);
         let r = result;
         for (let i = 0; i < k && r.length <= MAX_TERMS; i++) r = multiply(r, p);
@@ -132,9 +149,29 @@ class Collector {
     });
   }
 
+  /** After cancellation, the divisor sums left in numerators are expanded too (within the budget). */
+  private expandRemaining(terms: Term[]): Term[] {
+    if (!this.expandSums) return terms;
+    const out: Term[] = [];
+    for (const t of terms) {
+      let r: Term[] = [{ coef: t.coef, factors: new Map() }];
+      for (const [base, k] of t.factors.values()) {
+        const p = k > 0 && k <= 3 && isOp(base, 'add', 'sub') ? this.toPoly(base) : null;
+        let next = r;
+        if (p) for (let i = 0; i < k; i++) next = multiply(next, p);
+        if (p && next.length + out.length <= MAX_TERMS) r = next;
+        else {
+          for (const x of r) mulFactor(x.factors, base, k);
+        }
+      }
+      out.push(...r);
+    }
+    return out;
+  }
+
   /** Rebuild an expression from terms, pulling out common factors. */
   fromPoly(terms: Term[], shape: Shape): Expr {
-    const live = collectLike(terms);
+    const live = collectLike(this.expandRemaining(terms));
     if (live.length === 0) return zeroOf(shape);
     if (live.length === 1) return this.termExpr(live[0]);
     const common = commonFactor(live);
@@ -167,10 +204,10 @@ class Collector {
 
   /** c · Π numerator factors (· extra) ⊘ Π denominator factors, scalars first. */
   private termExpr(t: Term, extra?: Expr): Expr {
+    // Scalars, then plain variables (y ⊙ σ(z), not σ(z) ⊙ y), then functions, then sums; else first seen.
+    const rank = (x: Expr) => (isScalar(x.shape) ? 0 : isLeaf(x) ? 1 : isOp(x, 'add', 'sub') ? 3 : 2);
     const ordered = [...t.factors.values()].sort(
-      ([a], [b]) =>
-        Number(!isScalar(a.shape)) - Number(!isScalar(b.shape)) ||
-        (this.seen.get(a.id) ?? 0) - (this.seen.get(b.id) ?? 0),
+      ([a], [b]) => rank(a) - rank(b) || (this.seen.get(a.id) ?? 0) - (this.seen.get(b.id) ?? 0),
     );
     const numer: Expr[] = [];
     const denom: Expr[] = [];
@@ -190,6 +227,10 @@ class Collector {
     const body = denom.length === 0 ? top : div(top, denom.reduce((a, b) => mul(a, b)));
     return t.coef < 0 ? neg(body) : body;
   }
+}
+
+function isLeaf(x: Expr): boolean {
+  return x.kind === 'var' || (isOp(x, 'transpose') && x.args[0].kind === 'var');
 }
 
 function negate(ts: Term[]): Term[] {
@@ -286,11 +327,31 @@ function recogniseSigmoid(t: Term, order: (x: Expr) => void): void {
     order(s);
     mulFactor(t.factors, s, 1);
   }
+  // σ(u) ⊙ e^{−u} = e^{−u}/(1 + e^{−u}) = σ(−u)
+  for (const [, [base, k]] of [...t.factors]) {
+    if (k !== 1 || !isOp(base, 'sigmoid')) continue;
+    const u = base.args[0];
+    const minusU = isOp(u, 'neg') ? u.args[0] : neg(u);
+    const e = apply('exp', [minusU]);
+    const found = t.factors.get(e.id);
+    if (!found || found[1] <= 0) continue;
+    mulFactor(t.factors, e, -1);
+    mulFactor(t.factors, base, -1);
+    const s = apply('sigmoid', [minusU]);
+    order(s);
+    mulFactor(t.factors, s, 1);
+  }
 }
 
+/** The smaller of the collected forms with and without expanding sums (unexpanded on a tie). */
 function normalise(e: Expr): Expr {
-  const c = new Collector();
-  return c.fromPoly(c.toPoly(e), e.shape);
+  const forms = [false, true].map((expand) => {
+    const c = new Collector(e, expand);
+    let out = c.fromPoly(c.toPoly(e), e.shape);
+    if (!sameShape(out.shape, e.shape)) out = mul(out, oneOf(e.shape));
+    return out;
+  });
+  return regionSize(forms[1], MAX_REGION) < regionSize(forms[0], MAX_REGION) ? forms[1] : forms[0];
 }
 
 export const collectTerms = rule(
@@ -300,8 +361,7 @@ export const collectTerms = rule(
     if (!isAlgebra(e)) return null;
     const before = regionSize(e, MAX_REGION);
     if (before > MAX_REGION) return null;
-    let out = normalise(e);
-    if (!sameShape(out.shape, e.shape)) out = mul(out, oneOf(e.shape));
+    const out = normalise(e);
     if (out === e || !sameShape(out.shape, e.shape)) return null;
     const after = regionSize(out, MAX_REGION);
     if (after < before) return out;

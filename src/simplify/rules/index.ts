@@ -11,7 +11,16 @@ import {
   scalarConstants,
 } from './constants.js';
 import { inverseFunctions, rowsSumToOne, trivialSum } from './functions.js';
-import { factorProducts, pullScalars, pullScalarsFromReductions, scalarMatmul } from './matmul.js';
+import {
+  diagonalScaling,
+  factorProducts,
+  innerProduct,
+  onesProduct,
+  pullScalars,
+  pullScalarsFromReductions,
+  scalarKron,
+  scalarMatmul,
+} from './matmul.js';
 import { transposeProduct, transposeSimple, transposeThrough } from './transpose.js';
 
 export const RULES: readonly Rule[] = [
@@ -25,6 +34,10 @@ export const RULES: readonly Rule[] = [
   transposeThrough,
   transposeProduct,
   scalarMatmul,
+  scalarKron,
+  onesProduct,
+  diagonalScaling,
+  innerProduct,
   pullScalars,
   pullScalarsFromReductions,
   trivialSum,

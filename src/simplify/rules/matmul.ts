@@ -1,8 +1,9 @@
 // Matrix products: scalars are pulled out (so they can be collected), 1×1 products become scalings, and
 // common left or right factors of a sum are factored out: AB + AC → A(B + C).
 import type { Expr } from '../../ir/expr.js';
-import { isScalar } from '../../ir/shape.js';
-import { add, apply, div, matmul, mul, neg, sub } from '../../ops/build.js';
+import { isScalar, sameShape } from '../../ir/shape.js';
+import { isOne } from '../../ir/dim.js';
+import { add, apply, diagm, dimExpr, div, matmul, mul, neg, ones, sub, transpose } from '../../ops/build.js';
 import { isOp, rule } from '../rule.js';
 
 export const scalarMatmul = rule('1×1 product', 'A·s → sA when one factor is 1×1', (e) => {
@@ -56,3 +57,34 @@ export const pullScalarsFromReductions = rule(
     return f ? wrap(f[2], f[0], apply(e.op as 'sum', [f[1]], e.attrs)) : null;
   },
 );
+
+export const scalarKron = rule('Kronecker product with a scalar', 'kron(s, B) → sB, kron(A, s) → sA', (e) => {
+  if (e.op !== 'kron') return null;
+  const [a, b] = e.args;
+  return isScalar(a.shape) || isScalar(b.shape) ? mul(a, b) : null;
+});
+
+export const onesProduct = rule('products of ones', 'ones(m, k)·ones(k, n) → k·ones(m, n)', (e) => {
+  if (e.op !== 'matmul') return null;
+  const [a, b] = e.args;
+  if (!isOp(a, 'ones') || !isOp(b, 'ones')) return null;
+  const all = ones(e.shape.rows, e.shape.cols);
+  return isOne(a.shape.cols) ? all : mul(dimExpr(a.shape.cols), all);
+});
+
+export const diagonalScaling = rule('scaling the identity', 'v ⊙ I → diag(v) for a column v', (e) => {
+  if (e.op !== 'emul') return null;
+  const [a, b] = e.args;
+  const [v, i] = isOp(b, 'eye') ? [a, b] : isOp(a, 'eye') ? [b, a] : [null, null];
+  if (!v || !i || isScalar(v.shape) || !isOne(v.shape.cols) || v.shape.rows !== i.shape.rows) return null;
+  return diagm(v);
+});
+
+export const innerProduct = rule('inner product', 'sum(u ⊙ v) → uᵀv for columns u, v', (e) => {
+  if (e.op !== 'sum' || (e.attrs.dim ?? 0) !== 0) return null;
+  const a = e.args[0];
+  if (!isOp(a, 'emul')) return null;
+  const [u, v] = a.args;
+  if (isScalar(u.shape) || !isOne(u.shape.cols) || !sameShape(u.shape, v.shape)) return null;
+  return matmul(transpose(u), v);
+});

@@ -1,0 +1,73 @@
+// matcalc grad | jacobian | hessian EXPR --wrt X[,Y…] --let DECLS [--format text|latex|json] [--layout …]
+import { grad, hessian, jacobian, type Layout } from '../../api.js';
+import { toLatex } from '../../emit/latex.js';
+import { toText } from '../../emit/text.js';
+import { UsageError } from '../../ir/errors.js';
+import type { Expr, VarExpr } from '../../ir/expr.js';
+import type { Shape } from '../../ir/shape.js';
+import { parseExpr } from '../../parse/index.js';
+import { isZero } from '../../simplify/rule.js';
+import { type Io, exprArg } from '../io.js';
+import { inOption, oneOf, parse, str, scopeOf, wrtVars } from '../options.js';
+
+export type Mode = 'grad' | 'jacobian' | 'hessian';
+
+export const usage = {
+  grad: 'matcalc grad EXPR --wrt X[,Y…] --let DECLS [--format text|latex|json] [--layout numerator|denominator]',
+  jacobian: 'matcalc jacobian EXPR --wrt x --let DECLS [--format text|latex|json] [--layout numerator|denominator]',
+  hessian: 'matcalc hessian EXPR --wrt x --let DECLS [--format text|latex|json]',
+};
+
+const dims = (s: Shape) => [s.rows.key, s.cols.key];
+
+function symbol(mode: Mode, v: VarExpr, layout: Layout): string {
+  if (mode === 'grad') return `∂f/∂${v.name}`;
+  if (mode === 'hessian') return `∇²_${v.name} f`;
+  return layout === 'numerator' ? `∂vec f/∂vec ${v.name}` : `(∂vec f/∂vec ${v.name})'`;
+}
+
+export function run(mode: Mode, argv: readonly string[], io: Io): number {
+  const { values: o, positionals } = parse(argv, {
+    let: { type: 'string' },
+    wrt: { type: 'string' },
+    format: { type: 'string' },
+    layout: { type: 'string' },
+  });
+  if (positionals.length > 1) throw new UsageError(`${mode} takes one EXPR; got ${positionals.length}`);
+  const format = oneOf('--format', str(o.format), ['text', 'latex', 'json'], 'text');
+  const layout = oneOf<Layout>('--layout', str(o.layout), ['numerator', 'denominator'], 'numerator');
+  const scope = scopeOf(str(o.let));
+  const text = exprArg(io, positionals[0]);
+  const f = inOption('EXPR', () => parseExpr(text, scope));
+  const vars = wrtVars(scope, str(o.wrt));
+  if (mode !== 'grad' && vars.length > 1) throw new UsageError(`${mode} takes one variable in --wrt`);
+  const results: Expr[] =
+    mode === 'grad'
+      ? grad(f, vars, { scope })
+      : [mode === 'jacobian' ? jacobian(f, vars[0], { scope, layout }) : hessian(f, vars[0], { scope })];
+  results.forEach((g, k) => {
+    if (isZero(g)) io.err(`note: the ${mode} with respect to ${vars[k].name} is exactly zero`);
+  });
+  if (format === 'json') {
+    io.out(
+      JSON.stringify({
+        expr: toText(f),
+        shape: dims(f.shape),
+        ...(mode === 'jacobian' ? { layout } : {}),
+        gradients: results.map((g, k) => ({
+          wrt: vars[k].name,
+          expr: toText(g),
+          latex: toLatex(g),
+          shape: dims(g.shape),
+        })),
+      }),
+    );
+  } else if (format === 'latex') {
+    results.forEach((g) => io.out(toLatex(g)));
+  } else if (results.length === 1 && mode === 'grad') {
+    io.out(toText(results[0]));
+  } else {
+    results.forEach((g, k) => io.out(`${symbol(mode, vars[k], layout)} = ${toText(g)}`));
+  }
+  return 0;
+}

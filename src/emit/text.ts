@@ -1,0 +1,152 @@
+// Expr → the input language (ARCHITECTURE.md §4) with minimal parentheses, such that parsing the text back
+// with the same declarations returns the very same interned node. Strings are built bottom-up over the
+// DAG with a memo, so depth is not limited and shared subterms cost one concatenation each.
+import { children, type Expr, topoOrder } from '../ir/expr.js';
+import { specOf } from '../ops/index.js';
+import {
+  ATOMIC,
+  levelOf,
+  needsParens,
+  type Side,
+  TEXT_INFIX,
+  TEXT_POSTFIX,
+  TEXT_POWER,
+  TEXT_PREFIX,
+} from './precedence.js';
+
+/** A printed node: its text and the precedence of its outermost operator. */
+interface Printed {
+  readonly text: string;
+  readonly prec: number;
+}
+
+const atomic = (text: string): Printed => ({ text, prec: ATOMIC });
+
+function operand(p: Printed, parent: number, assoc: 'left' | 'right', side: Side): string {
+  return needsParens(parent, assoc, side, p.prec) ? `(${p.text})` : p.text;
+}
+
+/** Infix symbols written with spaces around them, as in `X*w - y`. */
+const SPACED = new Set(['+', '-']);
+
+/** Text of one node from the already-printed texts of its children. */
+function printNode(e: Expr, of: (child: Expr) => Printed): Printed {
+  switch (e.kind) {
+    case 'var':
+      return atomic(e.name);
+    case 'const':
+      return atomic(String(e.value));
+    case 'deriv':
+      return atomic(`${e.mode}(${of(e.f).text}, ${of(e.wrt).text})`);
+    case 'op': {
+      const spec = specOf(e.op);
+      const syntax = spec.text(
+        e.args.map((a) => a.shape),
+        e.attrs,
+      );
+      const args = e.args.map(of);
+      switch (syntax.form) {
+        case 'infix': {
+          const { prec, assoc } = levelOf(TEXT_INFIX, syntax.symbol, 'infix');
+          const lhs = operand(args[0], prec, assoc, 'left');
+          const rhs = operand(args[1], prec, assoc, 'right');
+          const op = SPACED.has(syntax.symbol) ? ` ${syntax.symbol} ` : syntax.symbol;
+          return { text: lhs + op + rhs, prec };
+        }
+        case 'prefix': {
+          const prec = levelOf(TEXT_PREFIX, syntax.symbol, 'prefix');
+          return { text: syntax.symbol + operand(args[0], prec, 'left', 'prefix'), prec };
+        }
+        case 'postfix': {
+          const prec = levelOf(TEXT_POSTFIX, syntax.symbol, 'postfix');
+          return { text: operand(args[0], prec, 'left', 'postfix') + syntax.symbol, prec };
+        }
+        case 'power':
+          return {
+            text: `${operand(args[0], TEXT_POWER, 'right', 'left')}^${syntax.exponent}`,
+            prec: TEXT_POWER,
+          };
+        case 'call': {
+          const all = [...args.map((a) => a.text), ...(syntax.extra ?? [])];
+          return atomic(`${syntax.name}(${all.join(', ')})`);
+        }
+        case 'atom':
+          return atomic(syntax.text);
+        default: {
+          const never: never = syntax;
+          return never;
+        }
+      }
+    }
+    default: {
+      const never: never = e;
+      return never;
+    }
+  }
+}
+
+/** The expression in the input language; `parse(toText(e), scope) === e` for the declarations of e. */
+export function toText(e: Expr): string {
+  const memo = new Map<number, Printed>();
+  const of = (c: Expr): Printed => memo.get(c.id)!;
+  for (const node of topoOrder([e])) memo.set(node.id, printNode(node, of));
+  return memo.get(e.id)!.text;
+}
+
+export interface TextLets {
+  /** `[name, text]` in dependency order: each text mentions only earlier names. */
+  readonly lets: readonly (readonly [string, string])[];
+  readonly result: string;
+}
+
+/** Nodes smaller than this (counted as a tree) are repeated inline rather than named. */
+const LET_MIN_SIZE = 4;
+/** Tree sizes saturate here so that counting stays finite on exponentially shared DAGs. */
+const SIZE_CAP = 1 << 30;
+
+/**
+ * Like toText, but every op or derivative node that occurs at least `minUses` times in the DAG and spans
+ * at least LET_MIN_SIZE nodes is named once (`t1 = …`) and referred to by name, so the text of a huge
+ * shared DAG stays proportional to its node count.
+ */
+export function toTextLets(e: Expr, minUses = 2): TextLets {
+  const order = topoOrder([e]);
+  const uses = new Map<number, number>();
+  const size = new Map<number, number>();
+  const taken = new Set<string>();
+  for (const node of order) {
+    let s = 1;
+    for (const c of children(node)) {
+      uses.set(c.id, (uses.get(c.id) ?? 0) + 1);
+      s = Math.min(SIZE_CAP, s + size.get(c.id)!);
+    }
+    size.set(node.id, s);
+    if (node.kind === 'var') taken.add(node.name);
+  }
+  let counter = 0;
+  const freshName = (): string => {
+    let name: string;
+    do name = `t${++counter}`;
+    while (taken.has(name));
+    return name;
+  };
+  const lets: [string, string][] = [];
+  const memo = new Map<number, Printed>();
+  const of = (c: Expr): Printed => memo.get(c.id)!;
+  for (const node of order) {
+    const printed = printNode(node, of);
+    const shared =
+      node !== e &&
+      (node.kind === 'op' || node.kind === 'deriv') &&
+      (uses.get(node.id) ?? 0) >= minUses &&
+      size.get(node.id)! >= LET_MIN_SIZE;
+    if (shared) {
+      const name = freshName();
+      lets.push([name, printed.text]);
+      memo.set(node.id, atomic(name));
+    } else {
+      memo.set(node.id, printed);
+    }
+  }
+  return { lets, result: memo.get(e.id)!.text };
+}

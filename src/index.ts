@@ -1,0 +1,12 @@
+// The public API (ARCHITECTURE.md §6, contract).
+export { check, evaluate, evaluateAll, grad, hessian, jacobian, simplify } from './api.js';
+export type { Layout, VarRef } from './api.js';
+export { toLatex } from './emit/latex.js';
+export { toText } from './emit/text.js';
+export * from './ir/errors.js';
+export type { Expr, VarExpr } from './ir/expr.js';
+export type { Shape } from './ir/shape.js';
+export type { Matrix } from './kernels/matrix.js';
+export type { Value, Values } from './numeric/evaluate.js';
+export type { CheckResult } from './numeric/gradcheck.js';
+export { parseDecls as declare, parseExpr as parse, type Scope } from './parse/index.js';

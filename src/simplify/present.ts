@@ -1,0 +1,60 @@
+// The last pass of simplify: arrange a simplified expression the way a textbook writes it. Scalar factors
+// move into the leftmost factor of a product (2·(XᵀR) → 2Xᵀ·R, −(XᵀR) → −Xᵀ·R) and a column scaling
+// inside a product becomes a diagonal matrix (Xᵀ(v ⊙ X) → Xᵀ diag(v) X). Not part of the rule fixpoint,
+// which pulls scalars the other way to collect them.
+import { isOne } from '../ir/dim.js';
+import { type Expr, topoOrder } from '../ir/expr.js';
+import { isScalar } from '../ir/shape.js';
+import { diagm, matmul, mul, neg } from '../ops/build.js';
+import { rebuild } from './engine.js';
+import { isOp } from './rule.js';
+
+/** s·(A·B·…) with the scalar attached to the leftmost factor A. */
+function scaleLeftmost(s: Expr | null, e: Expr): Expr {
+  if (isOp(e, 'matmul')) return matmul(scaleLeftmost(s, e.args[0]), e.args[1]);
+  return s === null ? neg(e) : mul(s, e);
+}
+
+/** The factors of an elementwise product chain. */
+function emulFactors(e: Expr, out: Expr[] = []): Expr[] {
+  if (isOp(e, 'emul')) {
+    emulFactors(e.args[0], out);
+    emulFactors(e.args[1], out);
+  } else out.push(e);
+  return out;
+}
+
+/** v₁ ⊙ … ⊙ M ⊙ … with columns vᵢ scaling the rows of one matrix M, as [v₁ ⊙ …, M]; else null. */
+function rowScaling(e: Expr): [Expr, Expr] | null {
+  if (!isOp(e, 'emul')) return null;
+  const factors = emulFactors(e);
+  const matrices = factors.filter((f) => !isOne(f.shape.cols));
+  const columns = factors.filter((f) => isOne(f.shape.cols));
+  if (matrices.length !== 1 || columns.length === 0) return null;
+  const m = matrices[0];
+  if (columns.some((c) => c.shape.rows !== m.shape.rows || isOne(c.shape.rows))) return null;
+  return [columns.reduce((x, y) => mul(x, y)), m];
+}
+
+function arrange(e: Expr): Expr {
+  if (isOp(e, 'emul')) {
+    const [a, b] = e.args;
+    if (isScalar(a.shape) && isOp(b, 'matmul')) return scaleLeftmost(a, b);
+  }
+  if (isOp(e, 'neg') && isOp(e.args[0], 'matmul')) return scaleLeftmost(null, e.args[0]);
+  if (isOp(e, 'matmul')) {
+    const [a, b] = e.args;
+    const scaled = rowScaling(b);
+    if (scaled) return matmul(matmul(a, diagm(scaled[0])), scaled[1]);
+  }
+  return e;
+}
+
+export function present(root: Expr): Expr {
+  const memo = new Map<number, Expr>();
+  for (const node of topoOrder([root])) {
+    const args = node.kind === 'op' ? node.args.map((a) => memo.get(a.id)!) : [];
+    memo.set(node.id, arrange(rebuild(node, args)));
+  }
+  return memo.get(root.id)!;
+}
