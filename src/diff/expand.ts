@@ -11,9 +11,15 @@ export function hasDerivatives(e: Expr): boolean {
 }
 
 export function expandDerivatives(root: Expr): Expr {
-  if (!hasDerivatives(root)) return root;
+  return expandDerivativesMany([root])[0];
+}
+
+/** Expand several roots with one walk over their shared DAG. */
+export function expandDerivativesMany(roots: readonly Expr[]): Expr[] {
+  const order = topoOrder(roots);
+  if (!order.some((n) => n.kind === 'deriv')) return [...roots];
   const memo = new Map<number, Expr>();
-  for (const node of topoOrder([root])) {
+  for (const node of order) {
     let out: Expr;
     switch (node.kind) {
       case 'var':
@@ -43,5 +49,5 @@ export function expandDerivatives(root: Expr): Expr {
     }
     memo.set(node.id, out);
   }
-  return memo.get(root.id)!;
+  return roots.map((r) => memo.get(r.id)!);
 }

@@ -1,7 +1,6 @@
 // Expr → LaTeX that KaTeX renders in strict mode, from each op's LatexSyntax and one precedence table;
 // parentheses are `\left( … \right)`. Built bottom-up over the DAG with a memo, so depth is not limited.
-import type { Expr, OpExpr } from '../ir/expr.js';
-import { topoOrder } from '../ir/expr.js';
+import { type DerivExpr, type Expr, type OpExpr, topoOrder } from '../ir/expr.js';
 import { specOf } from '../ops/index.js';
 import { ATOMIC, LATEX_INFIX, LATEX_POSTFIX, LATEX_PREFIX, levelOf, needsParens } from './precedence.js';
 
@@ -11,19 +10,55 @@ export interface LatexOptions {
 }
 
 /**
- * A printed node: its LaTeX, the precedence of its outermost operator, and what that operator is — a
- * product symbol (to enclose a different product beneath it), a prefix (`-`, `\nabla`), or a fraction.
+ * LaTeX text with its first few characters and its last one, which the juxtaposition rules look at
+ * instead of `tex` itself: `tex` may be a deep rope that inspecting would flatten at every level.
  */
-interface Printed {
+interface Text {
   readonly tex: string;
-  readonly prec: number;
-  readonly symbol?: string;
-  readonly prefix?: 'minus' | 'nabla';
-  readonly frac?: boolean;
+  readonly head: string;
+  readonly last: string;
 }
 
-const atomic = (tex: string): Printed => ({ tex, prec: ATOMIC });
-const paren = (tex: string): string => `\\left(${tex}\\right)`;
+/**
+ * A printed node: its text, the precedence of its outermost operator, and what that operator is — a
+ * product symbol (to enclose a different product beneath it), a `\nabla` reaching over what follows, an
+ * atomic form that a superscript would attach to only a part of (`open`: a fraction, `\log\lvert…\rvert`),
+ * or one that carries a superscript of its own (`sup`: a named node such as `h^{(1)}`).
+ */
+interface Printed extends Text {
+  readonly prec: number;
+  readonly symbol?: string;
+  readonly nabla?: boolean;
+  readonly open?: boolean;
+  readonly sup?: boolean;
+}
+
+const HEAD = 8;
+
+/** Concatenate literals (short strings) and texts, keeping head and last without reading the texts. */
+function cat(parts: readonly (string | Text)[]): Text {
+  let tex = '';
+  let head = '';
+  let last = '';
+  for (const part of parts) {
+    const t =
+      typeof part === 'string' ? { tex: part, head: part.slice(0, HEAD), last: part.slice(-1) } : part;
+    if (t.tex.length === 0) continue;
+    tex += t.tex;
+    if (head.length < HEAD) head = (head + t.head).slice(0, HEAD);
+    last = t.last;
+  }
+  return { tex, head, last };
+}
+
+const node = (parts: readonly (string | Text)[], prec: number, flags: Partial<Printed> = {}): Printed => ({
+  ...flags,
+  ...cat(parts),
+  prec,
+});
+/** An atomic literal; `sup` when it has a superscript outside all braces. */
+const literal = (tex: string): Printed => node([tex], ATOMIC, { sup: topLevelSuperscript(tex) });
+const paren = (t: Text): Text => cat(['\\left(', t, '\\right)']);
 /** The level of products, at which juxtaposition and the circled operators sit. */
 const PRODUCT = LATEX_INFIX[''].prec;
 
@@ -55,53 +90,56 @@ export function latexName(name: string): string {
 }
 
 function constLatex(v: number): Printed {
-  if (Number.isNaN(v)) return atomic('\\mathrm{NaN}');
-  if (v === Number.POSITIVE_INFINITY) return atomic('\\infty');
+  if (Number.isNaN(v)) return literal('\\mathrm{NaN}');
+  if (v === Number.POSITIVE_INFINITY) return literal('\\infty');
   const s = String(v);
   const e = s.indexOf('e');
-  if (e < 0) return atomic(s);
+  if (e < 0) return literal(s);
   const exponent = s.slice(e + 1).replace(/^\+/, '');
-  return { tex: `${s.slice(0, e)} \\times 10^{${exponent}}`, prec: PRODUCT, symbol: '\\times' };
+  return node([`${s.slice(0, e)} \\times 10^{${exponent}}`], PRODUCT, { symbol: '\\times' });
 }
 
-/** `{…}` around an atomic base that already carries a top-level superscript, so `^` cannot double up. */
-function guardSuperscript(tex: string): string {
+function topLevelSuperscript(tex: string): boolean {
   let depth = 0;
   for (const c of tex) {
     if (c === '{') depth++;
     else if (c === '}') depth--;
-    else if (c === '^' && depth === 0) return `{${tex}}`;
+    else if (c === '^' && depth === 0) return true;
   }
-  return tex;
+  return false;
 }
 
-/** A base of `^` or of a postfix decoration: anything but an atomic, non-fraction form is enclosed. */
-function base(p: Printed): string {
-  return p.prec < ATOMIC || p.frac ? paren(p.tex) : guardSuperscript(p.tex);
+/**
+ * A base of `^` or of a postfix decoration: anything but a closed atomic form is enclosed, and one with
+ * its own superscript is braced so that the two cannot double up (`{h^{(1)}}^{\top}`).
+ */
+function base(p: Printed): Text {
+  if (p.prec < ATOMIC || p.open) return paren(p);
+  return p.sup ? cat(['{', p, '}']) : p;
 }
+
+/** A wrap whose opening is a delimiter (`\lvert`, `\left\lVert`, `\sqrt{`) closes over all of it. */
+const CLOSED_WRAP = /^(\\left|\\lvert|\\lVert|\\langle|\\lfloor|\\lceil|\\sqrt|[|([])/;
+
+const negative = (t: Text): boolean => t.head.startsWith('-');
 
 function infix(symbol: string, a: Printed, b: Printed): Printed {
   const { prec, assoc } = levelOf(LATEX_INFIX, symbol, 'LaTeX infix');
-  if (symbol === '^') return { tex: `${base(a)}^{${b.tex}}`, prec };
+  if (symbol === '^') return node([base(a), '^{', b, '}'], prec);
   const isProduct = prec === PRODUCT;
-  // A different product beneath a product, or a prefix operand of one, is enclosed so that `A \odot B C`
-  // and `A -B` cannot be misread; so is a negated right operand of `+`/`-` (`a - \left(-b\right)`).
+  // Enclosed so that nothing is misread: a different product beneath a product (`A \odot B C`), a `\nabla`
+  // operand of a product, and a right operand that starts with a minus (`A \left(-B\right)`,
+  // `a - \left(-b\right)`). A leading minus on the left is kept bare: `-2 X` is `(-2) X` and `-(2 X)` alike.
   const mixed = (p: Printed): boolean => isProduct && p.prec === prec && p.symbol !== symbol;
-  const lhs =
-    needsParens(prec, assoc, 'left', a.prec) || mixed(a) || (isProduct && a.prefix) ? paren(a.tex) : a.tex;
+  const lhs = needsParens(prec, assoc, 'left', a.prec) || mixed(a) || (isProduct && a.nabla) ? paren(a) : a;
   const rhs =
-    needsParens(prec, assoc, 'right', b.prec) || mixed(b) || (isProduct ? b.prefix : b.prefix === 'minus')
-      ? paren(b.tex)
-      : b.tex;
-  let tex: string;
-  if (symbol === '') {
-    // `2 \cdot 3`, `A \cdot 2`, `2 \cdot \frac{1}{2}`: juxtaposed digits or a digit before a fraction misread.
-    const dot = /^[0-9.]/.test(rhs) || (/[0-9.]$/.test(lhs) && rhs.startsWith('\\frac'));
-    tex = dot ? `${lhs} \\cdot ${rhs}` : `${lhs} ${rhs}`;
-  } else {
-    tex = `${lhs} ${symbol} ${rhs}`;
-  }
-  return { tex, prec, symbol };
+    needsParens(prec, assoc, 'right', b.prec) || mixed(b) || negative(b) || (isProduct && b.nabla)
+      ? paren(b)
+      : b;
+  if (symbol !== '') return node([lhs, ` ${symbol} `, rhs], prec, { symbol });
+  // `2 \cdot 3`, `A \cdot 2`, `2 \cdot \frac{1}{2}`: juxtaposed digits, or a digit before a fraction, misread.
+  const dot = /^[0-9.]/.test(rhs.head) || (/[0-9.]$/.test(lhs.last) && rhs.head.startsWith('\\frac'));
+  return node([lhs, dot ? ' \\cdot ' : ' ', rhs], prec, { symbol });
 }
 
 function opLatex(e: OpExpr, args: readonly Printed[]): Printed {
@@ -114,26 +152,49 @@ function opLatex(e: OpExpr, args: readonly Printed[]): Printed {
       return infix(syntax.symbol, args[0], args[1]);
     case 'prefix': {
       const prec = levelOf(LATEX_PREFIX, syntax.symbol, 'LaTeX prefix');
-      const a = args[0];
-      const tex = needsParens(prec, 'left', 'prefix', a.prec) || a.prefix ? paren(a.tex) : a.tex;
-      return { tex: syntax.symbol + tex, prec, prefix: 'minus' };
+      const [a] = args;
+      return node(
+        [syntax.symbol, needsParens(prec, 'left', 'prefix', a.prec) || negative(a) ? paren(a) : a],
+        prec,
+      );
     }
     case 'postfix':
-      return { tex: base(args[0]) + syntax.symbol, prec: LATEX_POSTFIX };
+      return node([base(args[0]), syntax.symbol], LATEX_POSTFIX);
     case 'frac':
-      return { tex: `\\frac{${args[0].tex}}{${args[1].tex}}`, prec: ATOMIC, frac: true };
+      return node(['\\frac{', args[0], '}{', args[1], '}'], ATOMIC, { open: true });
     case 'call': {
-      const head = syntax.sub === undefined ? syntax.name : `${syntax.name}_{${syntax.sub}}`;
+      const name = syntax.sub === undefined ? syntax.name : `${syntax.name}_{${syntax.sub}}`;
+      const inner = cat(args.flatMap((a, i) => (i === 0 ? [a] : [', ', a])));
       const simple = e.args.length === 1 && (e.args[0].kind === 'var' || e.args[0].kind === 'const');
-      const inner = args.map((a) => a.tex).join(', ');
-      return atomic(head + (simple ? `(${inner})` : paren(inner)));
+      return node([name, simple ? cat(['(', inner, ')']) : paren(inner)], ATOMIC);
     }
     case 'wrap':
-      return atomic(syntax.open + args[0].tex + syntax.close);
+      return node([syntax.open, args[0], syntax.close], ATOMIC, { open: !CLOSED_WRAP.test(syntax.open) });
     case 'atom':
-      return atomic(syntax.text);
+      return literal(syntax.text);
     default: {
       const never: never = syntax;
+      return never;
+    }
+  }
+}
+
+function derivLatex(e: DerivExpr, f: Printed, x: Printed): Printed {
+  const body = f.prec < ATOMIC ? paren(f) : f;
+  switch (e.mode) {
+    case 'grad':
+      return node(['\\nabla_{', x, '} ', body], LATEX_PREFIX['-'], { nabla: true });
+    case 'hessian':
+      return node(['\\nabla^{2}_{', x, '} ', body], LATEX_PREFIX['-'], { nabla: true });
+    case 'jacobian':
+      // Numerator layout: row i is ∂(vec f)_i, column j is ∂(vec x)_j, so the Jacobian is m×n.
+      return node(
+        ['\\frac{\\partial \\operatorname{vec} ', body, '}{\\partial \\operatorname{vec} ', x, '}'],
+        ATOMIC,
+        { open: true },
+      );
+    default: {
+      const never: never = e.mode;
       return never;
     }
   }
@@ -142,33 +203,13 @@ function opLatex(e: OpExpr, args: readonly Printed[]): Printed {
 function nodeLatex(e: Expr, of: (child: Expr) => Printed): Printed {
   switch (e.kind) {
     case 'var':
-      return atomic(latexName(e.name));
+      return literal(latexName(e.name));
     case 'const':
       return constLatex(e.value);
     case 'op':
       return opLatex(e, e.args.map(of));
-    case 'deriv': {
-      const f = of(e.f);
-      const body = f.prec < ATOMIC ? paren(f.tex) : f.tex;
-      const x = of(e.wrt).tex;
-      switch (e.mode) {
-        case 'grad':
-          return { tex: `\\nabla_{${x}} ${body}`, prec: LATEX_PREFIX['-'], prefix: 'nabla' };
-        case 'hessian':
-          return { tex: `\\nabla^{2}_{${x}} ${body}`, prec: LATEX_PREFIX['-'], prefix: 'nabla' };
-        case 'jacobian':
-          // Numerator layout: row i is ∂(vec f)_i, column j is ∂(vec x)_j, so the Jacobian is m×n.
-          return {
-            tex: `\\frac{\\partial \\operatorname{vec} ${body}}{\\partial \\operatorname{vec} ${x}}`,
-            prec: ATOMIC,
-            frac: true,
-          };
-        default: {
-          const never: never = e.mode;
-          return never;
-        }
-      }
-    }
+    case 'deriv':
+      return derivLatex(e, of(e.f), of(e.wrt));
     default: {
       const never: never = e;
       return never;
@@ -180,9 +221,9 @@ function nodeLatex(e: Expr, of: (child: Expr) => Printed): Printed {
 export function toLatex(e: Expr, opts: LatexOptions = {}): string {
   const memo = new Map<number, Printed>();
   const of = (c: Expr): Printed => memo.get(c.id)!;
-  for (const node of topoOrder([e])) {
-    const named = opts.names?.get(node.id);
-    memo.set(node.id, named === undefined ? nodeLatex(node, of) : atomic(named));
+  for (const n of topoOrder([e])) {
+    const named = opts.names?.get(n.id);
+    memo.set(n.id, named === undefined ? nodeLatex(n, of) : literal(named));
   }
   return memo.get(e.id)!.tex;
 }

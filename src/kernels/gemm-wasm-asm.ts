@@ -5,7 +5,7 @@
 /** Value types (§5.3.1). */
 export const i32 = 0x7f;
 export const v128 = 0x7b;
-type ValType = typeof i32 | typeof v128;
+export type ValType = typeof i32 | typeof v128;
 
 /** Unsigned LEB128 (§5.2.2). */
 function uleb(n: number): number[] {
@@ -199,7 +199,7 @@ export interface FunctionDef {
 }
 
 /** A module exporting `functions` (each with its own type) and one memory "memory" of `pages` 64 KiB pages. */
-export function moduleBytes(functions: readonly FunctionDef[], pages: number): Uint8Array {
+export function moduleBytes(functions: readonly FunctionDef[], pages: number): Uint8Array<ArrayBuffer> {
   const encodeName = (s: string) => vec([...s].map((c) => [c.charCodeAt(0)]));
   const funcTypes = functions.map(({ params }) => [0x60, ...vec(params.map((p) => [p])), ...vec([])]);
   const bodies = functions.map(({ params, body }) => {
@@ -207,7 +207,7 @@ export function moduleBytes(functions: readonly FunctionDef[], pages: number): U
     return [...uleb(code.length), ...code];
   });
   const exports = functions.map(({ name }, i) => [...encodeName(name), 0x00, ...uleb(i)]);
-  return Uint8Array.from([
+  return new Uint8Array([
     ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00], // "\0asm", version 1
     ...section(1, vec(funcTypes)), // type section: function i has type i
     ...section(3, vec(functions.map((_, i) => uleb(i)))), // function section

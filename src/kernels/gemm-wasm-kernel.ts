@@ -1,7 +1,7 @@
 // The WebAssembly SIMD gemm program, three exported functions over byte addresses in linear memory:
 // pack (strided matrix → panels), gemm (C = Ã·B̃ over panels, f64x2 lanes), compact (padded C → m×n).
 // Panels: X (rows×k) in panels of w rows, panel r at element r·w·k, entry (i, p) at p·w + i mod w.
-import { Code, type FunctionDef, i32, moduleBytes, v128 } from './gemm-wasm-asm.js';
+import { Code, type FunctionDef, i32, moduleBytes, type ValType, v128 } from './gemm-wasm-asm.js';
 
 /** Register tile: C tiles of mr×nr accumulate in mr·nr/2 f64x2 locals (nr even); k loop unrolled `unroll`× (a power of 2). */
 export interface TileShape {
@@ -10,7 +10,7 @@ export interface TileShape {
   readonly unroll: number;
 }
 
-export function gemmModule(tile: TileShape): Uint8Array {
+export function gemmModule(tile: TileShape): Uint8Array<ArrayBuffer> {
   const fns = [pack('packA', tile.mr), pack('packB', tile.nr), gemm(tile), compact()];
   return moduleBytes(fns, 1);
 }
@@ -20,7 +20,7 @@ export function gemmModule(tile: TileShape): Uint8Array {
  * rows beyond `rows` zero. Loads of those rows stay inside src's region when it spans ceil(rows/w)·w·k doubles.
  */
 function pack(name: string, w: number): FunctionDef {
-  const params = [i32, i32, i32, i32, i32, i32];
+  const params: ValType[] = [i32, i32, i32, i32, i32, i32];
   const f = new Code(params);
   const [src, dst, rows, k, rs, cs] = [0, 1, 2, 3, 4, 5];
   const [r0, s, p] = [f.local(i32), f.local(i32), f.local(i32)];
@@ -38,7 +38,10 @@ function pack(name: string, w: number): FunctionDef {
         if (partial) f.f64Zero().get(r0).i32(i).i32Add().get(rows).i32LtU().select();
         f.f64Store(8 * i);
       }
-      f.get(dst).i32(8 * w).i32Add().set(dst);
+      f.get(dst)
+        .i32(8 * w)
+        .i32Add()
+        .set(dst);
       f.get(s).get(cs).i32Add().set(s);
       f.get(p).i32(1).i32Sub().tee(p).brIf(0);
     });
@@ -48,10 +51,15 @@ function pack(name: string, w: number): FunctionDef {
   f.loop(() => {
     f.get(src).get(r0).get(rs).i32Mul().i32Add().set(s);
     // rows < r0 + w: the last, partial panel
-    f.get(rows).get(r0).i32(w).i32Add().i32LtU().ifElse(
-      () => panel(true),
-      () => panel(false),
-    );
+    f.get(rows)
+      .get(r0)
+      .i32(w)
+      .i32Add()
+      .i32LtU()
+      .ifElse(
+        () => panel(true),
+        () => panel(false),
+      );
     f.get(r0).i32(w).i32Add().tee(r0).get(rows).i32LtU().brIf(0);
   });
   return { name, params, body: f };
@@ -59,7 +67,7 @@ function pack(name: string, w: number): FunctionDef {
 
 /** compact(c, m, n, np): moves rows 1..m−1 of the m×np matrix at c so that it becomes m×n (n ≤ np). */
 function compact(): FunctionDef {
-  const params = [i32, i32, i32, i32];
+  const params: ValType[] = [i32, i32, i32, i32];
   const f = new Code(params);
   const [c, m, n, np] = [0, 1, 2, 3];
   const i = f.local(i32);
@@ -80,7 +88,7 @@ function compact(): FunctionDef {
  * The first k block stores its tile and later ones add to it, so C needs no clearing.
  */
 function gemm({ mr, nr, unroll }: TileShape): FunctionDef {
-  const params = [i32, i32, i32, i32, i32, i32, i32, i32];
+  const params: ValType[] = [i32, i32, i32, i32, i32, i32, i32, i32];
   const f = new Code(params);
   const [a, b, c, mp, np, k, kcMax, mcMax] = [0, 1, 2, 3, 4, 5, 6, 7];
   const [pc, kc, ic, icEnd, jr, ir, ap, bp, rp, p, rowBytes] = Array.from({ length: 11 }, () => f.local(i32));
@@ -91,20 +99,34 @@ function gemm({ mr, nr, unroll }: TileShape): FunctionDef {
 
   // acc[i][j] += splat(Ã[p, i]) · B̃[p, 2j..2j+1]
   const step = (s: number) => {
-    for (let j = 0; j < vecs; j++) f.get(bp).v128Load(8 * nr * s + 16 * j).set(bv[j]);
+    for (let j = 0; j < vecs; j++)
+      f.get(bp)
+        .v128Load(8 * nr * s + 16 * j)
+        .set(bv[j]);
     for (let i = 0; i < mr; i++) {
-      f.get(ap).v128Load64Splat(8 * mr * s + 8 * i).set(av);
+      f.get(ap)
+        .v128Load64Splat(8 * mr * s + 8 * i)
+        .set(av);
       for (let j = 0; j < vecs; j++) f.get(acc[i][j]).get(av).get(bv[j]).f64x2Mul().f64x2Add().set(acc[i][j]);
     }
   };
   const advance = (steps: number) => {
-    f.get(ap).i32(8 * mr * steps).i32Add().set(ap);
-    f.get(bp).i32(8 * nr * steps).i32Add().set(bp);
+    f.get(ap)
+      .i32(8 * mr * steps)
+      .i32Add()
+      .set(ap);
+    f.get(bp)
+      .i32(8 * nr * steps)
+      .i32Add()
+      .set(bp);
   };
   const microKernel = () => {
     for (const row of acc) for (const x of row) f.v128Zero().set(x);
     // kc mod unroll single steps, then kc div unroll unrolled ones
-    f.get(kc).i32(unroll - 1).i32And().set(p);
+    f.get(kc)
+      .i32(unroll - 1)
+      .i32And()
+      .set(p);
     f.block(() => {
       f.get(p).i32Eqz().brIf(0);
       f.loop(() => {
@@ -113,14 +135,22 @@ function gemm({ mr, nr, unroll }: TileShape): FunctionDef {
         f.get(p).i32(1).i32Sub().tee(p).brIf(0);
       });
     });
-    f.get(kc).i32(unroll).i32GeU().if(() => {
-      f.get(kc).get(kc).i32(unroll - 1).i32And().i32Sub().set(p);
-      f.loop(() => {
-        for (let s = 0; s < unroll; s++) step(s);
-        advance(unroll);
-        f.get(p).i32(unroll).i32Sub().tee(p).brIf(0);
+    f.get(kc)
+      .i32(unroll)
+      .i32GeU()
+      .if(() => {
+        f.get(kc)
+          .get(kc)
+          .i32(unroll - 1)
+          .i32And()
+          .i32Sub()
+          .set(p);
+        f.loop(() => {
+          for (let s = 0; s < unroll; s++) step(s);
+          advance(unroll);
+          f.get(p).i32(unroll).i32Sub().tee(p).brIf(0);
+        });
       });
-    });
   };
 
   // C[ir.., jr..] (=|+=) acc, a row of the tile at a time.
@@ -128,7 +158,11 @@ function gemm({ mr, nr, unroll }: TileShape): FunctionDef {
     for (let i = 0; i < mr; i++) {
       for (let j = 0; j < vecs; j++) {
         f.get(rp);
-        if (accumulate) f.get(rp).v128Load(16 * j).get(acc[i][j]).f64x2Add();
+        if (accumulate)
+          f.get(rp)
+            .v128Load(16 * j)
+            .get(acc[i][j])
+            .f64x2Add();
         else f.get(acc[i][j]);
         f.v128Store(16 * j);
       }
@@ -154,10 +188,12 @@ function gemm({ mr, nr, unroll }: TileShape): FunctionDef {
           f.get(b).get(jr).get(k).i32Mul().get(pc).i32(nr).i32Mul().i32Add().i32(8).i32Mul().i32Add().set(bp);
           microKernel();
           f.get(c).get(ir).get(np).i32Mul().get(jr).i32Add().i32(8).i32Mul().i32Add().set(rp);
-          f.get(pc).i32Eqz().ifElse(
-            () => writeTile(false),
-            () => writeTile(true),
-          );
+          f.get(pc)
+            .i32Eqz()
+            .ifElse(
+              () => writeTile(false),
+              () => writeTile(true),
+            );
           f.get(ir).i32(mr).i32Add().tee(ir).get(icEnd).i32LtU().brIf(0);
         });
         f.get(jr).i32(nr).i32Add().tee(jr).get(np).i32LtU().brIf(0);

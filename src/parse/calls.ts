@@ -10,29 +10,31 @@ import { ELEMENTWISE, FUNCTIONS } from './names.js';
 import { didYouMean } from './suggest.js';
 
 /** Argument counts [min, max]. */
-const ARITY: Readonly<Record<string, readonly [number, number]>> = {
-  ...Object.fromEntries(ELEMENTWISE.map((f) => [f, [1, 1] as const])),
-  sum: [1, 2],
-  mean: [1, 2],
-  softmax: [1, 2],
-  logsoftmax: [1, 2],
-  logsumexp: [1, 2],
-  trace: [1, 1],
-  det: [1, 1],
-  logdet: [1, 1],
-  inv: [1, 1],
-  diag: [1, 1],
-  norm: [1, 1],
-  vec: [1, 1],
-  transpose: [1, 1],
-  kron: [2, 2],
-  eye: [1, 1],
-  ones: [1, 2],
-  zeros: [1, 2],
-  grad: [2, 2],
-  jacobian: [2, 2],
-  hessian: [2, 2],
-};
+const ARITY: ReadonlyMap<string, readonly [number, number]> = new Map(
+  Object.entries({
+    ...Object.fromEntries(ELEMENTWISE.map((f) => [f, [1, 1] as const])),
+    sum: [1, 2],
+    mean: [1, 2],
+    softmax: [1, 2],
+    logsoftmax: [1, 2],
+    logsumexp: [1, 2],
+    trace: [1, 1],
+    det: [1, 1],
+    logdet: [1, 1],
+    inv: [1, 1],
+    diag: [1, 1],
+    norm: [1, 1],
+    vec: [1, 1],
+    transpose: [1, 1],
+    kron: [2, 2],
+    eye: [1, 1],
+    ones: [1, 2],
+    zeros: [1, 2],
+    grad: [2, 2],
+    jacobian: [2, 2],
+    hessian: [2, 2],
+  }),
+);
 
 /** Functions whose first argument only is an expression (the rest are literals or a variable). */
 const FIRST_ONLY = new Set([
@@ -49,18 +51,20 @@ const FIRST_ONLY = new Set([
 const SIZES = new Set(['eye', 'ones', 'zeros']);
 
 /** Names people reach for that the language spells differently. */
-const ALIASES: Readonly<Record<string, string>> = {
-  ln: 'did you mean `log`?',
-  tr: 'did you mean `trace`?',
-  logistic: 'did you mean `sigmoid`?',
-  dot: "write x'*y for a dot product",
-  matmul: 'write A*B for a matrix product',
-  pow: 'write A.^p, or A^k for a matrix power',
-  diagm: 'did you mean `diag`?',
-  diagv: 'did you mean `diag`?',
-  identity: 'did you mean `eye`?',
-  ctranspose: "did you mean `transpose` or A'?",
-};
+const ALIASES: ReadonlyMap<string, string> = new Map(
+  Object.entries({
+    ln: 'did you mean `log`?',
+    tr: 'did you mean `trace`?',
+    logistic: 'did you mean `sigmoid`?',
+    dot: "write x'*y for a dot product",
+    matmul: 'write A*B for a matrix product',
+    pow: 'write A.^p, or A^k for a matrix power',
+    diagm: 'did you mean `diag`?',
+    diagv: 'did you mean `diag`?',
+    identity: 'did you mean `eye`?',
+    ctranspose: "did you mean `transpose` or A'?",
+  }),
+);
 
 const arityText = ([min, max]: readonly [number, number]): string =>
   min === max ? `${min} argument${min === 1 ? '' : 's'}` : `${min} or ${max} arguments`;
@@ -68,7 +72,7 @@ const arityText = ([min, max]: readonly [number, number]): string =>
 /** Check the call's name and argument count; the arguments to convert as expressions. */
 export function callArgs(node: FunctionNode, cx: Ctx): readonly MjNode[] {
   const name = node.fn.type === 'SymbolNode' ? node.fn.name : '';
-  const arity = ARITY[name];
+  const arity = ARITY.get(name);
   if (!arity) throw cx.parseError(node, unknownFunction(name, node, cx));
   if (node.args.length < arity[0] || node.args.length > arity[1]) {
     throw cx.parseError(node, `${name} takes ${arityText(arity)}, got ${node.args.length}`);
@@ -91,7 +95,7 @@ function unknownFunction(name: string, node: FunctionNode, cx: Ctx): string {
     const args = span ? cx.text.slice(span.anchor.end, span.end).replace(/\s+/g, ' ').trim() : '(…)';
     return `${name} is ${role}, not a function; did you mean ${name}*${args}?`;
   }
-  const alias = ALIASES[name];
+  const alias = ALIASES.get(name);
   if (alias) return `unknown function \`${name}\`: ${alias}`;
   return `unknown function \`${name}\`${didYouMean(name, FUNCTIONS)}`;
 }
@@ -159,7 +163,7 @@ export function buildCall(node: FunctionNode, args: readonly Expr[], cx: Ctx): E
 function reductionDim(fn: string, arg: MjNode, cx: Ctx): 1 | 2 {
   const n = unwrap(arg);
   if (n.type === 'ConstantNode' && (n.value === 1 || n.value === 2)) return n.value;
-  throw cx.parseError(
+  throw cx.argError(
     arg,
     `the dim of ${fn} must be the literal 1 (down columns) or 2 (across rows), got \`${cx.said(arg)}\``,
   );
@@ -168,7 +172,7 @@ function reductionDim(fn: string, arg: MjNode, cx: Ctx): 1 | 2 {
 /** A size argument: a declared dim name, a positive integer, or a product or power of them (`n*d`, `n^2`). */
 function sizeArg(fn: string, arg: MjNode, cx: Ctx): Dim {
   const bad = (why: string) =>
-    cx.parseError(arg, `${fn} takes dimensions (a declared dim name or a positive integer); ${why}`);
+    cx.argError(arg, `${fn} takes dimensions (a declared dim name or a positive integer); ${why}`);
   const n = unwrap(arg);
   switch (n.type) {
     case 'ConstantNode':
@@ -176,8 +180,9 @@ function sizeArg(fn: string, arg: MjNode, cx: Ctx): Dim {
       throw bad(`got \`${cx.said(arg)}\``);
     case 'SymbolNode':
       if (cx.scope.dims.has(n.name)) return dimSym(n.name);
-      if (cx.scope.vars.has(n.name) || cx.scope.defs.has(n.name))
+      if (cx.scope.vars.has(n.name) || cx.scope.defs.has(n.name)) {
         throw bad(`\`${n.name}\` is not a dimension`);
+      }
       throw bad(`\`${n.name}\` is not declared${didYouMean(n.name, cx.scope.dims)}`);
     case 'OperatorNode':
       if (n.fn === 'multiply') {
@@ -230,10 +235,10 @@ function wrtVariable(mode: string, arg: MjNode, cx: Ctx): VarExpr {
     const v = cx.scope.vars.get(n.name);
     if (v) return v;
     if (!cx.scope.defs.has(n.name) && !cx.scope.dims.has(n.name)) {
-      throw cx.parseError(arg, `undeclared symbol \`${n.name}\`${didYouMean(n.name, cx.scope.vars.keys())}`);
+      throw cx.argError(arg, `undeclared symbol \`${n.name}\`${didYouMean(n.name, cx.scope.vars.keys())}`);
     }
   }
-  throw cx.parseError(
+  throw cx.argError(
     arg,
     `${mode} differentiates with respect to a declared variable; \`${cx.said(arg)}\` is not one`,
   );

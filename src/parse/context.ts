@@ -20,11 +20,11 @@ export class Ctx {
     return posAt(this.text, span.anchor.start, span.anchor.end - span.anchor.start);
   }
 
-  /** Where `node` starts, covering its first token. */
-  startPos(node: MjNode): SourcePos {
+  /** The whole of `node`, for messages about an argument as a whole. */
+  wholePos(node: MjNode): SourcePos {
     const span = this.spans.get(node);
     if (!span) return posAt(this.text, 0);
-    return posAt(this.text, span.first.start, span.first.end - span.first.start);
+    return posAt(this.text, span.start, span.end - span.start);
   }
 
   /** The text of `node` as written. */
@@ -35,6 +35,11 @@ export class Ctx {
 
   parseError(node: MjNode, message: string): ParseError {
     return new ParseError(message, this.pos(node));
+  }
+
+  /** A ParseError covering the whole of `node` (an argument that is not what the call takes). */
+  argError(node: MjNode, message: string): ParseError {
+    return new ParseError(message, this.wholePos(node));
   }
 
   shapeError(node: MjNode, message: string): ShapeError {
@@ -67,8 +72,9 @@ export class Ctx {
     try {
       return build();
     } catch (e) {
-      if (e instanceof ShapeError && !e.pos)
+      if (e instanceof ShapeError && !e.pos) {
         throw new ShapeError(`${e.message} in \`${this.said(node)}\`${hint}`, this.pos(node));
+      }
       if (e instanceof MatcalcError && !e.pos) e.pos = this.pos(node);
       throw e;
     }

@@ -3,7 +3,7 @@
 import { type Dim, dimConst, dimSym, dimSymbols } from '../ir/dim.js';
 import { DeclarationError, type SourcePos } from '../ir/errors.js';
 import { type Expr, type Qualifier, type VarExpr, variable } from '../ir/expr.js';
-import { isSquare, SCALAR, type Shape, shape, shapeText } from '../ir/shape.js';
+import { isSquare, SCALAR, shape, shapeText } from '../ir/shape.js';
 import { IDENTIFIER, isQualifier, QUALIFIERS, reservedReason } from './names.js';
 import { posAt, quote } from './position.js';
 import { didYouMean } from './suggest.js';
@@ -36,6 +36,11 @@ interface Word {
 
 const SEPARATORS = new Set(['x', '×']);
 
+const NAME_RULE = 'a name starts with a letter or `_` and continues with letters, digits or `_`';
+
+/** Where each name got its role (line undefined: from the base scope), for duplicate and conflict messages. */
+type Seen = Map<string, { readonly kind: 'var' | 'dim'; readonly line?: number }>;
+
 /**
  * Parse declarations separated by `;` or newlines (`#` starts a comment), on top of `base` when given:
  * a later `let` block may use the dims of an earlier one but not redeclare its names.
@@ -43,134 +48,101 @@ const SEPARATORS = new Set(['x', '×']);
 export function parseDecls(text: string, base: Scope = EMPTY_SCOPE): Scope {
   const vars = new Map(base.vars);
   const dims = new Set(base.dims);
-  /** Where each name was first given its role, for duplicate and conflict messages. */
-  const seen = new Map<string, { kind: 'var' | 'dim'; line?: number }>();
-  for (const name of base.vars.keys()) seen.set(name, { kind: 'var' });
-  for (const name of base.defs.keys()) seen.set(name, { kind: 'var' });
+  const seen: Seen = new Map();
+  for (const name of [...base.vars.keys(), ...base.defs.keys()]) seen.set(name, { kind: 'var' });
   for (const name of base.dims) seen.set(name, { kind: 'dim' });
-
-  const fail = (message: string, start: number, length = 1): never => {
-    throw new DeclarationError(message, posAt(text, start, length));
+  const fail = (message: string, at: number, length = 1): never => {
+    throw new DeclarationError(message, posAt(text, at, length));
   };
+  const failAt = (w: Word, message: string): never => fail(message, w.start, w.text.length);
 
   const useDim = (w: Word): Dim => {
-    if (/^[+-]?\d+(\.\d*)?([eE][+-]?\d+)?$/.test(w.text) || /^[+-]?\.\d/.test(w.text)) {
+    if (/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(w.text)) {
       const n = Number(w.text);
-      if (!Number.isInteger(n) || n < 1)
-        fail(`a dimension must be a positive integer or a name, got ${w.text}`, w.start, w.text.length);
+      if (!Number.isInteger(n) || n < 1) {
+        failAt(w, `a dimension must be a positive integer or a name, got ${w.text}`);
+      }
       return dimConst(n);
     }
-    if (w.text === 'x') fail('`x` separates dimensions and cannot name one', w.start);
-    if (w.text === 'scalar')
-      fail('`scalar` is a whole shape, not a dimension: write `s: scalar`', w.start, 6);
-    if (!IDENTIFIER.test(w.text))
-      fail(
-        `invalid dimension \`${w.text}\`: a dimension is a name or a positive integer`,
-        w.start,
-        w.text.length,
-      );
+    if (w.text === 'x') failAt(w, '`x` separates dimensions and cannot name one');
+    if (w.text === 'scalar') failAt(w, '`scalar` is a whole shape, not a dimension: write `s: scalar`');
+    if (!IDENTIFIER.test(w.text)) {
+      failAt(w, `invalid dimension \`${w.text}\`: a dimension is a name or a positive integer`);
+    }
     const why = reservedReason(w.text);
-    if (why) fail(`\`${w.text}\` is reserved (${why}) and cannot name a dimension`, w.start, w.text.length);
+    if (why) failAt(w, `\`${w.text}\` is reserved (${why}) and cannot name a dimension`);
     const prior = seen.get(w.text);
-    if (prior?.kind === 'var')
-      fail(`\`${w.text}\` is used both as a dimension and as a variable`, w.start, w.text.length);
+    if (prior?.kind === 'var') failAt(w, `\`${w.text}\` is used both as a dimension and as a variable`);
     if (!prior) seen.set(w.text, { kind: 'dim', line: posAt(text, w.start).line });
     dims.add(w.text);
     return dimSym(w.text);
   };
 
   for (const stmt of statements(text)) {
-    const colon = stmt.text.indexOf(':');
     const said = quote(text, stmt.start, stmt.start + stmt.text.length);
-    if (colon === -1) {
-      fail(
-        `a declaration reads \`name: dims\` (e.g. \`X: n x d\`), got \`${said}\``,
-        stmt.start,
-        stmt.text.length,
-      );
-    }
-    const rawName = stmt.text.slice(0, colon);
-    const name = rawName.trim();
-    const nameStart = stmt.start + rawName.indexOf(name);
-    if (name === '') fail(`missing name before \`:\` in \`${said}\``, stmt.start + colon);
-    if (!IDENTIFIER.test(name)) {
-      fail(
-        `invalid name \`${name}\`: a name starts with a letter or \`_\` and continues with letters, digits or \`_\``,
-        nameStart,
-        name.length,
-      );
-    }
-    const why = reservedReason(name);
-    if (why) fail(`\`${name}\` is reserved (${why}); choose another name`, nameStart, name.length);
-    const prior = seen.get(name);
-    if (prior?.kind === 'dim')
-      fail(`\`${name}\` is used both as a dimension and as a variable`, nameStart, name.length);
+    const colon = stmt.text.indexOf(':');
+    if (colon === -1) failAt(stmt, `a declaration reads \`name: dims\` (e.g. \`X: n x d\`), got \`${said}\``);
+
+    const raw = stmt.text.slice(0, colon);
+    const name: Word = { text: raw.trim(), start: stmt.start + raw.indexOf(raw.trim()) };
+    if (name.text === '') fail(`missing name before \`:\` in \`${said}\``, stmt.start + colon);
+    if (!IDENTIFIER.test(name.text)) failAt(name, `invalid name \`${name.text}\`: ${NAME_RULE}`);
+    const why = reservedReason(name.text);
+    if (why) failAt(name, `\`${name.text}\` is reserved (${why}); choose another name`);
+    const prior = seen.get(name.text);
+    if (prior?.kind === 'dim') failAt(name, `\`${name.text}\` is used both as a dimension and as a variable`);
     if (prior?.kind === 'var') {
-      const where =
+      const twice =
         prior.line === undefined ? 'already declared' : `declared twice (first on line ${prior.line})`;
-      fail(`\`${name}\` is ${where}`, nameStart, name.length);
+      failAt(name, `\`${name.text}\` is ${twice}`);
     }
-    seen.set(name, { kind: 'var', line: posAt(text, nameStart).line });
+    seen.set(name.text, { kind: 'var', line: posAt(text, name.start).line });
 
     const words = wordsOf(stmt.text.slice(colon + 1), stmt.start + colon + 1);
+    const n = name.text;
     if (words.length === 0) {
       fail(
-        `missing dimensions in \`${said}\`: write \`${name}: scalar\`, \`${name}: d\` or \`${name}: m x n\``,
+        `missing dimensions in \`${said}\`: write \`${n}: scalar\`, \`${n}: d\` or \`${n}: m x n\``,
         stmt.start + colon,
       );
     }
-    let shp: Shape;
+    // DIMS: `scalar` | d | m x n
+    let shp = SCALAR;
     let i = 1;
     if (words[0].text === 'scalar') {
-      if (words.length > 1 && SEPARATORS.has(words[1].text)) {
-        fail('`scalar` is a whole shape, not a dimension: write `s: scalar`', words[0].start, 6);
+      if (SEPARATORS.has(words[1]?.text)) {
+        failAt(words[0], '`scalar` is a whole shape, not a dimension: write `s: scalar`');
       }
-      shp = SCALAR;
+    } else if (SEPARATORS.has(words[1]?.text)) {
+      const sep = words[1];
+      if (words.length < 3 || words[2].text === ',') {
+        fail(`missing dimension after \`${sep.text}\` in \`${said}\``, sep.start + sep.text.length);
+      }
+      shp = shape(useDim(words[0]), useDim(words[2]));
+      i = 3;
     } else {
-      const rows = useDim(words[0]);
-      if (i < words.length && SEPARATORS.has(words[i].text)) {
-        const sep = words[i];
-        if (i + 1 >= words.length || words[i + 1].text === ',') {
-          fail(`missing dimension after \`${sep.text}\` in \`${said}\``, sep.start + sep.text.length);
-        }
-        shp = shape(rows, useDim(words[i + 1]));
-        i += 2;
-      } else {
-        shp = shape(rows, dimConst(1));
-      }
+      shp = shape(useDim(words[0]), dimConst(1));
     }
-    if (i < words.length && SEPARATORS.has(words[i].text)) {
-      fail(
-        `a declaration has at most two dimensions (everything is a matrix), in \`${said}\``,
-        words[i].start,
-      );
+    if (SEPARATORS.has(words[i]?.text)) {
+      failAt(words[i], `a declaration has at most two dimensions (everything is a matrix), in \`${said}\``);
     }
     const qualifiers: Qualifier[] = [];
-    for (; i < words.length; i++) {
-      const w = words[i];
+    for (const w of words.slice(i)) {
       if (w.text === ',') continue;
       if (!isQualifier(w.text)) {
-        const looksLikeDim =
-          qualifiers.length === 0 && words[0].text !== 'scalar' && i === 1 && /^(\w+)$/.test(w.text);
+        const missingX =
+          i === 1 && qualifiers.length === 0 && words[0].text !== 'scalar' && /^\w+$/.test(w.text);
         const hint =
           didYouMean(w.text, QUALIFIERS) ||
-          (looksLikeDim ? ` (did you mean \`${words[0].text} x ${w.text}\`?)` : '');
-        fail(
-          `unknown qualifier \`${w.text}\`${hint}; qualifiers are ${QUALIFIERS.join(', ')}`,
-          w.start,
-          w.text.length,
-        );
+          (missingX ? ` (did you mean \`${words[0].text} x ${w.text}\`?)` : '');
+        failAt(w, `unknown qualifier \`${w.text}\`${hint}; qualifiers are ${QUALIFIERS.join(', ')}`);
       }
       if (w.text !== 'positive' && !isSquare(shp)) {
-        fail(
-          `\`${w.text}\` needs a square shape, got ${shapeText(shp)} in \`${said}\``,
-          w.start,
-          w.text.length,
-        );
+        failAt(w, `\`${w.text}\` needs a square shape, got ${shapeText(shp)} in \`${said}\``);
       }
       qualifiers.push(w.text as Qualifier);
     }
-    vars.set(name, variable(name, shp, qualifiers));
+    vars.set(n, variable(n, shp, qualifiers));
   }
   return Object.freeze({ vars, dims, defs: base.defs });
 }
@@ -181,33 +153,31 @@ export function scopeFromVars(list: Iterable<VarExpr>): Scope {
   const dims = new Set<string>();
   for (const v of list) {
     const before = vars.get(v.name);
-    if (before && before !== v)
+    if (before && before !== v) {
       throw new DeclarationError(`\`${v.name}\` is declared twice with different shapes`);
+    }
     vars.set(v.name, v);
     for (const s of [...dimSymbols(v.shape.rows), ...dimSymbols(v.shape.cols)]) dims.add(s);
   }
   for (const name of vars.keys()) {
-    if (dims.has(name))
+    if (dims.has(name)) {
       throw new DeclarationError(`\`${name}\` is used both as a dimension and as a variable`);
+    }
   }
   return Object.freeze({ vars, dims, defs: new Map() });
 }
 
 /** The scope plus a named definition `name = expr`; the name must be new, valid and not reserved. */
 export function extendScope(scope: Scope, name: string, expr: Expr, pos?: SourcePos): Scope {
-  if (!IDENTIFIER.test(name)) {
-    throw new DeclarationError(
-      `invalid name \`${name}\`: a name starts with a letter or \`_\` and continues with letters, digits or \`_\``,
-      pos,
-    );
-  }
+  const refuse = (why: string): never => {
+    throw new DeclarationError(why, pos);
+  };
+  if (!IDENTIFIER.test(name)) refuse(`invalid name \`${name}\`: ${NAME_RULE}`);
   const why = reservedReason(name);
-  if (why) throw new DeclarationError(`\`${name}\` is reserved (${why}); choose another name`, pos);
-  if (scope.vars.has(name))
-    throw new DeclarationError(`\`${name}\` is a declared variable and cannot be redefined`, pos);
-  if (scope.dims.has(name))
-    throw new DeclarationError(`\`${name}\` is a dimension and cannot be redefined`, pos);
-  if (scope.defs.has(name)) throw new DeclarationError(`\`${name}\` is already defined`, pos);
+  if (why) refuse(`\`${name}\` is reserved (${why}); choose another name`);
+  if (scope.vars.has(name)) refuse(`\`${name}\` is a declared variable and cannot be redefined`);
+  if (scope.dims.has(name)) refuse(`\`${name}\` is a dimension and cannot be redefined`);
+  if (scope.defs.has(name)) refuse(`\`${name}\` is already defined`);
   const defs = new Map(scope.defs);
   defs.set(name, expr);
   return Object.freeze({ vars: scope.vars, dims: scope.dims, defs });

@@ -40,8 +40,9 @@ export function parseExpr(text: string, scope: Scope): Expr {
   const lexed = lex(src);
   if (!parsed.ok) {
     if ('tooDeep' in parsed) throw new LimitError('expression nested too deeply', posAt(text, 0));
-    if (!lexed.ok && lexed.offset <= parsed.offset)
+    if (!lexed.ok && lexed.offset <= parsed.offset) {
       throw new ParseError(lexed.message, posAt(text, lexed.offset, lexed.length));
+    }
     throw new ParseError(syntaxMessage(parsed.message), posAt(text, parsed.offset));
   }
   if (!lexed.ok) throw new ParseError(lexed.message, posAt(text, lexed.offset, lexed.length));
@@ -63,8 +64,9 @@ export function parseExpr(text: string, scope: Scope): Expr {
     const { spans } = locate(root, lexed.tokens);
     return convert(root, new Ctx(text, scope, spans));
   } catch (e) {
-    if (e instanceof LocateError)
+    if (e instanceof LocateError) {
       throw new ParseError('this syntax is not part of the language', posAt(text, e.offset));
+    }
     throw e;
   }
 }
@@ -161,8 +163,9 @@ function constant(node: ConstantNode, cx: Ctx): Expr {
     );
   }
   const v = node.value;
-  if (typeof v !== 'number' || Number.isNaN(v))
+  if (typeof v !== 'number' || Number.isNaN(v)) {
     throw cx.parseError(node, `\`${cx.said(node)}\` is not a number`);
+  }
   if (!Number.isFinite(v)) throw cx.parseError(node, `the number \`${cx.said(node)}\` is too large`);
   return num(v);
 }
@@ -258,7 +261,8 @@ function integerLiteral(node: MjNode): number | undefined {
     if (n.fn === 'unaryMinus') sign = -sign;
     n = unwrap(n.args[0]);
   }
-  if (n.type === 'ConstantNode' && typeof n.value === 'number' && Number.isInteger(n.value))
+  if (n.type === 'ConstantNode' && typeof n.value === 'number' && Number.isInteger(n.value)) {
     return sign * n.value;
+  }
   return undefined;
 }

@@ -62,8 +62,9 @@ export function locate(root: MjNode, tokens: readonly Token[]): { spans: Spans; 
       const first = toks[task.first];
       const last = toks[at - 1];
       let anchor = anchors.get(node);
-      if (!anchor && node.type === 'OperatorNode' && node.args.length === 2)
+      if (!anchor && node.type === 'OperatorNode' && node.args.length === 2) {
         anchor = spans.get(node.args[1])?.first;
+      }
       spans.set(node, { start: first.start, end: last.end, anchor: anchor ?? first, first, last });
       continue;
     }

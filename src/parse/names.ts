@@ -70,7 +70,7 @@ export function reservedReason(name: string): string | undefined {
 /** A name: a letter or `_`, then letters, digits or `_`. */
 export const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
-export const QUALIFIERS: readonly Qualifier[] = ['symmetric', 'spd', 'positive'];
+export const QUALIFIERS: readonly Qualifier[] = ['symmetric', 'spd', 'positive', 'onehot'];
 
 export function isQualifier(word: string): word is Qualifier {
   return (QUALIFIERS as readonly string[]).includes(word);

@@ -41,3 +41,26 @@ export function formatCaret(pos: SourcePos): string {
   const width = Math.max(1, Math.min(pos.length ?? 1, text.length - (col - 1)));
   return `${text}\n${pad}${' '.repeat(pastEnd)}${'^'.repeat(width)}`;
 }
+
+/**
+ * A position inside a snippet (an expression or a `let` line cut out of a larger file) as a position in
+ * the file: `origin` is where the snippet starts there; the column shifts only on the snippet's first line.
+ */
+export function relocate(
+  pos: SourcePos,
+  origin: {
+    readonly line: number;
+    readonly column?: number;
+    readonly source: string;
+    readonly file?: string;
+  },
+): SourcePos {
+  const column = pos.line === 1 ? pos.column + (origin.column ?? 1) - 1 : pos.column;
+  return {
+    ...pos,
+    line: pos.line + origin.line - 1,
+    column,
+    source: origin.source,
+    file: origin.file ?? pos.file,
+  };
+}

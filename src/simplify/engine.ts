@@ -2,11 +2,11 @@
 // iterative over the DAG so depth is not limited. Every rewrite is checked to preserve shape and recorded
 // in a provenance log, which derive/ reads.
 import { ShapeError } from '../ir/errors.js';
-import { type Expr, type OpExpr, topoOrder } from '../ir/expr.js';
+import type { Expr, OpExpr } from '../ir/expr.js';
 import { sameShape, shapeText } from '../ir/shape.js';
 import { rebuildOp } from '../diff/rebuild.js';
-import { expandDerivatives } from '../diff/expand.js';
-import { present } from './present.js';
+import { expandDerivatives, expandDerivativesMany } from '../diff/expand.js';
+import { present, presentMany } from './present.js';
 import type { Rule } from './rule.js';
 import { RULES } from './rules/index.js';
 
@@ -37,13 +37,40 @@ export class Simplifier {
     return this.run(expandDerivatives(input));
   }
 
+  /** Simplify an expression known to hold no derivative nodes. */
+  simplifyExpanded(root: Expr): Expr {
+    return this.run(root);
+  }
+
   private run(root: Expr): Expr {
-    for (const node of topoOrder([root])) {
-      if (this.memo.has(node.id)) continue;
+    for (const node of this.pending(root)) {
       const args = node.kind === 'op' ? node.args.map((a) => this.memo.get(a.id) ?? a) : [];
       this.memo.set(node.id, this.fixpoint(rebuild(node, args)));
     }
     return this.memo.get(root.id)!;
+  }
+
+  /** Nodes under root not yet simplified, children first; memoized subtrees are not walked again. */
+  private pending(root: Expr): Expr[] {
+    const order: Expr[] = [];
+    const seen = new Set<number>();
+    const stack: { e: Expr; i: number }[] = [{ e: root, i: 0 }];
+    seen.add(root.id);
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1];
+      const kids = top.e.kind === 'op' ? top.e.args : [];
+      if (top.i < kids.length) {
+        const k = kids[top.i++];
+        if (!seen.has(k.id) && !this.memo.has(k.id)) {
+          seen.add(k.id);
+          stack.push({ e: k, i: 0 });
+        }
+      } else {
+        if (!this.memo.has(top.e.id)) order.push(top.e);
+        stack.pop();
+      }
+    }
+    return order;
   }
 
   private fixpoint(start: Expr): Expr {
@@ -92,5 +119,6 @@ export function simplify(e: Expr, log?: Rewrite[]): Expr {
 /** Simplify several expressions with one shared memo (shared subterms are simplified once). */
 export function simplifyMany(es: readonly Expr[], log?: Rewrite[]): Expr[] {
   const s = new Simplifier(RULES, log);
-  return es.map((e) => present(s.simplify(e)));
+  const expanded = expandDerivativesMany(es);
+  return presentMany(expanded.map((e) => s.simplifyExpanded(e)));
 }

@@ -50,11 +50,17 @@ function arrange(e: Expr): Expr {
   return e;
 }
 
-export function present(root: Expr): Expr {
-  const memo = new Map<number, Expr>();
-  for (const node of topoOrder([root])) {
+/** Arrange every root; `memo` may be shared across calls so common subterms are visited once. */
+export function presentMany(roots: readonly Expr[], memo = new Map<number, Expr>()): Expr[] {
+  const order = topoOrder(roots.filter((r) => !memo.has(r.id)));
+  for (const node of order) {
+    if (memo.has(node.id)) continue;
     const args = node.kind === 'op' ? node.args.map((a) => memo.get(a.id)!) : [];
     memo.set(node.id, arrange(rebuild(node, args)));
   }
-  return memo.get(root.id)!;
+  return roots.map((r) => memo.get(r.id)!);
+}
+
+export function present(root: Expr): Expr {
+  return presentMany([root])[0];
 }

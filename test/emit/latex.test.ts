@@ -2,6 +2,8 @@
 // derivatives and named nodes; every registry op renders under KaTeX strict mode, alone and in contexts.
 import katex from 'katex';
 import { describe, expect, it } from 'vitest';
+import { latexName, toLatex } from '../../src/emit/latex.js';
+import { LATEX_INFIX, levelOf } from '../../src/emit/precedence.js';
 import { type Dim, dimSym, ONE } from '../../src/ir/dim.js';
 import { ShapeError } from '../../src/ir/errors.js';
 import { type Attrs, derivNode, type Expr, variable } from '../../src/ir/expr.js';
@@ -27,16 +29,16 @@ import {
 } from '../../src/ops/build.js';
 import { OPS, type OpName } from '../../src/ops/index.js';
 import { parseDecls, parseExpr } from '../../src/parse/index.js';
-import { latexName, toLatex } from '../../src/emit/latex.js';
-import { LATEX_INFIX, levelOf } from '../../src/emit/precedence.js';
 
 const render = (tex: string) => katex.renderToString(tex, { strict: 'error', throwOnError: true });
 
 const n = dimSym('n');
 const d = dimSym('d');
-const scope = parseDecls('X: n x d; Y: n x d; A: n x n; B: n x n; S: n x n spd; x: n; y: n; w: d; s: scalar; t: scalar');
+const scope = parseDecls(
+  'X: n x d; Y: n x d; A: n x n; B: n x n; S: n x n spd; x: n; y: n; w: d; s: scalar; t: scalar',
+);
 const v = (name: string) => scope.vars.get(name)!;
-const [A, B, X, x, s, t] = ['A', 'B', 'X', 'x', 's', 't'].map(v);
+const [A, X, x, s, t] = ['A', 'X', 'x', 's', 't'].map(v);
 const p = (text: string) => parseExpr(text, scope);
 
 const cases = (table: readonly (readonly [Expr, string])[]) =>
@@ -57,7 +59,11 @@ describe('toLatex: precedence', () => {
     [p('(A + B)*A'), '\\left(A + B\\right) A'],
     [p('A*B + A'), 'A B + A'],
     [p('A*(-B)'), 'A \\left(-B\\right)'],
-    [p('(-A)*B'), '\\left(-A\\right) B'],
+    [p('(-A)*B'), '-A B'],
+    [p('-2*X'), '-2 X'],
+    [p('s + -2*t'), 's + \\left(-2 t\\right)'],
+    [p('s*(-2*t)'), 's \\left(-2 t\\right)'],
+    [p('-(-2*t)'), '-\\left(-2 t\\right)'],
     [p('-(A*B)'), '-\\left(A B\\right)'],
     [p('-(-s)'), '-\\left(-s\\right)'],
     [p('2*3'), '2 \\cdot 3'],
@@ -86,7 +92,7 @@ describe('toLatex: precedence', () => {
     [p('inv(A)*A'), 'A^{-1} A'],
     [p("-A'"), '-A^{\\top}'],
     [p("(-A)'"), '\\left(-A\\right)^{\\top}'],
-    [p("A^2*B"), 'A^{2} B'],
+    [p('A^2*B'), 'A^{2} B'],
     [p("eye(n)'"), 'I_{n}^{\\top}'],
     [p("ones(n, 1)'*x"), '\\mathbf{1}_{n}^{\\top} x'],
     [p('(s + t)/(s*t)'), '\\frac{s + t}{s t}'],
@@ -94,6 +100,8 @@ describe('toLatex: precedence', () => {
     [p('sum(X, 2)'), '\\operatorname{sum}_{2}(X)'],
     [p('softmax(X*w)'), '\\operatorname{softmax}\\left(X w\\right)'],
     [p('norm(x - y)^2'), '\\left\\lVert x - y \\right\\rVert^{2}'],
+    [p('abs(s)^2'), '\\lvert s \\rvert^{2}'],
+    [p('logdet(S)^2'), '\\left(\\log\\left\\lvert\\det\\left(S\\right)\\right\\rvert\\right)^{2}'],
     [p('sqrt(s + t)'), '\\sqrt{s + t}'],
     [p('sum(X)/n'), '\\frac{\\operatorname{sum}(X)}{n}'],
   ]);
@@ -127,7 +135,10 @@ describe('toLatex: names, constants, derivatives, named nodes', () => {
     [num(-2), '-2'],
     [num(1.5e-7), '1.5 \\times 10^{-7}'],
     [mul(v('w'), num(1e21)), 'w \\left(1 \\times 10^{21}\\right)'],
-    [derivNode('grad', f, v('w'), v('w').shape), '\\nabla_{w} \\operatorname{sum}\\left(\\left(X w - y\\right)^{2}\\right)'],
+    [
+      derivNode('grad', f, v('w'), v('w').shape),
+      '\\nabla_{w} \\operatorname{sum}\\left(\\left(X w - y\\right)^{2}\\right)',
+    ],
     [derivNode('grad', p('s*t'), s, SCALAR), '\\nabla_{s} \\left(s t\\right)'],
     [p('2*grad(s*t, s)'), '2 \\left(\\nabla_{s} \\left(s t\\right)\\right)'],
     [p('grad(s*t, s) + s'), '\\nabla_{s} \\left(s t\\right) + s'],
@@ -181,7 +192,7 @@ const EXAMPLES: Readonly<Record<string, readonly string[]>> = {
 };
 const UNARY_FUNCTIONS = ['exp', 'log', 'sqrt', 'abs', 'tanh', 'sigmoid', 'relu', 'softplus', 'sin', 'cos'];
 
-/** An example of an op the table lacks: the first argument shapes and attrs it accepts. */
+/** An example of an op the table lacks: the first argument shapes and attrs it accepts and prints. */
 function anyExample(op: OpName): Expr | undefined {
   const pool = [X, A, x, s, transpose(x)];
   const dims: readonly Dim[] = [n, d, ONE];
@@ -194,13 +205,16 @@ function anyExample(op: OpName): Expr | undefined {
     ...dims.flatMap((rows) => dims.map((cols) => ({ rows, cols }))),
   ];
   const argSets: Expr[][] = [[]];
-  for (let i = 0; i < OPS[op].arity; i++) argSets.splice(0, argSets.length, ...argSets.flatMap((a) => pool.map((e) => [...a, e])));
+  for (let i = 0; i < OPS[op].arity; i++)
+    argSets.splice(0, argSets.length, ...argSets.flatMap((a) => pool.map((e) => [...a, e])));
   for (const args of argSets) {
     for (const attrs of attrSets) {
       try {
-        return apply(op, args, attrs);
-      } catch (err) {
-        if (!(err instanceof ShapeError)) continue;
+        const e = apply(op, args, attrs);
+        toLatex(e);
+        return e;
+      } catch {
+        // not a combination this op accepts (or reads attrs it does not get)
       }
     }
   }
@@ -208,7 +222,9 @@ function anyExample(op: OpName): Expr | undefined {
 }
 
 function examplesOf(op: OpName): Expr[] {
-  const texts = EXAMPLES[op] ?? (UNARY_FUNCTIONS.includes(op) || op === 'sign' || op === 'step' ? [`${op}(x)`, `${op}(A + B')`] : []);
+  const texts =
+    EXAMPLES[op] ??
+    (UNARY_FUNCTIONS.includes(op) || op === 'sign' || op === 'step' ? [`${op}(x)`, `${op}(A + B')`] : []);
   const parsed = texts.map(p);
   if (parsed.length > 0) return parsed;
   const any = anyExample(op);
@@ -284,6 +300,12 @@ describe('toLatex: depth', () => {
     expect(tex.startsWith('s + 1 t + 2 t + ')).toBe(true);
     expect(tex.endsWith(' + 9999 t')).toBe(true);
     expect(tex.split(' + ')).toHaveLength(10_000);
+  });
+
+  it('prints a 10,000-deep right-nested x - s (x - s (…))', () => {
+    let e: Expr = x;
+    for (let i = 0; i < 10_000; i++) e = sub(x, mul(s, e));
+    expect(toLatex(e)).toBe(`${'x - s \\left('.repeat(9_999)}x - s x${'\\right)'.repeat(9_999)}`);
   });
 });
 

@@ -2,6 +2,7 @@
 // constants, derivatives, named lets, deep expressions; and the round trip parse(toText(e)) === e.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { toText, toTextLets } from '../../src/emit/text.js';
 import { dimMul, dimSym, ONE } from '../../src/ir/dim.js';
 import { ShapeError } from '../../src/ir/errors.js';
 import { derivNode, type Expr, type VarExpr, variable } from '../../src/ir/expr.js';
@@ -30,7 +31,6 @@ import {
 } from '../../src/ops/build.js';
 import type { OpName } from '../../src/ops/index.js';
 import { parseDecls, parseExpr } from '../../src/parse/index.js';
-import { toText, toTextLets } from '../../src/emit/text.js';
 
 const n = dimSym('n');
 const d = dimSym('d');
@@ -269,15 +269,7 @@ describe('toText round-trips through the parser', () => {
     deriv('jacobian', scope.vars.get('x')!),
     deriv('hessian', scope.vars.get('w')!),
   ];
-  const binary: readonly ((a: Expr, b: Expr) => Expr)[] = [
-    add,
-    sub,
-    times,
-    mul,
-    div,
-    pow,
-    kron,
-  ];
+  const binary: readonly ((a: Expr, b: Expr) => Expr)[] = [add, sub, times, mul, div, pow, kron];
   type Instr = readonly ['leaf' | 'unary' | 'binary', number];
   const instr = fc.tuple(fc.constantFrom('leaf', 'leaf', 'unary', 'binary'), fc.nat()) as fc.Arbitrary<Instr>;
 
@@ -292,7 +284,9 @@ describe('toText round-trips through the parser', () => {
       const args = kind === 'unary' ? [stack.pop()!] : [stack[stack.length - 2], stack.pop()!];
       if (kind === 'binary') stack.pop();
       try {
-        stack.push(kind === 'unary' ? unary[i % unary.length](args[0]) : binary[i % binary.length](args[0], args[1]));
+        stack.push(
+          kind === 'unary' ? unary[i % unary.length](args[0]) : binary[i % binary.length](args[0], args[1]),
+        );
       } catch (err) {
         if (!(err instanceof ShapeError)) throw err;
         stack.push(...args);
@@ -322,8 +316,8 @@ describe('toText round-trips through the parser', () => {
     "X*(A*X)' - X*X'*A'",
     'trace(A^2*inv(S)) - logdet(S) + norm(x - y)^2',
     "kron(A, A')*vec(A) + vec(A'*A)",
-    "softmax(X, 2) .* (X - sum(X, 2)/d)./(1 + exp(-X))",
-    'grad(sum(X), X) + 2*hessian(x\'*A*x, x)*x',
+    'softmax(X, 2) .* (X - sum(X, 2)/d)./(1 + exp(-X))',
+    "grad(sum(X), X) + 2*hessian(x'*A*x, x)*x",
   ])('%s', (text) => {
     const e = parseExpr(text, scope);
     expect(parseExpr(toText(e), scope)).toBe(e);

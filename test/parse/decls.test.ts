@@ -26,7 +26,9 @@ describe('declarations of every form', () => {
   });
 
   it('qualifiers, alone, together, comma-separated', () => {
-    const s = parseDecls('A: n x n symmetric\nS: n x n spd positive\nP: n x d positive\nQ: n x n spd, positive');
+    const s = parseDecls(
+      'A: n x n symmetric\nS: n x n spd positive\nP: n x d positive\nQ: n x n spd, positive',
+    );
     expect(s.vars.get('A')!.qualifiers).toEqual(['symmetric']);
     expect(s.vars.get('S')!.qualifiers).toEqual(['positive', 'spd']);
     expect(s.vars.get('P')!.qualifiers).toEqual(['positive']);
@@ -60,7 +62,12 @@ describe('declarations of every form', () => {
 
 describe('declaration errors name the problem and point at it', () => {
   it('a missing dimension', () => {
-    expectError(() => parseDecls('X: n x'), DeclarationError, /missing dimension after `x` in `X: n x`/, [1, 7]);
+    expectError(
+      () => parseDecls('X: n x'),
+      DeclarationError,
+      /missing dimension after `x` in `X: n x`/,
+      [1, 7],
+    );
     expectError(() => parseDecls('w: d\nX: n ×'), DeclarationError, /missing dimension after `×`/, [2, 7]);
     expectError(() => parseDecls('X:'), DeclarationError, /missing dimensions in `X:`/, [1, 2]);
   });
@@ -83,12 +90,22 @@ describe('declaration errors name the problem and point at it', () => {
 
   it('reserved names: functions, constants and the derivative forms', () => {
     for (const name of ['sum', 'exp', 'grad', 'jacobian', 'hessian', 'eye', 'ones', 'zeros']) {
-      expectError(() => parseDecls(`${name}: n`), DeclarationError, /reserved \(a function of the language\)/, [1, 1]);
+      expectError(
+        () => parseDecls(`${name}: n`),
+        DeclarationError,
+        /reserved \(a function of the language\)/,
+        [1, 1],
+      );
     }
     for (const name of ['e', 'pi', 'i', 'Infinity', 'NaN']) {
       expectError(() => parseDecls(`w: d; ${name}: n`), DeclarationError, /reserved \(a constant\)/, [1, 7]);
     }
-    expectError(() => parseDecls('X: sum x d'), DeclarationError, /`sum` is reserved.*cannot name a dimension/, [1, 4]);
+    expectError(
+      () => parseDecls('X: sum x d'),
+      DeclarationError,
+      /`sum` is reserved.*cannot name a dimension/,
+      [1, 4],
+    );
   });
 
   it('invalid identifiers', () => {
@@ -96,7 +113,12 @@ describe('declaration errors name the problem and point at it', () => {
     expectError(() => parseDecls('w: d;  x-y: n'), DeclarationError, /invalid name `x-y`/, [1, 8, 3]);
     expectError(() => parseDecls('α: n'), DeclarationError, /invalid name `α`/, [1, 1]);
     expectError(() => parseDecls(': n'), DeclarationError, /missing name before `:`/, [1, 1]);
-    expectError(() => parseDecls('X n x d'), DeclarationError, /reads `name: dims`.*got `X n x d`/, [1, 1, 7]);
+    expectError(
+      () => parseDecls('X n x d'),
+      DeclarationError,
+      /reads `name: dims`.*got `X n x d`/,
+      [1, 1, 7],
+    );
   });
 
   it('a name used both as a dimension and as a variable, in either order', () => {
@@ -123,7 +145,12 @@ describe('declaration errors name the problem and point at it', () => {
       [1, 10, 4],
     );
     expectError(() => parseDecls('S: n x n symetric'), DeclarationError, /did you mean `symmetric`/, [1, 10]);
-    expectError(() => parseDecls('X: n d'), DeclarationError, /unknown qualifier `d` \(did you mean `n x d`\?\)/, [1, 6]);
+    expectError(
+      () => parseDecls('X: n d'),
+      DeclarationError,
+      /unknown qualifier `d` \(did you mean `n x d`\?\)/,
+      [1, 6],
+    );
   });
 
   it('symmetric and spd need a square shape', () => {
@@ -133,7 +160,12 @@ describe('declaration errors name the problem and point at it', () => {
       /`spd` needs a square shape, got n×d/,
       [1, 10, 3],
     );
-    expectError(() => parseDecls('v: n symmetric'), DeclarationError, /`symmetric` needs a square shape, got n×1/, [1, 6]);
+    expectError(
+      () => parseDecls('v: n symmetric'),
+      DeclarationError,
+      /`symmetric` needs a square shape, got n×1/,
+      [1, 6],
+    );
     expect(parseDecls('s: scalar spd').vars.get('s')!.qualifiers).toEqual(['spd']);
   });
 

@@ -19,7 +19,12 @@ describe('shape errors point at the operator or function and quote the subexpres
   });
 
   it('broadcasting mismatches, with a transpose hint when one would fix it', () => {
-    expectError(p('X*W + b'), ShapeError, /cannot add n×h and h×1.* in `X\*W \+ b` \(did you mean `b'`\?\)/, [1, 5, 1]);
+    expectError(
+      p('X*W + b'),
+      ShapeError,
+      /cannot add n×h and h×1.* in `X\*W \+ b` \(did you mean `b'`\?\)/,
+      [1, 5, 1],
+    );
     expectError(p('X - W'), ShapeError, /^cannot .*n×d and d×h[^?]*$/, [1, 3, 1]);
     expectError(p('X .* w'), ShapeError, /did you mean `w'`/, [1, 3, 2]);
   });
@@ -33,13 +38,23 @@ describe('shape errors point at the operator or function and quote the subexpres
   });
 
   it('division by a non-scalar suggests ./ (and inv for a square divisor)', () => {
-    expectError(p('X / S'), ShapeError, /cannot divide by the n×n matrix `S`.*`\.\/`.*`\*inv\(S\)`/, [1, 3, 1]);
+    expectError(
+      p('X / S'),
+      ShapeError,
+      /cannot divide by the n×n matrix `S`.*`\.\/`.*`\*inv\(S\)`/,
+      [1, 3, 1],
+    );
     const e = expectError(p('s / w'), ShapeError, /use `\.\/` for elementwise division$/, [1, 3]);
     expect(e.message).not.toMatch(/inv/);
   });
 
   it('powers: square base, integer exponent, scalar exponent', () => {
-    expectError(p('X^2'), ShapeError, /`\^` is a matrix power and needs a square matrix, got n×d.*`\.\^`/, [1, 2, 1]);
+    expectError(
+      p('X^2'),
+      ShapeError,
+      /`\^` is a matrix power and needs a square matrix, got n×d.*`\.\^`/,
+      [1, 2, 1],
+    );
     expectError(p('S^s'), ParseError, /matrix power needs an integer exponent, got `s` in `S\^s`/, [1, 2, 1]);
     expectError(p('S^0.5'), ParseError, /integer exponent, got `0\.5`/, [1, 2]);
     expectError(p('s^w'), ShapeError, /`\^` needs a scalar exponent, got d×1.*`\.\^`/, [1, 2]);
@@ -52,10 +67,20 @@ describe('shape errors point at the operator or function and quote the subexpres
       /grad needs a scalar \(1×1\) function, got n×1 in `grad\(X\*w, w\)`; use jacobian\(f, x\)/,
       [1, 1, 4],
     );
-    expectError(p('hessian(X*w, w)'), ShapeError, /hessian needs a scalar \(1×1\) function, got n×1/, [1, 1, 7]);
-    expectError(p('grad(s, s + 1)'), ParseError, /declared variable; `s \+ 1` is not one/, [1, 9]);
+    expectError(
+      p('hessian(X*w, w)'),
+      ShapeError,
+      /hessian needs a scalar \(1×1\) function, got n×1/,
+      [1, 1, 7],
+    );
+    expectError(p('grad(s, s + 1)'), ParseError, /declared variable; `s \+ 1` is not one/, [1, 9, 5]);
     expectError(p('grad(s, n)'), ParseError, /declared variable; `n` is not one/, [1, 9]);
-    expectError(p('jacobian(w, ww)'), ParseError, /undeclared symbol `ww` \(did you mean `w`\?\)/, [1, 13, 2]);
+    expectError(
+      p('jacobian(w, ww)'),
+      ParseError,
+      /undeclared symbol `ww` \(did you mean `w`\?\)/,
+      [1, 13, 2],
+    );
   });
 });
 
@@ -65,14 +90,22 @@ describe('name errors suggest the nearest name', () => {
     expectError(p('sum(X*wq)'), ParseError, /undeclared symbol `wq`/, [1, 7, 2]);
     expectError(p('x'), ParseError, /undeclared symbol `x` \(did you mean `X`\?\)/, [1, 1]);
     expectError(p('zzz'), ParseError, /^undeclared symbol `zzz`$/, [1, 1, 3]);
+    expectError(p('w + __proto__'), ParseError, /^undeclared symbol `__proto__`$/, [1, 5, 9]);
   });
 
   it('unknown functions, and names people reach for', () => {
-    expectError(p('sigmod(w)'), ParseError, /unknown function `sigmod` \(did you mean `sigmoid`\?\)/, [1, 1, 6]);
+    expectError(
+      p('sigmod(w)'),
+      ParseError,
+      /unknown function `sigmod` \(did you mean `sigmoid`\?\)/,
+      [1, 1, 6],
+    );
     expectError(p('2*sofmax(w)'), ParseError, /did you mean `softmax`/, [1, 3, 6]);
     expectError(p('ln(w)'), ParseError, /unknown function `ln`: did you mean `log`\?/, [1, 1, 2]);
     expectError(p('dot(w, w)'), ParseError, /x'\*y/, [1, 1, 3]);
     expectError(p('foo(w)'), ParseError, /^unknown function `foo`$/, [1, 1, 3]);
+    expectError(p('constructor(w)'), ParseError, /^unknown function `constructor`$/, [1, 1, 11]);
+    expectError(p('toString(w, w)'), ParseError, /^unknown function `toString`$/, [1, 1, 8]);
   });
 
   it('a variable or dimension called like a function', () => {
@@ -82,7 +115,12 @@ describe('name errors suggest the nearest name', () => {
       /^X is a variable, not a function; did you mean X\*\(W\+b\)\?$/,
       [1, 1, 1],
     );
-    expectError(p('1 + n(w)'), ParseError, /n is a dimension, not a function; did you mean n\*\(w\)\?/, [1, 5, 1]);
+    expectError(
+      p('1 + n(w)'),
+      ParseError,
+      /n is a dimension, not a function; did you mean n\*\(w\)\?/,
+      [1, 5, 1],
+    );
   });
 
   it('a function used without a call', () => {
@@ -100,7 +138,12 @@ describe('calls with the wrong arguments', () => {
   });
 
   it('a reduction dim must be the literal 1 or 2', () => {
-    expectError(p('sum(X, 3)'), ParseError, /dim of sum must be the literal 1 .* or 2 .*, got `3`/, [1, 8, 1]);
+    expectError(
+      p('sum(X, 3)'),
+      ParseError,
+      /dim of sum must be the literal 1 .* or 2 .*, got `3`/,
+      [1, 8, 1],
+    );
     expectError(p('mean(X, s)'), ParseError, /dim of mean must be the literal/, [1, 9]);
     expectError(p('softmax(X, 0)'), ParseError, /dim of softmax/, [1, 12]);
   });
@@ -109,7 +152,7 @@ describe('calls with the wrong arguments', () => {
     expectError(p('ones(w)'), ParseError, /ones takes dimensions .*; `w` is not a dimension/, [1, 6, 1]);
     expectError(p('eye(q)'), ParseError, /`q` is not declared/, [1, 5]);
     expectError(p('zeros(n, 0)'), ParseError, /got `0`/, [1, 10]);
-    expectError(p('eye(n - 1)'), ParseError, /got `n - 1`/, [1, 5]);
+    expectError(p('eye(n - 1)'), ParseError, /got `n - 1`/, [1, 5, 5]);
     expectError(p('eye(n d)'), ParseError, /ambiguous implicit multiplication `n d`: write `n\*d`/, [1, 7]);
   });
 });
@@ -117,7 +160,12 @@ describe('calls with the wrong arguments', () => {
 describe('implicit multiplication only where unambiguous', () => {
   it('two names side by side', () => {
     expectError(p('X w'), ParseError, /^ambiguous implicit multiplication `X w`: write `X\*w`$/, [1, 3, 1]);
-    expectError(p("2 w y'"), ParseError, /ambiguous implicit multiplication `2 w y'`: write `2 w\*y'`/, [1, 5]);
+    expectError(
+      p("2 w y'"),
+      ParseError,
+      /ambiguous implicit multiplication `2 w y'`: write `2 w\*y'`/,
+      [1, 5],
+    );
     expectError(p('(X)2'), ParseError, /write `\(X\)\*2`/, [1, 4]);
   });
 });
@@ -128,7 +176,7 @@ describe('syntax errors from mathjs get a line and column', () => {
     expectError(p('(w'), ParseError, /^missing `\)`$/, [1, 3]);
     expectError(p('w + * y'), ParseError, /^expected a value here$/, [1, 5]);
     expectError(p('sum(X,\n  w +)'), ParseError, /expected a value here/, [2, 6]);
-    expectError(p('w y)'), ParseError, /ambiguous|unexpected/, [1, 3]);
+    expectError(p('w y)'), ParseError, /^unexpected `\)`$/, [1, 4]);
     expectError(p('w)'), ParseError, /^unexpected `\)`$/, [1, 2]);
     expectError(p('x @ y'), ParseError, /unexpected character `@`/, [1, 3]);
   });

@@ -138,7 +138,20 @@ describe('implicit multiplication where it is unambiguous', () => {
 
 describe('functions', () => {
   it('elementwise functions of one argument', () => {
-    for (const f of ['exp', 'log', 'sqrt', 'abs', 'tanh', 'sigmoid', 'relu', 'softplus', 'sin', 'cos', 'sign', 'step']) {
+    for (const f of [
+      'exp',
+      'log',
+      'sqrt',
+      'abs',
+      'tanh',
+      'sigmoid',
+      'relu',
+      'softplus',
+      'sin',
+      'cos',
+      'sign',
+      'step',
+    ]) {
       const e = p(`${f}(X)`);
       expect(e.kind === 'op' && e.op).toBe(f);
       expect(e).toBe(apply(f as 'exp', [X]));
@@ -230,7 +243,9 @@ describe('names bound to expressions and layout', () => {
     const H = parseExpr("tanh(X*W1 + b1')", W1);
     const withH = extendScope(W1, 'H', H);
     expect(parseExpr('H', withH)).toBe(H);
-    expect(parseExpr('sum(H)', withH)).toBe(sum(tanh(add(matmul(X, W1.vars.get('W1')!), transpose(W1.vars.get('b1')!)))));
+    expect(parseExpr('sum(H)', withH)).toBe(
+      sum(tanh(add(matmul(X, W1.vars.get('W1')!), transpose(W1.vars.get('b1')!)))),
+    );
   });
 
   it('newlines inside parentheses or after an operator, a trailing newline, comments, CRLF', () => {

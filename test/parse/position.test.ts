@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { formatCaret, parseDecls, parseExpr, posAt } from '../../src/parse/index.js';
+import { formatCaret, parseDecls, parseExpr, posAt, relocate } from '../../src/parse/index.js';
 import { quote } from '../../src/parse/position.js';
 import { errorOf } from './helpers.js';
 
@@ -23,6 +23,21 @@ describe('positions', () => {
     const q = quote(long, 0, 100);
     expect(q.length).toBeLessThanOrEqual(60);
     expect(q).toContain(' … ');
+  });
+});
+
+describe('relocate', () => {
+  it('maps a position in a snippet to the file it was cut from', () => {
+    const file = '# notes\n```matcalc\nL = sum(X * W)\n```\n';
+    const snippet = 'sum(X * W)';
+    const e = errorOf(() => parseExpr(snippet, parseDecls('X: n x d; W: k x h')));
+    const pos = relocate(e.pos!, { line: 3, column: 5, source: file, file: 'd.md' });
+    expect(pos).toMatchObject({ line: 3, column: 11, file: 'd.md', length: 1 });
+    expect(formatCaret(pos)).toBe('L = sum(X * W)\n          ^');
+    expect(relocate({ line: 2, column: 4 }, { line: 10, column: 7, source: file })).toMatchObject({
+      line: 11,
+      column: 4,
+    });
   });
 });
 
@@ -55,7 +70,8 @@ describe('the mathjs boundary', () => {
       for (const entry of readdirSync(dir, { withFileTypes: true })) {
         const path = join(dir, entry.name);
         if (entry.isDirectory()) walk(path);
-        else if (path.endsWith('.ts') && /from 'mathjs'/.test(readFileSync(path, 'utf8'))) importers.push(path);
+        else if (path.endsWith('.ts') && /from 'mathjs'/.test(readFileSync(path, 'utf8')))
+          importers.push(path);
       }
     };
     walk(root);

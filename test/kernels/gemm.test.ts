@@ -1,0 +1,228 @@
+// gemm against a plain triple-loop reference: every transpose case over sizes 1..70 (odd, vectors, K = 1, not
+// multiples of the tile), each code path on its own (loops, register-tiled JS, wasm SIMD with several tile
+// and block shapes), cache-block boundaries, garbage in out, aliasing, NaN containment, random sizes.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { gemm } from '../../src/kernels/gemm.js';
+import { gemmLoops } from '../../src/kernels/gemm-loops.js';
+import { gemmTiled } from '../../src/kernels/gemm-tiled.js';
+import { createWasmGemm, type GemmTuning } from '../../src/kernels/gemm-wasm.js';
+import type { Matrix } from '../../src/kernels/matrix.js';
+
+type Kernel = (out: Matrix, a: Matrix, b: Matrix, transA: boolean, transB: boolean) => Matrix;
+
+const TRANSPOSES = [
+  [false, false],
+  [true, false],
+  [false, true],
+  [true, true],
+] as const;
+
+/** Uniform values in [−1, 1) from a seeded 32-bit LCG (Numerical Recipes constants). */
+function random(rows: number, cols: number, seed: number): Matrix {
+  let s = seed >>> 0;
+  const data = new Float64Array(rows * cols);
+  for (let i = 0; i < data.length; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    data[i] = s / 2 ** 31 - 1;
+  }
+  return { rows, cols, data };
+}
+
+function garbage(rows: number, cols: number): Matrix {
+  return { rows, cols, data: new Float64Array(rows * cols).fill(Number.NaN) };
+}
+
+/** Operands with op(A) m×k and op(B) k×n, stored transposed when the flags say so. */
+function operands(m: number, n: number, k: number, transA: boolean, transB: boolean, seed: number) {
+  const a = transA ? random(k, m, seed) : random(m, k, seed);
+  const b = transB ? random(n, k, seed + 1) : random(k, n, seed + 1);
+  return { a, b };
+}
+
+/** out[i, j] = Σ_p op(A)[i, p]·op(B)[p, j], and the scale Σ_p |op(A)[i, p]·op(B)[p, j]| of each entry. */
+function reference(a: Matrix, b: Matrix, transA: boolean, transB: boolean) {
+  const m = transA ? a.cols : a.rows;
+  const k = transA ? a.rows : a.cols;
+  const n = transB ? b.rows : b.cols;
+  const value = new Float64Array(m * n);
+  const scale = new Float64Array(m * n);
+  for (let i = 0; i < m; i++) {
+    for (let j = 0; j < n; j++) {
+      let s = 0;
+      let t = 0;
+      for (let p = 0; p < k; p++) {
+        const x = transA ? a.data[p * m + i] : a.data[i * k + p];
+        const y = transB ? b.data[j * k + p] : b.data[p * n + j];
+        s += x * y;
+        t += Math.abs(x * y);
+      }
+      value[i * n + j] = s;
+      scale[i * n + j] = t;
+    }
+  }
+  return { value, scale };
+}
+
+/** Largest |out − ref| / (Σ|products| + tiny): summation order may differ, so error is relative to that. */
+function relError(out: Matrix, a: Matrix, b: Matrix, transA: boolean, transB: boolean): number {
+  const { value, scale } = reference(a, b, transA, transB);
+  if (out.data.length !== value.length) return Number.POSITIVE_INFINITY;
+  let worst = 0;
+  for (let i = 0; i < value.length; i++) {
+    const e = Math.abs(out.data[i] - value[i]) / (scale[i] + 1e-300);
+    worst = Math.max(worst, Number.isNaN(e) ? Number.POSITIVE_INFINITY : e);
+  }
+  return worst;
+}
+
+function check(kernel: Kernel, m: number, n: number, k: number, transA: boolean, transB: boolean, seed = 1) {
+  const { a, b } = operands(m, n, k, transA, transB, seed);
+  const out = kernel(garbage(m, n), a, b, transA, transB);
+  return relError(out, a, b, transA, transB);
+}
+
+const withDims =
+  (
+    f: (
+      out: Matrix,
+      a: Matrix,
+      b: Matrix,
+      tA: boolean,
+      tB: boolean,
+      m: number,
+      n: number,
+      k: number,
+    ) => Matrix,
+  ) =>
+  (out: Matrix, a: Matrix, b: Matrix, transA: boolean, transB: boolean) =>
+    f(out, a, b, transA, transB, out.rows, out.cols, transA ? a.rows : a.cols);
+
+function wasmKernel(tuning?: GemmTuning): Kernel {
+  const run = createWasmGemm(tuning);
+  if (run === null) throw new Error('WebAssembly SIMD unavailable');
+  return withDims((out, a, b, tA, tB, m, n, k) => {
+    if (!run(out, a, b, tA, tB, m, n, k)) throw new Error('wasm memory exhausted');
+    return out;
+  });
+}
+
+const KERNELS: readonly [string, Kernel][] = [
+  ['gemm', gemm],
+  ['loops', withDims(gemmLoops)],
+  ['tiled JS', withDims(gemmTiled)],
+  ['wasm 4×4', wasmKernel()],
+  // tiny cache blocks and other register tiles, so block and tile edges occur at small sizes
+  ['wasm 4×4, kc 7, mc 8', wasmKernel({ mr: 4, nr: 4, unroll: 1, kc: 7, mc: 8 })],
+  ['wasm 3×2 unrolled 4, kc 5, mc 6', wasmKernel({ mr: 3, nr: 2, unroll: 4, kc: 5, mc: 6 })],
+  ['wasm 2×6 unrolled 2, kc 64, mc 4', wasmKernel({ mr: 2, nr: 6, unroll: 2, kc: 64, mc: 4 })],
+];
+
+const SIDES = [1, 2, 3, 4, 5, 7, 8, 9, 13, 16, 17, 33, 70];
+const DEPTHS = [1, 2, 5, 17, 70];
+
+describe.each(KERNELS)('%s', (_, kernel) => {
+  it.each(TRANSPOSES)('matches the triple loop for sizes 1..70 (transA %s, transB %s)', (transA, transB) => {
+    let worst = 0;
+    let seed = 1;
+    for (const m of SIDES)
+      for (const n of SIDES)
+        for (const k of DEPTHS) worst = Math.max(worst, check(kernel, m, n, k, transA, transB, seed++));
+    expect(worst).toBeLessThan(1e-12);
+  });
+
+  it('crosses cache blocks (k > 256, m > 128) in every transpose case', () => {
+    for (const [transA, transB] of TRANSPOSES) {
+      expect(check(kernel, 131, 18, 270, transA, transB)).toBeLessThan(1e-12);
+      expect(check(kernel, 9, 133, 300, transA, transB)).toBeLessThan(1e-12);
+    }
+  });
+
+  it('contains NaN to the row and column it reaches; padding never leaks into out', () => {
+    for (const [transA, transB] of TRANSPOSES) {
+      const [m, n, k] = [9, 6, 11];
+      const { a, b } = operands(m, n, k, transA, transB, 3);
+      a.data[transA ? 4 * m + 2 : 2 * k + 4] = Number.NaN; // op(A)[2, 4]
+      b.data[transB ? 5 * k + 7 : 7 * n + 5] = Number.POSITIVE_INFINITY; // op(B)[7, 5]
+      const out = kernel(garbage(m, n), a, b, transA, transB);
+      for (let i = 0; i < m; i++)
+        for (let j = 0; j < n; j++) expect(Number.isNaN(out.data[i * n + j]), `${i},${j}`).toBe(i === 2);
+    }
+  });
+});
+
+describe('gemm', () => {
+  it('computes a hand-checked product: [1 2; 3 4]·[5 6; 7 8] = [19 22; 43 50], and its transposes', () => {
+    const a = { rows: 2, cols: 2, data: Float64Array.of(1, 2, 3, 4) };
+    const b = { rows: 2, cols: 2, data: Float64Array.of(5, 6, 7, 8) };
+    expect([...gemm(garbage(2, 2), a, b, false, false).data]).toEqual([19, 22, 43, 50]);
+    expect([...gemm(garbage(2, 2), a, b, true, false).data]).toEqual([26, 30, 38, 44]); // AᵀB
+    expect([...gemm(garbage(2, 2), a, b, false, true).data]).toEqual([17, 23, 39, 53]); // ABᵀ
+    expect([...gemm(garbage(2, 2), a, b, true, true).data]).toEqual([23, 31, 34, 46]); // AᵀBᵀ
+  });
+
+  it('matches the reference for the MLP gradient shapes', () => {
+    const shapes = [
+      [256, 256, 784, false, false], // X·W1
+      [256, 10, 256, false, false], // H·W2
+      [256, 10, 256, true, false], // Hᵀ·G
+      [256, 256, 10, false, true], // G·W2ᵀ
+      [784, 256, 256, true, false], // Xᵀ·D
+    ] as const;
+    for (const [m, n, k, transA, transB] of shapes)
+      expect(check(gemm, m, n, k, transA, transB)).toBeLessThan(1e-12);
+  });
+
+  it('overwrites out when it shares storage with an operand', () => {
+    for (const [transA, transB] of TRANSPOSES) {
+      for (const size of [3, 40]) {
+        const a = random(size, size, 5);
+        const b = random(size, size, 6);
+        const expected = reference(a, b, transA, transB).value;
+        const alias = { rows: size, cols: size, data: a.data.slice() };
+        gemm(alias, alias, b, transA, transB);
+        expect(relError(alias, a, b, transA, transB)).toBeLessThan(1e-12);
+        expect(alias.data.length).toBe(expected.length);
+      }
+    }
+  });
+
+  it('stays correct when linear memory holds stale NaN from a larger product', () => {
+    const big = operands(100, 90, 80, false, false, 7);
+    big.a.data.fill(Number.NaN);
+    big.b.data.fill(Number.NaN);
+    gemm(garbage(100, 90), big.a, big.b, false, false);
+    for (const [transA, transB] of TRANSPOSES)
+      expect(check(gemm, 21, 19, 23, transA, transB)).toBeLessThan(1e-12);
+  });
+
+  it('fills out with zeros when k = 0 and rejects mismatched shapes', () => {
+    const out = gemm(
+      garbage(2, 3),
+      { rows: 2, cols: 0, data: new Float64Array(0) },
+      garbage(0, 3),
+      false,
+      false,
+    );
+    expect([...out.data]).toEqual([0, 0, 0, 0, 0, 0]);
+    expect(() => gemm(garbage(2, 2), random(2, 3, 1), random(2, 2, 1), false, false)).toThrow(RangeError);
+    expect(() => gemm(garbage(3, 2), random(2, 3, 1), random(3, 2, 1), false, false)).toThrow(
+      /gemm: 2x3 times 3x2/,
+    );
+  });
+
+  it('matches the reference for random sizes and transposes (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 90 }),
+        fc.integer({ min: 1, max: 90 }),
+        fc.integer({ min: 1, max: 300 }),
+        fc.boolean(),
+        fc.boolean(),
+        fc.integer({ min: 0, max: 2 ** 31 }),
+        (m, n, k, transA, transB, seed) => check(gemm, m, n, k, transA, transB, seed) < 1e-12,
+      ),
+      { numRuns: 200 },
+    );
+  });
+});
