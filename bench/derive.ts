@@ -6,7 +6,7 @@ import { dimSym, ONE } from '../src/ir/dim.js';
 import { type Expr, topoOrder, type VarExpr, variable } from '../src/ir/expr.js';
 import { shape } from '../src/ir/shape.js';
 import { gradRaw } from '../src/diff/grad.js';
-import { toTextLets } from '../src/emit/text.js';
+import { toTextLetsMany } from '../src/emit/text.js';
 import { add, matmul, num, pow, sub, sum, tanh, transpose, div, dimExpr } from '../src/ops/build.js';
 import { simplifyMany } from '../src/simplify/engine.js';
 
@@ -45,11 +45,9 @@ for (const L of sizes) {
   const simple = simplifyMany(raw);
   const tSimp = ms(t);
   t = process.hrtime.bigint();
-  let chars = 0;
-  for (const g of simple) {
-    const { lets, result } = toTextLets(g);
-    chars += result.length + lets.reduce((s, [name, text]) => s + name.length + text.length + 3, 0);
-  }
+  const { lets, results } = toTextLetsMany(simple);
+  const chars =
+    results.reduce((s, r) => s + r.length, 0) + lets.reduce((s, [name, text]) => s + name.length + text.length + 3, 0);
   const tPrint = ms(t);
   const nodes = topoOrder(simple).length;
   const total = tGrad + tSimp + tPrint;

@@ -99,6 +99,11 @@ export interface TextLets {
   readonly result: string;
 }
 
+export interface TextLetsMany {
+  readonly lets: readonly (readonly [string, string])[];
+  readonly results: readonly string[];
+}
+
 /** Nodes smaller than this (counted as a tree) are repeated inline rather than named. */
 const LET_MIN_SIZE = 4;
 /** Tree sizes saturate here so that counting stays finite on exponentially shared DAGs. */
@@ -110,7 +115,14 @@ const SIZE_CAP = 1 << 30;
  * shared DAG stays proportional to its node count.
  */
 export function toTextLets(e: Expr, minUses = 2): TextLets {
-  const order = topoOrder([e]);
+  const { lets, results } = toTextLetsMany([e], minUses);
+  return { lets, result: results[0] };
+}
+
+/** toTextLets for several roots sharing one table of names (gradients of one loss share the forward pass). */
+export function toTextLetsMany(roots: readonly Expr[], minUses = 2): TextLetsMany {
+  const order = topoOrder(roots);
+  const isRoot = new Set(roots.map((r) => r.id));
   const uses = new Map<number, number>();
   const size = new Map<number, number>();
   const taken = new Set<string>();
@@ -136,7 +148,7 @@ export function toTextLets(e: Expr, minUses = 2): TextLets {
   for (const node of order) {
     const printed = printNode(node, of);
     const shared =
-      node !== e &&
+      !isRoot.has(node.id) &&
       (node.kind === 'op' || node.kind === 'deriv') &&
       (uses.get(node.id) ?? 0) >= minUses &&
       size.get(node.id)! >= LET_MIN_SIZE;
@@ -148,5 +160,5 @@ export function toTextLets(e: Expr, minUses = 2): TextLets {
       memo.set(node.id, printed);
     }
   }
-  return { lets, result: memo.get(e.id)!.text };
+  return { lets, results: roots.map((r) => memo.get(r.id)!.text) };
 }

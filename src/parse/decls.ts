@@ -137,7 +137,7 @@ export function parseDecls(text: string, base: Scope = EMPTY_SCOPE): Scope {
           (missingX ? ` (did you mean \`${words[0].text} x ${w.text}\`?)` : '');
         failAt(w, `unknown qualifier \`${w.text}\`${hint}; qualifiers are ${QUALIFIERS.join(', ')}`);
       }
-      if (w.text !== 'positive' && !isSquare(shp)) {
+      if ((w.text === 'symmetric' || w.text === 'spd') && !isSquare(shp)) {
         failAt(w, `\`${w.text}\` needs a square shape, got ${shapeText(shp)} in \`${said}\``);
       }
       qualifiers.push(w.text as Qualifier);
