@@ -107,7 +107,9 @@ console.log(header.map((h, i) => pad(h, widths[i])).join(' '));
 const mlpSeconds = KERNELS.map(() => 0);
 for (const c of CASES) {
   const times = measure(c);
-  if (MLP.includes(c)) times.forEach((t, i) => (mlpSeconds[i] += t));
+  if (MLP.includes(c)) {
+    for (let i = 0; i < times.length; i++) mlpSeconds[i] += times[i];
+  }
   const op = `${c.transA ? 'T' : 'N'}${c.transB ? 'T' : 'N'}`;
   const cells = [`${c.label} ${c.m}×${c.n}×${c.k}`, op, ...times.map((t) => gflops(c, t).toFixed(2))];
   cells.push(`${(times[0] / times[KERNELS.length - 1]).toFixed(1)}×`);

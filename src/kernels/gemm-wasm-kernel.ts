@@ -3,7 +3,8 @@
 // Panels: X (rows×k) in panels of w rows, panel r at element r·w·k, entry (i, p) at p·w + i mod w.
 import { Code, type FunctionDef, i32, moduleBytes, type ValType, v128 } from './gemm-wasm-asm.js';
 
-/** Register tile: C tiles of mr×nr accumulate in mr·nr/2 f64x2 locals (nr even); k loop unrolled `unroll`× (a power of 2). */
+/** Register tile: mr×nr tiles of C accumulate in mr·nr/2 f64x2 locals (nr even); `unroll` (a power of 2)
+ * k steps per loop iteration. */
 export interface TileShape {
   readonly mr: number;
   readonly nr: number;
@@ -17,7 +18,8 @@ export function gemmModule(tile: TileShape): Uint8Array<ArrayBuffer> {
 
 /**
  * pack(src, dst, rows, k, rs, cs): panels of w rows of X, where X[i, p] is the f64 at src + i·rs + p·cs,
- * rows beyond `rows` zero. Loads of those rows stay inside src's region when it spans ceil(rows/w)·w·k doubles.
+ * rows beyond `rows` zero: they only reach padding of C, but zeros keep stale NaN and subnormals out of the
+ * arithmetic. Loads of those rows stay inside src's region when it spans ceil(rows/w)·w·k doubles.
  */
 function pack(name: string, w: number): FunctionDef {
   const params: ValType[] = [i32, i32, i32, i32, i32, i32];
@@ -25,6 +27,7 @@ function pack(name: string, w: number): FunctionDef {
   const [src, dst, rows, k, rs, cs] = [0, 1, 2, 3, 4, 5];
   const [r0, s, p] = [f.local(i32), f.local(i32), f.local(i32)];
   const rowOffset = Array.from({ length: w }, () => f.local(i32));
+  const panelRowBytes = 8 * w;
   for (let i = 1; i < w; i++) f.get(rs).i32(i).i32Mul().set(rowOffset[i]);
 
   const panel = (partial: boolean) => {
@@ -38,10 +41,7 @@ function pack(name: string, w: number): FunctionDef {
         if (partial) f.f64Zero().get(r0).i32(i).i32Add().get(rows).i32LtU().select();
         f.f64Store(8 * i);
       }
-      f.get(dst)
-        .i32(8 * w)
-        .i32Add()
-        .set(dst);
+      f.get(dst).i32(panelRowBytes).i32Add().set(dst);
       f.get(s).get(cs).i32Add().set(s);
       f.get(p).i32(1).i32Sub().tee(p).brIf(0);
     });
@@ -51,15 +51,11 @@ function pack(name: string, w: number): FunctionDef {
   f.loop(() => {
     f.get(src).get(r0).get(rs).i32Mul().i32Add().set(s);
     // rows < r0 + w: the last, partial panel
-    f.get(rows)
-      .get(r0)
-      .i32(w)
-      .i32Add()
-      .i32LtU()
-      .ifElse(
-        () => panel(true),
-        () => panel(false),
-      );
+    f.get(rows).get(r0).i32(w).i32Add().i32LtU();
+    f.ifElse(
+      () => panel(true),
+      () => panel(false),
+    );
     f.get(r0).i32(w).i32Add().tee(r0).get(rows).i32LtU().brIf(0);
   });
   return { name, params, body: f };
@@ -96,37 +92,30 @@ function gemm({ mr, nr, unroll }: TileShape): FunctionDef {
   const acc = Array.from({ length: mr }, () => Array.from({ length: vecs }, () => f.local(v128)));
   const bv = Array.from({ length: vecs }, () => f.local(v128));
   const av = f.local(v128);
+  const unrollMask = unroll - 1;
 
   // acc[i][j] += splat(Ã[p, i]) · B̃[p, 2j..2j+1]
   const step = (s: number) => {
-    for (let j = 0; j < vecs; j++)
-      f.get(bp)
-        .v128Load(8 * nr * s + 16 * j)
-        .set(bv[j]);
+    const [aAt, bAt] = [8 * mr * s, 8 * nr * s];
+    for (let j = 0; j < vecs; j++) {
+      const at = bAt + 16 * j;
+      f.get(bp).v128Load(at).set(bv[j]);
+    }
     for (let i = 0; i < mr; i++) {
-      f.get(ap)
-        .v128Load64Splat(8 * mr * s + 8 * i)
-        .set(av);
+      const at = aAt + 8 * i;
+      f.get(ap).v128Load64Splat(at).set(av);
       for (let j = 0; j < vecs; j++) f.get(acc[i][j]).get(av).get(bv[j]).f64x2Mul().f64x2Add().set(acc[i][j]);
     }
   };
   const advance = (steps: number) => {
-    f.get(ap)
-      .i32(8 * mr * steps)
-      .i32Add()
-      .set(ap);
-    f.get(bp)
-      .i32(8 * nr * steps)
-      .i32Add()
-      .set(bp);
+    const [aBytes, bBytes] = [8 * mr * steps, 8 * nr * steps];
+    f.get(ap).i32(aBytes).i32Add().set(ap);
+    f.get(bp).i32(bBytes).i32Add().set(bp);
   };
   const microKernel = () => {
     for (const row of acc) for (const x of row) f.v128Zero().set(x);
     // kc mod unroll single steps, then kc div unroll unrolled ones
-    f.get(kc)
-      .i32(unroll - 1)
-      .i32And()
-      .set(p);
+    f.get(kc).i32(unrollMask).i32And().set(p);
     f.block(() => {
       f.get(p).i32Eqz().brIf(0);
       f.loop(() => {
@@ -135,22 +124,15 @@ function gemm({ mr, nr, unroll }: TileShape): FunctionDef {
         f.get(p).i32(1).i32Sub().tee(p).brIf(0);
       });
     });
-    f.get(kc)
-      .i32(unroll)
-      .i32GeU()
-      .if(() => {
-        f.get(kc)
-          .get(kc)
-          .i32(unroll - 1)
-          .i32And()
-          .i32Sub()
-          .set(p);
-        f.loop(() => {
-          for (let s = 0; s < unroll; s++) step(s);
-          advance(unroll);
-          f.get(p).i32(unroll).i32Sub().tee(p).brIf(0);
-        });
+    f.get(kc).i32(unroll).i32GeU();
+    f.if(() => {
+      f.get(kc).get(kc).i32(unrollMask).i32And().i32Sub().set(p);
+      f.loop(() => {
+        for (let s = 0; s < unroll; s++) step(s);
+        advance(unroll);
+        f.get(p).i32(unroll).i32Sub().tee(p).brIf(0);
       });
+    });
   };
 
   // C[ir.., jr..] (=|+=) acc, a row of the tile at a time.
@@ -158,13 +140,10 @@ function gemm({ mr, nr, unroll }: TileShape): FunctionDef {
     for (let i = 0; i < mr; i++) {
       for (let j = 0; j < vecs; j++) {
         f.get(rp);
-        if (accumulate)
-          f.get(rp)
-            .v128Load(16 * j)
-            .get(acc[i][j])
-            .f64x2Add();
+        const at = 16 * j;
+        if (accumulate) f.get(rp).v128Load(at).get(acc[i][j]).f64x2Add();
         else f.get(acc[i][j]);
-        f.v128Store(16 * j);
+        f.v128Store(at);
       }
       if (i < mr - 1) f.get(rp).get(rowBytes).i32Add().set(rp);
     }
@@ -188,12 +167,11 @@ function gemm({ mr, nr, unroll }: TileShape): FunctionDef {
           f.get(b).get(jr).get(k).i32Mul().get(pc).i32(nr).i32Mul().i32Add().i32(8).i32Mul().i32Add().set(bp);
           microKernel();
           f.get(c).get(ir).get(np).i32Mul().get(jr).i32Add().i32(8).i32Mul().i32Add().set(rp);
-          f.get(pc)
-            .i32Eqz()
-            .ifElse(
-              () => writeTile(false),
-              () => writeTile(true),
-            );
+          f.get(pc).i32Eqz();
+          f.ifElse(
+            () => writeTile(false),
+            () => writeTile(true),
+          );
           f.get(ir).i32(mr).i32Add().tee(ir).get(icEnd).i32LtU().brIf(0);
         });
         f.get(jr).i32(nr).i32Add().tee(jr).get(np).i32LtU().brIf(0);

@@ -1,5 +1,5 @@
 // The WebAssembly SIMD gemm driver: packs op(A), op(B) into linear memory (the packing absorbs the
-// transposes), runs the f64x2 kernel, copies C out. `wasmGemm` is null where WebAssembly SIMD is unavailable.
+// transposes), runs the f64x2 kernel, copies C out. createWasmGemm returns null where wasm SIMD is unavailable.
 import { gemmModule, type TileShape } from './gemm-wasm-kernel.js';
 import type { Matrix } from './matrix.js';
 
@@ -39,6 +39,8 @@ export type WasmGemm = (
 /** A wasm gemm for `tuning`, or null when this runtime cannot compile the SIMD module. */
 export function createWasmGemm(tuning: GemmTuning = defaultTuning): WasmGemm | null {
   const { mr, nr, kc, mc } = tuning;
+  // Row blocks hold whole register tiles.
+  const mcRows = Math.max(mr, mc - (mc % mr));
   let exports: WebAssembly.Exports;
   try {
     const bytes = gemmModule(tuning);
@@ -84,7 +86,9 @@ export function createWasmGemm(tuning: GemmTuning = defaultTuning): WasmGemm | n
     // B̃ = panels of op(B)ᵀ (n×k): B is k×n row-major, or n×k when transposed.
     if (transB) packB(bRaw * 8, bPack * 8, n, k, k * 8, 8);
     else packB(bRaw * 8, bPack * 8, n, k, 8, n * 8);
-    kernel(aPack * 8, bPack * 8, c * 8, mp, np, k, kc, mc);
+    // k blocks of equal depth, so no thin last block pays the tile's load and store overhead
+    const kcDepth = Math.ceil(k / Math.ceil(k / kc));
+    kernel(aPack * 8, bPack * 8, c * 8, mp, np, k, kcDepth, mcRows);
     if (n !== np && m > 1) compact(c * 8, m, n, np);
     out.data.set(heap.subarray(c, c + m * n));
     return true;

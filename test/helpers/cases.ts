@@ -20,6 +20,8 @@ export interface TextbookCase {
   readonly textbook: string;
   /** Sizes held fixed in numeric checks (e.g. a tall X so that XᵀX is invertible). */
   readonly dims?: Readonly<Record<string, number>>;
+  /** matcalc prints exactly `textbook` (asserted as text; the others are compared by value). */
+  readonly exact?: boolean;
 }
 
 const c = (
@@ -40,6 +42,8 @@ const ml = (name: string, decls: string, expr: string, wrt: string, textbook: st
   textbook,
 });
 
+const exact = (tc: TextbookCase): TextbookCase => ({ ...tc, exact: true });
+
 const SQ = 'X: n x n; A: n x n; B: n x n; C: n x n';
 // Neural-net shorthands, written out in full in each expression so the textbook form parses standalone.
 const NET1 = 'W: k x d; x: d; b: k; y: k';
@@ -55,22 +59,28 @@ const SOFTMAX_CE = `sum(logsumexp(${LOGITS}, 2) - sum(Y .* (${LOGITS}), 2))`;
 
 export const TEXTBOOK_CASES: readonly TextbookCase[] = [
   // Matrix Cookbook §2.1: determinants.
-  c('∂det(X)/∂X = det(X) X⁻ᵀ (eq. 49)', SQ, 'det(X)', 'X', "det(X)*inv(X)'"),
+  exact(c('∂det(X)/∂X = det(X) X⁻ᵀ (eq. 49)', SQ, 'det(X)', 'X', "det(X)*inv(X)'")),
   c('∂det(AXB)/∂X = det(AXB) X⁻ᵀ (eq. 51)', SQ, 'det(A*X*B)', 'X', "det(A*X*B)*inv(X)'"),
   c('∂det(XᵀAX)/∂X = 2 det(XᵀAX) X⁻ᵀ, X square (eq. 52)', SQ, "det(X'*A*X)", 'X', "2*det(X'*A*X)*inv(X)'"),
   c('∂ln det(XᵀX)/∂X = 2 (X⁺)ᵀ (eq. 55)', 'X: n x d', "logdet(X'*X)", 'X', "2*X*inv(X'*X)", { n: 5, d: 3 }),
-  c('∂ln|det X|/∂X = X⁻ᵀ (eq. 57)', SQ, 'logdet(X)', 'X', "inv(X)'"),
+  exact(c('∂ln|det X|/∂X = X⁻ᵀ (eq. 57)', SQ, 'logdet(X)', 'X', "inv(X)'")),
   c('∂det(Xᵏ)/∂X = k det(Xᵏ) X⁻ᵀ (eq. 58)', SQ, 'det(X^3)', 'X', "3*det(X^3)*inv(X)'"),
   // §2.2: inverses.
   c('∂aᵀX⁻¹b/∂X = −X⁻ᵀabᵀX⁻ᵀ (eq. 61)', 'X: n x n; a: n; b: n', "a'*inv(X)*b", 'X', "-inv(X)'*a*b'*inv(X)'"),
   c('∂det(X⁻¹)/∂X = −det(X⁻¹) X⁻ᵀ (eq. 62)', SQ, 'det(inv(X))', 'X', "-det(inv(X))*inv(X)'"),
   c('∂tr(AX⁻¹B)/∂X = −(X⁻¹BAX⁻¹)ᵀ (eq. 63)', SQ, 'trace(A*inv(X)*B)', 'X', "-(inv(X)*B*A*inv(X))'"),
-  c('∂tr((X + A)⁻¹)/∂X = −((X + A)⁻¹(X + A)⁻¹)ᵀ (eq. 64)', SQ, 'trace(inv(X + A))', 'X', "-(inv(X + A)*inv(X + A))'"),
+  c(
+    '∂tr((X + A)⁻¹)/∂X = −((X + A)⁻¹(X + A)⁻¹)ᵀ (eq. 64)',
+    SQ,
+    'trace(inv(X + A))',
+    'X',
+    "-(inv(X + A)*inv(X + A))'",
+  ),
   // §2.4.1–2.4.2: scalar forms.
-  c('∂xᵀa/∂x = a (eq. 69)', 'x: n; a: n', "x'*a", 'x', 'a'),
-  c('∂aᵀXb/∂X = abᵀ (eq. 70)', 'a: n; X: n x m; b: m', "a'*X*b", 'X', "a*b'"),
-  c('∂aᵀXᵀb/∂X = baᵀ (eq. 71)', 'a: m; X: n x m; b: n', "a'*X'*b", 'X', "b*a'"),
-  c('∂aᵀXa/∂X = aaᵀ (eq. 72)', 'a: n; X: n x n', "a'*X*a", 'X', "a*a'"),
+  exact(c('∂xᵀa/∂x = a (eq. 69)', 'x: n; a: n', "x'*a", 'x', 'a')),
+  exact(c('∂aᵀXb/∂X = abᵀ (eq. 70)', 'a: n; X: n x m; b: m', "a'*X*b", 'X', "a*b'")),
+  exact(c('∂aᵀXᵀb/∂X = baᵀ (eq. 71)', 'a: m; X: n x m; b: n', "a'*X'*b", 'X', "b*a'")),
+  exact(c('∂aᵀXa/∂X = aaᵀ (eq. 72)', 'a: n; X: n x n', "a'*X*a", 'X', "a*a'")),
   c('∂bᵀXᵀXc/∂X = X(bcᵀ + cbᵀ) (eq. 77)', 'b: m; X: n x m; c: m', "b'*X'*X*c", 'X', "X*(b*c' + c*b')"),
   c(
     '∂(Bx + b)ᵀC(Dx + c)/∂x = BᵀC(Dx + c) + DᵀCᵀ(Bx + b) (eq. 78)',
@@ -79,7 +89,7 @@ export const TEXTBOOK_CASES: readonly TextbookCase[] = [
     'x',
     "B'*C*(D*x + c) + D'*C'*(B*x + b)",
   ),
-  c('∂xᵀBx/∂x = (B + Bᵀ)x (eq. 81)', 'x: n; B: n x n', "x'*B*x", 'x', "(B + B')*x"),
+  exact(c('∂xᵀBx/∂x = (B + Bᵀ)x (eq. 81)', 'x: n; B: n x n', "x'*B*x", 'x', "(B + B')*x")),
   c(
     '∂bᵀXᵀDXc/∂X = DᵀXbcᵀ + DXcbᵀ (eq. 82)',
     'b: m; X: n x m; D: n x n; c: m',
@@ -87,12 +97,14 @@ export const TEXTBOOK_CASES: readonly TextbookCase[] = [
     'X',
     "D'*X*b*c' + D*X*c*b'",
   ),
-  c(
-    '∂(Xb + c)ᵀD(Xb + c)/∂X = (D + Dᵀ)(Xb + c)bᵀ (eq. 83)',
-    'X: n x m; b: m; c: n; D: n x n',
-    "(X*b + c)'*D*(X*b + c)",
-    'X',
-    "(D + D')*(X*b + c)*b'",
+  exact(
+    c(
+      '∂(Xb + c)ᵀD(Xb + c)/∂X = (D + Dᵀ)(Xb + c)bᵀ (eq. 83)',
+      'X: n x m; b: m; c: n; D: n x n',
+      "(X*b + c)'*D*(X*b + c)",
+      'X',
+      "(D + D')*(X*b + c)*b'",
+    ),
   ),
   c(
     '∂(x − As)ᵀW(x − As)/∂s = −2AᵀW(x − As), W symmetric (§2.4.2)',
@@ -108,20 +120,26 @@ export const TEXTBOOK_CASES: readonly TextbookCase[] = [
     'A',
     "-2*W*(x - A*s)*s'",
   ),
-  c('∂aᵀX²b/∂X = abᵀXᵀ + Xᵀabᵀ (eq. 90, n = 2)', 'a: n; X: n x n; b: n', "a'*X^2*b", 'X', "a*b'*X' + X'*a*b'"),
+  c(
+    '∂aᵀX²b/∂X = abᵀXᵀ + Xᵀabᵀ (eq. 90, n = 2)',
+    'a: n; X: n x n; b: n',
+    "a'*X^2*b",
+    'X',
+    "a*b'*X' + X'*a*b'",
+  ),
   // §2.5: traces.
-  c('∂tr(X)/∂X = I (eq. 99)', 'X: n x n', 'trace(X)', 'X', 'eye(n)'),
-  c('∂tr(XA)/∂X = Aᵀ (eq. 100)', 'X: n x m; A: m x n', 'trace(X*A)', 'X', "A'"),
-  c('∂tr(AXB)/∂X = AᵀBᵀ (eq. 101)', 'A: m x n; X: n x p; B: p x m', 'trace(A*X*B)', 'X', "A'*B'"),
-  c('∂tr(AXᵀB)/∂X = BA (eq. 102)', 'A: m x p; X: n x p; B: n x m', "trace(A*X'*B)", 'X', 'B*A'),
-  c('∂tr(XᵀA)/∂X = A (eq. 103)', 'X: n x m; A: n x m', "trace(X'*A)", 'X', 'A'),
-  c('∂tr(AXᵀ)/∂X = A (eq. 104)', 'X: n x m; A: n x m', "trace(A*X')", 'X', 'A'),
-  c('∂tr(X²)/∂X = 2Xᵀ (eq. 106)', SQ, 'trace(X^2)', 'X', "2*X'"),
+  exact(c('∂tr(X)/∂X = I (eq. 99)', 'X: n x n', 'trace(X)', 'X', 'eye(n)')),
+  exact(c('∂tr(XA)/∂X = Aᵀ (eq. 100)', 'X: n x m; A: m x n', 'trace(X*A)', 'X', "A'")),
+  exact(c('∂tr(AXB)/∂X = AᵀBᵀ (eq. 101)', 'A: m x n; X: n x p; B: p x m', 'trace(A*X*B)', 'X', "A'*B'")),
+  exact(c('∂tr(AXᵀB)/∂X = BA (eq. 102)', 'A: m x p; X: n x p; B: n x m', "trace(A*X'*B)", 'X', 'B*A')),
+  exact(c('∂tr(XᵀA)/∂X = A (eq. 103)', 'X: n x m; A: n x m', "trace(X'*A)", 'X', 'A')),
+  exact(c('∂tr(AXᵀ)/∂X = A (eq. 104)', 'X: n x m; A: n x m', "trace(A*X')", 'X', 'A')),
+  exact(c('∂tr(X²)/∂X = 2Xᵀ (eq. 106)', SQ, 'trace(X^2)', 'X', "2*X'")),
   c('∂tr(X²B)/∂X = (XB + BX)ᵀ (eq. 107)', SQ, 'trace(X^2*B)', 'X', "(X*B + B*X)'"),
   c('∂tr(XᵀBX)/∂X = BX + BᵀX (eq. 108)', 'X: n x m; B: n x n', "trace(X'*B*X)", 'X', "B*X + B'*X"),
   c('∂tr(XBXᵀ)/∂X = XBᵀ + XB (eq. 111)', 'X: n x m; B: m x m', "trace(X*B*X')", 'X', "X*B' + X*B"),
   c('∂tr(AXBX)/∂X = AᵀXᵀBᵀ + BᵀXᵀAᵀ (eq. 114)', SQ, 'trace(A*X*B*X)', 'X', "A'*X'*B' + B'*X'*A'"),
-  c('∂tr(XᵀX)/∂X = 2X (eq. 115)', 'X: n x m', "trace(X'*X)", 'X', '2*X'),
+  exact(c('∂tr(XᵀX)/∂X = 2X (eq. 115)', 'X: n x m', "trace(X'*X)", 'X', '2*X')),
   c(
     '∂tr(BᵀXᵀCXB)/∂X = CᵀXBBᵀ + CXBBᵀ (eq. 116)',
     'B: m x p; X: n x m; C: n x n',
@@ -153,16 +171,20 @@ export const TEXTBOOK_CASES: readonly TextbookCase[] = [
   c('∂tr(Xᵏ)/∂X = k(Xᵏ⁻¹)ᵀ (eq. 121, k = 3)', SQ, 'trace(X^3)', 'X', "3*(X^2)'"),
   c('∂tr(AX⁻¹B)/∂X = −X⁻ᵀAᵀBᵀX⁻ᵀ (eq. 124)', SQ, 'trace(A*inv(X)*B)', 'X', "-inv(X)'*A'*B'*inv(X)'"),
   // §2.6–2.7: norms.
-  c('∂‖x − a‖₂/∂x = (x − a)/‖x − a‖₂ (eq. 129)', 'x: n; a: n', 'norm(x - a)', 'x', '(x - a)/norm(x - a)'),
-  c('∂‖x‖₂²/∂x = 2x (eq. 131)', 'x: n', 'norm(x)^2', 'x', '2*x'),
-  c('∂‖X‖_F²/∂X = 2X (eq. 132)', 'X: n x m', 'norm(X)^2', 'X', '2*X'),
+  exact(
+    c('∂‖x − a‖₂/∂x = (x − a)/‖x − a‖₂ (eq. 129)', 'x: n; a: n', 'norm(x - a)', 'x', '(x - a)/norm(x - a)'),
+  ),
+  exact(c('∂‖x‖₂²/∂x = 2x (eq. 131)', 'x: n', 'norm(x)^2', 'x', '2*x')),
+  exact(c('∂‖X‖_F²/∂X = 2X (eq. 132)', 'X: n x m', 'norm(X)^2', 'X', '2*X')),
   // Machine-learning losses.
-  ml(
-    'least squares: ∇‖Xw − y‖² = 2Xᵀ(Xw − y) (Hastie et al., ESL §3.2)',
-    'X: n x d; w: d; y: n',
-    'sum((X*w - y).^2)',
-    'w',
-    "2*X'*(X*w - y)",
+  exact(
+    ml(
+      'least squares: ∇‖Xw − y‖² = 2Xᵀ(Xw − y) (Hastie et al., ESL §3.2)',
+      'X: n x d; w: d; y: n',
+      'sum((X*w - y).^2)',
+      'w',
+      "2*X'*(X*w - y)",
+    ),
   ),
   ml(
     'ridge: ∇(‖Xw − y‖² + λwᵀw) = 2Xᵀ(Xw − y) + 2λw (ESL §3.4.1)',
@@ -171,12 +193,14 @@ export const TEXTBOOK_CASES: readonly TextbookCase[] = [
     'w',
     "2*X'*(X*w - y) + 2*lambda*w",
   ),
-  ml(
-    'logistic regression, 0/1 labels: ∇ = Xᵀ(σ(Xw) − y) (Bishop, PRML eq. 4.91)',
-    'X: n x d; w: d; y: n',
-    'sum(-y .* log(sigmoid(X*w)) - (1 - y) .* log(1 - sigmoid(X*w)))',
-    'w',
-    "X'*(sigmoid(X*w) - y)",
+  exact(
+    ml(
+      'logistic regression, 0/1 labels: ∇ = Xᵀ(σ(Xw) − y) (Bishop, PRML eq. 4.91)',
+      'X: n x d; w: d; y: n',
+      'sum(-y .* log(sigmoid(X*w)) - (1 - y) .* log(1 - sigmoid(X*w)))',
+      'w',
+      "X'*(sigmoid(X*w) - y)",
+    ),
   ),
   ml(
     'logistic regression, ±1 labels: ∇ = −Xᵀ(y ⊙ σ(−y ⊙ Xw)) (Murphy, MLaPP §8.3.1)',
@@ -185,19 +209,23 @@ export const TEXTBOOK_CASES: readonly TextbookCase[] = [
     'w',
     "-X'*(y .* sigmoid(-y .* (X*w)))",
   ),
-  ml(
-    'softmax regression, weights: ∇_W = Xᵀ(softmax(XW + 1bᵀ) − Y)/n (PRML eq. 4.109)',
-    'X: n x d; W: d x k; b: k; Y: n x k',
-    "sum(logsumexp(X*W + b', 2) - sum(Y .* (X*W + b'), 2))/n",
-    'W',
-    "X'*(softmax(X*W + b', 2) - Y)/n",
+  exact(
+    ml(
+      'softmax regression, weights: ∇_W = Xᵀ(softmax(XW + 1bᵀ) − Y)/n (PRML eq. 4.109)',
+      'X: n x d; W: d x k; b: k; Y: n x k',
+      "sum(logsumexp(X*W + b', 2) - sum(Y .* (X*W + b'), 2))/n",
+      'W',
+      "X'*(softmax(X*W + b', 2) - Y)/n",
+    ),
   ),
-  ml(
-    'softmax regression, bias: ∇_b = (softmax(XW + 1bᵀ) − Y)ᵀ1/n (PRML eq. 4.109)',
-    'X: n x d; W: d x k; b: k; Y: n x k',
-    "sum(logsumexp(X*W + b', 2) - sum(Y .* (X*W + b'), 2))/n",
-    'b',
-    "sum(softmax(X*W + b', 2) - Y, 1)'/n",
+  exact(
+    ml(
+      'softmax regression, bias: ∇_b = (softmax(XW + 1bᵀ) − Y)ᵀ1/n (PRML eq. 4.109)',
+      'X: n x d; W: d x k; b: k; Y: n x k',
+      "sum(logsumexp(X*W + b', 2) - sum(Y .* (X*W + b'), 2))/n",
+      'b',
+      "sum(softmax(X*W + b', 2) - Y, 1)'/n",
+    ),
   ),
   ml(
     'score function: ∇_t Σ softmax(t) ⊙ f = π ⊙ (f − πᵀf) (Sutton & Barto, RL 2nd ed. §2.8)',
@@ -234,8 +262,18 @@ export const TEXTBOOK_CASES: readonly TextbookCase[] = [
     'b',
     "sum(2*(tanh(X*W + b') - Y) .* (1 - tanh(X*W + b').^2), 1)'",
   ),
-  ml('2-layer tanh net, one example: ∇_W2 = 2r hᵀ (PRML §5.3.2)', NET2, `sum((${F2}).^2)`, 'W2', `2*(${F2})*${H2}'`),
-  ml('2-layer tanh net, one example: ∇_b2 = 2r (PRML §5.3.2)', NET2, `sum((${F2}).^2)`, 'b2', `2*(${F2})`),
+  exact(
+    ml(
+      '2-layer tanh net, one example: ∇_W2 = 2r hᵀ (PRML §5.3.2)',
+      NET2,
+      `sum((${F2}).^2)`,
+      'W2',
+      `2*(${F2})*${H2}'`,
+    ),
+  ),
+  exact(
+    ml('2-layer tanh net, one example: ∇_b2 = 2r (PRML §5.3.2)', NET2, `sum((${F2}).^2)`, 'b2', `2*(${F2})`),
+  ),
   ml(
     '2-layer tanh net, one example: ∇_W1 = ((W2ᵀ 2r) ⊙ (1 − h²))xᵀ (PRML eq. 5.56)',
     NET2,
@@ -257,7 +295,13 @@ export const TEXTBOOK_CASES: readonly TextbookCase[] = [
     'W2',
     `relu(${Z1})'*2*(${OUT2})`,
   ),
-  ml('2-layer relu net, batch: ∇_b2 = (2R)ᵀ1 (PRML §5.3.1)', BATCH2, `sum((${OUT2}).^2)`, 'b2', `sum(2*(${OUT2}), 1)'`),
+  ml(
+    '2-layer relu net, batch: ∇_b2 = (2R)ᵀ1 (PRML §5.3.1)',
+    BATCH2,
+    `sum((${OUT2}).^2)`,
+    'b2',
+    `sum(2*(${OUT2}), 1)'`,
+  ),
   ml(
     '2-layer relu net, batch: ∇_W1 = Xᵀ((2R W2ᵀ) ⊙ step(Z1)) (PRML §5.3.1)',
     BATCH2,
@@ -272,12 +316,14 @@ export const TEXTBOOK_CASES: readonly TextbookCase[] = [
     'b1',
     `sum((2*(${OUT2})*W2') .* step(${Z1}), 1)'`,
   ),
-  ml(
-    '2-layer tanh net, softmax cross-entropy: ∇_W2 = Hᵀ(softmax(HW2 + 1b2ᵀ) − Y) (PRML eq. 4.109, §5.3)',
-    BATCH2,
-    SOFTMAX_CE,
-    'W2',
-    `tanh(${Z1})'*(softmax(${LOGITS}, 2) - Y)`,
+  exact(
+    ml(
+      '2-layer tanh net, softmax cross-entropy: ∇_W2 = Hᵀ(softmax(HW2 + 1b2ᵀ) − Y) (PRML eq. 4.109, §5.3)',
+      BATCH2,
+      SOFTMAX_CE,
+      'W2',
+      `tanh(${Z1})'*(softmax(${LOGITS}, 2) - Y)`,
+    ),
   ),
   ml(
     '2-layer tanh net, softmax cross-entropy: ∇_W1 = Xᵀ(((P − Y)W2ᵀ) ⊙ (1 − H²)) (PRML eq. 5.56)',

@@ -114,7 +114,7 @@ const KERNELS: readonly [string, Kernel][] = [
   ['wasm 4×4', wasmKernel()],
   // tiny cache blocks and other register tiles, so block and tile edges occur at small sizes
   ['wasm 4×4, kc 7, mc 8', wasmKernel({ mr: 4, nr: 4, unroll: 1, kc: 7, mc: 8 })],
-  ['wasm 3×2 unrolled 4, kc 5, mc 6', wasmKernel({ mr: 3, nr: 2, unroll: 4, kc: 5, mc: 6 })],
+  ['wasm 3×2 unrolled 4, kc 5, mc 7 (→ 6)', wasmKernel({ mr: 3, nr: 2, unroll: 4, kc: 5, mc: 7 })],
   ['wasm 2×6 unrolled 2, kc 64, mc 4', wasmKernel({ mr: 2, nr: 6, unroll: 2, kc: 64, mc: 4 })],
 ];
 
