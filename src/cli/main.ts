@@ -10,6 +10,8 @@ import * as evalCmd from './commands/eval.js';
 import * as gradCmd from './commands/grad.js';
 import { type Io, processIo } from './io.js';
 
+export type { Io } from './io.js';
+
 interface Command {
   readonly summary: string;
   readonly usage: string;

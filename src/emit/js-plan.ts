@@ -90,7 +90,7 @@ class Builder {
   transpose(a: PNode): PNode {
     const s = shape(a.shape.cols, a.shape.rows);
     if (a.kind === 'transpose') return a.args[0];
-    if (a.kind === 'literal') return this.make({ ...a, shape: s });
+    if (a.kind === 'literal') return this.make({ kind: 'literal', label: a.label, shape: s, args: [], value: a.value });
     return this.make({ kind: 'transpose', label: 'transpose', shape: s, args: [a] });
   }
 

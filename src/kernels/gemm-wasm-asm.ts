@@ -2,7 +2,7 @@
 // arithmetic, f64x2 SIMD), written as methods named after their text-format mnemonics, and the module
 // container (type, function, memory, export and code sections). Binary format: WebAssembly Core Spec 2.0, §5.
 
-/** Value types (§5.3.1). */
+/** Value types (§5.3.1, §5.3.2). */
 export const i32 = 0x7f;
 export const v128 = 0x7b;
 export type ValType = typeof i32 | typeof v128;
@@ -106,9 +106,6 @@ export class Code {
     otherwise();
     return this.op(0x0b);
   }
-  br(depth: number): this {
-    return this.op(0x0c, ...uleb(depth));
-  }
   brIf(depth: number): this {
     return this.op(0x0d, ...uleb(depth));
   }
@@ -133,9 +130,6 @@ export class Code {
   }
   i32Eqz(): this {
     return this.op(0x45);
-  }
-  i32Ne(): this {
-    return this.op(0x47);
   }
   i32LtU(): this {
     return this.op(0x49);

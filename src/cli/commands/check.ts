@@ -30,6 +30,9 @@ export function run(argv: readonly string[], io: Io): number {
     for (const p of result.perVariable) {
       io.out(`${p.relError <= 1e-5 ? 'ok  ' : 'FAIL'} ${p.variable} (${p.shape}): max relative error ${p.relError.toExponential(2)} over ${result.trials} trials`);
     }
+    io.out(
+      `${result.projectionError <= 1e-5 ? 'ok  ' : 'FAIL'} random projections ⟨∇f, V⟩ vs directional derivatives: max relative error ${result.projectionError.toExponential(2)}`,
+    );
     const w = result.worst;
     if (!result.ok && w) {
       const at = Object.entries(w.dims).map(([k, v]) => `${k}=${v}`).join(', ');

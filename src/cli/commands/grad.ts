@@ -1,6 +1,6 @@
 // matcalc grad | jacobian | hessian EXPR --wrt X[,Y…] --let DECLS [--format text|latex|json] [--layout …]
 import { grad, hessian, jacobian, type Layout } from '../../api.js';
-import { toLatex } from '../../emit/latex.js';
+import { latexName, toLatex } from '../../emit/latex.js';
 import { toText } from '../../emit/text.js';
 import { UsageError } from '../../ir/errors.js';
 import type { Expr, VarExpr } from '../../ir/expr.js';
@@ -24,6 +24,16 @@ function symbol(mode: Mode, v: VarExpr, layout: Layout): string {
   if (mode === 'grad') return `∂f/∂${v.name}`;
   if (mode === 'hessian') return `∇²_${v.name} f`;
   return layout === 'numerator' ? `∂vec f/∂vec ${v.name}` : `(∂vec f/∂vec ${v.name})'`;
+}
+
+/** The derivative's symbol in LaTeX, naming the layout for Jacobians. */
+function latexSymbol(mode: Mode, v: VarExpr, layout: Layout): string {
+  const x = latexName(v.name);
+  if (mode === 'grad') return `\\frac{\\partial f}{\\partial ${x}}`;
+  if (mode === 'hessian') return `\\nabla^{2}_{${x}} f`;
+  return layout === 'numerator'
+    ? `\\frac{\\partial \\operatorname{vec} f}{\\partial \\left(\\operatorname{vec} ${x}\\right)^{\\top}}`
+    : `\\frac{\\partial \\left(\\operatorname{vec} f\\right)^{\\top}}{\\partial \\operatorname{vec} ${x}}`;
 }
 
 export function run(mode: Mode, argv: readonly string[], io: Io): number {
@@ -63,7 +73,7 @@ export function run(mode: Mode, argv: readonly string[], io: Io): number {
       }),
     );
   } else if (format === 'latex') {
-    results.forEach((g) => io.out(toLatex(g)));
+    results.forEach((g, k) => io.out(`${latexSymbol(mode, vars[k], layout)} = ${toLatex(g)}`));
   } else if (results.length === 1 && mode === 'grad') {
     io.out(toText(results[0]));
   } else {
