@@ -160,12 +160,12 @@ class Emitter {
 
     const R = this.dim(loop.rows);
     const C = this.dim(loop.cols);
-    const lines = [...before, `const R = ${R}, C = ${C};`];
+    const lines = [...before, `const R = ${R}, C = ${C}, N = R * C;`];
     const body =
       reduce === null ? `o[p] = ${expr};` : reduce.axis === 1 ? `o[j] += ${expr};` : `s += ${expr};`;
     if (reduce?.axis === 0) lines.push('let s = 0;');
     if (reduce?.axis === 1) lines.push('o.fill(0);');
-    if (!nested) lines.push(`for (let p = 0; p < R * C; p++) ${body}`);
+    if (!nested) lines.push(`for (let p = 0; p < N; p++) ${body}`);
     else {
       const rowStart = [...perRow, ...(reduce?.axis === 2 ? ['let s = 0;'] : [])];
       const rowEnd = reduce?.axis === 2 ? [`o[i] = ${reduce.mean ? 's / C' : 's'};`] : [];
@@ -177,7 +177,7 @@ class Emitter {
         '}',
       );
     }
-    if (reduce?.axis === 0) lines.push(`o[0] = ${reduce.mean ? 's / (R * C)' : 's'};`);
+    if (reduce?.axis === 0) lines.push(`o[0] = ${reduce.mean ? 's / N' : 's'};`);
     if (reduce?.axis === 1 && reduce.mean) lines.push('for (let j = 0; j < C; j++) o[j] /= R;');
     return `{\n${lines.map((l) => `  ${l}`).join('\n')}\n}`;
   }

@@ -26,8 +26,8 @@ function operand(p: Printed, parent: number, assoc: 'left' | 'right', side: Side
   return needsParens(parent, assoc, side, p.prec) ? `(${p.text})` : p.text;
 }
 
-/** Infix symbols written with spaces around them, as in `X*w - y`. */
-const SPACED = new Set(['+', '-']);
+// Spaced as textbooks write them: `X*w - y`, `sigmoid(x) .* (1 - sigmoid(x))`, `(X*w - y).^2`.
+const SPACED = new Set(['+', '-', '.*', './']);
 
 /** Text of one node from the already-printed texts of its children. */
 function printNode(e: Expr, of: (child: Expr) => Printed): Printed {

@@ -1,14 +1,15 @@
 // Are two expressions equal as functions of their variables? Decided by shape (symbolic dims), then by
 // structure after simplification, then by randomized identity testing at seeded dims and values; the
 // verdict names the method that decided it and never depends on luck.
-import { dimSymbols } from '../ir/dim.js';
+import { dimSymbols, dimValue } from '../ir/dim.js';
+import { ValueError } from '../ir/errors.js';
 import { type Expr, freeVars, topoOrder, type VarExpr } from '../ir/expr.js';
 import { sameShape, shapeText, shapeValue } from '../ir/shape.js';
 import { SingularMatrixError } from '../kernels/linalg.js';
-import { type Matrix, matrix } from '../kernels/matrix.js';
+import { type Matrix, matrix, scalar } from '../kernels/matrix.js';
 import { expandDerivatives } from '../diff/expand.js';
-import { evaluateMany } from '../numeric/evaluate.js';
 import { randomValues, seededRandom } from '../numeric/random.js';
+import { specOf } from '../ops/index.js';
 import { simplify } from '../simplify/engine.js';
 
 export type Method = 'shape' | 'symbolic' | 'numeric';
@@ -77,8 +78,9 @@ export function trialDims(symbols: readonly string[], trial: number, trials: num
 }
 
 /**
- * Seeded instantiations of the dims and variables of `exprs`, and evaluation of any expression over
- * those variables at them (memoized; grad/jacobian nodes are expanded, a singular inverse gives NaN).
+ * Seeded instantiations of the dims and variables of `exprs`, and evaluation of any expression over those
+ * variables at them. Values are memoized per node across calls, so evaluating many variants of one
+ * expression costs only their new nodes; grad/jacobian nodes are expanded; a singular inverse gives NaN.
  */
 export class Sampler {
   readonly points: readonly Point[];
@@ -98,23 +100,46 @@ export class Sampler {
 
   /** The value of e at every point. */
   values(e: Expr): readonly Matrix[] {
-    let out = this.memo.get(e.id);
-    if (!out) {
-      const x = expandDerivatives(e);
-      out = this.points.map((p) => evaluateOrNaN(x, p));
-      this.memo.set(e.id, out);
+    for (const node of topoOrder([e])) {
+      if (!this.memo.has(node.id)) this.memo.set(node.id, this.compute(node));
     }
-    return out;
+    return this.memo.get(e.id)!;
   }
-}
 
-function evaluateOrNaN(e: Expr, p: Point): Matrix {
-  try {
-    return evaluateMany([e], p.values, p.dims)[0];
-  } catch (err) {
-    if (!(err instanceof SingularMatrixError)) throw err;
-    const [r, c] = shapeValue(e.shape, p.dims);
-    return matrix(r, c, new Float64Array(r * c).fill(Number.NaN));
+  private compute(node: Expr): readonly Matrix[] {
+    switch (node.kind) {
+      case 'var':
+        return this.points.map((p) => {
+          const m = p.values.get(node.name);
+          if (!m) throw new ValueError(`no sampled value for ${node.name}`);
+          return m;
+        });
+      case 'const':
+        return this.points.map(() => scalar(node.value));
+      case 'deriv':
+        return this.values(expandDerivatives(node));
+      case 'op': {
+        const spec = specOf(node.op);
+        const args = node.args.map((a) => this.memo.get(a.id)!);
+        return this.points.map((p, t) => {
+          try {
+            return spec.eval(
+              args.map((a) => a[t]),
+              node.attrs,
+              { dim: (d) => dimValue(d, p.dims) },
+            );
+          } catch (err) {
+            if (!(err instanceof SingularMatrixError)) throw err;
+            const [r, c] = shapeValue(node.shape, p.dims);
+            return matrix(r, c, new Float64Array(r * c).fill(Number.NaN));
+          }
+        });
+      }
+      default: {
+        const never: never = node;
+        return never;
+      }
+    }
   }
 }
 

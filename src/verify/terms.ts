@@ -1,0 +1,187 @@
+// Algebra for diagnosis: the terms of an expression (as written, and with products expanded over sums),
+// small rationals and monomial factors as text, and one-edit repairs of a claim (a transpose added or
+// removed, a product's factors swapped, a factor inserted) that a diagnosis can test against the truth.
+import { type Expr, topoOrder } from '../ir/expr.js';
+import { isScalar, sameShape } from '../ir/shape.js';
+import { apply, div, matmul, mul, neg, transpose } from '../ops/build.js';
+import type { OpName } from '../ops/index.js';
+import { rebuildOp } from '../diff/rebuild.js';
+import { toText } from '../emit/text.js';
+import { simplify } from '../simplify/engine.js';
+
+const isOp = (e: Expr, op: string): boolean => e.kind === 'op' && e.op === op;
+const argsOf = (e: Expr): readonly Expr[] => (e.kind === 'op' ? e.args : []);
+
+/** −t, without stacking negations. */
+export function negate(t: Expr): Expr {
+  return isOp(t, 'neg') ? argsOf(t)[0] : neg(t);
+}
+
+/** The signed summands of a sum: a + b − c → [a, b, −c]. */
+export function summands(e: Expr): Expr[] {
+  if (isOp(e, 'add')) return argsOf(e).flatMap(summands);
+  if (isOp(e, 'sub')) return [...summands(argsOf(e)[0]), ...summands(argsOf(e)[1]).map(negate)];
+  if (isOp(e, 'neg')) return summands(argsOf(e)[0]).map(negate);
+  return [e];
+}
+
+const MAX_TERMS = 16;
+
+/** Linear ops through which a sum may be pulled out, when every term keeps the operand's shape. */
+const LINEAR = new Set(['transpose', 'sum', 'trace', 'matmul', 'neg']);
+
+/**
+ * The terms of e with products expanded over sums: X'(Xw − y) → [X'Xw, −X'y]. Elementwise products
+ * distribute with broadcasting; linear ops only over terms of their operand's own shape. Null when the
+ * expansion exceeds MAX_TERMS terms.
+ */
+export function distribute(e: Expr): Expr[] | null {
+  const memo = new Map<number, Expr[]>();
+  const of = (x: Expr): Expr[] => memo.get(x.id) ?? [x];
+  const whole = (x: Expr): Expr[] => {
+    const ts = of(x);
+    return ts.every((t) => sameShape(t.shape, x.shape)) ? ts : [x];
+  };
+  for (const node of topoOrder([e])) {
+    if (node.kind !== 'op') continue;
+    const [a, b] = node.args;
+    let out: Expr[];
+    switch (node.op) {
+      case 'add':
+        out = [...of(a), ...of(b)];
+        break;
+      case 'sub':
+        out = [...of(a), ...of(b).map(negate)];
+        break;
+      case 'neg':
+        out = of(a).map(negate);
+        break;
+      case 'emul':
+        out = of(a).flatMap((x) => of(b).map((y) => mul(x, y)));
+        break;
+      case 'ediv':
+        out = of(a).map((x) => div(x, b));
+        break;
+      case 'matmul':
+        out = whole(a).flatMap((x) => whole(b).map((y) => matmul(x, y)));
+        break;
+      default:
+        out = LINEAR.has(node.op) ? whole(a).map((x) => apply(node.op as OpName, [x], node.attrs)) : [node];
+    }
+    if (out.length > MAX_TERMS) return null;
+    memo.set(node.id, out);
+  }
+  return of(e);
+}
+
+/** x as p/q with q ≤ 12 and |p| ≤ 1000, or null. */
+export function niceRational(x: number): [number, number] | null {
+  if (!Number.isFinite(x)) return null;
+  for (let q = 1; q <= 12; q++) {
+    const p = Math.round(x * q);
+    if (Math.abs(p) <= 1000 && Math.abs(x * q - p) <= 1e-6 * Math.max(1, Math.abs(x * q))) return [p, q];
+  }
+  return null;
+}
+
+/** (p/q)·Π s^k in the input language: `2`, `1/2`, `-1`, `n`, `1/n`, `2*n/d`, `1/(2*n)`, `n^2`. */
+export function rationalText([p, q]: readonly [number, number], monomial: ReadonlyMap<string, number>): string {
+  const power = (s: string, k: number) => (k === 1 ? s : `${s}^${k}`);
+  const up = [...monomial].filter(([, k]) => k > 0).map(([s, k]) => power(s, k));
+  const down = [...monomial].filter(([, k]) => k < 0).map(([s, k]) => power(s, -k));
+  const a = Math.abs(p);
+  const top = [...(a !== 1 || up.length === 0 ? [String(a)] : []), ...up].join('*');
+  const bottomParts = [...(q !== 1 ? [String(q)] : []), ...down];
+  const bottom = bottomParts.length > 1 ? `(${bottomParts.join('*')})` : bottomParts[0];
+  return `${p < 0 ? '-' : ''}${top}${bottom ? `/${bottom}` : ''}`;
+}
+
+/** Nodes of e that a repair may change: not inside a grad/jacobian/hessian, not constants or sizes. */
+function editable(e: Expr): Expr[] {
+  const out: Expr[] = [];
+  const seen = new Set<number>();
+  const stack: Expr[] = [e];
+  while (stack.length > 0) {
+    const x = stack.pop()!;
+    if (seen.has(x.id)) continue;
+    seen.add(x.id);
+    if (x.kind === 'var' || x.kind === 'deriv' || (x.kind === 'op' && x.args.length > 0)) out.push(x);
+    if (x.kind === 'op') stack.push(...x.args);
+  }
+  return out.reverse();
+}
+
+/** root with every occurrence of `target` replaced (nodes inside derivatives are left alone); null when it no longer type-checks. */
+export function replaceIn(root: Expr, target: Expr, replacement: Expr): Expr | null {
+  const memo = new Map<number, Expr>([[target.id, replacement]]);
+  try {
+    for (const node of topoOrder([root])) {
+      if (memo.has(node.id)) continue;
+      memo.set(node.id, node.kind === 'op' ? rebuildOp(node, node.args.map((a) => memo.get(a.id) ?? a)) : node);
+    }
+  } catch {
+    return null;
+  }
+  return memo.get(root.id)!;
+}
+
+export interface Repair {
+  readonly expr: Expr;
+  /** What the edit says went wrong: "a missing transpose on `X`". */
+  readonly cause: string;
+  /** For an inserted factor: the factor. */
+  readonly weight?: Expr;
+}
+
+const MAX_NODES = 40;
+const MAX_WEIGHTS = 30;
+
+/**
+ * One-edit variants of the claim. 'shape': a transpose added or removed, a product's factors swapped.
+ * 'value': also a factor taken from either side inserted at (or divided out of) one subterm.
+ */
+export function repairs(claim: Expr, truth: Expr, mode: 'shape' | 'value'): Repair[] {
+  const out: Repair[] = [];
+  const nodes = editable(claim).slice(0, MAX_NODES);
+  const push = (target: Expr, replacement: Expr, cause: string, weight?: Expr) => {
+    const expr = replaceIn(claim, target, replacement);
+    if (expr && expr !== claim) out.push({ expr, cause, weight });
+  };
+  const q = (e: Expr) => `\`${toText(e)}\``;
+  for (const n of nodes) {
+    if (isOp(n, 'transpose')) push(n, argsOf(n)[0], `an extra transpose in ${q(n)}`);
+    else if (!isScalar(n.shape)) push(n, transpose(n), `a missing transpose on ${q(n)}`);
+    if (isOp(n, 'matmul')) {
+      const [a, b] = argsOf(n);
+      try {
+        push(n, matmul(b, a), `the factors of ${q(n)} in the wrong order`);
+      } catch {
+        // B·A does not type-check.
+      }
+    }
+  }
+  if (mode === 'shape') return out;
+  const weights = new Map<number, Expr>();
+  for (const w of topoOrder([simplify(truth), truth, claim])) {
+    const boring = w.kind === 'const' || isOp(w, 'ones') || isOp(w, 'zeros') || isOp(w, 'eye') || isOp(w, 'neg');
+    if (!boring && w.kind !== 'deriv' && !weights.has(w.id)) weights.set(w.id, w);
+  }
+  const ws = [...weights.values()].slice(-MAX_WEIGHTS);
+  for (const n of nodes) {
+    for (const w of ws) {
+      if (w === n) continue;
+      for (const [build, cause] of [
+        [() => mul(w, n), `a missing factor ${q(w)} on ${q(n)}`],
+        [() => div(n, w), `a stray factor ${q(w)} on ${q(n)}`],
+      ] as const) {
+        try {
+          const r = build();
+          if (sameShape(r.shape, n.shape)) push(n, r, cause, w);
+        } catch {
+          // w does not broadcast against n.
+        }
+      }
+    }
+  }
+  return out;
+}
