@@ -1,8 +1,9 @@
-// gemm throughput: GFLOP/s of the naive i-k-j kernel (the original gemm, copied below), the register-tiled
-// JS fallback and gemm (wasm SIMD) per shape and transpose case; medians over interleaved runs.
-// Run: node --import tsx bench/gemm.ts [--quick]
+// `node --import tsx bench/gemm.ts [--quick]`: GFLOP/s of the naive i-k-j kernel (the original gemm), the tiled
+// JS fallback and gemm (wasm SIMD) per shape and transpose case, medians over interleaved runs; then where the
+// wasm path spends its time on the MLP shapes (copies in and out of linear memory, packing, kernel).
 import { gemm } from '../src/kernels/gemm.js';
 import { gemmTiled } from '../src/kernels/gemm-tiled.js';
+import { gemmModule } from '../src/kernels/gemm-wasm-kernel.js';
 import type { Matrix } from '../src/kernels/matrix.js';
 
 /** The original kernel: i-k-j loops, inner loop contiguous in B and out. */
@@ -58,7 +59,7 @@ const MLP: readonly Case[] = [
   { label: 'G·W2ᵀ', m: 256, n: 256, k: 10, transA: false, transB: true },
   { label: 'Xᵀ·D', m: 784, n: 256, k: 256, transA: true, transB: false },
 ];
-const SQUARES = quick ? [64, 256] : [8, 32, 64, 128, 256, 512];
+const SQUARES = quick ? [64] : [8, 32, 128, 256];
 const CASES: readonly Case[] = [
   ...MLP,
   ...SQUARES.flatMap((s) =>
@@ -85,8 +86,8 @@ function measure({ m, n, k, transA, transB }: Case): number[] {
   const b = transB ? random(n, k) : random(k, n);
   const outs = KERNELS.map(() => random(m, n));
   const flops = 2 * m * n * k;
-  const rounds = quick ? 7 : 15;
-  const inner = Math.max(1, Math.round(2e6 / flops)); // ≥ ~1 ms of the fast kernel per sample
+  const rounds = quick ? 7 : 11;
+  const inner = Math.max(1, Math.round(2e7 / flops)); // ≥ ~1 ms of the fast kernel per sample
   const samples = KERNELS.map(() => [] as number[]);
   for (let r = -3; r < rounds; r++) {
     KERNELS.forEach(([, kernel], i) => {
@@ -118,3 +119,49 @@ for (const c of CASES) {
 console.log(
   `\nMLP gradient products (sum of the 5 medians): ${KERNELS.map(([name], i) => `${name} ${(mlpSeconds[i] * 1e3).toFixed(2)} ms`).join(', ')}`,
 );
+
+/** Median ms of each phase of the wasm path, replaying gemm-wasm.ts's steps on the module's exports. */
+type Fn = (...args: number[]) => void;
+function phases({ m, n, k, transA, transB }: Case): number[] {
+  const exports = new WebAssembly.Instance(new WebAssembly.Module(gemmModule({ mr: 4, nr: 4, unroll: 1 })))
+    .exports;
+  const [packA, packB, kernel, compact] = ['packA', 'packB', 'gemm', 'compact'].map((f) => exports[f] as Fn);
+  const memory = exports.memory as WebAssembly.Memory;
+  const [mp, np] = [Math.ceil(m / 4) * 4, Math.ceil(n / 4) * 4];
+  const [bRaw, aPack, bPack, c] = [mp * k, (mp + np) * k, (2 * mp + np) * k, 2 * (mp + np) * k];
+  memory.grow(Math.ceil(((c + mp * np) * 8) / 65536));
+  const heap = new Float64Array(memory.buffer);
+  const a = random(m, k).data;
+  const b = random(k, n).data;
+  const out = new Float64Array(m * n);
+  const steps: (() => void)[] = [
+    () => {
+      heap.set(a, 0);
+      heap.set(b, bRaw);
+    },
+    () => (transA ? packA(0, aPack * 8, m, k, 8, m * 8) : packA(0, aPack * 8, m, k, k * 8, 8)),
+    () => (transB ? packB(bRaw * 8, bPack * 8, n, k, k * 8, 8) : packB(bRaw * 8, bPack * 8, n, k, 8, n * 8)),
+    () => kernel(aPack * 8, bPack * 8, c * 8, mp, np, k, Math.ceil(k / Math.ceil(k / 256)), 128),
+    () => {
+      if (n !== np) compact(c * 8, m, n, np);
+      out.set(heap.subarray(c, c + m * n));
+    },
+  ];
+  const samples = steps.map(() => [] as number[]);
+  for (let r = -5; r < (quick ? 15 : 40); r++) {
+    steps.forEach((step, i) => {
+      const start = performance.now();
+      step();
+      if (r >= 0) samples[i].push(performance.now() - start);
+    });
+  }
+  return samples.map(median);
+}
+
+console.log(
+  `\n${['wasm phases (ms)', 'copy in', 'pack A', 'pack B', 'kernel', 'copy out'].map((h, i) => pad(h, i ? 9 : 22)).join(' ')}`,
+);
+for (const c of MLP) {
+  const cells = phases(c).map((t) => pad(t.toFixed(3), 9));
+  console.log(`${pad(c.label, 22)} ${cells.join(' ')}`);
+}

@@ -1,6 +1,7 @@
 // The public API (ARCHITECTURE.md §6, contract).
 export { check, evaluate, evaluateAll, grad, hessian, jacobian, simplify } from './api.js';
 export type { Layout, VarRef } from './api.js';
+export { type Compiled, type CompileOptions, compile } from './emit/js.js';
 export { toLatex } from './emit/latex.js';
 export { toText } from './emit/text.js';
 export * from './ir/errors.js';
@@ -10,3 +11,4 @@ export type { Matrix } from './kernels/matrix.js';
 export type { Value, Values } from './numeric/evaluate.js';
 export type { CheckResult } from './numeric/gradcheck.js';
 export { parseDecls as declare, parseExpr as parse, type Scope } from './parse/index.js';
+export { type Diagnosis, equal, type Verdict, verify, verifyDocument } from './verify/claims.js';

@@ -6,8 +6,10 @@ import { MatcalcError } from '../ir/errors.js';
 import { SingularMatrixError } from '../kernels/linalg.js';
 import { formatCaret } from '../parse/index.js';
 import * as checkCmd from './commands/check.js';
+import * as deriveCmd from './commands/derive.js';
 import * as evalCmd from './commands/eval.js';
 import * as gradCmd from './commands/grad.js';
+import * as verifyCmd from './commands/verify.js';
 import { type Io, processIo } from './io.js';
 
 export type { Io } from './io.js';
@@ -24,6 +26,13 @@ const COMMANDS: Record<string, Command> = {
   hessian: { summary: 'Hessian of a scalar expression', usage: gradCmd.usage.hessian, run: (a, io) => gradCmd.run('hessian', a, io) },
   eval: { summary: 'evaluate an expression at given values', usage: evalCmd.usage, run: evalCmd.run },
   check: { summary: 'check gradients against finite differences', usage: checkCmd.usage, run: checkCmd.run },
+  derive: { summary: 'step-by-step writeups of derivation files: Markdown + offline HTML', usage: deriveCmd.usage, run: deriveCmd.run },
+  verify: { summary: 'verify a claim, or a derivation file', usage: verifyCmd.usage, run: verifyCmd.run },
+  export: {
+    summary: 'a TypeScript, NumPy or JAX module of the value and gradients of a derivation file or a model (checked first)',
+    usage: 'matcalc export FILE.md | --model linear|ridge|logistic|softmax|mlp|layernorm|attention [--layers 784,256,10] [--activation relu|tanh|sigmoid] [--loss softmax-ce|squared] [--batch|--single] --to ts|numpy|jax [--out FILE] [--no-check]',
+    run: async (a, io) => (await import('./commands/export.js')).run(a, io),
+  },
 };
 
 const EXAMPLES = `Examples:

@@ -4,7 +4,7 @@
 import { type Dim, ONE } from '../ir/dim.js';
 import type { Expr, OpExpr, VarExpr } from '../ir/expr.js';
 import { topoOrder } from '../ir/expr.js';
-import { type Shape, shape } from '../ir/shape.js';
+import { type Shape, sameShape, shape } from '../ir/shape.js';
 import { logsoftmax, logsumexp, neg, softplus } from '../ops/build.js';
 import { specOf } from '../ops/index.js';
 
@@ -24,7 +24,11 @@ export type PNode =
   | (Base & { readonly kind: 'map'; readonly scalar: (xs: readonly string[]) => string })
   | (Base & { readonly kind: 'reduce'; readonly mean: boolean; readonly axis: 0 | 1 | 2 })
   | (Base & { readonly kind: 'gemm'; readonly transA: boolean; readonly transB: boolean })
-  | (Base & { readonly kind: 'kernel'; readonly name: string; readonly extra: readonly (string | number | Dim)[] })
+  | (Base & {
+      readonly kind: 'kernel';
+      readonly name: string;
+      readonly extra: readonly (string | number | Dim)[];
+    })
   | (Base & { readonly kind: 'transpose' });
 
 export interface Lowered {
@@ -51,8 +55,8 @@ function stableForm(e: OpExpr): Expr | null {
   // log(1 + eˣ) = softplus(x)
   if (a.op === 'add') {
     const [l, r] = a.args;
-    if (isConstOne(l) && isOp(r, 'exp') && r.shape === a.shape) return softplus(r.args[0]);
-    if (isConstOne(r) && isOp(l, 'exp') && l.shape === a.shape) return softplus(l.args[0]);
+    if (isConstOne(l) && isOp(r, 'exp') && sameShape(r.shape, a.shape)) return softplus(r.args[0]);
+    if (isConstOne(r) && isOp(l, 'exp') && sameShape(l.shape, a.shape)) return softplus(l.args[0]);
   }
   return null;
 }
@@ -90,7 +94,8 @@ class Builder {
   transpose(a: PNode): PNode {
     const s = shape(a.shape.cols, a.shape.rows);
     if (a.kind === 'transpose') return a.args[0];
-    if (a.kind === 'literal') return this.make({ kind: 'literal', label: a.label, shape: s, args: [], value: a.value });
+    if (a.kind === 'literal')
+      return this.make({ kind: 'literal', label: a.label, shape: s, args: [], value: a.value });
     return this.make({ kind: 'transpose', label: 'transpose', shape: s, args: [a] });
   }
 
@@ -104,7 +109,9 @@ class Builder {
   }
 
   emul(a: PNode, b: PNode, s: Shape): PNode {
-    return this.make({ kind: 'map', label: 'emul', shape: s, args: [a, b], scalar: specOf('emul').js.scalar });
+    const js = specOf('emul').js;
+    if (js.kind !== 'map') throw new Error('internal: emul is elementwise');
+    return this.make({ kind: 'map', label: 'emul', shape: s, args: [a, b], scalar: js.scalar });
   }
 }
 
@@ -138,11 +145,25 @@ function lowerOp(e: OpExpr, args: readonly PNode[], b: Builder, lowerArg: (x: Ex
       return b.make({ kind: 'literal', label: e.op, shape: s, args: [], value: e.op === 'ones' ? 1 : 0 });
     case 'sum':
     case 'mean':
-      return b.make({ kind: 'reduce', label: e.op, shape: s, args, mean: e.op === 'mean', axis: e.attrs.dim ?? 0 });
+      return b.make({
+        kind: 'reduce',
+        label: e.op,
+        shape: s,
+        args,
+        mean: e.op === 'mean',
+        axis: e.attrs.dim ?? 0,
+      });
     default: {
       const js = specOf(e.op).js;
       if (js.kind === 'map') return b.make({ kind: 'map', label: e.op, shape: s, args, scalar: js.scalar });
-      return b.make({ kind: 'kernel', label: e.op, shape: s, args, name: js.name, extra: js.extra?.(e.attrs) ?? [] });
+      return b.make({
+        kind: 'kernel',
+        label: e.op,
+        shape: s,
+        args,
+        name: js.name,
+        extra: js.extra?.(e.attrs) ?? [],
+      });
     }
   }
 }

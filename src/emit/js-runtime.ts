@@ -21,7 +21,7 @@ export interface InputDecl {
 const EMPTY = new Float64Array(0);
 
 /** How a value was given: a number, a Float64Array, a flat array, an array of rows, a Matrix. */
-const enum Given {
+enum Given {
   Number,
   Typed,
   Flat,
@@ -75,17 +75,19 @@ export class Binder {
 
   /** Reads the sizes of every input and binds the dims; throws ValueError when they do not fit. */
   bind(values: Readonly<Record<string, unknown>>): void {
-    if (values === null || typeof values !== 'object') throw new ValueError('values must be an object keyed by name');
+    if (values === null || typeof values !== 'object')
+      throw new ValueError('values must be an object keyed by name');
     this.fixedBy.fill(-1);
-    this.inputs.forEach((v, k) => {
-      if (!Object.hasOwn(values, v.name)) throw new ValueError(`no value given for ${v.name}`);
-      this.size(k, values[v.name]);
-      const slot = this.slots[k];
-      this.fix(k, 0, slot.rows, 'rows');
-      this.fix(k, 1, slot.cols, 'columns');
-    });
-    this.symbols.forEach((s, k) => {
-      if (this.fixedBy[k] !== -1) return;
+    for (let k = 0; k < this.inputs.length; k++) {
+      const name = this.inputs[k].name;
+      if (!Object.hasOwn(values, name)) throw new ValueError(`no value given for ${name}`);
+      this.size(k, values[name]);
+      this.fix(k, 0, this.slots[k].rows);
+      this.fix(k, 1, this.slots[k].cols);
+    }
+    for (let k = 0; k < this.symbols.length; k++) {
+      if (this.fixedBy[k] !== -1) continue;
+      const s = this.symbols[k];
       const n = Object.hasOwn(values, s) ? values[s] : undefined;
       if (typeof n !== 'number' || !Number.isInteger(n) || n < 1) {
         throw new ValueError(
@@ -93,115 +95,124 @@ export class Binder {
         );
       }
       this.dims[k] = n;
-    });
-    this.inputs.forEach((v, k) => {
-      const slot = this.slots[k];
-      this.sides[k].forEach((side, i) => {
-        if (!('product' in side)) return;
+    }
+    for (let k = 0; k < this.inputs.length; k++) {
+      for (let i = 0; i < 2; i++) {
+        const side = this.sides[k][i];
+        if (!('product' in side)) continue;
         const want = dimSize(side.product, this.symbols, this.dims);
-        const got = i === 0 ? slot.rows : slot.cols;
+        const got = i === 0 ? this.slots[k].rows : this.slots[k].cols;
         if (want !== got) {
-          const which = i === 0 ? 'rows' : 'columns';
-          throw new ValueError(`${v.name} should have ${side.product.key} = ${want} ${which} but its value has ${got}`);
-        }
-      });
-    });
-  }
-
-  /** Points each slot at its value's data; numbers and arrays are copied into `buffer(k, length)`. */
-  load(ownOutputs: readonly { readonly data: Float64Array }[], buffer: (k: number, length: number) => Float64Array) {
-    this.inputs.forEach((v, k) => {
-      const slot = this.slots[k];
-      const raw = this.raw[k];
-      switch (this.given[k]) {
-        case Given.Number:
-          slot.data = buffer(k, 1);
-          slot.data[0] = raw as number;
-          break;
-        case Given.Typed:
-        case Given.Matrix: {
-          const data = this.given[k] === Given.Typed ? (raw as Float64Array) : (raw as MutableMatrix).data;
-          // An output of this closure fed back in would be overwritten while it is read.
-          slot.data = ownOutputs.some((o) => o.data === data) ? copyInto(buffer(k, data.length), data) : data;
-          break;
-        }
-        case Given.Flat: {
-          const a = raw as readonly unknown[];
-          const d = buffer(k, a.length);
-          for (let i = 0; i < a.length; i++) d[i] = entry(v.name, a[i], () => `at index ${i}`);
-          slot.data = d;
-          break;
-        }
-        case Given.Rows: {
-          const rows = raw as readonly unknown[];
-          const c = slot.cols;
-          const d = buffer(k, rows.length * c);
-          for (let i = 0; i < rows.length; i++) {
-            const row = rows[i];
-            if (!Array.isArray(row)) throw new ValueError(`value of ${v.name}: row ${i + 1} is not an array`);
-            if (row.length !== c) {
-              throw new ValueError(`value of ${v.name}: row ${i + 1} has ${row.length} entries, row 1 has ${c}`);
-            }
-            for (let j = 0; j < c; j++) {
-              d[i * c + j] = entry(v.name, row[j], () => `at row ${i + 1}, column ${j + 1}`);
-            }
-          }
-          slot.data = d;
-          break;
+          throw new ValueError(
+            `${this.inputs[k].name} should have ${side.product.key} = ${want} ${i === 0 ? 'rows' : 'columns'} but its value has ${got}`,
+          );
         }
       }
-    });
+    }
+  }
+
+  /** Points each slot at its value's data; numbers and arrays are copied into the instance's input buffers. */
+  load(inst: Instance): void {
+    for (let k = 0; k < this.inputs.length; k++) {
+      const slot = this.slots[k];
+      const raw = this.raw[k];
+      const given = this.given[k];
+      if (given === Given.Number) {
+        slot.data = inst.inputBuffer(k, 1);
+        slot.data[0] = raw as number;
+      } else if (given === Given.Typed || given === Given.Matrix) {
+        const data = given === Given.Typed ? (raw as Float64Array) : (raw as MutableMatrix).data;
+        // An output of this closure fed back in would be overwritten while it is read.
+        slot.data = isOutput(inst, data) ? copyInto(inst.inputBuffer(k, data.length), data) : data;
+      } else if (given === Given.Flat) {
+        slot.data = this.copyFlat(k, raw as readonly unknown[], inst.inputBuffer(k, slot.rows * slot.cols));
+      } else {
+        slot.data = this.copyRows(k, raw as readonly unknown[], inst.inputBuffer(k, slot.rows * slot.cols));
+      }
+    }
+  }
+
+  private copyFlat(k: number, a: readonly unknown[], d: Float64Array): Float64Array {
+    for (let i = 0; i < a.length; i++) d[i] = entry(this.inputs[k].name, a[i], i, -1);
+    return d;
+  }
+
+  private copyRows(k: number, rows: readonly unknown[], d: Float64Array): Float64Array {
+    const name = this.inputs[k].name;
+    const c = this.slots[k].cols;
+    for (let i = 0; i < rows.length; i++) {
+      const row = rows[i];
+      if (!Array.isArray(row)) throw new ValueError(`value of ${name}: row ${i + 1} is not an array`);
+      if (row.length !== c)
+        throw new ValueError(`value of ${name}: row ${i + 1} has ${row.length} entries, row 1 has ${c}`);
+      for (let j = 0; j < c; j++) d[i * c + j] = entry(name, row[j], i, j);
+    }
+    return d;
   }
 
   /** Records the size of input k's value and how it was given. */
   private size(k: number, raw: unknown): void {
     const v = this.inputs[k];
     const slot = this.slots[k];
-    const bad = (what: string) => new ValueError(`value of ${v.name}: ${what}`);
     // A flat array for a declared row vector is read as that row.
     const asRow = v.shape.rows.key === '1' && v.shape.cols.key !== '1';
     this.raw[k] = raw;
-    let rows: number;
-    let cols: number;
+    let rows = 1;
+    let cols = 1;
     if (typeof raw === 'number') {
       this.given[k] = Given.Number;
-      [rows, cols] = [1, 1];
     } else if (raw instanceof Float64Array) {
       this.given[k] = Given.Typed;
-      [rows, cols] = asRow ? [1, raw.length] : [raw.length, 1];
+      if (asRow) cols = raw.length;
+      else rows = raw.length;
     } else if (Array.isArray(raw)) {
-      if (raw.length === 0) throw bad('empty array');
+      if (raw.length === 0) throw new ValueError(`value of ${v.name}: empty array`);
       if (Array.isArray(raw[0])) {
         this.given[k] = Given.Rows;
-        [rows, cols] = [raw.length, (raw[0] as unknown[]).length];
-        if (cols === 0) throw bad('empty row');
+        rows = raw.length;
+        cols = (raw[0] as unknown[]).length;
+        if (cols === 0) throw new ValueError(`value of ${v.name}: empty row`);
       } else {
         this.given[k] = Given.Flat;
-        [rows, cols] = asRow ? [1, raw.length] : [raw.length, 1];
+        if (asRow) cols = raw.length;
+        else rows = raw.length;
       }
-    } else if (raw !== null && typeof raw === 'object' && (raw as MutableMatrix).data instanceof Float64Array) {
+    } else if (
+      raw !== null &&
+      typeof raw === 'object' &&
+      (raw as MutableMatrix).data instanceof Float64Array
+    ) {
       const m = raw as MutableMatrix;
       this.given[k] = Given.Matrix;
-      [rows, cols] = [m.rows, m.cols];
+      rows = m.rows;
+      cols = m.cols;
       if (!Number.isInteger(rows) || !Number.isInteger(cols) || rows < 1 || cols < 1) {
-        throw bad(`a matrix needs positive integer rows and cols, got ${String(rows)}×${String(cols)}`);
+        throw new ValueError(
+          `value of ${v.name}: a matrix needs positive integer rows and cols, got ${String(rows)}×${String(cols)}`,
+        );
       }
       if (m.data.length !== rows * cols) {
-        throw bad(`a ${rows}×${cols} matrix needs ${rows * cols} entries, its data has ${m.data.length}`);
+        throw new ValueError(
+          `value of ${v.name}: a ${rows}×${cols} matrix needs ${rows * cols} entries, its data has ${m.data.length}`,
+        );
       }
     } else {
-      throw bad(`expected a number, an array, an array of rows or a matrix, got ${describe(raw)}`);
+      throw new ValueError(
+        `value of ${v.name}: expected a number, an array, an array of rows or a matrix, got ${describe(raw)}`,
+      );
     }
-    if (rows === 0) throw bad('empty array');
+    if (rows === 0 || cols === 0) throw new ValueError(`value of ${v.name}: empty array`);
     slot.rows = rows;
     slot.cols = cols;
   }
 
-  private fix(k: number, i: 0 | 1, size: number, which: 'rows' | 'columns'): void {
+  private fix(k: number, i: 0 | 1, size: number): void {
     const v = this.inputs[k];
     const side = this.sides[k][i];
+    const which = i === 0 ? 'rows' : 'columns';
     if ('fixed' in side) {
-      if (side.fixed !== size) throw new ValueError(`${v.name} is declared with ${side.fixed} ${which} but its value has ${size}`);
+      if (side.fixed !== size)
+        throw new ValueError(`${v.name} is declared with ${side.fixed} ${which} but its value has ${size}`);
     } else if ('symbol' in side) {
       const s = side.symbol;
       if (this.fixedBy[s] === -1) {
@@ -215,8 +226,17 @@ export class Binder {
   }
 }
 
-function entry(name: string, x: unknown, where: () => string): number {
-  if (typeof x !== 'number') throw new ValueError(`value of ${name}: expected a number ${where()}, got ${describe(x)}`);
+function isOutput(inst: Instance, data: Float64Array): boolean {
+  for (let i = 0; i < inst.outputs.length; i++) if (inst.outputs[i].data.buffer === data.buffer) return true;
+  return false;
+}
+
+/** Entry i (column j of row i when j ≥ 0) of an array value, checked to be a number. */
+function entry(name: string, x: unknown, i: number, j: number): number {
+  if (typeof x !== 'number') {
+    const where = j < 0 ? `at index ${i}` : `at row ${i + 1}, column ${j + 1}`;
+    throw new ValueError(`value of ${name}: expected a number ${where}, got ${describe(x)}`);
+  }
   return x;
 }
 
@@ -241,7 +261,10 @@ export class Instance {
   ) {
     this.dims = [...dims];
     this.inputBuffers = Array.from({ length: inputs }, () => undefined);
-    const sized = (s: Shape) => ({ rows: dimSize(s.rows, symbols, dims), cols: dimSize(s.cols, symbols, dims) });
+    const sized = (s: Shape) => ({
+      rows: dimSize(s.rows, symbols, dims),
+      cols: dimSize(s.cols, symbols, dims),
+    });
     const buffers: (MutableMatrix | undefined)[] = plan.slots.map((slot) => {
       const { rows, cols } = sized(slot.shape);
       if (slot.kind === 'view') return { rows, cols, data: EMPTY };

@@ -2,7 +2,7 @@
 // buffer, which run once per size signature (input-free) and which every call, and buffer lifetimes, so
 // that a buffer whose last reader has run is reused by a later step (in place for elementwise maps).
 import { isOne } from '../ir/dim.js';
-import { sameShape, type Shape } from '../ir/shape.js';
+import { type Shape, sameShape } from '../ir/shape.js';
 import type { Lowered, PNode } from './js-plan.js';
 
 export type StepKind = 'region' | 'gemm' | 'kernel' | 'view' | 'fill' | 'copy';
@@ -41,6 +41,9 @@ export interface Schedule {
   readonly outputs: readonly number[];
 }
 
+/** Most maps inlined into one loop expression, counted along a chain. */
+const MAX_INLINE = 32;
+
 const isVectorShape = (s: Shape): boolean => isOne(s.rows) || isOne(s.cols);
 
 export function schedule({ nodes, roots }: Lowered): Schedule {
@@ -77,6 +80,20 @@ export function schedule({ nodes, roots }: Lowered): Schedule {
     if (n.kind === 'map') for (const a of n.args) readInLoop(a, n.shape);
     else if (n.kind === 'reduce' && fusable(n)) readInLoop(n.args[0], n.args[0].shape);
     else for (const a of n.args) needs.add(a.id);
+  }
+
+  // A long chain of inlined maps nests one parenthesis per op; cut it every MAX_INLINE levels.
+  const depth = new Map<number, number>();
+  for (const n of live) {
+    if (n.kind !== 'map') continue;
+    let d = 1;
+    for (const a of n.args) if (inlined.has(a.id)) d = Math.max(d, depth.get(a.id)! + 1);
+    if (inlined.has(n.id) && d > MAX_INLINE) {
+      inlined.delete(n.id);
+      needs.add(n.id);
+      d = 0;
+    }
+    depth.set(n.id, d);
   }
 
   const dependsOnInput = new Set<number>();

@@ -3,7 +3,7 @@
 // literals and the op records' templates reach the source; user-chosen names never do.
 import type { Dim } from '../ir/dim.js';
 import { isOne } from '../ir/dim.js';
-import { sameShape, type Shape } from '../ir/shape.js';
+import type { Shape } from '../ir/shape.js';
 import { specOf } from '../ops/index.js';
 import type { PNode } from './js-plan.js';
 import type { Schedule, Step } from './js-schedule.js';
@@ -65,7 +65,8 @@ class Emitter {
   extra(x: string | number | Dim): string {
     if (typeof x === 'number') return numberLiteral(x);
     if (typeof x === 'string') {
-      if (!JS_LITERAL.test(x)) throw new Error(`internal: kernel argument ${JSON.stringify(x)} is not a literal`);
+      if (!JS_LITERAL.test(x))
+        throw new Error(`internal: kernel argument ${JSON.stringify(x)} is not a literal`);
       return x;
     }
     return this.dim(x);
@@ -113,11 +114,17 @@ class Emitter {
     }
   }
 
-  /** One fused loop: an elementwise map, or a reduction of an elementwise expression. */
+  /** Functions holding the fused loops, one each, so that V8 optimizes every loop on its own. */
+  readonly loops: string[] = [];
+
+  /** One fused loop, an elementwise map or a reduction of an elementwise expression, as a call of its function. */
   region(root: PNode, out: string): string {
     const reduce = root.kind === 'reduce' ? root : null;
+    if (!reduce && root.kind !== 'map') throw new Error('internal: region of a non-elementwise node');
     const loop: Shape = reduce ? root.args[0].shape : root.shape;
-    const before: string[] = [`const o = ${out}.data;`];
+    const params: string[] = [];
+    const args: string[] = [];
+    const before: string[] = [];
     const perRow: string[] = [];
     const seen = new Set<string>();
     let nested = reduce !== null && reduce.axis !== 0;
@@ -125,28 +132,34 @@ class Emitter {
     const pattern = (n: PNode, transposed: boolean): Pattern => {
       const [r, c] = transposed ? [n.shape.cols, n.shape.rows] : [n.shape.rows, n.shape.cols];
       if (isOne(r) && isOne(c)) return 'scalar';
-      if (!transposed && sameShape(n.shape, loop)) return 'full';
+      // A vector and its transpose have the same entries in the same order.
+      const vector = isOne(n.shape.rows) || isOne(n.shape.cols);
+      if ((!transposed || vector) && r === loop.rows && c === loop.cols) return 'full';
       if (isOne(r)) return 'row';
       if (isOne(c)) return 'col';
       return 'strided';
     };
+    const once = (key: string, add: () => void) => {
+      if (!seen.has(key)) add();
+      seen.add(key);
+    };
     const leaf = (n: PNode, transposed: boolean): string => {
       const p = pattern(n, transposed);
-      const key = `${n.id}${transposed ? 't' : ''}`;
+      const a = `a${n.id}`;
+      once(a, () => {
+        params.push(a);
+        args.push(`${this.matrixName(n)}.data`);
+      });
       if (p === 'scalar') {
-        if (!seen.has(key)) before.push(`const s${key} = ${this.matrixName(n)}.data[0];`);
-        seen.add(key);
-        return `s${key}`;
+        once(`s${n.id}`, () => before.push(`const s${n.id} = ${a}[0];`));
+        return `s${n.id}`;
       }
-      if (!seen.has(n.id.toString())) before.push(`const a${n.id} = ${this.matrixName(n)}.data;`);
-      seen.add(n.id.toString());
       if (p !== 'full') nested = true;
       if (p === 'col') {
-        if (!seen.has(`c${key}`)) perRow.push(`const c${key} = a${n.id}[i];`);
-        seen.add(`c${key}`);
-        return `c${key}`;
+        once(`c${n.id}`, () => perRow.push(`const c${n.id} = ${a}[i];`));
+        return `c${n.id}`;
       }
-      return p === 'full' ? `a${n.id}[p]` : p === 'row' ? `a${n.id}[j]` : `a${n.id}[j * R + i]`;
+      return p === 'full' ? `${a}[p]` : p === 'row' ? `${a}[j]` : `${a}[j * R + i]`;
     };
     const operand = (n: PNode): string => {
       if (n.kind === 'literal') return this.literal(n.value);
@@ -154,15 +167,10 @@ class Emitter {
       if (n.kind === 'map' && this.plan.inlined.has(n.id)) return `(${n.scalar(n.args.map(operand))})`;
       return leaf(n, false);
     };
-    const expr =
-      root.kind === 'map' ? root.scalar(root.args.map(operand)) : reduce ? operand(root.args[0]) : '';
-    if (!reduce && root.kind !== 'map') throw new Error('internal: region of a non-elementwise node');
+    const expr = root.kind === 'map' ? root.scalar(root.args.map(operand)) : operand(root.args[0]);
 
-    const R = this.dim(loop.rows);
-    const C = this.dim(loop.cols);
-    const lines = [...before, `const R = ${R}, C = ${C}, N = R * C;`];
-    const body =
-      reduce === null ? `o[p] = ${expr};` : reduce.axis === 1 ? `o[j] += ${expr};` : `s += ${expr};`;
+    const lines = [...before, `const R = ${this.dim(loop.rows)}, C = ${this.dim(loop.cols)}, N = R * C;`];
+    const body = !reduce ? `o[p] = ${expr};` : reduce.axis === 1 ? `o[j] += ${expr};` : `s += ${expr};`;
     if (reduce?.axis === 0) lines.push('let s = 0;');
     if (reduce?.axis === 1) lines.push('o.fill(0);');
     if (!nested) lines.push(`for (let p = 0; p < N; p++) ${body}`);
@@ -179,27 +187,46 @@ class Emitter {
     }
     if (reduce?.axis === 0) lines.push(`o[0] = ${reduce.mean ? 's / N' : 's'};`);
     if (reduce?.axis === 1 && reduce.mean) lines.push('for (let j = 0; j < C; j++) o[j] /= R;');
-    return `{\n${lines.map((l) => `  ${l}`).join('\n')}\n}`;
+    const code = lines.join('\n');
+    const dims = [...new Set(code.match(/\bd\d+\b/g) ?? [])].map((d) => `${d} = D[${d.slice(1)}]`);
+    const name = `loop${this.loops.length}`;
+    const decl = dims.length > 0 ? [`const ${dims.join(', ')};`] : [];
+    this.loops.push(
+      [
+        `function ${name}(D, o${params.map((x) => `, ${x}`).join('')}) {`,
+        ...[...decl, ...lines].map((l) => `  ${l}`),
+        '}',
+      ].join('\n'),
+    );
+    return `${name}(D, ${[`${out}.data`, ...args].join(', ')});`;
   }
 }
 
 /** Source of `{ setup, run }`, to be called as `new Function('K', source)(kernels)`. */
-export function generate(plan: Schedule, symbols: readonly string[], inputs: number, kernels: Kernels): string {
+export function generate(
+  plan: Schedule,
+  symbols: readonly string[],
+  inputs: number,
+  kernels: Kernels,
+): string {
   const e = new Emitter(plan, symbols, kernels);
   const dims = symbols.map((_, k) => `d${k} = D[${k}]`);
   const bufs = plan.slots.map((_, k) => `m${k} = B[${k}]`);
   const ins = Array.from({ length: inputs }, (_, k) => `v${k} = I[${k}]`);
   const decl = (names: readonly string[]) => (names.length > 0 ? [`const ${names.join(', ')};`] : []);
   const body = (steps: readonly Step[]) => steps.map((s) => e.step(s)).join('\n');
+  const setup = body(plan.setup);
+  const run = body(plan.run);
   return [
     "'use strict';",
+    ...e.loops,
     'function setup(D, B) {',
     ...decl([...dims, ...bufs]),
-    body(plan.setup),
+    setup,
     '}',
     'function run(I, D, B) {',
     ...decl([...ins, ...dims, ...bufs]),
-    body(plan.run),
+    run,
     '}',
     'return { setup, run };',
   ].join('\n');

@@ -6,4 +6,5 @@ export * from './matrix.js';
 export * from './nn.js';
 export * from './reduce.js';
 export * from './scalar.js';
+export * from './scratch.js';
 export * from './structural.js';

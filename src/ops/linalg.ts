@@ -109,7 +109,7 @@ export const det: OpSpec = {
   eval: ([a]) => detK(matrix(1, 1), a),
   text: () => ({ form: 'call', name: 'det' }),
   latex: () => ({ form: 'call', name: '\\det' }),
-  js: { kind: 'kernel', name: 'det' },
+  js: { kind: 'kernel', name: 'detInto' },
   numpy: ([a]) => `np.linalg.det(${a}).reshape(1, 1)`,
   rule: "Jacobi's formula for the determinant",
 };
@@ -124,7 +124,7 @@ export const logdet: OpSpec = {
   eval: ([a]) => logdetK(matrix(1, 1), a),
   text: () => ({ form: 'call', name: 'logdet' }),
   latex: () => ({ form: 'wrap', open: '\\log\\left\\lvert\\det\\left(', close: '\\right)\\right\\rvert' }),
-  js: { kind: 'kernel', name: 'logdet' },
+  js: { kind: 'kernel', name: 'logdetInto' },
   numpy: ([a]) => `_logdet(${a})`,
   rule: 'derivative of log|det|',
 };
@@ -139,7 +139,7 @@ export const inv: OpSpec = {
   eval: ([a]) => invK(matrix(a.rows, a.cols), a),
   text: () => ({ form: 'call', name: 'inv' }),
   latex: () => ({ form: 'postfix', symbol: '^{-1}' }),
-  js: { kind: 'kernel', name: 'inv' },
+  js: { kind: 'kernel', name: 'invInto' },
   numpy: ([a]) => `np.linalg.inv(${a})`,
   rule: 'derivative of the inverse',
 };
@@ -195,7 +195,7 @@ export const matpow: OpSpec = {
   eval: ([a], attrs) => matpowK(matrix(a.rows, a.cols), a, attrs.power ?? 0),
   text: (_s, attrs) => ({ form: 'power', exponent: String(attrs.power) }),
   latex: (_s, attrs) => ({ form: 'postfix', symbol: `^{${attrs.power}}` }),
-  js: { kind: 'kernel', name: 'matpow', extra: (attrs) => [attrs.power ?? 0] },
+  js: { kind: 'kernel', name: 'matpowInto', extra: (attrs) => [attrs.power ?? 0] },
   numpy: ([a], attrs) => `np.linalg.matrix_power(${a}, ${attrs.power})`,
   rule: 'product rule for the matrix power',
 };

@@ -12,6 +12,10 @@ import { isOp } from './rule.js';
 /** s·(A·B·…) with the scalar attached to the leftmost factor A. */
 function scaleLeftmost(s: Expr | null, e: Expr): Expr {
   if (isOp(e, 'matmul')) return matmul(scaleLeftmost(s, e.args[0]), e.args[1]);
+  // −(cA) is written −c·A, so that it prints as -2*A' rather than -(2*A')
+  if (s === null && isOp(e, 'emul') && isScalar(e.args[0].shape) && e.args[0].kind === 'const') {
+    return mul(neg(e.args[0]), e.args[1]);
+  }
   return s === null ? neg(e) : mul(s, e);
 }
 

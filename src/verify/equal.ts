@@ -1,13 +1,14 @@
 // Are two expressions equal as functions of their variables? Decided by shape (symbolic dims), then by
 // structure after simplification, then by randomized identity testing at seeded dims and values; the
 // verdict names the method that decided it and never depends on luck.
+
+import { expandDerivatives } from '../diff/expand.js';
 import { dimSymbols, dimValue } from '../ir/dim.js';
 import { ValueError } from '../ir/errors.js';
 import { type Expr, freeVars, topoOrder, type VarExpr } from '../ir/expr.js';
 import { sameShape, shapeText, shapeValue } from '../ir/shape.js';
 import { SingularMatrixError } from '../kernels/linalg.js';
 import { type Matrix, matrix, scalar } from '../kernels/matrix.js';
-import { expandDerivatives } from '../diff/expand.js';
 import { randomValues, seededRandom } from '../numeric/random.js';
 import { specOf } from '../ops/index.js';
 import { simplify } from '../simplify/engine.js';
@@ -89,8 +90,10 @@ export class Sampler {
   constructor(exprs: readonly Expr[], opts: EqualOptions = {}) {
     const trials = Math.max(3, opts.trials ?? DEFAULTS.trials);
     const expanded = exprs.map(expandDerivatives);
-    const symbols = dimSymbolsOf(expanded);
-    const vars = [...new Map<string, VarExpr>(expanded.flatMap(freeVars).map((v) => [v.name, v])).values()];
+    const symbols = dimSymbolsOf([...expanded, ...exprs]);
+    // Variables only a derivative mentions (X in grad(trace(X*A), X) = A') are sampled too.
+    const all = [...expanded, ...exprs].flatMap(freeVars);
+    const vars = [...new Map<string, VarExpr>(all.map((v) => [v.name, v])).values()];
     const rand = seededRandom(opts.seed ?? DEFAULTS.seed);
     this.points = Array.from({ length: trials }, (_, t) => {
       const dims = trialDims(symbols, t, trials);
@@ -161,7 +164,12 @@ export function entryGap(a: number, b: number, scale: number): number {
 }
 
 /** The worst entry where a and b differ beyond tol at this point, or null when they agree. */
-export function worstEntry(a: Matrix, b: Matrix, point: Point, tol: number): (Counterexample & { gap: number }) | null {
+export function worstEntry(
+  a: Matrix,
+  b: Matrix,
+  point: Point,
+  tol: number,
+): (Counterexample & { gap: number }) | null {
   const scale = scaleOf(a, b);
   let worst: (Counterexample & { gap: number }) | null = null;
   for (let i = 0; i < a.data.length; i++) {
@@ -215,7 +223,11 @@ export function equal(a: Expr, b: Expr, opts: EqualOptions = {}): Verdict {
   const ce = numericMismatch(sampler, a, b, opts.tolerance ?? DEFAULTS.tolerance);
   const n = sampler.points.length;
   if (!ce) {
-    return { equal: true, method: 'numeric', reason: `the values agree at ${n} random instantiations of dims and values` };
+    return {
+      equal: true,
+      method: 'numeric',
+      reason: `the values agree at ${n} random instantiations of dims and values`,
+    };
   }
   return { equal: false, method: 'numeric', reason: 'the values differ', counterexample: ce };
 }

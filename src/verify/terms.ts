@@ -1,13 +1,17 @@
 // Algebra for diagnosis: the terms of an expression (as written, and with products expanded over sums),
-// small rationals and monomial factors as text, and one-edit repairs of a claim (a transpose added or
+// ratios, small rationals and monomial factors as text, definitions shown by name, and one-edit repairs of a claim (a transpose added or
 // removed, a product's factors swapped, a factor inserted) that a diagnosis can test against the truth.
-import { type Expr, topoOrder } from '../ir/expr.js';
-import { isScalar, sameShape } from '../ir/shape.js';
-import { apply, div, matmul, mul, neg, transpose } from '../ops/build.js';
-import type { OpName } from '../ops/index.js';
+
 import { rebuildOp } from '../diff/rebuild.js';
 import { toText } from '../emit/text.js';
+import { ShapeError } from '../ir/errors.js';
+import { derivNode, type Expr, topoOrder, variable } from '../ir/expr.js';
+import { isScalar, sameShape } from '../ir/shape.js';
+import type { Matrix } from '../kernels/matrix.js';
+import { apply, div, matmul, mul, neg, transpose } from '../ops/build.js';
+import type { OpName } from '../ops/index.js';
 import { simplify } from '../simplify/engine.js';
+import { scaleOf } from './equal.js';
 
 const isOp = (e: Expr, op: string): boolean => e.kind === 'op' && e.op === op;
 const argsOf = (e: Expr): readonly Expr[] => (e.kind === 'op' ? e.args : []);
@@ -85,7 +89,10 @@ export function niceRational(x: number): [number, number] | null {
 }
 
 /** (p/q)·Π s^k in the input language: `2`, `1/2`, `-1`, `n`, `1/n`, `2*n/d`, `1/(2*n)`, `n^2`. */
-export function rationalText([p, q]: readonly [number, number], monomial: ReadonlyMap<string, number>): string {
+export function rationalText(
+  [p, q]: readonly [number, number],
+  monomial: ReadonlyMap<string, number>,
+): string {
   const power = (s: string, k: number) => (k === 1 ? s : `${s}^${k}`);
   const up = [...monomial].filter(([, k]) => k > 0).map(([s, k]) => power(s, k));
   const down = [...monomial].filter(([, k]) => k < 0).map(([s, k]) => power(s, -k));
@@ -117,10 +124,19 @@ export function replaceIn(root: Expr, target: Expr, replacement: Expr): Expr | n
   try {
     for (const node of topoOrder([root])) {
       if (memo.has(node.id)) continue;
-      memo.set(node.id, node.kind === 'op' ? rebuildOp(node, node.args.map((a) => memo.get(a.id) ?? a)) : node);
+      memo.set(
+        node.id,
+        node.kind === 'op'
+          ? rebuildOp(
+              node,
+              node.args.map((a) => memo.get(a.id) ?? a),
+            )
+          : node,
+      );
     }
-  } catch {
-    return null;
+  } catch (e) {
+    if (e instanceof ShapeError) return null;
+    throw e;
   }
   return memo.get(root.id)!;
 }
@@ -140,14 +156,19 @@ const MAX_WEIGHTS = 30;
  * One-edit variants of the claim. 'shape': a transpose added or removed, a product's factors swapped.
  * 'value': also a factor taken from either side inserted at (or divided out of) one subterm.
  */
-export function repairs(claim: Expr, truth: Expr, mode: 'shape' | 'value'): Repair[] {
+export function repairs(
+  claim: Expr,
+  truth: Expr,
+  mode: 'shape' | 'value',
+  print: (e: Expr) => string = toText,
+): Repair[] {
   const out: Repair[] = [];
   const nodes = editable(claim).slice(0, MAX_NODES);
   const push = (target: Expr, replacement: Expr, cause: string, weight?: Expr) => {
     const expr = replaceIn(claim, target, replacement);
     if (expr && expr !== claim) out.push({ expr, cause, weight });
   };
-  const q = (e: Expr) => `\`${toText(e)}\``;
+  const q = (e: Expr) => `\`${print(e)}\``;
   for (const n of nodes) {
     if (isOp(n, 'transpose')) push(n, argsOf(n)[0], `an extra transpose in ${q(n)}`);
     else if (!isScalar(n.shape)) push(n, transpose(n), `a missing transpose on ${q(n)}`);
@@ -155,15 +176,16 @@ export function repairs(claim: Expr, truth: Expr, mode: 'shape' | 'value'): Repa
       const [a, b] = argsOf(n);
       try {
         push(n, matmul(b, a), `the factors of ${q(n)} in the wrong order`);
-      } catch {
-        // B·A does not type-check.
+      } catch (e) {
+        if (!(e instanceof ShapeError)) throw e;
       }
     }
   }
   if (mode === 'shape') return out;
   const weights = new Map<number, Expr>();
   for (const w of topoOrder([simplify(truth), truth, claim])) {
-    const boring = w.kind === 'const' || isOp(w, 'ones') || isOp(w, 'zeros') || isOp(w, 'eye') || isOp(w, 'neg');
+    const boring =
+      w.kind === 'const' || isOp(w, 'ones') || isOp(w, 'zeros') || isOp(w, 'eye') || isOp(w, 'neg');
     if (!boring && w.kind !== 'deriv' && !weights.has(w.id)) weights.set(w.id, w);
   }
   const ws = [...weights.values()].slice(-MAX_WEIGHTS);
@@ -177,11 +199,109 @@ export function repairs(claim: Expr, truth: Expr, mode: 'shape' | 'value'): Repa
         try {
           const r = build();
           if (sameShape(r.shape, n.shape)) push(n, r, cause, w);
-        } catch {
-          // w does not broadcast against n.
+        } catch (e) {
+          if (!(e instanceof ShapeError)) throw e;
         }
       }
     }
   }
   return out;
+}
+
+/** claim/truth at one point when it is one number at every entry; null when it is not, NaN when truth is 0. */
+export function pointRatio(c: Matrix, g: Matrix): number | null {
+  const scale = scaleOf(c, g);
+  let best = 0;
+  let r = Number.NaN;
+  for (let i = 0; i < g.data.length; i++) {
+    const [a, b] = [c.data[i], g.data[i]];
+    if (Number.isNaN(a) !== Number.isNaN(b)) return null;
+    if (Math.abs(b) > best && Math.abs(b) > 1e-9 * scale) {
+      best = Math.abs(b);
+      r = a / b;
+    }
+  }
+  const k = Number.isNaN(r) ? 0 : r;
+  for (let i = 0; i < g.data.length; i++) {
+    const [a, b] = [c.data[i], g.data[i]];
+    if (!Number.isNaN(a) && !(Math.abs(a - k * b) <= 1e-7 * scale * Math.max(1, Math.abs(k)))) return null;
+  }
+  return r;
+}
+
+/** Exponent vectors over the symbols with Σ|k| ≤ 2, simplest first; the first, empty one is a constant. */
+export function monomials(symbols: readonly string[]): Map<string, number>[] {
+  const out: Map<string, number>[] = [new Map()];
+  for (const s of symbols) for (const k of [1, -1]) out.push(new Map([[s, k]]));
+  symbols.forEach((s, i) => {
+    for (const u of symbols.slice(i + 1)) {
+      for (const a of [1, -1])
+        for (const b of [1, -1])
+          out.push(
+            new Map([
+              [s, a],
+              [u, b],
+            ]),
+          );
+    }
+  });
+  for (const s of symbols) for (const k of [2, -2]) out.push(new Map([[s, k]]));
+  return out;
+}
+
+/** e with every occurrence of a named definition replaced by a variable of that name, for printing. */
+export function withNames(e: Expr, names: ReadonlyMap<string, Expr>): Expr {
+  const byId = new Map<number, string>();
+  for (const [name, d] of names) if (d.kind === 'op' || d.kind === 'deriv') byId.set(d.id, name);
+  if (byId.size === 0) return e;
+  const memo = new Map<number, Expr>();
+  const of = (x: Expr) => memo.get(x.id) ?? x;
+  for (const node of topoOrder([e])) {
+    const name = byId.get(node.id);
+    let out: Expr = node;
+    if (name !== undefined) out = variable(name, node.shape);
+    else if (node.kind === 'op') out = rebuildOp(node, node.args.map(of));
+    else if (node.kind === 'deriv') out = derivNode(node.mode, of(node.f), node.wrt, node.shape);
+    memo.set(node.id, out);
+  }
+  return of(e);
+}
+
+/**
+ * The multiple α with g − c = α·t at every point (t broadcast to g's shape), when α is a small rational:
+ * fitted by least squares, then checked entry by entry within tol·(1 + max |entry|).
+ */
+export function fitMultiple(
+  cs: readonly Matrix[],
+  gs: readonly Matrix[],
+  ts: readonly Matrix[],
+  tol: number,
+): [number, number] | null {
+  const at = (m: Matrix, i: number, cols: number) =>
+    m.data[(m.rows === 1 ? 0 : Math.floor(i / cols)) * m.cols + (m.cols === 1 ? 0 : i % cols)];
+  let dot = 0;
+  let norm = 0;
+  for (let t = 0; t < gs.length; t++) {
+    for (let i = 0; i < gs[t].data.length; i++) {
+      const d = gs[t].data[i] - cs[t].data[i];
+      const x = at(ts[t], i, gs[t].cols);
+      if (Number.isNaN(d) && Number.isNaN(x)) continue;
+      if (!Number.isFinite(d) || !Number.isFinite(x)) return null;
+      dot += d * x;
+      norm += x * x;
+    }
+  }
+  if (norm < 1e-12) return null;
+  const alpha = niceRational(dot / norm);
+  if (!alpha || alpha[0] === 0) return null;
+  const a = alpha[0] / alpha[1];
+  for (let t = 0; t < gs.length; t++) {
+    const scale = scaleOf(cs[t], gs[t]);
+    for (let i = 0; i < gs[t].data.length; i++) {
+      const d = gs[t].data[i] - cs[t].data[i];
+      const x = at(ts[t], i, gs[t].cols);
+      if (!(Number.isNaN(d) && Number.isNaN(x)) && !(Math.abs(d - a * x) <= tol * scale)) return null;
+    }
+  }
+  return alpha;
 }

@@ -178,11 +178,9 @@ describe('gemm', () => {
       for (const size of [3, 40]) {
         const a = random(size, size, 5);
         const b = random(size, size, 6);
-        const expected = reference(a, b, transA, transB).value;
         const alias = { rows: size, cols: size, data: a.data.slice() };
-        gemm(alias, alias, b, transA, transB);
+        gemm(alias, alias, b, transA, transB); // out = A·B written over A
         expect(relError(alias, a, b, transA, transB)).toBeLessThan(1e-12);
-        expect(alias.data.length).toBe(expected.length);
       }
     }
   });

@@ -7,13 +7,17 @@ import type { Expr, VarExpr } from '../../ir/expr.js';
 import type { Shape } from '../../ir/shape.js';
 import { parseExpr } from '../../parse/index.js';
 import { isZero } from '../../simplify/rule.js';
+import { shortText } from '../../emit/numpy.js';
+import type { ExportTarget } from '../../parse/document.js';
+import type { Scope } from '../../parse/index.js';
 import { type Io, exprArg } from '../io.js';
+import { checkFailure, emitModule, moduleSpec } from './export.js';
 import { inOption, oneOf, parse, str, scopeOf, wrtVars } from '../options.js';
 
 export type Mode = 'grad' | 'jacobian' | 'hessian';
 
 export const usage = {
-  grad: 'matcalc grad EXPR --wrt X[,Y…] --let DECLS [--format text|latex|json] [--layout numerator|denominator]',
+  grad: 'matcalc grad EXPR --wrt X[,Y…] --let DECLS [--format text|latex|json|ts|numpy|jax] [--no-check] [--layout numerator|denominator]',
   jacobian: 'matcalc jacobian EXPR --wrt x --let DECLS [--format text|latex|json] [--layout numerator|denominator]',
   hessian: 'matcalc hessian EXPR --wrt x --let DECLS [--format text|latex|json]',
 };
@@ -36,21 +40,41 @@ function latexSymbol(mode: Mode, v: VarExpr, layout: Layout): string {
     : `\\frac{\\partial \\left(\\operatorname{vec} f\\right)^{\\top}}{\\partial \\operatorname{vec} ${x}}`;
 }
 
+const CODE_FORMATS: readonly ExportTarget[] = ['ts', 'numpy', 'jax'];
+
+/** A module taking every declared name, written after the numeric check passes (exit 1 when it fails). */
+function exportCode(format: ExportTarget, f: Expr, vars: VarExpr[], scope: Scope, noCheck: boolean, io: Io): number {
+  const failure = noCheck ? null : checkFailure(f, vars, scope);
+  if (failure) {
+    io.err(`matcalc: ${failure}; no module written (--no-check writes it anyway)`);
+    return 1;
+  }
+  io.out(emitModule(format, moduleSpec(f, vars, [...scope.vars.values()], 'f', `f = ${shortText(f)}`)));
+  return 0;
+}
+
 export function run(mode: Mode, argv: readonly string[], io: Io): number {
   const { values: o, positionals } = parse(argv, {
     let: { type: 'string' },
     wrt: { type: 'string' },
     format: { type: 'string' },
     layout: { type: 'string' },
+    'no-check': { type: 'boolean' },
   });
   if (positionals.length > 1) throw new UsageError(`${mode} takes one EXPR; got ${positionals.length}`);
-  const format = oneOf('--format', str(o.format), ['text', 'latex', 'json'], 'text');
+  const format = oneOf('--format', str(o.format), ['text', 'latex', 'json', ...CODE_FORMATS], 'text');
+  if (mode !== 'grad' && CODE_FORMATS.includes(format as ExportTarget)) {
+    throw new UsageError(`--format ${format} writes gradient code; it is an option of matcalc grad`);
+  }
   const layout = oneOf<Layout>('--layout', str(o.layout), ['numerator', 'denominator'], 'numerator');
   const scope = scopeOf(str(o.let));
   const text = exprArg(io, positionals[0]);
   const f = inOption('EXPR', () => parseExpr(text, scope));
   const vars = wrtVars(scope, str(o.wrt));
   if (mode !== 'grad' && vars.length > 1) throw new UsageError(`${mode} takes one variable in --wrt`);
+  if (mode === 'grad' && CODE_FORMATS.includes(format as ExportTarget)) {
+    return exportCode(format as ExportTarget, f, vars, scope, Boolean(o['no-check']), io);
+  }
   const results: Expr[] =
     mode === 'grad'
       ? grad(f, vars, { scope })

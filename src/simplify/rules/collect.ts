@@ -308,7 +308,7 @@ function onePlusExp(x: Expr): Expr | null {
   return null;
 }
 
-/** eᶻ ⊘ (1 + eᶻ) → σ(z) and 1 ⊘ (1 + eᶻ) → σ(−z), inside one term. */
+/** eᶻ ⊘ (1 + eᶻ) → σ(z), 1 ⊘ (1 + eᶻ) → σ(−z), e^Z ⊘ sum(e^Z, d) → softmax(Z, d), inside one term. */
 function recogniseSigmoid(t: Term, order: (x: Expr) => void): void {
   for (const [id, [base, k]] of [...t.factors]) {
     if (k !== -1) continue;
@@ -324,6 +324,18 @@ function recogniseSigmoid(t: Term, order: (x: Expr) => void): void {
     } else {
       s = apply('sigmoid', [isOp(z, 'neg') ? z.args[0] : neg(z)]);
     }
+    order(s);
+    mulFactor(t.factors, s, 1);
+  }
+  // e^Z ⊘ sum(e^Z, d) = softmax(Z, d)
+  for (const [id, [base, k]] of [...t.factors]) {
+    if (k !== -1 || !isOp(base, 'sum') || !isOp(base.args[0], 'exp')) continue;
+    const e = base.args[0];
+    const found = t.factors.get(e.id);
+    if (!found || found[1] <= 0) continue;
+    t.factors.delete(id);
+    mulFactor(t.factors, e, -1);
+    const s = apply('softmax', [e.args[0]], { dim: base.attrs.dim ?? 0 });
     order(s);
     mulFactor(t.factors, s, 1);
   }

@@ -41,7 +41,7 @@ const keep = (e: OpExpr, x: Expr): Expr | null => (sameShape(x.shape, e.shape) ?
 
 export const additiveZero = rule('additive zero', 'A + 0 → A, A − 0 → A, 0 − A → −A', (e) => {
   const [a, b] = e.args;
-  if (e.op === 'add') return isZero(b) ? keep(e, a) : isZero(a) ? keep(e, b) : null;
+  if (e.op === 'add') return (isZero(b) ? keep(e, a) : null) ?? (isZero(a) ? keep(e, b) : null);
   if (e.op === 'sub') {
     if (isZero(b)) return keep(e, a);
     if (isZero(a) && sameShape(b.shape, e.shape)) return neg(b);
@@ -51,7 +51,7 @@ export const additiveZero = rule('additive zero', 'A + 0 → A, A − 0 → A, 0
 
 export const multiplicativeIdentity = rule('multiplicative identity', '1 ⊙ A → A, A ⊘ 1 → A, A^1 → A', (e) => {
   const [a, b] = e.args;
-  if (e.op === 'emul') return isOnes(b) ? keep(e, a) : isOnes(a) ? keep(e, b) : null;
+  if (e.op === 'emul') return (isOnes(b) ? keep(e, a) : null) ?? (isOnes(a) ? keep(e, b) : null);
   if (e.op === 'ediv' && isOnes(b)) return keep(e, a);
   if (e.op === 'epow' && constValue(b) === 1) return keep(e, a);
   if (e.op === 'matmul') {

@@ -2,7 +2,7 @@
 // sums over a size-1 axis do nothing.
 import { isOne } from '../../ir/dim.js';
 import { sameShape } from '../../ir/shape.js';
-import { ones } from '../../ops/build.js';
+import { apply, ones, transpose } from '../../ops/build.js';
 import { isOp, rule } from '../rule.js';
 
 export const inverseFunctions = rule('inverse functions', 'log(exp(x)) → x, (A⁻¹)⁻¹ → A', (e) => {
@@ -33,3 +33,26 @@ export const rowsSumToOne = rule(
     return null;
   },
 );
+
+export const diagonalIdentities = rule(
+  'diagonal identities',
+  "diag(Aᵀ) → diag(A), sum(diag(v), 1) → vᵀ, sum(diag(v), 2) → v",
+  (e) => {
+    const a = e.args[0];
+    if (e.op === 'diagv' && isOp(a, 'transpose')) return apply('diagv', [a.args[0]]);
+    if (e.op === 'sum' && isOp(a, 'diagm') && isOne(a.args[0].shape.cols)) {
+      const v = a.args[0];
+      if (e.attrs.dim === 1) return transpose(v);
+      if (e.attrs.dim === 2) return v;
+    }
+    return null;
+  },
+);
+
+export const vectorSum = rule('sum of a vector', 'sum(r, 2) → sum(r) for a row r, sum(c, 1) → sum(c) for a column c', (e) => {
+  if (e.op !== 'sum' && e.op !== 'mean') return null;
+  const a = e.args[0];
+  const dim = e.attrs.dim ?? 0;
+  const whole = (dim === 2 && isOne(a.shape.rows)) || (dim === 1 && isOne(a.shape.cols));
+  return whole ? apply(e.op, [a], { dim: 0 }) : null;
+});

@@ -1,6 +1,7 @@
 // The rule catalogue, in the order the engine tries them (order is important: cheap local identities
 // first, so that the costly term collection sees already-tidied operands).
 import type { Rule } from '../rule.js';
+import { cancelInverses, mergePowers, mixedProduct, transposedChain } from './chains.js';
 import { collectTerms } from './collect.js';
 import {
   additiveZero,
@@ -10,18 +11,19 @@ import {
   multiplicativeIdentity,
   scalarConstants,
 } from './constants.js';
-import { inverseFunctions, rowsSumToOne, trivialSum } from './functions.js';
+import { diagonalIdentities, inverseFunctions, rowsSumToOne, trivialSum, vectorSum } from './functions.js';
 import {
   diagonalScaling,
   factorProducts,
   innerProduct,
   onesProduct,
+  outerOnesBroadcast,
   pullScalars,
   pullScalarsFromReductions,
   scalarKron,
   scalarMatmul,
 } from './matmul.js';
-import { transposeProduct, transposeSimple, transposeThrough } from './transpose.js';
+import { transposedSum, transposeProduct, transposeSimple, transposeThrough } from './transpose.js';
 
 export const RULES: readonly Rule[] = [
   scalarConstants,
@@ -33,7 +35,13 @@ export const RULES: readonly Rule[] = [
   transposeSimple,
   transposeThrough,
   transposeProduct,
+  transposedSum,
   scalarMatmul,
+  cancelInverses,
+  mergePowers,
+  mixedProduct,
+  transposedChain,
+  outerOnesBroadcast,
   scalarKron,
   onesProduct,
   diagonalScaling,
@@ -41,6 +49,8 @@ export const RULES: readonly Rule[] = [
   pullScalars,
   pullScalarsFromReductions,
   trivialSum,
+  vectorSum,
+  diagonalIdentities,
   rowsSumToOne,
   inverseFunctions,
   factorProducts,

@@ -4,7 +4,8 @@ import type { Expr } from '../../ir/expr.js';
 import { isScalar, sameShape } from '../../ir/shape.js';
 import { isOne } from '../../ir/dim.js';
 import { add, apply, diagm, dimExpr, div, matmul, mul, neg, ones, sub, transpose } from '../../ops/build.js';
-import { isOp, rule } from '../rule.js';
+import { constValue, isOp, rule } from '../rule.js';
+import { chainFactors } from './chains.js';
 
 export const scalarMatmul = rule('1×1 product', 'A·s → sA when one factor is 1×1', (e) => {
   if (e.op !== 'matmul') return null;
@@ -43,8 +44,18 @@ export const factorProducts = rule('factor common factors', 'AB + AC → A(B + C
   const [l, r] = e.args;
   if (!isOp(l, 'matmul') || !isOp(r, 'matmul')) return null;
   const combine = e.op === 'add' ? add : sub;
-  if (l.args[0] === r.args[0]) return matmul(l.args[0], combine(l.args[1], r.args[1]));
-  if (l.args[1] === r.args[1]) return matmul(combine(l.args[0], r.args[0]), l.args[1]);
+  const lf = chainFactors(l);
+  const rf = chainFactors(r);
+  const chain = (fs: Expr[]) => fs.reduce((a, b) => matmul(a, b));
+  // Longest common prefix or suffix of the two chains, leaving at least one factor on each side.
+  let p = 0;
+  while (p < lf.length - 1 && p < rf.length - 1 && lf[p] === rf[p]) p++;
+  if (p > 0) return matmul(chain(lf.slice(0, p)), combine(chain(lf.slice(p)), chain(rf.slice(p))));
+  let q = 0;
+  while (q < lf.length - 1 && q < rf.length - 1 && lf[lf.length - 1 - q] === rf[rf.length - 1 - q]) q++;
+  if (q > 0) {
+    return matmul(combine(chain(lf.slice(0, lf.length - q)), chain(rf.slice(0, rf.length - q))), chain(lf.slice(lf.length - q)));
+  }
   return null;
 });
 
@@ -52,7 +63,7 @@ export const pullScalarsFromReductions = rule(
   'pull scalars out of reductions',
   'sum(sA) → s·sum(A), tr(A/s) → tr(A)/s, sum(−A) → −sum(A)',
   (e) => {
-    if (!['sum', 'trace', 'mean'].includes(e.op)) return null;
+    if (!['sum', 'trace', 'mean', 'diagm', 'diagv', 'vec'].includes(e.op)) return null;
     const f = scalarFactor(e.args[0]);
     return f ? wrap(f[2], f[0], apply(e.op as 'sum', [f[1]], e.attrs)) : null;
   },
@@ -83,8 +94,35 @@ export const diagonalScaling = rule('scaling the identity', 'v ⊙ I → diag(v)
 export const innerProduct = rule('inner product', 'sum(u ⊙ v) → uᵀv for columns u, v', (e) => {
   if (e.op !== 'sum' || (e.attrs.dim ?? 0) !== 0) return null;
   const a = e.args[0];
-  if (!isOp(a, 'emul')) return null;
-  const [u, v] = a.args;
-  if (isScalar(u.shape) || !isOne(u.shape.cols) || !sameShape(u.shape, v.shape)) return null;
-  return matmul(transpose(u), v);
+  return innerOf(a);
 });
+
+/** uᵀv for u ⊙ v or u.^2 over columns (r rᵀ for a row), else null. */
+function innerOf(a: Expr): Expr | null {
+  const [u, v] = isOp(a, 'emul') ? a.args : isOp(a, 'epow') && constValue(a.args[1]) === 2 ? [a.args[0], a.args[0]] : [];
+  if (!u || !v || isScalar(u.shape) || !sameShape(u.shape, v.shape)) return null;
+  if (isOne(u.shape.cols)) return matmul(transpose(u), v);
+  if (isOne(u.shape.rows)) return matmul(u, transpose(v));
+  return null;
+}
+
+export const outerOnesBroadcast = rule(
+  'outer product with ones is a broadcast',
+  'v·1ᵀ ⊙ M → v ⊙ M, 1·r ⊙ M → r ⊙ M when M has the full shape',
+  (e) => {
+    if (!['emul', 'ediv', 'add', 'sub'].includes(e.op)) return null;
+    const strip = (x: Expr): Expr | null => {
+      if (!isOp(x, 'matmul')) return null;
+      const [l, r] = x.args;
+      if (isOne(l.shape.cols) && isOp(r, 'ones')) return l;
+      if (isOne(r.shape.rows) && isOp(l, 'ones')) return r;
+      return null;
+    };
+    const [a, b] = e.args;
+    const sa = strip(a);
+    if (sa && sameShape(b.shape, e.shape)) return apply(e.op as 'add', [sa, b]);
+    const sb = strip(b);
+    if (sb && sameShape(a.shape, e.shape)) return apply(e.op as 'add', [a, sb]);
+    return null;
+  },
+);

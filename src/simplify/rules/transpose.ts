@@ -31,11 +31,6 @@ export function transposeOf(e: Expr): Expr {
   return transpose(e);
 }
 
-/** Number of transpose nodes along the top of e (how "transposed" it reads). */
-function cost(e: Expr): number {
-  return isOp(e, 'transpose') ? 1 : 0;
-}
-
 export const transposeSimple = rule('transpose', "(Aᵀ)ᵀ → A, sᵀ → s, Sᵀ → S for symmetric S", (e) => {
   if (e.op !== 'transpose') return null;
   const a = e.args[0];
@@ -54,20 +49,56 @@ export const transposeThrough = rule('transpose through', '(−A)ᵀ → −Aᵀ
   return null;
 });
 
-export const transposeProduct = rule('transpose of a product', '(AB)ᵀ → BᵀAᵀ when that has fewer transposes', (e) => {
-  if (e.op !== 'transpose') return null;
-  const a = e.args[0];
-  if (isOp(a, 'matmul')) {
-    const [l, r] = a.args;
-    const tl = transposeOf(l);
-    const tr = transposeOf(r);
-    return cost(tl) + cost(tr) < 1 + cost(l) + cost(r) ? matmul(tr, tl) : null;
+/**
+ * How transposed e reads along its product chain: a transposed factor that is not itself a product or
+ * sum costs 1 (Hᵀ, Xᵀ), a transposed product or sum costs 2 plus its own cost ((XW)ᵀ), others 0.
+ */
+function spineCost(e: Expr): number {
+  if (isOp(e, 'matmul')) return spineCost(e.args[0]) + spineCost(e.args[1]);
+  if (isOp(e, 'transpose')) {
+    const x = e.args[0];
+    return isOp(x, 'matmul', 'add', 'sub') ? 2 + spineCost(x) : 1;
   }
-  if (isOp(a, 'add', 'sub')) {
-    const [l, r] = a.args;
-    const tl = transposeOf(l);
-    const tr = transposeOf(r);
-    return cost(tl) + cost(tr) < 1 + cost(l) + cost(r) ? apply(a.op as 'add', [tl, tr]) : null;
-  }
-  return null;
-});
+  return 0;
+}
+
+/** The cheapest way to write eᵀ: pushed through product chains (reversing them) when that reads better. */
+function bestTranspose(e: Expr, depth = 6): Expr {
+  const simple = transposeOf(e);
+  if (!isOp(simple, 'transpose') || !isOp(e, 'matmul') || depth === 0) return simple;
+  const pushed = matmul(bestTranspose(e.args[1], depth - 1), bestTranspose(e.args[0], depth - 1));
+  return spineCost(pushed) < spineCost(simple) ? pushed : simple;
+}
+
+export const transposeProduct = rule(
+  'transpose of a product',
+  '(AB)ᵀ → BᵀAᵀ when that reads with fewer transposes ((xᵀA)ᵀ → Aᵀx, but (XW)ᵀ stays)',
+  (e) => {
+    if (e.op !== 'transpose') return null;
+    const a = e.args[0];
+    if (isOp(a, 'matmul')) {
+      const best = bestTranspose(a);
+      return spineCost(best) < spineCost(e) ? best : null;
+    }
+    if (isOp(a, 'add', 'sub')) {
+      const [l, r] = a.args;
+      const tl = bestTranspose(l);
+      const tr = bestTranspose(r);
+      return spineCost(tl) + spineCost(tr) < spineCost(e) ? apply(a.op, [tl, tr]) : null;
+    }
+    return null;
+  },
+);
+
+export const transposedSum = rule(
+  'transposed sum',
+  "B'X' + X'B' → (XB + BX)' when that has fewer transposes",
+  (e) => {
+    if (e.op !== 'add' && e.op !== 'sub') return null;
+    const [l, r] = e.args;
+    if (!isOp(l, 'matmul') || !isOp(r, 'matmul')) return null;
+    const tl = bestTranspose(l);
+    const tr = bestTranspose(r);
+    return 2 + spineCost(tl) + spineCost(tr) < spineCost(l) + spineCost(r) ? transpose(apply(e.op, [tl, tr])) : null;
+  },
+);

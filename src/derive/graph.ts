@@ -1,0 +1,117 @@
+// The computation graph of a writeup as Graphviz DOT and SVG: forward nodes with their shapes, named
+// intermediates labelled, the variables differentiated highlighted, constant subtrees folded into one
+// node. Node ids are positions in topological order, so the output depends on the graph alone.
+import { instance, type Viz } from '@viz-js/viz';
+import { toText } from '../emit/text.js';
+import { type Expr, topoOrder } from '../ir/expr.js';
+import { shapeText } from '../ir/shape.js';
+import { specOf } from '../ops/index.js';
+
+export interface GraphInput {
+  readonly roots: readonly Expr[];
+  /** Node id → the name the file gives it. */
+  readonly names: ReadonlyMap<number, string>;
+  /** Ids of the variables differentiated. */
+  readonly wrt: ReadonlySet<number>;
+}
+
+const SYMBOL: Readonly<Record<string, string>> = {
+  matmul: 'matmul',
+  add: '+',
+  sub: '−',
+  neg: '−',
+  emul: '⊙',
+  ediv: '⊘',
+  epow: '.^',
+  transpose: 'transpose',
+};
+
+const COLORS = {
+  wrt: 'fillcolor="#fde68a", color="#b45309", penwidth=2',
+  variable: 'fillcolor="#f3f4f6", color="#6b7280"',
+  named: 'fillcolor="#dbeafe", color="#1d4ed8"',
+  root: 'fillcolor="#dcfce7", color="#15803d", penwidth=2',
+  op: 'fillcolor="#ffffff", color="#6b7280"',
+  constant: 'fillcolor="#ffffff", color="#d1d5db", fontcolor="#6b7280"',
+} as const;
+
+const quote = (s: string): string => `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`;
+
+function opLabel(e: Expr): string {
+  if (e.kind !== 'op') return '';
+  const known = SYMBOL[e.op];
+  const scalar = (a: Expr) => shapeText(a.shape) === '1×1';
+  if (e.op === 'emul' && e.args.some(scalar)) return '·';
+  if (e.op === 'ediv' && scalar(e.args[1])) return '/';
+  if (known) return known;
+  const syntax = specOf(e.op).text(
+    e.args.map((a) => a.shape),
+    e.attrs,
+  );
+  if (syntax.form === 'call') return syntax.extra?.length ? `${syntax.name}(·, ${syntax.extra.join(', ')})` : syntax.name;
+  return e.op;
+}
+
+/** DOT text of the graph of `roots`, left to right from the inputs to the loss. */
+export function graphDot(input: GraphInput): string {
+  const order = topoOrder(input.roots);
+  const hasVar = new Set<number>();
+  for (const n of order) {
+    if (n.kind === 'var' || (n.kind === 'op' && n.args.some((a) => hasVar.has(a.id)))) hasVar.add(n.id);
+    if (n.kind === 'deriv') hasVar.add(n.id);
+  }
+  const roots = new Set(input.roots.map((r) => r.id));
+  const insideConstant = new Set<number>();
+  for (const n of order) {
+    if (n.kind === 'op' && !hasVar.has(n.id)) for (const a of n.args) insideConstant.add(a.id);
+  }
+  const index = new Map<number, number>();
+  const lines: string[] = [
+    'digraph G {',
+    '  rankdir=LR; bgcolor="transparent"; nodesep=0.25; ranksep=0.35;',
+    '  node [shape=box, style="rounded,filled", fontname="Helvetica", fontsize=11, margin="0.08,0.04"];',
+    '  edge [color="#9ca3af", arrowsize=0.6];',
+  ];
+  for (const n of order) {
+    // A constant subtree (2·n, a fixed exponent) is one node: its parts carry no information here.
+    if (insideConstant.has(n.id)) continue;
+    const id = index.size;
+    index.set(n.id, id);
+    const name = input.names.get(n.id);
+    const shape = shapeText(n.shape);
+    let label: string;
+    let style: string;
+    if (n.kind === 'var') {
+      label = `${n.name}\n${shape}`;
+      style = input.wrt.has(n.id) ? COLORS.wrt : COLORS.variable;
+    } else if (!hasVar.has(n.id)) {
+      label = toText(n);
+      style = `${COLORS.constant}, shape=plaintext`;
+    } else {
+      const op = n.kind === 'op' ? opLabel(n) : n.kind === 'deriv' ? n.mode : toText(n);
+      label = name ? `${name} = ${op}\n${shape}` : `${op}\n${shape}`;
+      style = roots.has(n.id) ? COLORS.root : name ? COLORS.named : COLORS.op;
+    }
+    lines.push(`  n${id} [label=${quote(label)}, ${style}];`);
+  }
+  for (const n of order) {
+    const to = index.get(n.id);
+    if (to === undefined || n.kind !== 'op' || !hasVar.has(n.id)) continue;
+    for (const a of n.args) {
+      const from = index.get(a.id);
+      if (from !== undefined) lines.push(`  n${from} -> n${to};`);
+    }
+  }
+  lines.push('}');
+  return `${lines.join('\n')}\n`;
+}
+
+let viz: Promise<Viz> | undefined;
+
+/** The graph as an SVG document (Graphviz compiled to WebAssembly). */
+export async function graphSvg(input: GraphInput): Promise<string> {
+  viz ??= instance();
+  const svg = (await viz).renderString(graphDot(input), { format: 'svg' });
+  // The XML prolog and doctype are for a standalone file; the SVG element itself is the same either way.
+  return svg.slice(svg.indexOf('<svg'));
+}

@@ -1,0 +1,135 @@
+// A Writeup as a standalone offline HTML page: KaTeX rendered on the server (strict), the prose through
+// markdown-it, the steps as cards with their dimension checks, the numeric checks and verdicts as tables,
+// and the computation graph as inline SVG. It links only katex/katex.min.css and style.css beside it.
+import { proseHtml, renderMath } from './prose.js';
+import type { Step } from './steps.js';
+import { conventions, equationTex, errorBound, mark, stepHeading, verdictLine } from './wording.js';
+import type { Claimed, Section, Writeup } from './writeup.js';
+
+export function esc(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+const math = (tex: string): string => `<div class="eq">${renderMath(tex, true)}</div>`;
+const inline = (tex: string): string => renderMath(tex, false);
+
+function checkLine(text: string, ok: boolean): string {
+  return `<div class="dims ${ok ? 'ok' : 'bad'}" title="dimension check">${esc(text)}</div>`;
+}
+
+function stepsHtml(steps: readonly Step[], numbered: boolean): string {
+  const items = steps.map((step, i) => {
+    const head = numbered
+      ? `<div class="step-head"><span class="num">${step.kind === 'result' ? '=' : i + 1}</span><span class="rule">${esc(stepHeading(step))}</span>${step.node ? `<span class="at">at ${inline(step.node)}</span>` : ''}</div>`
+      : '';
+    const eqs = step.equations.map(
+      (eq) =>
+        `${math(equationTex(eq, step.kind === 'forward'))}${checkLine(eq.dims.text, eq.dims.ok)}${eq.note ? `<div class="note">${esc(eq.note)}</div>` : ''}`,
+    );
+    return `<li class="step ${step.kind}">${head}${eqs.join('')}</li>`;
+  });
+  return `<ol class="steps${numbered ? ' numbered' : ''}">${items.join('\n')}</ol>`;
+}
+
+function verdictHtml(c: Claimed, label: string): string {
+  const ok = c.verdict.equal;
+  return `<div class="verdict ${ok ? 'ok' : 'bad'}"><span class="badge">${mark(ok)}</span> <span class="what">${label} (line ${c.line})</span> ${esc(verdictLine(c.verdict))}${c.reason ? ` <span class="reason">— ${esc(c.reason)}</span>` : ''}</div>`;
+}
+
+function figure(svg: string, caption: string): string {
+  return `<figure class="graph">${svg}<figcaption>${esc(caption)}</figcaption></figure>`;
+}
+
+const GRAPH_CAPTION =
+  'The computation graph, inputs on the left and the loss on the right; each node shows its shape. The variables differentiated are highlighted in amber, named intermediates in blue.';
+
+function sectionHtml(s: Section, w: Writeup): string {
+  switch (s.kind) {
+    case 'prose':
+      return proseHtml(s.text);
+    case 'source':
+      return `<details class="source"><summary>matcalc block, line ${s.line}</summary><pre><code>${esc(s.text)}</code></pre></details>`;
+    case 'let': {
+      const quals = s.vars.some((v) => v.qualifiers.length > 0);
+      const rows = s.vars.map(
+        (v) =>
+          `<tr><td>${inline(v.latex)}</td><td>${esc(v.shape)}</td>${quals ? `<td>${esc(v.qualifiers.join(', '))}</td>` : ''}</tr>`,
+      );
+      return `<table class="decls"><thead><tr><th>variable</th><th>shape</th>${quals ? '<th>qualifiers</th>' : ''}</tr></thead><tbody>${rows.join('')}</tbody></table>`;
+    }
+    case 'forward': {
+      const graph = s.graph !== undefined ? figure(s.graph, 'The computation graph of the definitions; each node shows its shape.') : '';
+      return `<section class="forward"><h3>${s.afterGrad ? 'Definitions' : 'Forward pass'}</h3>${stepsHtml(s.steps, false)}${graph}</section>`;
+    }
+    case 'grad': {
+      const texts = s.texts.map((t) => `∂${s.lossName}/∂${t.variable} = ${t.text}`).join('\n');
+      const rows = s.checks
+        .map(
+          (c) =>
+            `<tr class="${c.ok ? 'ok' : 'bad'}"><td>${esc(c.variable)}</td><td>${esc(c.shape)}</td><td>${esc(errorBound(c.relError))}</td><td>${mark(c.ok)}</td></tr>`,
+        )
+        .join('');
+      return `<section class="backward"><h3>Backward pass of ${inline(s.loss)} with respect to ${esc(s.wrt.join(', '))}</h3>
+${figure(s.graph, GRAPH_CAPTION)}
+${stepsHtml(s.steps, true)}
+<p class="lead">In the input language, over the names defined above:</p><pre class="gradients"><code>${esc(texts)}</code></pre>
+<table class="checks"><thead><tr><th>variable</th><th>shape</th><th>max relative error vs finite differences</th><th></th></tr></thead><tbody>${rows}</tbody></table></section>`;
+    }
+    case 'claim':
+      return `<div class="claim">${math(`${s.claim.lhs} = ${s.claim.rhs}`)}${checkLine(s.claim.dims.text, s.claim.dims.ok)}${verdictHtml(s.claim, 'claim')}</div>`;
+    case 'chain': {
+      const lines = s.steps.map((c, k) => `&= ${c.rhs} && (${k + 1})`);
+      const tex = `\\begin{aligned} ${s.start} ${lines.join(' \\\\ ')} \\end{aligned}`;
+      const items = s.steps.map((c, k) => `<li>${verdictHtml(c, `step ${k + 1}`)}${checkLine(c.dims.text, c.dims.ok)}</li>`).join('');
+      return `<div class="chain">${math(tex)}<ol class="chain-steps">${items}</ol></div>`;
+    }
+    case 'export':
+      return `<p class="export">Exported with <code>matcalc export ${esc(w.file)} --to ${esc(s.target)}</code>.</p>`;
+    default: {
+      const never: never = s;
+      return never;
+    }
+  }
+}
+
+/** The page skeleton shared by writeups and the index. */
+export function page(title: string, body: string, nav: string): string {
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${esc(title)}</title>
+<link rel="stylesheet" href="katex/katex.min.css">
+<link rel="stylesheet" href="style.css">
+</head>
+<body>
+<nav class="top">${nav}</nav>
+<main>
+${body}
+</main>
+</body>
+</html>
+`;
+}
+
+/** The HTML page of a writeup. */
+export function toHtml(w: Writeup): string {
+  const parts: string[] = [];
+  const box = `<aside class="conventions">${proseHtml(conventions(w.options, w.lossName).join('\n\n'))}</aside>`;
+  let stated = false;
+  for (const s of w.sections) {
+    if (!stated && s.kind === 'prose') {
+      const [first, ...rest] = s.text.trim().split('\n');
+      const title = /^#\s/.test(first);
+      if (title) parts.push(proseHtml(first));
+      parts.push(box, proseHtml((title ? rest : [first, ...rest]).join('\n')));
+      stated = true;
+      continue;
+    }
+    parts.push(sectionHtml(s, w));
+  }
+  if (!stated) parts.unshift(box);
+  const nav = `<a href="index.html">← All derivations</a><span>Generated by <code>matcalc derive</code> from <code>${esc(w.file)}</code></span>`;
+  return page(`${w.title} — matcalc`, parts.join('\n'), nav);
+}

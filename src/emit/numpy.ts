@@ -1,0 +1,322 @@
+// Expr → a Python module over NumPy (ARCHITECTURE.md §5): `value(**values)`, one `grad_<NAME>(**values)`
+// per variable and `value_and_grad(**values)`, each binding the dims from its inputs' shapes and computing
+// shared subexpressions once. The same printer, with another dialect, writes the JAX module (jax.ts).
+import { type Dim, dimSymbols } from '../ir/dim.js';
+import { type Attrs, type Expr, topoOrder, type VarExpr } from '../ir/expr.js';
+import { type Shape, isScalar, shapeText } from '../ir/shape.js';
+import { specOf } from '../ops/index.js';
+import { commentText, fillTemplate, Namer, PYTHON_RESERVED, useCounts } from './names.js';
+import { toText } from './text.js';
+
+/** What a generated module computes. All expressions must be free of derivative nodes (expanded). */
+export interface ModuleSpec {
+  /** The forward value, usually a scalar loss. */
+  readonly value: Expr;
+  /** One gradient per variable, each with its variable's shape. */
+  readonly grads: readonly { readonly wrt: VarExpr; readonly expr: Expr }[];
+  /** Every declared variable in declaration order: each function takes all of them. */
+  readonly inputs: readonly VarExpr[];
+  /** The value's name in documentation (`L`, `f`): the gradients are ∂L/∂W1. */
+  readonly name: string;
+  /** One line saying what the module is, e.g. `f = sum((X*w - y).^2)`. */
+  readonly title: string;
+}
+
+/** How a Python array library is spelled: its module prefix, helpers and how results are returned. */
+export interface PyDialect {
+  readonly label: string;
+  /** The array module's local name (`np`, `jnp`); templates written with `np.` are rewritten to it. */
+  readonly np: string;
+  readonly preamble: string;
+}
+
+const NUMPY_PREAMBLE = `import numpy as np
+
+
+def _sigmoid(x):
+    return np.exp(-np.logaddexp(0.0, -x))
+
+
+def _softplus(x):
+    return np.logaddexp(0.0, x)
+
+
+def _relu(x):
+    return np.maximum(x, 0.0)
+
+
+def _step(x):
+    return np.heaviside(x, 0.0)
+
+
+def _logsumexp(x, axis):
+    m = np.max(x, axis=axis, keepdims=True)
+    m = np.where(np.isfinite(m), m, 0.0)
+    return m + np.log(np.sum(np.exp(x - m), axis=axis, keepdims=True))
+
+
+def _softmax(x, axis):
+    return np.exp(x - _logsumexp(x, axis))
+
+
+def _logsoftmax(x, axis):
+    return x - _logsumexp(x, axis)
+
+
+def _logdet(x):
+    return np.reshape(np.linalg.slogdet(x)[1], (1, 1))
+
+
+def _asarray(v):
+    return np.asarray(v, dtype=float)`;
+
+export const NUMPY: PyDialect = { label: 'NumPy', np: 'np', preamble: NUMPY_PREAMBLE };
+
+/** Reading inputs, checking their sizes and binding dims; shaping results. Shared by NumPy and JAX. */
+const ARGS = `
+
+def _arg(values, name, shape, dims):
+    if name not in values:
+        raise TypeError(f"missing keyword argument {name!r}")
+    a = _asarray(values[name])
+    rows, cols = shape
+    if a.ndim == 0 or (a.ndim == 1 and a.shape[0] == 1 and rows == 1 and cols == 1):
+        a = a.reshape(1, 1)
+    elif a.ndim == 1:
+        a = a.reshape(-1, 1) if cols == 1 else a.reshape(1, -1)
+    if a.ndim != 2:
+        raise ValueError(f"{name} must be a matrix, got an array of shape {a.shape}")
+    for size, dim in zip(a.shape, shape):
+        if isinstance(dim, int):
+            if size != dim:
+                raise ValueError(f"{name} is declared with {dim} in shape {shape} but has shape {a.shape}")
+        elif dims.setdefault(dim, size) != size:
+            raise ValueError(f"{dim} is {dims[dim]} elsewhere but {size} in {name}")
+    return a
+
+
+def _check(values, names):
+    unknown = sorted(set(values) - set(names))
+    if unknown:
+        raise TypeError(f"unexpected keyword argument(s) {unknown}; expected {list(names)}")
+
+
+def _out(x, shape):
+    return NP.broadcast_to(_asarray(x), shape).copy()
+
+
+def _scalar(x):
+    return NP.reshape(_asarray(x), ())
+`;
+
+/** Ops whose operands may be Python numbers (a constant, a size) rather than arrays. */
+const NUMBER_SAFE = new Set([
+  'add',
+  'sub',
+  'neg',
+  'emul',
+  'ediv',
+  'epow',
+  'exp',
+  'log',
+  'sqrt',
+  'abs',
+  'tanh',
+  'sigmoid',
+  'relu',
+  'softplus',
+  'sin',
+  'cos',
+  'sign',
+  'step',
+]);
+
+const HELPERS = ['_sigmoid', '_softplus', '_relu', '_step', '_softmax', '_logsoftmax', '_logsumexp', '_logdet'];
+
+/** Python binding levels of the operators the op templates write; anything else prints as an atom. */
+const LEVEL: Readonly<Record<string, number>> = { add: 1, sub: 1, emul: 2, ediv: 2, matmul: 2, neg: 3, epow: 4 };
+const ATOM = 5;
+
+/**
+ * The least level operand k of `op` may have without parentheses: left-associative binary operators
+ * take their own level on the left and one more on the right (`a - (b - c)`); `-` and `**` take atoms.
+ */
+function operandLevel(op: string, k: number): number {
+  const own = LEVEL[op];
+  if (own === undefined || own >= 3) return ATOM;
+  return own + k;
+}
+
+/** A constant as a Python literal. */
+function pyNumber(v: number): string {
+  if (Number.isNaN(v)) return 'float("nan")';
+  if (!Number.isFinite(v)) return 'float("inf")';
+  return String(v);
+}
+
+/** One generated function: its lines after the `def`, given the roots it returns. */
+function pyBody(
+  spec: ModuleSpec,
+  dialect: PyDialect,
+  roots: readonly Expr[],
+  finish: (codes: readonly string[], shape: (s: Shape) => string) => string,
+): string[] {
+  const namer = new Namer(new Set([...PYTHON_RESERVED, ...HELPERS, dialect.np]));
+  const lines = ['_check(values, _NAMES)', '_dims = {}'];
+  const locals = new Map<string, string>();
+  const dimLit = (d: Dim): string => (dimSymbols(d).length === 0 ? d.key : JSON.stringify(d.key));
+  for (const v of spec.inputs) {
+    const local = namer.name(v.name);
+    locals.set(v.name, local);
+    const shp = `(${dimLit(v.shape.rows)}, ${dimLit(v.shape.cols)})`;
+    lines.push(`${local} = _arg(values, ${JSON.stringify(v.name)}, ${shp}, _dims)`);
+  }
+  const dimLocals = new Map<string, string>();
+  const dimBindings: string[] = [];
+  const dimCode = (d: Dim): string => {
+    const parts = d.coef === 1 && d.factors.length > 0 ? [] : [String(d.coef)];
+    for (const [s, e] of d.factors) {
+      let local = dimLocals.get(s);
+      if (!local) {
+        local = namer.name(s);
+        dimLocals.set(s, local);
+        dimBindings.push(`${local} = _dims[${JSON.stringify(s)}]`);
+      }
+      parts.push(e === 1 ? local : `${local}**${e}`);
+    }
+    return parts.length === 1 ? parts[0] : `(${parts.join('*')})`;
+  };
+  const pyDim = (d: Dim): Dim => ({ key: dimCode(d), coef: d.coef, factors: d.factors });
+  const pyAttrs = (a: Attrs): Attrs => ({
+    ...a,
+    ...(a.rows ? { rows: pyDim(a.rows) } : {}),
+    ...(a.cols ? { cols: pyDim(a.cols) } : {}),
+  });
+  const uses = useCounts(roots);
+  const isRoot = new Set(roots.map((r) => r.id));
+  const code = new Map<number, string>();
+  const prec = new Map<number, number>();
+  const body: string[] = [];
+  const np = (s: string) => (dialect.np === 'np' ? s : s.replace(/\bnp\./g, `${dialect.np}.`));
+  for (const node of topoOrder(roots)) {
+    let c: string;
+    switch (node.kind) {
+      case 'var': {
+        const local = locals.get(node.name);
+        if (!local) throw new RangeError(`internal: ${node.name} is not among the module's inputs`);
+        c = local;
+        break;
+      }
+      case 'const':
+        c = pyNumber(node.value);
+        break;
+      case 'op': {
+        const args = node.args.map((a) => {
+          const ac = code.get(a.id)!;
+          const isNumber = a.kind === 'const' || (a.kind === 'op' && a.op === 'size');
+          return isNumber && !NUMBER_SAFE.has(node.op) ? `${dialect.np}.full((1, 1), ${ac})` : ac;
+        });
+        const attrs = pyAttrs(node.attrs);
+        const need = (k: number) => (prec.get(node.args[k].id) ?? ATOM) < operandLevel(node.op, k);
+        c = np(fillTemplate((xs) => specOf(node.op).numpy(xs, attrs), args, need));
+        prec.set(node.id, LEVEL[node.op] ?? ATOM);
+        const cheap = node.op === 'size' || node.op === 'transpose' || node.args.length === 0;
+        const shared = (uses.get(node.id) ?? 0) >= 2 && !cheap;
+        if (!isRoot.has(node.id) && (shared || c.length > 100)) {
+          const t = namer.temp();
+          body.push(`${t} = ${c}`);
+          c = t;
+          prec.set(node.id, ATOM);
+        }
+        break;
+      }
+      case 'deriv':
+        throw new RangeError('internal: expand derivatives before generating code');
+      default: {
+        const never: never = node;
+        throw never;
+      }
+    }
+    code.set(node.id, c);
+  }
+  const shapeCode = (s: Shape) => `(${dimCode(s.rows)}, ${dimCode(s.cols)})`;
+  const ret = finish(
+    roots.map((r) => code.get(r.id)!),
+    shapeCode,
+  );
+  return [...lines, ...dimBindings, ...body, ret];
+}
+
+const shapeDoc = (s: Shape): string => (isScalar(s) ? 'scalar' : shapeText(s));
+
+function def(name: string, doc: string, lines: readonly string[]): string {
+  return [`def ${name}(**values):`, `    """${commentText(doc)}"""`, ...lines.map((l) => `    ${l}`)].join('\n');
+}
+
+/** The whole module text for a dialect. */
+export function pythonModule(spec: ModuleSpec, dialect: PyDialect): string {
+  const f = commentText(spec.name);
+  const names = spec.inputs.map((v) => JSON.stringify(v.name));
+  const decls = spec.inputs.map((v) => `${v.name}: ${shapeDoc(v.shape)}`).join(', ');
+  const scalarValue = isScalar(spec.value.shape);
+  const valueReturn = (c: string, shape: (s: Shape) => string) =>
+    scalarValue ? `_scalar(${c})` : `_out(${c}, ${shape(spec.value.shape)})`;
+  const fns: string[] = [];
+  fns.push(
+    def(
+      'value',
+      `${f}, ${shapeDoc(spec.value.shape)}: ${shortText(spec.value)}.`,
+      pyBody(spec, dialect, [spec.value], ([c], shape) => `return ${valueReturn(c, shape)}`),
+    ),
+  );
+  for (const g of spec.grads) {
+    fns.push(
+      def(
+        `grad_${g.wrt.name}`,
+        `∂${f}/∂${g.wrt.name}, ${shapeDoc(g.wrt.shape)}: ${shortText(g.expr)}.`,
+        pyBody(spec, dialect, [g.expr], ([c], shape) => `return _out(${c}, ${shape(g.wrt.shape)})`),
+      ),
+    );
+  }
+  fns.push(
+    def(
+      'value_and_grad',
+      `(${f}, {name: ∂${f}/∂name}) for ${spec.grads.map((g) => g.wrt.name).join(', ') || 'no variables'}, sharing their common work.`,
+      pyBody(spec, dialect, [spec.value, ...spec.grads.map((g) => g.expr)], ([c, ...gs], shape) => {
+        const entries = spec.grads.map(
+          (g, k) => `\n        ${JSON.stringify(g.wrt.name)}: _out(${gs[k]}, ${shape(g.wrt.shape)}),`,
+        );
+        return `return ${valueReturn(c, shape)}, {${entries.join('')}${entries.length ? '\n    ' : ''}}`;
+      }),
+    ),
+  );
+  const doc = [
+    `"""Generated by matcalc (${dialect.label}): ${commentText(spec.title)}.`,
+    '',
+    `Declared: ${commentText(decls) || 'nothing'}.`,
+    'Each function takes every declared name as a keyword argument: matrices as 2-D arrays, vectors as',
+    '(d, 1) columns (flat arrays are read as columns), scalars as floats; symbolic sizes are read from the',
+    `shapes. value(**values) returns ${f} (a 0-d array when it is 1×1); grad_<name>(**values) returns the`,
+    `gradient ∂${f}/∂name with the variable's shape; value_and_grad(**values) returns both at once.`,
+    '"""',
+  ].join('\n');
+  const preamble = `${dialect.preamble}\n${ARGS.replaceAll('NP.', `${dialect.np}.`)}`;
+  return `${doc}\n${preamble}\n_NAMES = (${names.join(', ')}${names.length === 1 ? ',' : ''})\n\n\n${fns.join('\n\n\n')}\n`;
+}
+
+export function toNumpyModule(spec: ModuleSpec): string {
+  return pythonModule(spec, NUMPY);
+}
+
+/** Nodes counted as a tree (saturating): above this, docstrings name the expression instead of printing it. */
+const DOC_TEXT_LIMIT = 60;
+
+/** The expression's text when it is short enough for a docstring, else a note. */
+export function shortText(e: Expr): string {
+  const size = new Map<number, number>();
+  for (const n of topoOrder([e])) {
+    const kids = n.kind === 'op' ? n.args : n.kind === 'deriv' ? [n.f, n.wrt] : [];
+    size.set(n.id, Math.min(1e6, 1 + kids.reduce((s, k) => s + size.get(k.id)!, 0)));
+  }
+  return size.get(e.id)! <= DOC_TEXT_LIMIT ? toText(e) : '(long expression; see the code)';
+}

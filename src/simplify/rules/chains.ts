@@ -1,0 +1,85 @@
+// Matrix product chains A·B·C… seen as a list of factors: inverses cancel (A⁻¹A → I), repeated factors
+// become powers (AA → A²), Kronecker products multiply blockwise ((A⊗B)(C⊗D) → AC⊗BD), and a chain of
+// mostly transposed factors is written as the transpose of the reversed chain (A'B'C' → (CBA)').
+import type { Expr } from '../../ir/expr.js';
+import { apply, eye, kron, matmul, transpose } from '../../ops/build.js';
+import { isOp, rule } from '../rule.js';
+
+/** The factors of a matmul tree, left to right. */
+export function chainFactors(e: Expr, out: Expr[] = []): Expr[] {
+  if (isOp(e, 'matmul')) {
+    chainFactors(e.args[0], out);
+    chainFactors(e.args[1], out);
+  } else out.push(e);
+  return out;
+}
+
+const unT = (x: Expr): [Expr, boolean] => (isOp(x, 'transpose') ? [x.args[0], true] : [x, false]);
+
+/** A⁻¹A = AA⁻¹ = I, and the same for transposes: (A⁻¹)ᵀAᵀ = AᵀA⁻ᵀ = I. */
+function cancels(a: Expr, b: Expr): boolean {
+  const [x, tx] = unT(a);
+  const [y, ty] = unT(b);
+  if (tx !== ty) return false;
+  return (isOp(x, 'inv') && x.args[0] === y) || (isOp(y, 'inv') && y.args[0] === x);
+}
+
+function rebuildChain(fs: readonly Expr[]): Expr {
+  return fs.reduce((acc, f) => matmul(acc, f));
+}
+
+export const cancelInverses = rule('inverse cancels', 'A⁻¹A → I, AA⁻¹ → I', (e) => {
+  if (e.op !== 'matmul') return null;
+  const fs = chainFactors(e);
+  for (let i = 0; i + 1 < fs.length; i++) {
+    if (!cancels(fs[i], fs[i + 1])) continue;
+    const rest = [...fs.slice(0, i), ...fs.slice(i + 2)];
+    return rest.length === 0 ? eye(e.shape.rows) : rebuildChain(rest);
+  }
+  return null;
+});
+
+function powerOf(x: Expr): [Expr, number] {
+  return isOp(x, 'matpow') ? [x.args[0], x.attrs.power ?? 1] : [x, 1];
+}
+
+export const mergePowers = rule('repeated factors', 'AA → A², AᵏA → Aᵏ⁺¹', (e) => {
+  if (e.op !== 'matmul') return null;
+  const fs = chainFactors(e);
+  for (let i = 0; i + 1 < fs.length; i++) {
+    const [a, p] = powerOf(fs[i]);
+    const [b, q] = powerOf(fs[i + 1]);
+    if (a !== b || a.shape.rows !== a.shape.cols) continue;
+    const merged = apply('matpow', [a], { power: p + q });
+    return rebuildChain([...fs.slice(0, i), merged, ...fs.slice(i + 2)]);
+  }
+  return null;
+});
+
+export const mixedProduct = rule('mixed product', '(A⊗B)(C⊗D) → (AC)⊗(BD)', (e) => {
+  if (e.op !== 'matmul') return null;
+  const [l, r] = e.args;
+  if (!isOp(l, 'kron') || !isOp(r, 'kron')) return null;
+  const [a, b] = l.args;
+  const [c, d] = r.args;
+  if (a.shape.cols !== c.shape.rows || b.shape.cols !== d.shape.rows) return null;
+  return kron(matmul(a, c), matmul(b, d));
+});
+
+export const transposedChain = rule(
+  'transposed chain',
+  "A'B'C' → (CBA)' when every factor is transposed and there are at least three, or one is a transposed product",
+  (e) => {
+    if (e.op !== 'matmul') return null;
+    const fs = chainFactors(e);
+    if (!fs.every((f) => isOp(f, 'transpose'))) return null;
+    const compound = fs.some((f) => isOp(f.args[0], 'matmul'));
+    if (fs.length < 3 && !compound) return null;
+    // Reversing the factor list of each flipped product keeps the order: (ABC)ᵀ = CᵀBᵀAᵀ.
+    const ordered = fs
+      .slice()
+      .reverse()
+      .flatMap((f) => chainFactors(isOp(f, 'transpose') ? f.args[0] : f));
+    return transpose(rebuildChain(ordered));
+  },
+);

@@ -1,0 +1,36 @@
+// Shared by the derive tests: build the writeup of a derivation file once per options, and capture CLI io.
+import { readFileSync } from 'node:fs';
+import { type Io } from '../../src/cli/main.js';
+import { derivationFiles, shownPath } from '../../src/derive/site.js';
+import type { StepOptions } from '../../src/derive/steps.js';
+import { buildWriteup, type Writeup } from '../../src/derive/writeup.js';
+
+export const FILES = derivationFiles('derivations');
+
+const cache = new Map<string, Promise<Writeup>>();
+
+export function writeup(file: string, opts: StepOptions = { style: 'chain', layout: 'denominator' }): Promise<Writeup> {
+  const key = `${file}|${opts.style}|${opts.layout}`;
+  let w = cache.get(key);
+  if (!w) {
+    w = buildWriteup(readFileSync(file, 'utf8'), shownPath(file), opts);
+    cache.set(key, w);
+  }
+  return w;
+}
+
+export function capture(): Io & { stdout: string; stderr: string } {
+  const io = {
+    stdout: '',
+    stderr: '',
+    out(t: string) {
+      io.stdout += t.endsWith('\n') ? t : `${t}\n`;
+    },
+    err(t: string) {
+      io.stderr += t.endsWith('\n') ? t : `${t}\n`;
+    },
+    stdin: () => '',
+    readFile: (p: string) => readFileSync(p, 'utf8'),
+  };
+  return io;
+}

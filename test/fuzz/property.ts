@@ -1,0 +1,280 @@
+// One fuzz case end to end: build the expression, print it and parse it back (the very same node), render
+// its LaTeX under KaTeX strict mode, check simplify keeps its value, and check its gradients (and sometimes
+// a Jacobian and a Hessian) against finite differences. Every problem comes with a command that shows it.
+import katex from 'katex';
+import { grad, hessian, jacobian, simplify } from '../../src/api.js';
+import { toLatex } from '../../src/emit/latex.js';
+import { toText } from '../../src/emit/text.js';
+import { type Expr, freeVars, topoOrder, type VarExpr } from '../../src/ir/expr.js';
+import { shapeValue } from '../../src/ir/shape.js';
+import { evaluateMany } from '../../src/numeric/evaluate.js';
+import { type CheckResult, checkGradients, checkJacobian } from '../../src/numeric/gradcheck.js';
+import { randomValues, seededRandom } from '../../src/numeric/random.js';
+import { parseExpr } from '../../src/parse/index.js';
+import { build, type FuzzCase, SCOPE } from './arbitraries.js';
+
+export type ProblemKind = 'crash' | 'gradient' | 'jacobian' | 'hessian' | 'roundtrip' | 'latex' | 'simplify';
+
+export interface Problem {
+  readonly kind: ProblemKind;
+  /** Which step: `build`, `grad`, `toLatex(∂f/∂X)`, … */
+  readonly stage: string;
+  readonly message: string;
+  /** A ready-to-paste command showing the problem. */
+  readonly command: string;
+}
+
+export interface Outcome {
+  readonly problems: readonly Problem[];
+  /** Function values too large or not finite at the sampled point: the numeric checks were skipped. */
+  readonly skipped: boolean;
+  readonly jacobian: boolean;
+  readonly hessian: boolean;
+  /** Tree size of f, for reports. */
+  readonly nodes: number;
+}
+
+/** Function values beyond this are skipped: finite differences lose their digits there. */
+const MAX_VALUE = 1e6;
+const TOLERANCE = 1e-5;
+
+function declOf(v: VarExpr): string {
+  const { rows, cols } = v.shape;
+  const dims = rows.key === '1' && cols.key === '1' ? 'scalar' : cols.key === '1' ? rows.key : `${rows.key} x ${cols.key}`;
+  return [`${v.name}: ${dims}`, ...v.qualifiers].join(' ');
+}
+
+/** Declarations of exactly the variables the expressions mention, in palette order. */
+export function declsOf(...es: readonly Expr[]): string {
+  const used = new Set(es.flatMap(freeVars).map((v) => v.name));
+  return [...SCOPE.vars.values()]
+    .filter((v) => used.has(v.name))
+    .map(declOf)
+    .join('; ');
+}
+
+function command(verb: string, e: Expr, wrt: readonly VarExpr[], extra = ''): string {
+  const decls = declsOf(e, ...wrt) || 's: scalar';
+  return `matcalc ${verb} "${toText(e)}" --wrt ${wrt.map((v) => v.name).join(',')} --let "${decls}"${extra}`;
+}
+
+export function renderKatex(tex: string): void {
+  katex.renderToString(tex, { strict: 'error', throwOnError: true });
+}
+
+function firstLine(e: unknown): string {
+  const m = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+  return m.split('\n')[0].slice(0, 300);
+}
+
+function treeSize(e: Expr): number {
+  const size = new Map<number, number>();
+  for (const n of topoOrder([e])) {
+    const kids = n.kind === 'op' ? n.args : [];
+    size.set(n.id, Math.min(1e9, 1 + kids.reduce((s, k) => s + size.get(k.id)!, 0)));
+  }
+  return size.get(e.id)!;
+}
+
+function describeCheck(r: CheckResult): string {
+  const w = r.worst;
+  if (!w) return 'finite differences disagree';
+  const at = Object.entries(w.dims)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(', ');
+  return (
+    `${w.variable}[${w.row},${w.col}] at ${at}: symbolic ${w.symbolic}, finite differences ${w.numeric} ` +
+    `(relative error ${w.relError.toExponential(2)})`
+  );
+}
+
+/** Largest magnitude of any intermediate value, or null when one is not finite. */
+function magnitude(values: readonly { data: Float64Array }[]): number | null {
+  let m = 0;
+  for (const v of values) {
+    for (const x of v.data) {
+      if (!Number.isFinite(x)) return null;
+      m = Math.max(m, Math.abs(x));
+    }
+  }
+  return m;
+}
+
+export function runCase(c: FuzzCase): Outcome {
+  const problems: Problem[] = [];
+  let skipped = false;
+  let didJacobian = false;
+  let didHessian = false;
+  const dims = new Map([
+    ['n', c.dims[0]],
+    ['d', c.dims[1]],
+  ]);
+  const opts = { dims, seed: c.seed, trials: 1, tolerance: TOLERANCE };
+  const at = ` (n=${c.dims[0]}, d=${c.dims[1]}, seed ${c.seed})`;
+  let f: Expr;
+  try {
+    f = build(c.f);
+  } catch (e) {
+    return {
+      problems: [{ kind: 'crash', stage: 'build', message: firstLine(e), command: JSON.stringify(c.f) }],
+      skipped,
+      jacobian: false,
+      hessian: false,
+      nodes: 0,
+    };
+  }
+  const own = freeVars(f);
+  const wrt = own.length > 0 ? own : [SCOPE.vars.get('s')!];
+  const stage = <T>(name: string, kind: ProblemKind, cmd: () => string, run: () => T): T | undefined => {
+    try {
+      return run();
+    } catch (e) {
+      let shown: string;
+      try {
+        shown = cmd();
+      } catch {
+        shown = JSON.stringify(c.f);
+      }
+      problems.push({ kind, stage: name, message: firstLine(e), command: shown });
+      return undefined;
+    }
+  };
+  const gradCmd = (extra = '') => () => command('grad', f, wrt, extra);
+
+  // Printing: the text parses back to the very same node; the LaTeX renders.
+  const text = stage('toText(f)', 'crash', gradCmd(), () => toText(f));
+  if (text !== undefined) {
+    const back = stage('parse(toText(f))', 'roundtrip', gradCmd(), () => parseExpr(text, SCOPE));
+    if (back !== undefined && back !== f) {
+      problems.push({
+        kind: 'roundtrip',
+        stage: 'parse(toText(f))',
+        message: `\`${text}\` parses back as \`${toText(back)}\`, a different node`,
+        command: gradCmd()(),
+      });
+    }
+  }
+  const tex = stage('toLatex(f)', 'crash', gradCmd(' --format latex'), () => toLatex(f));
+  if (tex !== undefined) stage('KaTeX(toLatex(f))', 'latex', gradCmd(' --format latex'), () => renderKatex(tex));
+
+  // The value at a sampled point, and simplify keeping it.
+  const vars = [...new Map([...own, ...wrt].map((v) => [v.name, v])).values()];
+  const values = randomValues(vars, dims, seededRandom(c.seed ^ 0x5bd1e995));
+  const all = topoOrder([f]);
+  const evaluated = stage('evaluate(f)', 'crash', gradCmd(), () => evaluateMany(all, values, dims));
+  const scale = evaluated ? magnitude(evaluated) : null;
+  if (scale === null || scale > MAX_VALUE) skipped = true;
+  const fValue = evaluated?.[evaluated.length - 1].data[0];
+  const sf = stage('simplify(f)', 'crash', gradCmd(), () => simplify(f));
+  if (sf !== undefined && !skipped && fValue !== undefined && scale !== null) {
+    const v = stage('evaluate(simplify(f))', 'crash', gradCmd(), () => evaluateMany([sf], values, dims)[0].data[0]);
+    if (v !== undefined && !(Math.abs(v - fValue) <= 1e-9 * Math.max(1, scale))) {
+      problems.push({
+        kind: 'simplify',
+        stage: 'simplify(f)',
+        message: `\`${toText(f)}\` is ${fValue} but its simplified form \`${toText(sf)}\` is ${v}${at}`,
+        command: `matcalc eval "${toText(f)}" --let "${declsOf(f)}" --at VALUES.json`,
+      });
+    }
+  }
+
+  // Gradients: printed forms, then finite differences.
+  const grads = stage('grad', 'crash', gradCmd(), () => grad(f, wrt, { scope: SCOPE }));
+  if (grads) {
+    grads.forEach((g, k) => {
+      const name = `∂f/∂${wrt[k].name}`;
+      const gText = stage(`toText(${name})`, 'crash', gradCmd(), () => toText(g));
+      if (gText !== undefined) {
+        const back = stage(`parse(toText(${name}))`, 'roundtrip', gradCmd(), () => parseExpr(gText, SCOPE));
+        if (back !== undefined && back !== g) {
+          problems.push({
+            kind: 'roundtrip',
+            stage: `parse(toText(${name}))`,
+            message: `\`${gText}\` parses back as \`${toText(back)}\`, a different node`,
+            command: gradCmd()(),
+          });
+        }
+      }
+      const gTex = stage(`toLatex(${name})`, 'crash', gradCmd(' --format latex'), () => toLatex(g));
+      if (gTex !== undefined) stage(`KaTeX(${name})`, 'latex', gradCmd(' --format latex'), () => renderKatex(gTex));
+    });
+    if (!skipped) {
+      const r = stage('checkGradients', 'crash', gradCmd(), () => checkGradients(f, wrt, grads, opts));
+      if (r && !r.ok && r.worst && !Number.isFinite(r.worst.numeric)) skipped = true;
+      else if (r && !r.ok) {
+        problems.push({
+          kind: 'gradient',
+          stage: 'checkGradients',
+          message: `${wrt.length === 1 ? '' : `grad wrt ${wrt.map((v) => v.name).join(',')}: `}${describeCheck(r)}${at}`,
+          command: command('check', f, wrt, ' --trials 5'),
+        });
+      }
+    }
+  }
+
+  if (c.jac) {
+    const g = stage('build(g)', 'crash', () => JSON.stringify(c.jac?.g), () => build(c.jac!.g));
+    const gv = g ? freeVars(g) : [];
+    if (g && gv.length > 0) {
+      const x = gv[c.jac.pick % gv.length];
+      const gVars = [...new Map([...gv, x].map((v) => [v.name, v])).values()];
+      const gValues = evaluateFinite(g, gVars, dims, c.seed);
+      const jacCmd = () => command('jacobian', g, [x]);
+      const J = stage('jacobian', 'crash', jacCmd, () => jacobian(g, x, { scope: SCOPE }));
+      if (J && gValues) {
+        didJacobian = true;
+        const jText = stage('toText(J)', 'crash', jacCmd, () => toText(J));
+        if (jText !== undefined) {
+          const back = stage('parse(toText(J))', 'roundtrip', jacCmd, () => parseExpr(jText, SCOPE));
+          if (back !== undefined && back !== J) {
+            problems.push({
+              kind: 'roundtrip',
+              stage: 'parse(toText(J))',
+              message: `\`${jText}\` parses back as \`${toText(back)}\`, a different node`,
+              command: jacCmd(),
+            });
+          }
+        }
+        const r = stage('checkJacobian', 'crash', jacCmd, () => checkJacobian(g, x, J, opts));
+        if (r && !r.ok) {
+          problems.push({ kind: 'jacobian', stage: 'checkJacobian', message: `${describeCheck(r)}${at}`, command: jacCmd() });
+        }
+      }
+    }
+  }
+
+  if (c.hess && grads && !skipped) {
+    const k = c.hess.pick % wrt.length;
+    const x = wrt[k];
+    const [rows, cols] = shapeValue(x.shape, dims);
+    if (rows * cols <= 12) {
+      const hessCmd = () => command('hessian', f, [x]);
+      const H = stage('hessian', 'crash', hessCmd, () => hessian(f, x, { scope: SCOPE }));
+      if (H) {
+        didHessian = true;
+        const hTex = stage('toLatex(H)', 'crash', hessCmd, () => toLatex(H));
+        if (hTex !== undefined) stage('KaTeX(H)', 'latex', hessCmd, () => renderKatex(hTex));
+        // H is the Jacobian of the gradient with respect to x: the raw gradient, since simplified forms may
+        // use x's qualifiers (inv(S)' → inv(S)) and so agree with it only where they hold, not around.
+        const r = stage('checkJacobian(grad, H)', 'crash', hessCmd, () =>
+          checkJacobian(grad(f, [x], { raw: true })[0], x, H, opts),
+        );
+        if (r && !r.ok) {
+          problems.push({ kind: 'hessian', stage: 'checkJacobian(grad, H)', message: `${describeCheck(r)}${at}`, command: hessCmd() });
+        }
+      }
+    }
+  }
+  return { problems, skipped, jacobian: didJacobian, hessian: didHessian, nodes: treeSize(f) };
+}
+
+/** True when g and all its intermediates are finite and moderate at a sample point. */
+function evaluateFinite(g: Expr, vars: readonly VarExpr[], dims: ReadonlyMap<string, number>, seed: number): boolean {
+  try {
+    const values = randomValues(vars, dims, seededRandom(seed ^ 0x2545f491));
+    const m = magnitude(evaluateMany(topoOrder([g]), values, dims));
+    return m !== null && m <= MAX_VALUE;
+  } catch {
+    return false;
+  }
+}
