@@ -2,12 +2,13 @@
 // differentiated with respect to every weight matrix, simplified and printed (shared subterms named once).
 // Prints, per L: time to differentiate, simplify, print; the DAG node count of the gradients; and the
 // per-layer cost, which must stay flat (linear growth) — the target is L = 1000 in under one second.
+
+import { gradRaw } from '../src/diff/grad.js';
+import { toTextLetsMany } from '../src/emit/text.js';
 import { dimSym, ONE } from '../src/ir/dim.js';
 import { type Expr, topoOrder, type VarExpr, variable } from '../src/ir/expr.js';
 import { shape } from '../src/ir/shape.js';
-import { gradRaw } from '../src/diff/grad.js';
-import { toTextLetsMany } from '../src/emit/text.js';
-import { add, matmul, num, pow, sub, sum, tanh, transpose, div, dimExpr } from '../src/ops/build.js';
+import { add, dimExpr, div, matmul, num, pow, sub, sum, tanh, transpose } from '../src/ops/build.js';
 import { simplifyMany } from '../src/simplify/engine.js';
 
 function mlpLoss(layers: number): { loss: Expr; weights: VarExpr[] } {
@@ -47,7 +48,8 @@ for (const L of sizes) {
   t = process.hrtime.bigint();
   const { lets, results } = toTextLetsMany(simple);
   const chars =
-    results.reduce((s, r) => s + r.length, 0) + lets.reduce((s, [name, text]) => s + name.length + text.length + 3, 0);
+    results.reduce((s, r) => s + r.length, 0) +
+    lets.reduce((s, [name, text]) => s + name.length + text.length + 3, 0);
   const tPrint = ms(t);
   const nodes = topoOrder(simple).length;
   const total = tGrad + tSimp + tPrint;
@@ -55,7 +57,9 @@ for (const L of sizes) {
   console.log(
     `${String(L).padEnd(6)} ${tGrad.toFixed(1).padStart(8)} ${tSimp.toFixed(1).padStart(12)} ${tPrint.toFixed(1).padStart(9)} ${total
       .toFixed(1)
-      .padStart(10)} ${String(nodes).padStart(19)} ${(nodes / L).toFixed(1).padStart(8)} ${String(chars).padStart(14)}`,
+      .padStart(
+        10,
+      )} ${String(nodes).padStart(19)} ${(nodes / L).toFixed(1).padStart(8)} ${String(chars).padStart(14)}`,
   );
 }
 const [L1, t1, n1] = rows[rows.length - 2];

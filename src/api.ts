@@ -1,13 +1,14 @@
 // The engine's entry points with names resolved and results simplified: what src/index.ts exports and
 // the CLI calls. Raw passes live in diff/, simplify/, numeric/; this file only composes them.
+
+import { expandDerivatives } from './diff/expand.js';
+import { gradRaw } from './diff/grad.js';
+import { hessianRaw } from './diff/hessian.js';
+import { jacobianRaw } from './diff/jacobian.js';
 import { ShapeError, ValueError } from './ir/errors.js';
 import { type Expr, freeVars, type VarExpr } from './ir/expr.js';
 import { isScalar, shapeText } from './ir/shape.js';
 import type { Matrix } from './kernels/matrix.js';
-import { gradRaw } from './diff/grad.js';
-import { expandDerivatives } from './diff/expand.js';
-import { hessianRaw } from './diff/hessian.js';
-import { jacobianRaw } from './diff/jacobian.js';
 import { evaluateMany, type Values } from './numeric/evaluate.js';
 import { type CheckOptions, type CheckResult, checkGradients, checkJacobian } from './numeric/gradcheck.js';
 import { bindValues } from './numeric/values.js';
@@ -24,7 +25,8 @@ export function resolveVars(f: Expr, refs: readonly VarRef[], scope?: Scope): Va
   return refs.map((r) => {
     if (typeof r !== 'string') return r;
     const v = own.get(r) ?? scope?.vars.get(r);
-    if (!v) throw new ValueError(`${r} is not a variable of this expression; pass the scope that declares it`);
+    if (!v)
+      throw new ValueError(`${r} is not a variable of this expression; pass the scope that declares it`);
     return v;
   });
 }
@@ -81,7 +83,11 @@ export function evaluate(e: Expr, values: Values): Matrix {
 }
 
 /** Check the gradients of f with respect to `wrt` against finite differences at random dims and values. */
-export function check(f: Expr, wrt: readonly VarRef[], opts: CheckOptions & { scope?: Scope } = {}): CheckResult {
+export function check(
+  f: Expr,
+  wrt: readonly VarRef[],
+  opts: CheckOptions & { scope?: Scope } = {},
+): CheckResult {
   const vars = resolveVars(f, wrt, opts.scope);
   const gs = grad(f, vars);
   return checkGradients(expandDerivatives(f), vars, gs, opts);

@@ -2,7 +2,7 @@
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { DeclarationError, type MatcalcError, UsageError } from '../ir/errors.js';
 import type { VarExpr } from '../ir/expr.js';
-import { type Scope, parseDecls } from '../parse/index.js';
+import { parseDecls, type Scope } from '../parse/index.js';
 import { didYouMean } from '../parse/suggest.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
@@ -20,9 +20,9 @@ export function parse(argv: readonly string[], options: Options): Parsed {
   const args = argv.map((a) => {
     if (a.length < 2 || !a.startsWith('-') || /^--?[A-Za-z][\w-]*(=.*)?$/s.test(a)) return a;
     hidden.push(a);
-    return `\u0000${hidden.length - 1}`;
+    return `\uE000${hidden.length - 1}`;
   });
-  const restore = (p: string) => (p.startsWith('\u0000') ? hidden[Number(p.slice(1))] : p);
+  const restore = (p: string) => (p.startsWith('\uE000') ? hidden[Number(p.slice(1))] : p);
   try {
     const r = parseArgs({ args, options, allowPositionals: true, strict: true });
     const values = Object.fromEntries(
@@ -68,7 +68,12 @@ export function wrtVars(scope: Scope, wrt: string | undefined): VarExpr[] {
   });
 }
 
-export function oneOf<T extends string>(option: string, value: string | undefined, allowed: readonly T[], fallback: T): T {
+export function oneOf<T extends string>(
+  option: string,
+  value: string | undefined,
+  allowed: readonly T[],
+  fallback: T,
+): T {
   if (value === undefined) return fallback;
   if (!(allowed as readonly string[]).includes(value)) {
     throw new UsageError(`${option} must be one of ${allowed.join(', ')}, not ${value}`);
@@ -79,6 +84,7 @@ export function oneOf<T extends string>(option: string, value: string | undefine
 export function positiveInt(option: string, value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > 1_000_000) throw new UsageError(`${option} must be a positive integer, not ${value}`);
+  if (!Number.isInteger(n) || n < 1 || n > 1_000_000)
+    throw new UsageError(`${option} must be a positive integer, not ${value}`);
   return n;
 }

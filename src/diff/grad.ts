@@ -46,7 +46,8 @@ export function vjpSweep(f: Expr, seed: Expr, wrt: readonly VarExpr[], log?: Swe
     }
     const spec = specOf(node.op);
     const raw = spec.vjp(ct, node, node.args, node.attrs);
-    if (raw.length !== node.args.length) throw new Error(`internal: ${node.op} vjp returned ${raw.length} results`);
+    if (raw.length !== node.args.length)
+      throw new Error(`internal: ${node.op} vjp returned ${raw.length} results`);
     const argCts = raw.map((r, k) => (r ? unbroadcast(r, node.args[k]) : null));
     argCts.forEach((r, k) => {
       if (!r) return;

@@ -71,4 +71,3 @@ export function evaluateMany(
   }
   return roots.map((r) => memo.get(r.id)!);
 }
-

@@ -1,7 +1,8 @@
 // Numeric checks of derivatives: central finite differences with Richardson extrapolation entry by entry,
 // and a random-projection check ⟨u, J v⟩ in the style of JAX's check_grads, at random dims and values.
-import { type Expr, freeVars, type VarExpr } from '../ir/expr.js';
+
 import { dimSymbols } from '../ir/dim.js';
+import { type Expr, freeVars, type VarExpr } from '../ir/expr.js';
 import type { Matrix } from '../kernels/matrix.js';
 import { evaluateMany } from './evaluate.js';
 import { randomDims, randomValues, seededRandom } from './random.js';
@@ -21,7 +22,11 @@ export interface EntryError {
 export interface CheckResult {
   readonly ok: boolean;
   /** Worst relative error per variable over all trials. */
-  readonly perVariable: readonly { readonly variable: string; readonly shape: string; readonly relError: number }[];
+  readonly perVariable: readonly {
+    readonly variable: string;
+    readonly shape: string;
+    readonly relError: number;
+  }[];
   readonly worst: EntryError | null;
   readonly trials: number;
   /** Worst relative error of the random-projection check ⟨G, V⟩ vs the directional derivative along V. */
@@ -63,7 +68,9 @@ function projectionError(
   const h = 1e-3;
   const central = (s: number) => (at(s) - at(-s)) / (2 * s);
   const measured = (4 * central(h / 2) - central(h)) / 3;
-  xs.forEach((x, k) => x.set(olds[k]));
+  xs.forEach((x, k) => {
+    x.set(olds[k]);
+  });
   return relError(measured, predicted);
 }
 
@@ -72,7 +79,8 @@ export function symbolsOf(exprs: readonly Expr[]): string[] {
   const out = new Set<string>();
   for (const e of exprs) {
     for (const d of [e.shape.rows, e.shape.cols]) for (const s of dimSymbols(d)) out.add(s);
-    for (const v of freeVars(e)) for (const d of [v.shape.rows, v.shape.cols]) for (const s of dimSymbols(d)) out.add(s);
+    for (const v of freeVars(e))
+      for (const d of [v.shape.rows, v.shape.cols]) for (const s of dimSymbols(d)) out.add(s);
   }
   return [...out];
 }
@@ -112,11 +120,18 @@ function differenceNear(f: () => number, x: Float64Array, i: number, symbolic: n
  * Check gradients `grads[k]` of the scalar `f` with respect to `wrt[k]` against finite differences at
  * `trials` random instantiations of dims and values.
  */
-export function checkGradients(f: Expr, wrt: readonly VarExpr[], grads: readonly Expr[], opts: CheckOptions = {}): CheckResult {
+export function checkGradients(
+  f: Expr,
+  wrt: readonly VarExpr[],
+  grads: readonly Expr[],
+  opts: CheckOptions = {},
+): CheckResult {
   const trials = opts.trials ?? 2;
   const tol = opts.tolerance ?? 1e-5;
   const rand = seededRandom(opts.seed ?? 20260101);
-  const vars = [...new Map([...freeVars(f), ...wrt, ...grads.flatMap(freeVars)].map((v) => [v.name, v])).values()];
+  const vars = [
+    ...new Map([...freeVars(f), ...wrt, ...grads.flatMap(freeVars)].map((v) => [v.name, v])).values(),
+  ];
   const symbols = symbolsOf([f, ...grads, ...wrt]);
   const perVar = new Map<string, number>(wrt.map((v) => [v.name, 0]));
   let worst: EntryError | null = null;
@@ -194,11 +209,25 @@ export function checkJacobian(f: Expr, x: VarExpr, jac: Expr, opts: CheckOptions
       for (let r = 0; r < f0.data.length; r++) {
         const fi = (r % f0.rows) * f0.cols + Math.floor(r / f0.rows);
         const symbolic = J.data[r * J.cols + c];
-        const numeric = differenceNear(() => evaluateMany([f], values, dims)[0].data[fi], xv.data, xi, symbolic, tol);
+        const numeric = differenceNear(
+          () => evaluateMany([f], values, dims)[0].data[fi],
+          xv.data,
+          xi,
+          symbolic,
+          tol,
+        );
         const err = relError(numeric, symbolic);
         if (err > worstErr || !worst) {
           worstErr = Math.max(worstErr, err);
-          worst = { variable: x.name, row: r + 1, col: c + 1, symbolic, numeric, relError: err, dims: Object.fromEntries(dims) };
+          worst = {
+            variable: x.name,
+            row: r + 1,
+            col: c + 1,
+            symbolic,
+            numeric,
+            relError: err,
+            dims: Object.fromEntries(dims),
+          };
         }
       }
     }

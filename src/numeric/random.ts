@@ -31,7 +31,9 @@ export function randomDims(
     [pool[i], pool[j]] = [pool[j], pool[i]];
   }
   const out = new Map(fixed);
-  free.forEach((s, i) => out.set(s, pool[i]));
+  free.forEach((s, i) => {
+    out.set(s, pool[i]);
+  });
   return out;
 }
 

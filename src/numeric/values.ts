@@ -39,11 +39,15 @@ function checkNumeric(name: string, v: unknown): Value {
     v.forEach((row, i) => {
       if (!Array.isArray(row)) throw bad(`row ${i + 1} is not an array`);
       if (row.length !== cols) throw bad(`row ${i + 1} has ${row.length} entries, row 1 has ${cols}`);
-      row.forEach((x, j) => num(x, `at row ${i + 1}, column ${j + 1}`));
+      row.forEach((x, j) => {
+        num(x, `at row ${i + 1}, column ${j + 1}`);
+      });
     });
     return v as number[][];
   }
-  v.forEach((x, i) => num(x, `at index ${i}`));
+  v.forEach((x, i) => {
+    num(x, `at index ${i}`);
+  });
   return v as number[];
 }
 
@@ -56,7 +60,8 @@ export function bindValues(vars: readonly VarExpr[], raw: Readonly<Record<string
     if (!Object.hasOwn(raw, v.name)) throw new ValueError(`no value given for ${v.name}`);
     let m = toMatrix(checkNumeric(v.name, raw[v.name]), v.name);
     // A flat array given for a declared row vector is read as that row.
-    if (m.cols === 1 && v.shape.rows.key === '1' && v.shape.cols.key !== '1') m = { rows: 1, cols: m.rows, data: m.data };
+    if (m.cols === 1 && v.shape.rows.key === '1' && v.shape.cols.key !== '1')
+      m = { rows: 1, cols: m.rows, data: m.data };
     const sides: [string, number, 'rows' | 'columns'][] = [
       [v.shape.rows.key, m.rows, 'rows'],
       [v.shape.cols.key, m.cols, 'columns'],

@@ -7,7 +7,8 @@ import { OPS, type OpName } from './index.js';
 
 export function apply(op: OpName, args: readonly Expr[], attrs: Attrs = {}): Expr {
   const spec = OPS[op];
-  if (args.length !== spec.arity) throw new RangeError(`${op} takes ${spec.arity} arguments, got ${args.length}`);
+  if (args.length !== spec.arity)
+    throw new RangeError(`${op} takes ${spec.arity} arguments, got ${args.length}`);
   return opNode(
     op,
     args,

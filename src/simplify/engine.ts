@@ -1,11 +1,12 @@
 // The simplifier: named rewrite rules (rules/*.ts) applied bottom-up to a fixpoint, memoized by node id,
 // iterative over the DAG so depth is not limited. Every rewrite is checked to preserve shape and recorded
 // in a provenance log, which derive/ reads.
+
+import { expandDerivatives, expandDerivativesMany } from '../diff/expand.js';
+import { rebuildOp } from '../diff/rebuild.js';
 import { ShapeError } from '../ir/errors.js';
 import type { Expr, OpExpr } from '../ir/expr.js';
 import { sameShape, shapeText } from '../ir/shape.js';
-import { rebuildOp } from '../diff/rebuild.js';
-import { expandDerivatives, expandDerivativesMany } from '../diff/expand.js';
 import { present, presentMany } from './present.js';
 import type { Rule } from './rule.js';
 import { RULES } from './rules/index.js';
@@ -82,7 +83,13 @@ export class Simplifier {
       const next = this.step(e);
       if (!next) break;
       // The rule may have built new, unsimplified subterms.
-      e = next.kind === 'op' ? rebuild(next, next.args.map((a) => this.simplifyChild(a))) : next;
+      e =
+        next.kind === 'op'
+          ? rebuild(
+              next,
+              next.args.map((a) => this.simplifyChild(a)),
+            )
+          : next;
     }
     this.memo.set(e.id, e);
     return e;

@@ -119,6 +119,13 @@ class Diagnoser {
     return sameShape(a.shape, b.shape) && numericMismatch(this.sampler, a, b, this.tol) === null;
   }
 
+  private repairsCache: Repair[] | null = null;
+  /** One-edit variants of the claim (computed once). */
+  private valueRepairs(): Repair[] {
+    this.repairsCache ??= repairs(this.claim, this.truth, 'value', this.print);
+    return this.repairsCache;
+  }
+
   private equalsTruth(r: Repair): string {
     return `${this.code(r.expr)} equals ${this.ref}`;
   }
@@ -136,9 +143,7 @@ class Diagnoser {
       this.pair() ||
       this.varyingFactor();
     if (found) return { ...found, counterexample: ce };
-    const repair = repairs(claim, truth, 'value', this.print).find(
-      (r) => !r.weight && this.equalAll(r.expr, truth),
-    );
+    const repair = this.valueRepairs().find((r) => !r.weight && this.equalAll(r.expr, truth));
     const at = ce ? counterexampleText(ce, ref) : `the claim differs from ${ref}`;
     const cause = repair ? `; likely cause: ${repair.cause} (${this.equalsTruth(repair)})` : '';
     return {
@@ -358,9 +363,7 @@ class Diagnoser {
 
   /** One factor from either side inserted at (or divided out of) one subterm makes the claim right. */
   private repaired(): Partial | null {
-    const found = repairs(this.claim, this.truth, 'value', this.print).find(
-      (r) => r.weight && this.equalAll(r.expr, this.truth),
-    );
+    const found = this.valueRepairs().find((r) => r.weight && this.equalAll(r.expr, this.truth));
     if (!found?.weight) return null;
     return {
       kind: 'factor',

@@ -1,6 +1,6 @@
-// Algebra for diagnosis: the terms of an expression (as written, and with products expanded over sums),
-// ratios, small rationals and monomial factors as text, definitions shown by name, and one-edit repairs of a claim (a transpose added or
-// removed, a product's factors swapped, a factor inserted) that a diagnosis can test against the truth.
+// Algebra and arithmetic for diagnosis: the terms of an expression (as written, and with products expanded
+// over sums), ratio and multiple fits, small rationals and monomials as text, definitions shown by name,
+// and one-edit repairs of a claim (a transpose added or removed, factors swapped, a factor inserted).
 
 import { rebuildOp } from '../diff/rebuild.js';
 import { toText } from '../emit/text.js';

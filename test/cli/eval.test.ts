@@ -95,7 +95,17 @@ print(json.dumps(r.tolist()))`) as number[][];
   it('binds dims from values and reports inconsistent ones', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'matcalc-eval-'));
     const file = join(dir, 'v.json');
-    writeFileSync(file, JSON.stringify({ X: [[1, 2], [3, 4], [5, 6]], y: [1, 2, 3, 4] }));
+    writeFileSync(
+      file,
+      JSON.stringify({
+        X: [
+          [1, 2],
+          [3, 4],
+          [5, 6],
+        ],
+        y: [1, 2, 3, 4],
+      }),
+    );
     const io = capture();
     const code = await main(['eval', "sum(X, 2)'*y", '--let', 'X: n x d; y: n', '--at', file], io);
     expect(code).toBe(2);

@@ -79,7 +79,6 @@ export const TEXTBOOK_CASES: readonly TextbookCase[] = [
     'X',
     "-(inv(X + A)*inv(X + A))'",
   ),
-  ,
   // §2.4.1–2.4.2: scalar forms.
   exact(c('∂xᵀa/∂x = a (eq. 69)', 'x: n; a: n', "x'*a", 'x', 'a')),
   exact(c('∂aᵀXb/∂X = abᵀ (eq. 70)', 'a: n; X: n x m; b: m', "a'*X*b", 'X', "a*b'")),
@@ -101,7 +100,6 @@ export const TEXTBOOK_CASES: readonly TextbookCase[] = [
     'X',
     "D'*X*b*c' + D*X*c*b'",
   ),
-  ,
   exact(
     c(
       '∂(Xb + c)ᵀD(Xb + c)/∂X = (D + Dᵀ)(Xb + c)bᵀ (eq. 83)',
@@ -162,7 +160,6 @@ export const TEXTBOOK_CASES: readonly TextbookCase[] = [
     'X',
     "C'*X*B*B' + C*X*B*B'",
   ),
-  ,
   c(
     '∂tr(XᵀBXC)/∂X = BXC + BᵀXCᵀ (eq. 117)',
     'X: n x m; B: n x n; C: m x m',

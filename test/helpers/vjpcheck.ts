@@ -1,10 +1,11 @@
 // Test helper: check one op's VJP rule against central finite differences at concrete sizes.
 // f(args) = ⟨R, op(args)⟩ for a random R; its gradient by the VJP (seed R) must match FD entry by entry.
+
+import { vjpSweep } from '../../src/diff/grad.js';
 import { dimConst } from '../../src/ir/dim.js';
 import { type Attrs, variable } from '../../src/ir/expr.js';
 import { shape } from '../../src/ir/shape.js';
 import { type Matrix, matrix } from '../../src/kernels/matrix.js';
-import { vjpSweep } from '../../src/diff/grad.js';
 import { evaluateMany } from '../../src/numeric/evaluate.js';
 import { apply } from '../../src/ops/build.js';
 import type { OpName } from '../../src/ops/index.js';
@@ -27,7 +28,12 @@ export function randomMatrix(r: number, c: number, kind: ArgKind, rand: () => nu
   const m = matrix(r, c);
   for (let i = 0; i < m.data.length; i++) {
     const u = rand() * 2 - 1;
-    m.data[i] = kind === 'positive' ? 0.5 + rand() * 1.5 : kind === 'awayFromZero' ? Math.sign(u || 1) * (0.3 + Math.abs(u)) : u;
+    m.data[i] =
+      kind === 'positive'
+        ? 0.5 + rand() * 1.5
+        : kind === 'awayFromZero'
+          ? Math.sign(u || 1) * (0.3 + Math.abs(u))
+          : u;
   }
   if (kind === 'spd' && r === c) {
     // A Aᵀ + r·I is symmetric positive definite and well conditioned.
@@ -59,7 +65,9 @@ export function vjpError(
   const out = apply(op, vars, attrs);
   const dims = new Map<string, number>();
   const values = new Map<string, Matrix>();
-  sizes.forEach(([r, c], k) => values.set(`a${k}`, randomMatrix(r, c, kinds[k] ?? 'any', rand)));
+  sizes.forEach(([r, c], k) => {
+    values.set(`a${k}`, randomMatrix(r, c, kinds[k] ?? 'any', rand));
+  });
   const [outVal] = evaluateMany([out], values, dims);
   const R = randomMatrix(outVal.rows, outVal.cols, 'any', rand);
   const seedVar = variable('R__seed', out.shape);

@@ -4,10 +4,11 @@ import { check } from '../../api.js';
 import { UsageError } from '../../ir/errors.js';
 import { parseExpr } from '../../parse/index.js';
 import { fmt } from '../format.js';
-import { type Io, exprArg } from '../io.js';
-import { inOption, oneOf, parse, str, positiveInt, scopeOf, wrtVars } from '../options.js';
+import { exprArg, type Io } from '../io.js';
+import { inOption, oneOf, parse, positiveInt, scopeOf, str, wrtVars } from '../options.js';
 
-export const usage = 'matcalc check EXPR --wrt X[,Y…] --let DECLS [--trials N] [--seed S] [--format text|json]';
+export const usage =
+  'matcalc check EXPR --wrt X[,Y…] --let DECLS [--trials N] [--seed S] [--format text|json]';
 
 export function run(argv: readonly string[], io: Io): number {
   const { values: o, positionals } = parse(argv, {
@@ -23,19 +24,27 @@ export function run(argv: readonly string[], io: Io): number {
   const text = exprArg(io, positionals[0]);
   const f = inOption('EXPR', () => parseExpr(text, scope));
   const vars = wrtVars(scope, str(o.wrt));
-  const result = check(f, vars, { scope, trials: positiveInt('--trials', str(o.trials), 3), seed: positiveInt('--seed', str(o.seed), 1) });
+  const result = check(f, vars, {
+    scope,
+    trials: positiveInt('--trials', str(o.trials), 3),
+    seed: positiveInt('--seed', str(o.seed), 1),
+  });
   if (format === 'json') {
     io.out(JSON.stringify(result));
   } else {
     for (const p of result.perVariable) {
-      io.out(`${p.relError <= 1e-5 ? 'ok  ' : 'FAIL'} ${p.variable} (${p.shape}): max relative error ${p.relError.toExponential(2)} over ${result.trials} trials`);
+      io.out(
+        `${p.relError <= 1e-5 ? 'ok  ' : 'FAIL'} ${p.variable} (${p.shape}): max relative error ${p.relError.toExponential(2)} over ${result.trials} trials`,
+      );
     }
     io.out(
       `${result.projectionError <= 1e-5 ? 'ok  ' : 'FAIL'} random projections ⟨∇f, V⟩ vs directional derivatives: max relative error ${result.projectionError.toExponential(2)}`,
     );
     const w = result.worst;
     if (!result.ok && w) {
-      const at = Object.entries(w.dims).map(([k, v]) => `${k}=${v}`).join(', ');
+      const at = Object.entries(w.dims)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(', ');
       io.out(
         `worst entry: ${w.variable}[${w.row},${w.col}] at ${at || 'the declared sizes'}: symbolic ${fmt(w.symbolic)}, finite differences ${fmt(w.numeric)}`,
       );

@@ -2,9 +2,9 @@
 import { evaluate } from '../../api.js';
 import { UsageError, ValueError } from '../../ir/errors.js';
 import { parseExpr } from '../../parse/index.js';
-import { type Io, exprArg } from '../io.js';
 import { matrixJson, matrixText } from '../format.js';
-import { inOption, oneOf, parse, str, scopeOf } from '../options.js';
+import { exprArg, type Io } from '../io.js';
+import { inOption, oneOf, parse, scopeOf, str } from '../options.js';
 
 export const usage = 'matcalc eval EXPR --let DECLS --at VALUES.json [--format text|json]';
 

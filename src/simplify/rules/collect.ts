@@ -4,7 +4,7 @@
 // (eᶻ ⊘ (1 + eᶻ) → σ(z)), and common factors are pulled out again ((P − Y)/n). Broadcasting is
 // elementwise too, so all of this holds for any mix of shapes. Kept only when it makes the result smaller.
 import type { Expr, OpExpr } from '../../ir/expr.js';
-import { isScalar, sameShape, type Shape } from '../../ir/shape.js';
+import { isScalar, type Shape, sameShape } from '../../ir/shape.js';
 import { add, apply, div, mul, neg, num, pow, sub } from '../../ops/build.js';
 import { constValue, isOp, rule } from '../rule.js';
 import { oneOf, zeroOf } from './constants.js';
@@ -224,7 +224,13 @@ class Collector {
       numer.splice(at < 0 ? numer.length : at, 0, extra);
     }
     const top = numer.length === 0 ? num(1) : numer.reduce((a, b) => mul(a, b));
-    const body = denom.length === 0 ? top : div(top, denom.reduce((a, b) => mul(a, b)));
+    const body =
+      denom.length === 0
+        ? top
+        : div(
+            top,
+            denom.reduce((a, b) => mul(a, b)),
+          );
     return t.coef < 0 ? neg(body) : body;
   }
 }
@@ -281,7 +287,11 @@ function gcd(a: number, b: number): number {
 /** The largest factor common to all terms (coefficient gcd, shared atoms), or null when it is 1. */
 function commonFactor(terms: Term[]): Term | null {
   const coefs = terms.map((t) => Math.abs(t.coef));
-  let g = coefs.every(Number.isInteger) ? coefs.reduce(gcd) : coefs.every((c) => c === coefs[0]) ? coefs[0] : 1;
+  let g = coefs.every(Number.isInteger)
+    ? coefs.reduce(gcd)
+    : coefs.every((c) => c === coefs[0])
+      ? coefs[0]
+      : 1;
   if (terms.every((t) => t.coef < 0)) g = -g;
   const factors = new Map<number, [Expr, number]>();
   for (const [id, [base, k0]] of terms[0].factors) {

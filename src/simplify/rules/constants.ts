@@ -1,6 +1,6 @@
 // Constant folding and the identities of 0, 1, ones, zeros and eye.
-import { type Expr, type OpExpr } from '../../ir/expr.js';
-import { isScalar, sameShape, type Shape } from '../../ir/shape.js';
+import type { Expr, OpExpr } from '../../ir/expr.js';
+import { isScalar, type Shape, sameShape } from '../../ir/shape.js';
 import { scalar } from '../../kernels/matrix.js';
 import { apply, neg, num, ones, zeros } from '../../ops/build.js';
 import { OPS, type OpName } from '../../ops/index.js';
@@ -49,17 +49,21 @@ export const additiveZero = rule('additive zero', 'A + 0 → A, A − 0 → A, 0
   return null;
 });
 
-export const multiplicativeIdentity = rule('multiplicative identity', '1 ⊙ A → A, A ⊘ 1 → A, A^1 → A', (e) => {
-  const [a, b] = e.args;
-  if (e.op === 'emul') return (isOnes(b) ? keep(e, a) : null) ?? (isOnes(a) ? keep(e, b) : null);
-  if (e.op === 'ediv' && isOnes(b)) return keep(e, a);
-  if (e.op === 'epow' && constValue(b) === 1) return keep(e, a);
-  if (e.op === 'matmul') {
-    if (isOp(a, 'eye')) return b;
-    if (isOp(b, 'eye')) return a;
-  }
-  return null;
-});
+export const multiplicativeIdentity = rule(
+  'multiplicative identity',
+  '1 ⊙ A → A, A ⊘ 1 → A, A^1 → A',
+  (e) => {
+    const [a, b] = e.args;
+    if (e.op === 'emul') return (isOnes(b) ? keep(e, a) : null) ?? (isOnes(a) ? keep(e, b) : null);
+    if (e.op === 'ediv' && isOnes(b)) return keep(e, a);
+    if (e.op === 'epow' && constValue(b) === 1) return keep(e, a);
+    if (e.op === 'matmul') {
+      if (isOp(a, 'eye')) return b;
+      if (isOp(b, 'eye')) return a;
+    }
+    return null;
+  },
+);
 
 export const annihilate = rule('zero product', '0 ⊙ A → 0, 0 ⊘ A → 0, 0·A → 0', (e) => {
   const [a, b] = e.args;

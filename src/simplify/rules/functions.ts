@@ -17,7 +17,9 @@ export const trivialSum = rule('sum over a size-1 axis', 'sum(a, 2) → a for a 
   const a = e.args[0];
   const dim = e.attrs.dim ?? 0;
   const trivial =
-    (dim === 1 && isOne(a.shape.rows)) || (dim === 2 && isOne(a.shape.cols)) || (dim === 0 && sameShape(a.shape, e.shape));
+    (dim === 1 && isOne(a.shape.rows)) ||
+    (dim === 2 && isOne(a.shape.cols)) ||
+    (dim === 0 && sameShape(a.shape, e.shape));
   return trivial ? a : null;
 });
 
@@ -29,14 +31,15 @@ export const rowsSumToOne = rule(
     const a = e.args[0];
     const dim = e.attrs.dim ?? 0;
     if (isOp(a, 'softmax') && (a.attrs.dim ?? 0) === dim) return ones(e.shape.rows, e.shape.cols);
-    if (dim === 2 && a.kind === 'var' && a.qualifiers.includes('onehot')) return ones(e.shape.rows, e.shape.cols);
+    if (dim === 2 && a.kind === 'var' && a.qualifiers.includes('onehot'))
+      return ones(e.shape.rows, e.shape.cols);
     return null;
   },
 );
 
 export const diagonalIdentities = rule(
   'diagonal identities',
-  "diag(Aᵀ) → diag(A), sum(diag(v), 1) → vᵀ, sum(diag(v), 2) → v",
+  'diag(Aᵀ) → diag(A), sum(diag(v), 1) → vᵀ, sum(diag(v), 2) → v',
   (e) => {
     const a = e.args[0];
     if (e.op === 'diagv' && isOp(a, 'transpose')) return apply('diagv', [a.args[0]]);
@@ -49,10 +52,14 @@ export const diagonalIdentities = rule(
   },
 );
 
-export const vectorSum = rule('sum of a vector', 'sum(r, 2) → sum(r) for a row r, sum(c, 1) → sum(c) for a column c', (e) => {
-  if (e.op !== 'sum' && e.op !== 'mean') return null;
-  const a = e.args[0];
-  const dim = e.attrs.dim ?? 0;
-  const whole = (dim === 2 && isOne(a.shape.rows)) || (dim === 1 && isOne(a.shape.cols));
-  return whole ? apply(e.op, [a], { dim: 0 }) : null;
-});
+export const vectorSum = rule(
+  'sum of a vector',
+  'sum(r, 2) → sum(r) for a row r, sum(c, 1) → sum(c) for a column c',
+  (e) => {
+    if (e.op !== 'sum' && e.op !== 'mean') return null;
+    const a = e.args[0];
+    const dim = e.attrs.dim ?? 0;
+    const whole = (dim === 2 && isOne(a.shape.rows)) || (dim === 1 && isOne(a.shape.cols));
+    return whole ? apply(e.op, [a], { dim: 0 }) : null;
+  },
+);

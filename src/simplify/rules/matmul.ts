@@ -1,8 +1,9 @@
 // Matrix products: scalars are pulled out (so they can be collected), 1×1 products become scalings, and
 // common left or right factors of a sum are factored out: AB + AC → A(B + C).
+
+import { isOne } from '../../ir/dim.js';
 import type { Expr } from '../../ir/expr.js';
 import { isScalar, sameShape } from '../../ir/shape.js';
-import { isOne } from '../../ir/dim.js';
 import { add, apply, diagm, dimExpr, div, matmul, mul, neg, ones, sub, transpose } from '../../ops/build.js';
 import { constValue, isOp, rule } from '../rule.js';
 import { chainFactors } from './chains.js';
@@ -21,7 +22,8 @@ function scalarFactor(x: Expr): [Expr | null, Expr, 'mul' | 'div' | 'neg'] | nul
     if (isScalar(l.shape) && !isScalar(r.shape)) return [l, r, 'mul'];
     if (isScalar(r.shape) && !isScalar(l.shape)) return [r, l, 'mul'];
   }
-  if (isOp(x, 'ediv') && isScalar(x.args[1].shape) && !isScalar(x.args[0].shape)) return [x.args[1], x.args[0], 'div'];
+  if (isOp(x, 'ediv') && isScalar(x.args[1].shape) && !isScalar(x.args[0].shape))
+    return [x.args[1], x.args[0], 'div'];
   return null;
 }
 
@@ -29,15 +31,19 @@ function wrap(kind: 'mul' | 'div' | 'neg', s: Expr | null, inner: Expr): Expr {
   return kind === 'neg' ? neg(inner) : kind === 'mul' ? mul(s!, inner) : div(inner, s!);
 }
 
-export const pullScalars = rule('pull scalars out of products', 'A(sB) → s(AB), (A/s)B → (AB)/s, A(−B) → −(AB)', (e) => {
-  if (e.op !== 'matmul') return null;
-  const [a, b] = e.args;
-  const fa = scalarFactor(a);
-  if (fa) return wrap(fa[2], fa[0], matmul(fa[1], b));
-  const fb = scalarFactor(b);
-  if (fb) return wrap(fb[2], fb[0], matmul(a, fb[1]));
-  return null;
-});
+export const pullScalars = rule(
+  'pull scalars out of products',
+  'A(sB) → s(AB), (A/s)B → (AB)/s, A(−B) → −(AB)',
+  (e) => {
+    if (e.op !== 'matmul') return null;
+    const [a, b] = e.args;
+    const fa = scalarFactor(a);
+    if (fa) return wrap(fa[2], fa[0], matmul(fa[1], b));
+    const fb = scalarFactor(b);
+    if (fb) return wrap(fb[2], fb[0], matmul(a, fb[1]));
+    return null;
+  },
+);
 
 export const factorProducts = rule('factor common factors', 'AB + AC → A(B + C), AC + BC → (A + B)C', (e) => {
   if (e.op !== 'add' && e.op !== 'sub') return null;
@@ -54,7 +60,10 @@ export const factorProducts = rule('factor common factors', 'AB + AC → A(B + C
   let q = 0;
   while (q < lf.length - 1 && q < rf.length - 1 && lf[lf.length - 1 - q] === rf[rf.length - 1 - q]) q++;
   if (q > 0) {
-    return matmul(combine(chain(lf.slice(0, lf.length - q)), chain(rf.slice(0, rf.length - q))), chain(lf.slice(lf.length - q)));
+    return matmul(
+      combine(chain(lf.slice(0, lf.length - q)), chain(rf.slice(0, rf.length - q))),
+      chain(lf.slice(lf.length - q)),
+    );
   }
   return null;
 });
@@ -99,7 +108,11 @@ export const innerProduct = rule('inner product', 'sum(u ⊙ v) → uᵀv for co
 
 /** uᵀv for u ⊙ v or u.^2 over columns (r rᵀ for a row), else null. */
 function innerOf(a: Expr): Expr | null {
-  const [u, v] = isOp(a, 'emul') ? a.args : isOp(a, 'epow') && constValue(a.args[1]) === 2 ? [a.args[0], a.args[0]] : [];
+  const [u, v] = isOp(a, 'emul')
+    ? a.args
+    : isOp(a, 'epow') && constValue(a.args[1]) === 2
+      ? [a.args[0], a.args[0]]
+      : [];
   if (!u || !v || isScalar(u.shape) || !sameShape(u.shape, v.shape)) return null;
   if (isOne(u.shape.cols)) return matmul(transpose(u), v);
   if (isOne(u.shape.rows)) return matmul(u, transpose(v));

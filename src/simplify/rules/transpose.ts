@@ -31,7 +31,7 @@ export function transposeOf(e: Expr): Expr {
   return transpose(e);
 }
 
-export const transposeSimple = rule('transpose', "(Aᵀ)ᵀ → A, sᵀ → s, Sᵀ → S for symmetric S", (e) => {
+export const transposeSimple = rule('transpose', '(Aᵀ)ᵀ → A, sᵀ → s, Sᵀ → S for symmetric S', (e) => {
   if (e.op !== 'transpose') return null;
   const a = e.args[0];
   const t = transposeOf(a);
@@ -99,6 +99,8 @@ export const transposedSum = rule(
     if (!isOp(l, 'matmul') || !isOp(r, 'matmul')) return null;
     const tl = bestTranspose(l);
     const tr = bestTranspose(r);
-    return 2 + spineCost(tl) + spineCost(tr) < spineCost(l) + spineCost(r) ? transpose(apply(e.op, [tl, tr])) : null;
+    return 2 + spineCost(tl) + spineCost(tr) < spineCost(l) + spineCost(r)
+      ? transpose(apply(e.op, [tl, tr]))
+      : null;
   },
 );
