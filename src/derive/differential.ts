@@ -46,7 +46,13 @@ export function differentialOf(node: OpExpr, relevant: readonly boolean[], sym: 
     terms.push(neg(dA));
   } else if (MULTILINEAR.has(node.op)) {
     ds.forEach((d, k) => {
-      if (d) terms.push(rebuild(node, args.map((x, i) => (i === k ? d : x))));
+      if (d)
+        terms.push(
+          rebuild(
+            node,
+            args.map((x, i) => (i === k ? d : x)),
+          ),
+        );
     });
   } else if (specOf(node.op).js.kind === 'map') {
     const slopes = specOf(node.op).vjp(onesOf(node.shape), self, args, node.attrs);

@@ -1,7 +1,7 @@
 // Dimension checks as a reader writes them beside an equation: the operands' symbolic shapes combined by
 // the outermost operation, `[h×n][n×k] = h×k ✓`, and whether the result has the shape it must have.
 import type { Expr } from '../ir/expr.js';
-import { isScalar, sameShape, type Shape, shapeText } from '../ir/shape.js';
+import { isScalar, type Shape, sameShape, shapeText } from '../ir/shape.js';
 
 export interface DimCheck {
   readonly text: string;
@@ -29,7 +29,10 @@ const REDUCTION: Readonly<Record<number, string>> = {
 
 /** One operand: its shape, or the shapes of a product chain inside it. */
 function operand(e: Expr): string {
-  if (e.kind === 'op' && e.op === 'matmul') return factors(e).map((f) => box(f.shape)).join('');
+  if (e.kind === 'op' && e.op === 'matmul')
+    return factors(e)
+      .map((f) => box(f.shape))
+      .join('');
   return box(e.shape);
 }
 

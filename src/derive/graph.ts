@@ -35,7 +35,8 @@ const COLORS = {
   constant: 'fillcolor="#ffffff", color="#d1d5db", fontcolor="#6b7280"',
 } as const;
 
-const quote = (s: string): string => `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`;
+const quote = (s: string): string =>
+  `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`;
 
 function opLabel(e: Expr): string {
   if (e.kind !== 'op') return '';
@@ -48,7 +49,8 @@ function opLabel(e: Expr): string {
     e.args.map((a) => a.shape),
     e.attrs,
   );
-  if (syntax.form === 'call') return syntax.extra?.length ? `${syntax.name}(·, ${syntax.extra.join(', ')})` : syntax.name;
+  if (syntax.form === 'call')
+    return syntax.extra?.length ? `${syntax.name}(·, ${syntax.extra.join(', ')})` : syntax.name;
   return e.op;
 }
 

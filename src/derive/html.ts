@@ -58,7 +58,10 @@ function sectionHtml(s: Section, w: Writeup): string {
       return `<table class="decls"><thead><tr><th>variable</th><th>shape</th>${quals ? '<th>qualifiers</th>' : ''}</tr></thead><tbody>${rows.join('')}</tbody></table>`;
     }
     case 'forward': {
-      const graph = s.graph !== undefined ? figure(s.graph, 'The computation graph of the definitions; each node shows its shape.') : '';
+      const graph =
+        s.graph !== undefined
+          ? figure(s.graph, 'The computation graph of the definitions; each node shows its shape.')
+          : '';
       return `<section class="forward"><h3>${s.afterGrad ? 'Definitions' : 'Forward pass'}</h3>${stepsHtml(s.steps, false)}${graph}</section>`;
     }
     case 'grad': {
@@ -80,7 +83,9 @@ ${stepsHtml(s.steps, true)}
     case 'chain': {
       const lines = s.steps.map((c, k) => `&= ${c.rhs} && (${k + 1})`);
       const tex = `\\begin{aligned} ${s.start} ${lines.join(' \\\\ ')} \\end{aligned}`;
-      const items = s.steps.map((c, k) => `<li>${verdictHtml(c, `step ${k + 1}`)}${checkLine(c.dims.text, c.dims.ok)}</li>`).join('');
+      const items = s.steps
+        .map((c, k) => `<li>${verdictHtml(c, `step ${k + 1}`)}${checkLine(c.dims.text, c.dims.ok)}</li>`)
+        .join('');
       return `<div class="chain">${math(tex)}<ol class="chain-steps">${items}</ol></div>`;
     }
     case 'export':
@@ -100,6 +105,7 @@ export function page(title: string, body: string, nav: string): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${esc(title)}</title>
+<link rel="icon" href="data:,">
 <link rel="stylesheet" href="katex/katex.min.css">
 <link rel="stylesheet" href="style.css">
 </head>

@@ -21,7 +21,9 @@ function stepsMd(steps: readonly Step[], numbered: boolean): string[] {
   steps.forEach((step, i) => {
     if (numbered) {
       const at = step.node ? ` — at $${step.node}$` : '';
-      out.push(`**${step.kind === 'result' ? 'Result' : `Step ${i + 1}`}: ${escapeMd(stepHeading(step))}**${at}`);
+      out.push(
+        `**${step.kind === 'result' ? 'Result' : `Step ${i + 1}`}: ${escapeMd(stepHeading(step))}**${at}`,
+      );
     }
     for (const eq of step.equations) {
       out.push(display(equationTex(eq, step.kind === 'forward')));
@@ -35,7 +37,12 @@ function claimMd(c: Claimed, label: string): string {
   return `${mark(c.verdict.equal)} **${label}** (line ${c.line}) ${escapeMd(verdictLine(c.verdict))} · \`${c.dims.text}\``;
 }
 
-function sectionMd(s: Section, w: Writeup, graphFile: (k: number) => string, graphs: { n: number }): string[] {
+function sectionMd(
+  s: Section,
+  w: Writeup,
+  graphFile: (k: number) => string,
+  graphs: { n: number },
+): string[] {
   switch (s.kind) {
     case 'prose':
       return [s.text.trim()];
@@ -43,8 +50,12 @@ function sectionMd(s: Section, w: Writeup, graphFile: (k: number) => string, gra
       return [s.text];
     case 'let': {
       const quals = s.vars.some((v) => v.qualifiers.length > 0);
-      const head = quals ? '| variable | shape | qualifiers |\n|---|---|---|' : '| variable | shape |\n|---|---|';
-      const rows = s.vars.map((v) => `| $${v.latex}$ | ${v.shape} |${quals ? ` ${v.qualifiers.join(', ')} |` : ''}`);
+      const head = quals
+        ? '| variable | shape | qualifiers |\n|---|---|---|'
+        : '| variable | shape |\n|---|---|';
+      const rows = s.vars.map(
+        (v) => `| $${v.latex}$ | ${v.shape} |${quals ? ` ${v.qualifiers.join(', ')} |` : ''}`,
+      );
       return [`${head}\n${rows.join('\n')}`];
     }
     case 'forward': {
@@ -97,7 +108,12 @@ export function toMarkdown(w: Writeup, graphFile: (k: number) => string): string
       // The conventions go right under the title.
       const [first, ...rest] = md[0].split('\n');
       const title = /^#\s/.test(first);
-      parts.push(...(title ? [first] : []), conventions(w.options, w.lossName).map((c) => `> ${c}`).join('\n>\n'));
+      parts.push(
+        ...(title ? [first] : []),
+        conventions(w.options, w.lossName)
+          .map((c) => `> ${c}`)
+          .join('\n>\n'),
+      );
       const body = (title ? rest : [first, ...rest]).join('\n').trim();
       if (body) parts.push(body);
       stated = true;
@@ -105,6 +121,13 @@ export function toMarkdown(w: Writeup, graphFile: (k: number) => string): string
     }
     parts.push(...md);
   }
-  if (!stated) parts.splice(1, 0, conventions(w.options, w.lossName).map((c) => `> ${c}`).join('\n>\n'));
+  if (!stated)
+    parts.splice(
+      1,
+      0,
+      conventions(w.options, w.lossName)
+        .map((c) => `> ${c}`)
+        .join('\n>\n'),
+    );
   return `${parts.join('\n\n')}\n`;
 }

@@ -74,9 +74,12 @@ export function prose(): MarkdownIt {
   if (md) return md;
   md = markdownIt({ html: true, linkify: false, typographer: false });
   md.inline.ruler.after('escape', 'math_inline', mathInline);
-  md.block.ruler.before('fence', 'math_block', mathBlock, { alt: ['paragraph', 'reference', 'blockquote', 'list'] });
+  md.block.ruler.before('fence', 'math_block', mathBlock, {
+    alt: ['paragraph', 'reference', 'blockquote', 'list'],
+  });
   md.renderer.rules.math_inline = (tokens, idx) => renderMath(tokens[idx].content, false);
-  md.renderer.rules.math_block = (tokens, idx) => `<div class="math-display">${renderMath(tokens[idx].content, true)}</div>\n`;
+  md.renderer.rules.math_block = (tokens, idx) =>
+    `<div class="math-display">${renderMath(tokens[idx].content, true)}</div>\n`;
   return md;
 }
 

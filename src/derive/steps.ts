@@ -1,15 +1,16 @@
 // The steps of a writeup, as data: forward definitions with their shapes, then the backward pass node by
 // node from the reverse sweep's log (rule, equation, dimension check, simplified result), in the
 // differential or chain-rule style, then each gradient in the file's own names.
+
+import { expandDerivatives } from '../diff/expand.js';
+import { gradRaw, type SweepStep } from '../diff/grad.js';
 import { toText } from '../emit/text.js';
 import { isOne } from '../ir/dim.js';
 import { type Expr, type OpExpr, topoOrder, type VarExpr } from '../ir/expr.js';
 import { isScalar, SCALAR, sameShape, shapeText } from '../ir/shape.js';
-import { expandDerivatives } from '../diff/expand.js';
-import { gradRaw, type SweepStep } from '../diff/grad.js';
 import { add, matmul, mul, ones, trace, transpose, zerosOf } from '../ops/build.js';
 import { specOf } from '../ops/index.js';
-import { rebuild, type Rewrite, simplify } from '../simplify/engine.js';
+import { type Rewrite, rebuild, simplify } from '../simplify/engine.js';
 import { differentialOf } from './differential.js';
 import { type DimCheck, dimCheck } from './dims.js';
 import { type Layout, Symbols, substitute } from './symbols.js';
@@ -107,7 +108,9 @@ export function forwardSteps(defs: readonly Definition[], sym: Symbols): Step[] 
           forms: [sym.latex(body)],
           dims: dimCheck(body, d.expr.shape),
           shape: shapeText(d.expr.shape),
-          note: broadcast ? 'broadcast: 𝟏 is a column of ones, so 𝟏 bᵀ repeats the row bᵀ down the batch' : undefined,
+          note: broadcast
+            ? 'broadcast: 𝟏 is a column of ones, so 𝟏 bᵀ repeats the row bᵀ down the batch'
+            : undefined,
         },
       ],
     };
@@ -151,7 +154,15 @@ function cancelDoubleTransposes(e: Expr): Expr {
     }
     const inner = memo.get(n.args[0]?.id ?? -1);
     const twice = n.op === 'transpose' && inner?.kind === 'op' && inner.op === 'transpose';
-    memo.set(n.id, twice ? inner.args[0] : rebuild(n, n.args.map((a) => memo.get(a.id)!)));
+    memo.set(
+      n.id,
+      twice
+        ? inner.args[0]
+        : rebuild(
+            n,
+            n.args.map((a) => memo.get(a.id)!),
+          ),
+    );
   }
   return memo.get(e.id)!;
 }
@@ -221,7 +232,13 @@ class BackwardPass {
       kind: 'sum',
       rule: `sum over paths: ${parts.length} uses of this value, so their contributions add`,
       node: this.sym.nodeLatex(node),
-      equations: [this.equation(node, parts.reduce((a, b) => add(a, b)), this.resolved(node))],
+      equations: [
+        this.equation(
+          node,
+          parts.reduce((a, b) => add(a, b)),
+          this.resolved(node),
+        ),
+      ],
     });
   }
 
@@ -245,15 +262,24 @@ class BackwardPass {
       this.closed.set(a.id, [...(this.closed.get(a.id) ?? []), closed]);
       // The closed form of a named quantity's derivative, once this is the only path back to it.
       const complete = this.consumers.get(a.id) === 1 && node.args.filter((x) => x === a).length === 1;
-      equations.push(this.equation(a, raw, complete && sym.isNamed(a) ? closed : null, broadcastNote(node, a)));
+      equations.push(
+        this.equation(a, raw, complete && sym.isNamed(a) ? closed : null, broadcastNote(node, a)),
+      );
       pairs.push(pairing(sym, this.tidy(raw), sym.differential(a)));
     });
-    if (this.opts.style === 'differential') equations.unshift(...this.differentials(node, g, args, pairs, root));
+    if (this.opts.style === 'differential')
+      equations.unshift(...this.differentials(node, g, args, pairs, root));
     this.steps.push({ kind: 'backward', rule: specOf(node.op).rule, node: sym.nodeLatex(node), equations });
   }
 
   /** dN = … and dL = tr(Gᵀ dN) = Σ tr(G_Aᵀ dA): the differential reading of one step. */
-  private differentials(node: OpExpr, g: Expr, args: readonly (Expr | null)[], pairs: Expr[], root: Expr): Equation[] {
+  private differentials(
+    node: OpExpr,
+    g: Expr,
+    args: readonly (Expr | null)[],
+    pairs: Expr[],
+    root: Expr,
+  ): Equation[] {
     const sym = this.sym;
     const out: Equation[] = [];
     const dN = differentialOf(
@@ -326,7 +352,11 @@ export function backwardSteps(
   for (const st of log) if (relevant.has(st.node.id)) pass.visit(st, f);
   pass.finish(wrt);
   const named = wrt.map((v) => pass.resolved(v));
-  const results = wrt.map((v, k) => ({ variable: v, gradient: sym.concrete(named[k]), text: toText(named[k]) }));
+  const results = wrt.map((v, k) => ({
+    variable: v,
+    gradient: sym.concrete(named[k]),
+    text: toText(named[k]),
+  }));
   const resultSteps: Step[] = wrt.map((v, k) => {
     const shown = substitute(simplify(sym.oriented(named[k])), patterns);
     return {

@@ -15,7 +15,16 @@ export function substitute(e: Expr, map: ReadonlyMap<number, Expr>): Expr {
   for (const n of topoOrder([e])) {
     const hit = map.get(n.id);
     if (hit) memo.set(n.id, hit);
-    else memo.set(n.id, n.kind === 'op' ? rebuild(n, n.args.map((a) => memo.get(a.id)!)) : n);
+    else
+      memo.set(
+        n.id,
+        n.kind === 'op'
+          ? rebuild(
+              n,
+              n.args.map((a) => memo.get(a.id)!),
+            )
+          : n,
+      );
   }
   return memo.get(e.id)!;
 }
@@ -132,7 +141,9 @@ export class Symbols {
     let out = toLatex(e, { names: this.tex });
     for (const v of this.cotangents.values()) {
       const sym = this.tex.get((v.kind === 'op' ? v.args[0] : v).id)!;
-      out = out.replaceAll(`${sym}^{`, `\\left(${sym}\\right)^{`).replaceAll(`(${sym})`, `\\left(${sym}\\right)`);
+      out = out
+        .replaceAll(`${sym}^{`, `\\left(${sym}\\right)^{`)
+        .replaceAll(`(${sym})`, `\\left(${sym}\\right)`);
     }
     return out;
   }

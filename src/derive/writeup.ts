@@ -1,6 +1,8 @@
 // A derivation file → a Writeup: its prose and, for each matcalc block, the expansion as data (declarations,
 // forward steps, backward steps with results and numeric checks, claim and chain verdicts). Renderers
 // (markdown.ts, html.ts) only lay this out. Errors in the file (a dimension mismatch) carry file and line.
+
+import { expandDerivatives } from '../diff/expand.js';
 import { latexName, toLatex } from '../emit/latex.js';
 import { ShapeError } from '../ir/errors.js';
 import type { Expr, VarExpr } from '../ir/expr.js';
@@ -16,11 +18,17 @@ import {
   parseDocument,
   type Snippet,
 } from '../parse/document.js';
-import { expandDerivatives } from '../diff/expand.js';
 import { type ChainReport, type CheckReport, runDocument } from '../verify/claims.js';
 import { type DimCheck, dimCheck } from './dims.js';
 import { graphSvg } from './graph.js';
-import { backwardSteps, type Definition, forwardSteps, type Step, type StepOptions, symbolsFor } from './steps.js';
+import {
+  backwardSteps,
+  type Definition,
+  forwardSteps,
+  type Step,
+  type StepOptions,
+  symbolsFor,
+} from './steps.js';
 
 /** Numeric checks: relative error at most this counts as agreement with finite differences. */
 export const TOLERANCE = 1e-6;
@@ -84,7 +92,12 @@ export type Section =
       readonly graph: string;
     }
   | { readonly kind: 'claim'; readonly claim: Claimed }
-  | { readonly kind: 'chain'; readonly line: number; readonly start: string; readonly steps: readonly Claimed[] }
+  | {
+      readonly kind: 'chain';
+      readonly line: number;
+      readonly start: string;
+      readonly steps: readonly Claimed[];
+    }
   | { readonly kind: 'export'; readonly line: number; readonly target: string };
 
 export interface Writeup {
@@ -118,12 +131,21 @@ function blockSource(doc: DerivationDoc, block: Block): string {
   const open = lines[block.line - 1].replace(/\r$/, '');
   const fence = /^ {0,3}(`{3,}|~{3,})/.exec(open)![1];
   let end = block.line;
-  while (end < lines.length && !new RegExp(`^ {0,3}${fence[0]}{${fence.length},}\\s*$`).test(lines[end])) end++;
-  return lines.slice(block.line - 1, end + 1).map((l) => l.replace(/\r$/, '')).join('\n');
+  while (end < lines.length && !new RegExp(`^ {0,3}${fence[0]}{${fence.length},}\\s*$`).test(lines[end]))
+    end++;
+  return lines
+    .slice(block.line - 1, end + 1)
+    .map((l) => l.replace(/\r$/, ''))
+    .join('\n');
 }
 
 /** LaTeX with the file's names, a side being written by its name only when it was written as that name. */
-function sideLatex(e: Expr, text: string, names: ReadonlyMap<number, string>, byName: ReadonlyMap<string, Expr>): string {
+function sideLatex(
+  e: Expr,
+  text: string,
+  names: ReadonlyMap<number, string>,
+  byName: ReadonlyMap<string, Expr>,
+): string {
   const own = byName.get(text.trim()) === e;
   const map = new Map(names);
   if (!own) map.delete(e.id);
@@ -154,7 +176,8 @@ export async function buildWriteup(source: string, file: string, options: StepOp
     }
   }
   const defNames = new Map<number, string>();
-  for (const d of allDefs) if (d.expr.kind !== 'var' && !defNames.has(d.expr.id)) defNames.set(d.expr.id, d.name);
+  for (const d of allDefs)
+    if (d.expr.kind !== 'var' && !defNames.has(d.expr.id)) defNames.set(d.expr.id, d.name);
   const latexNames = new Map([...defNames].map(([id, n]) => [id, latexName(n)]));
   const byName = new Map(allDefs.map((d) => [d.name, d.expr]));
 
@@ -166,7 +189,15 @@ export async function buildWriteup(source: string, file: string, options: StepOp
   let lossName: string | undefined;
   let hasGrad = false;
   const parse = (s: Snippet) => exprIn(doc, s, scope);
-  const claimed = (line: number, lhs: Expr, rhs: Expr, l: Snippet, r: Snippet, rep: CheckReport, reason?: string): Claimed => ({
+  const claimed = (
+    line: number,
+    lhs: Expr,
+    rhs: Expr,
+    l: Snippet,
+    r: Snippet,
+    rep: CheckReport,
+    reason?: string,
+  ): Claimed => ({
     line,
     lhs: sideLatex(lhs, l.text, latexNames, byName),
     rhs: sideLatex(rhs, r.text, latexNames, byName),
@@ -187,7 +218,12 @@ export async function buildWriteup(source: string, file: string, options: StepOp
     const flush = () => {
       if (pending.length === 0) return;
       const sym = symbolsFor(defsSoFar, 'L', options.layout);
-      sections.push({ kind: 'forward', line: pendingLine, afterGrad: hasGrad, steps: forwardSteps(pending, sym) });
+      sections.push({
+        kind: 'forward',
+        line: pendingLine,
+        afterGrad: hasGrad,
+        steps: forwardSteps(pending, sym),
+      });
       pending = [];
     };
     for (const st of chunk.statements) {
@@ -199,7 +235,8 @@ export async function buildWriteup(source: string, file: string, options: StepOp
           const vars = [...scope.vars.values()].filter((v) => !before.has(v.name)).map(declared);
           const last = sections.at(-1);
           // Consecutive `let` lines make one table.
-          if (last?.kind === 'let') sections[sections.length - 1] = { ...last, vars: [...last.vars, ...vars] };
+          if (last?.kind === 'let')
+            sections[sections.length - 1] = { ...last, vars: [...last.vars, ...vars] };
           else sections.push({ kind: 'let', line: st.line, vars });
           break;
         }
@@ -216,7 +253,10 @@ export async function buildWriteup(source: string, file: string, options: StepOp
           hasGrad = true;
           const f = parse(st.f);
           if (!isScalar(f.shape)) {
-            throw new ShapeError(`grad needs a scalar (1×1) function, got ${shapeText(f.shape)}`, filePos(doc, st.f));
+            throw new ShapeError(
+              `grad needs a scalar (1×1) function, got ${shapeText(f.shape)}`,
+              filePos(doc, st.f),
+            );
           }
           const wrt = st.wrt.map((w) => {
             const v = scope.vars.get(w.text);
@@ -227,11 +267,20 @@ export async function buildWriteup(source: string, file: string, options: StepOp
           const sym = symbolsFor(allDefs, loss, options.layout);
           const back = backwardSteps(f, wrt, allDefs, sym, options);
           const bad = back.steps.flatMap((s) => s.equations).find((e) => !e.dims.ok);
-          if (bad) throw new ShapeError(`internal: a step fails its dimension check: ${bad.dims.text}`, filePos(doc, st.f));
-          const result = checkGradients(expandDerivatives(f), wrt, back.results.map((r) => r.gradient), {
-            trials: 3,
-            seed: 1,
-          });
+          if (bad)
+            throw new ShapeError(
+              `internal: a step fails its dimension check: ${bad.dims.text}`,
+              filePos(doc, st.f),
+            );
+          const result = checkGradients(
+            expandDerivatives(f),
+            wrt,
+            back.results.map((r) => r.gradient),
+            {
+              trials: 3,
+              seed: 1,
+            },
+          );
           const rows = result.perVariable.map((p, k) => ({
             variable: p.variable,
             shape: shapeText(wrt[k].shape),
@@ -257,15 +306,20 @@ export async function buildWriteup(source: string, file: string, options: StepOp
         }
         case 'claim': {
           const rep = reports.get(st.line) as CheckReport;
-          sections.push({ kind: 'claim', claim: claimed(st.line, parse(st.lhs), parse(st.rhs), st.lhs, st.rhs, rep) });
+          sections.push({
+            kind: 'claim',
+            claim: claimed(st.line, parse(st.lhs), parse(st.rhs), st.lhs, st.rhs, rep),
+          });
           break;
         }
         case 'chain': {
           const rep = reports.get(st.line) as ChainReport;
           const exprs = st.steps.map((s) => parse(s.expr));
-          const steps = st.steps.slice(1).map((s, k) =>
-            claimed(s.line, exprs[k], exprs[k + 1], st.steps[k].expr, s.expr, rep.steps[k], s.reason),
-          );
+          const steps = st.steps
+            .slice(1)
+            .map((s, k) =>
+              claimed(s.line, exprs[k], exprs[k + 1], st.steps[k].expr, s.expr, rep.steps[k], s.reason),
+            );
           const start = sideLatex(exprs[0], st.steps[0].expr.text, latexNames, byName);
           sections.push({ kind: 'chain', line: st.line, start, steps });
           break;
@@ -288,7 +342,10 @@ export async function buildWriteup(source: string, file: string, options: StepOp
     }
   }
   const verdicts = report.checks.flatMap((c) => (c.kind === 'chain' ? c.steps : [c]));
-  const stepCount = sections.reduce((n, s) => n + (s.kind === 'forward' || s.kind === 'grad' ? s.steps.length : 0), 0);
+  const stepCount = sections.reduce(
+    (n, s) => n + (s.kind === 'forward' || s.kind === 'grad' ? s.steps.length : 0),
+    0,
+  );
   return {
     name,
     file,

@@ -8,7 +8,9 @@ import { deriveSite } from '../../src/derive/site.js';
 
 function walk(dir: string, root = dir): string[] {
   return readdirSync(dir)
-    .flatMap((f) => (statSync(join(dir, f)).isDirectory() ? walk(join(dir, f), root) : [relative(root, join(dir, f))]))
+    .flatMap((f) =>
+      statSync(join(dir, f)).isDirectory() ? walk(join(dir, f), root) : [relative(root, join(dir, f))],
+    )
     .sort();
 }
 

@@ -1,6 +1,6 @@
 // Shared by the derive tests: build the writeup of a derivation file once per options, and capture CLI io.
 import { readFileSync } from 'node:fs';
-import { type Io } from '../../src/cli/main.js';
+import type { Io } from '../../src/cli/main.js';
 import { derivationFiles, shownPath } from '../../src/derive/site.js';
 import type { StepOptions } from '../../src/derive/steps.js';
 import { buildWriteup, type Writeup } from '../../src/derive/writeup.js';
@@ -9,7 +9,10 @@ export const FILES = derivationFiles('derivations');
 
 const cache = new Map<string, Promise<Writeup>>();
 
-export function writeup(file: string, opts: StepOptions = { style: 'chain', layout: 'denominator' }): Promise<Writeup> {
+export function writeup(
+  file: string,
+  opts: StepOptions = { style: 'chain', layout: 'denominator' },
+): Promise<Writeup> {
   const key = `${file}|${opts.style}|${opts.layout}`;
   let w = cache.get(key);
   if (!w) {

@@ -30,14 +30,22 @@ describe('matcalc derive', () => {
 
   it('writes the pages and prints the summary table', async () => {
     const { file, out } = derivation(
-      '# Ridge\n\n```matcalc\nlet X: n x d; y: n; w: d\nL = sum((X*w - y).^2)/2\ngrad L wrt w\nclaim grad(L, w) = X\'*(X*w - y)\n```\n',
+      "# Ridge\n\n```matcalc\nlet X: n x d; y: n; w: d\nL = sum((X*w - y).^2)/2\ngrad L wrt w\nclaim grad(L, w) = X'*(X*w - y)\n```\n",
     );
     const io = capture();
     expect(await main(['derive', file, '--out', out, '--style', 'differential'], io)).toBe(0);
     expect(io.stdout).toMatch(/^derivation\s+steps\s+checks passed\s+worst relative error/);
     expect(io.stdout).toMatch(/case\s+\d+\s+2\/2\s+< 1e-\d+\s+ok/);
     expect(io.stderr).toContain('deriving');
-    for (const f of ['case.md', 'case.html', 'case.graph.svg', 'index.md', 'index.html', 'style.css', 'katex/katex.min.css']) {
+    for (const f of [
+      'case.md',
+      'case.html',
+      'case.graph.svg',
+      'index.md',
+      'index.html',
+      'style.css',
+      'katex/katex.min.css',
+    ]) {
       expect(existsSync(join(out, f)), f).toBe(true);
     }
     expect(readFileSync(join(out, 'case.md'), 'utf8')).toContain('**Style: differentials.**');
@@ -45,7 +53,7 @@ describe('matcalc derive', () => {
 
   it('exits 1 when a claim fails, and still writes the page showing it', async () => {
     const { file, out } = derivation(
-      '# Wrong\n\n```matcalc\nlet X: n x d; y: n; w: d\nL = sum((X*w - y).^2)/2\ngrad L wrt w\nclaim grad(L, w) = X\'*(X*w - y)/2\n```\n',
+      "# Wrong\n\n```matcalc\nlet X: n x d; y: n; w: d\nL = sum((X*w - y).^2)/2\ngrad L wrt w\nclaim grad(L, w) = X'*(X*w - y)/2\n```\n",
     );
     const io = capture();
     expect(await main(['derive', file, '--out', out], io)).toBe(1);

@@ -6,7 +6,9 @@ import type { Writeup } from '../../src/derive/writeup.js';
 import { FILES, writeup } from './helpers.js';
 
 function equations(w: Writeup): Equation[] {
-  return w.sections.flatMap((s) => (s.kind === 'forward' || s.kind === 'grad' ? s.steps.flatMap((st) => st.equations) : []));
+  return w.sections.flatMap((s) =>
+    s.kind === 'forward' || s.kind === 'grad' ? s.steps.flatMap((st) => st.equations) : [],
+  );
 }
 
 function steps(w: Writeup): Step[] {
@@ -18,7 +20,14 @@ const batch = 'derivations/2-layer-batch.md';
 describe('every derivation', () => {
   it('covers the seed cases and the classic models', () => {
     const names = FILES.map((f) => f.replace(/^.*\//, ''));
-    for (const n of ['1-layer-batch.md', '2-layer-single.md', '2-layer-batch.md', 'logistic-regression.md', 'softmax-regression.md', 'least-squares.md']) {
+    for (const n of [
+      '1-layer-batch.md',
+      '2-layer-single.md',
+      '2-layer-batch.md',
+      'logistic-regression.md',
+      'softmax-regression.md',
+      'least-squares.md',
+    ]) {
       expect(names).toContain(n);
     }
   });
@@ -36,7 +45,9 @@ describe('every derivation', () => {
           expect(eq.dims.ok, `${eq.lhs} = ${eq.forms.join(' = ')}`).toBe(true);
           expect(eq.dims.text).toMatch(/^\S.* = [\w·]+×[\w·]+ ✓$/);
         }
-        const claims = w.sections.flatMap((s) => (s.kind === 'claim' ? [s.claim] : s.kind === 'chain' ? s.steps : []));
+        const claims = w.sections.flatMap((s) =>
+          s.kind === 'claim' ? [s.claim] : s.kind === 'chain' ? s.steps : [],
+        );
         for (const c of claims) expect(c.dims.text).toMatch(/✓$/);
       }
     });
@@ -70,8 +81,13 @@ describe('the two-layer batch writeup', () => {
 
   it('uses the named intermediates instead of re-expanding them', async () => {
     const all = steps(await writeup(batch));
-    const w2 = all.flatMap((s) => s.equations).find((e) => e.lhs === '\\frac{\\partial L}{\\partial W_{2}}' && e.forms.length > 1)!;
-    expect(w2.forms).toEqual(['H^{\\top} \\frac{\\partial L}{\\partial \\left(H W_{2}\\right)}', 'H^{\\top} \\delta_{2}']);
+    const w2 = all
+      .flatMap((s) => s.equations)
+      .find((e) => e.lhs === '\\frac{\\partial L}{\\partial W_{2}}' && e.forms.length > 1)!;
+    expect(w2.forms).toEqual([
+      'H^{\\top} \\frac{\\partial L}{\\partial \\left(H W_{2}\\right)}',
+      'H^{\\top} \\delta_{2}',
+    ]);
     expect(w2.dims.text).toBe('[h×n][n×k] = h×k ✓');
     const tex = all.flatMap((s) => s.equations.flatMap((e) => e.forms)).join(' ');
     expect(tex).not.toContain('\\tanh');

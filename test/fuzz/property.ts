@@ -76,8 +76,11 @@ function treeSize(e: Expr): number {
   return size.get(e.id)!;
 }
 
-function describeCheck(r: CheckResult): string {
+function describeCheck(r: CheckResult, tol: number): string {
   const w = r.worst;
+  if ((!w || w.relError <= tol) && r.projectionError > tol) {
+    return `random projection ⟨∇f, V⟩ disagrees with the directional derivative: relative error ${r.projectionError.toExponential(2)}`;
+  }
   if (!w) return 'finite differences disagree';
   const at = Object.entries(w.dims)
     .map(([k, v]) => `${k}=${v}`)
@@ -205,7 +208,7 @@ export function runCase(c: FuzzCase): Outcome {
         problems.push({
           kind: 'gradient',
           stage: 'checkGradients',
-          message: `${wrt.length === 1 ? '' : `grad wrt ${wrt.map((v) => v.name).join(',')}: `}${describeCheck(r)}${at}`,
+          message: `${wrt.length === 1 ? '' : `grad wrt ${wrt.map((v) => v.name).join(',')}: `}${describeCheck(r, TOLERANCE)}${at}`,
           command: command('check', f, wrt, ' --trials 5'),
         });
       }
@@ -237,7 +240,7 @@ export function runCase(c: FuzzCase): Outcome {
         }
         const r = stage('checkJacobian', 'crash', jacCmd, () => checkJacobian(g, x, J, opts));
         if (r && !r.ok) {
-          problems.push({ kind: 'jacobian', stage: 'checkJacobian', message: `${describeCheck(r)}${at}`, command: jacCmd() });
+          problems.push({ kind: 'jacobian', stage: 'checkJacobian', message: `${describeCheck(r, TOLERANCE)}${at}`, command: jacCmd() });
         }
       }
     }
@@ -260,7 +263,7 @@ export function runCase(c: FuzzCase): Outcome {
           checkJacobian(grad(f, [x], { raw: true })[0], x, H, opts),
         );
         if (r && !r.ok) {
-          problems.push({ kind: 'hessian', stage: 'checkJacobian(grad, H)', message: `${describeCheck(r)}${at}`, command: hessCmd() });
+          problems.push({ kind: 'hessian', stage: 'checkJacobian(grad, H)', message: `${describeCheck(r, TOLERANCE)}${at}`, command: hessCmd() });
         }
       }
     }

@@ -13,7 +13,13 @@ export const usage =
 
 function table(rows: readonly Summary[]): string {
   const head = ['derivation', 'steps', 'checks passed', 'worst relative error', ''];
-  const body = rows.map((r) => [r.name, String(r.steps), `${r.passed}/${r.total}`, errorBound(r.worstError), r.ok ? 'ok' : 'FAIL']);
+  const body = rows.map((r) => [
+    r.name,
+    String(r.steps),
+    `${r.passed}/${r.total}`,
+    errorBound(r.worstError),
+    r.ok ? 'ok' : 'FAIL',
+  ]);
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
   const line = (cells: readonly string[]) =>
     cells
@@ -39,7 +45,9 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
   io.out(table(rows));
   const failed = rows.filter((r) => !r.ok);
   if (failed.length > 0) {
-    io.err(`matcalc: ${failed.length} derivation(s) with failing checks: ${failed.map((r) => r.name).join(', ')}`);
+    io.err(
+      `matcalc: ${failed.length} derivation(s) with failing checks: ${failed.map((r) => r.name).join(', ')}`,
+    );
     return 1;
   }
   io.err(`wrote ${rows.length} writeup(s) and an index to ${out}`);
