@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // The matcalc command line: dispatch to a command, and the one place errors become messages and exit
 // statuses (0 success, 1 a check or verification failed, 2 bad usage or bad input — never a stack trace).
-import { readFileSync } from 'node:fs';
+import { readFileSync, realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { MatcalcError } from '../ir/errors.js';
 import { SingularMatrixError } from '../kernels/linalg.js';
 import { formatCaret } from '../parse/index.js';
@@ -107,8 +108,17 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
   }
 }
 
-const invokedDirectly = process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/.*[\\/]/, '/'));
-if (invokedDirectly || process.argv[1]?.endsWith('/matcalc')) {
+/** True when this file is the program node was started with (directly, or through the npm bin link). */
+function invokedDirectly(): boolean {
+  if (!process.argv[1]) return false;
+  try {
+    return realpathSync(process.argv[1]) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+}
+
+if (invokedDirectly()) {
   main(process.argv.slice(2)).then(
     (code) => {
       process.exitCode = code;

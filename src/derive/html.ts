@@ -33,7 +33,7 @@ function stepsHtml(steps: readonly Step[], numbered: boolean): string {
 
 function verdictHtml(c: Claimed, label: string): string {
   const ok = c.verdict.equal;
-  return `<div class="verdict ${ok ? 'ok' : 'bad'}"><span class="badge">${mark(ok)}</span> <span class="what">${label} (line ${c.line})</span> ${esc(verdictLine(c.verdict))}${c.reason ? ` <span class="reason">— ${esc(c.reason)}</span>` : ''}</div>`;
+  return `<div class="verdict ${ok ? 'ok' : 'bad'}"><span class="badge">${mark(ok)}</span> <span class="what">${label ? `${label} (line ${c.line})` : `line ${c.line}`}</span> ${esc(verdictLine(c.verdict))}${c.reason ? ` <span class="reason">— ${esc(c.reason)}</span>` : ''}</div>`;
 }
 
 function figure(svg: string, caption: string): string {
@@ -62,7 +62,7 @@ function sectionHtml(s: Section, w: Writeup): string {
         s.graph !== undefined
           ? figure(s.graph, 'The computation graph of the definitions; each node shows its shape.')
           : '';
-      return `<section class="forward"><h3>${s.afterGrad ? 'Definitions' : 'Forward pass'}</h3>${stepsHtml(s.steps, false)}${graph}</section>`;
+      return `<section class="forward"><h3>${s.first ? 'Forward pass' : 'Definitions'}</h3>${stepsHtml(s.steps, false)}${graph}</section>`;
     }
     case 'grad': {
       const texts = s.texts.map((t) => `∂${s.lossName}/∂${t.variable} = ${t.text}`).join('\n');
@@ -84,7 +84,7 @@ ${stepsHtml(s.steps, true)}
       const lines = s.steps.map((c, k) => `&= ${c.rhs} && (${k + 1})`);
       const tex = `\\begin{aligned} ${s.start} ${lines.join(' \\\\ ')} \\end{aligned}`;
       const items = s.steps
-        .map((c, k) => `<li>${verdictHtml(c, `step ${k + 1}`)}${checkLine(c.dims.text, c.dims.ok)}</li>`)
+        .map((c) => `<li>${verdictHtml(c, '')}${checkLine(c.dims.text, c.dims.ok)}</li>`)
         .join('');
       return `<div class="chain">${math(tex)}<ol class="chain-steps">${items}</ol></div>`;
     }
@@ -122,7 +122,7 @@ ${body}
 /** The HTML page of a writeup. */
 export function toHtml(w: Writeup): string {
   const parts: string[] = [];
-  const box = `<aside class="conventions">${proseHtml(conventions(w.options, w.lossName).join('\n\n'))}</aside>`;
+  const box = `<aside class="conventions">${proseHtml(conventions(w.options, w.lossName, w.numericChecks > 0).join('\n\n'))}</aside>`;
   let stated = false;
   for (const s of w.sections) {
     if (!stated && s.kind === 'prose') {

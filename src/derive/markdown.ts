@@ -59,7 +59,7 @@ function sectionMd(
       return [`${head}\n${rows.join('\n')}`];
     }
     case 'forward': {
-      const out = [s.afterGrad ? '**Definitions.**' : '**Forward pass.**', ...stepsMd(s.steps, false)];
+      const out = [s.first ? '**Forward pass.**' : '**Definitions.**', ...stepsMd(s.steps, false)];
       if (s.graph !== undefined) out.push(`![The computation graph](${graphFile(graphs.n++)})`);
       return out;
     }
@@ -110,7 +110,7 @@ export function toMarkdown(w: Writeup, graphFile: (k: number) => string): string
       const title = /^#\s/.test(first);
       parts.push(
         ...(title ? [first] : []),
-        conventions(w.options, w.lossName)
+        conventions(w.options, w.lossName, w.numericChecks > 0)
           .map((c) => `> ${c}`)
           .join('\n>\n'),
       );
@@ -125,7 +125,7 @@ export function toMarkdown(w: Writeup, graphFile: (k: number) => string): string
     parts.splice(
       1,
       0,
-      conventions(w.options, w.lossName)
+      conventions(w.options, w.lossName, w.numericChecks > 0)
         .map((c) => `> ${c}`)
         .join('\n>\n'),
     );

@@ -74,8 +74,9 @@ function hasDerivative(e: Expr): boolean {
 }
 
 /** A broadcast operand of an elementwise op written out: 𝟏 bᵀ for a row, b 𝟏ᵀ for a column. */
-function explicitBroadcast(e: Expr): Expr {
+function explicitBroadcast(e: Expr): { readonly expr: Expr; readonly note?: string } {
   const memo = new Map<number, Expr>();
+  const notes = new Set<string>();
   for (const n of topoOrder([e])) {
     if (n.kind !== 'op') {
       memo.set(n.id, n);
@@ -85,20 +86,27 @@ function explicitBroadcast(e: Expr): Expr {
     const args = n.args.map((a0) => {
       const a = memo.get(a0.id)!;
       if (!elementwise || isScalar(a.shape) || sameShape(a.shape, n.shape)) return a;
-      if (isOne(a.shape.rows)) return matmul(ones(n.shape.rows), a);
-      if (isOne(a.shape.cols)) return matmul(a, transpose(ones(n.shape.cols)));
+      if (isOne(a.shape.rows)) {
+        notes.add('𝟏 vᵀ repeats a row vᵀ down all the rows (the batch)');
+        return matmul(ones(n.shape.rows), a);
+      }
+      if (isOne(a.shape.cols)) {
+        notes.add('v 𝟏ᵀ repeats a column v across all the columns');
+        return matmul(a, transpose(ones(n.shape.cols)));
+      }
       return a;
     });
     memo.set(n.id, rebuild(n, args));
   }
-  return memo.get(e.id)!;
+  const note =
+    notes.size > 0 ? `broadcast, written out with a column of ones 𝟏: ${[...notes].join('; ')}` : undefined;
+  return { expr: memo.get(e.id)!, note };
 }
 
 /** `Z_1 = X W_1 + \mathbf{1} b_1^\top` with its shape, for each definition in order. */
 export function forwardSteps(defs: readonly Definition[], sym: Symbols): Step[] {
   return defs.map((d) => {
-    const body = explicitBroadcast(sym.abstract(d.expr, d.expr));
-    const broadcast = body !== sym.abstract(d.expr, d.expr);
+    const { expr: body, note } = explicitBroadcast(sym.abstract(d.expr, d.expr));
     return {
       kind: 'forward',
       rule: 'definition',
@@ -108,9 +116,7 @@ export function forwardSteps(defs: readonly Definition[], sym: Symbols): Step[] 
           forms: [sym.latex(body)],
           dims: dimCheck(body, d.expr.shape),
           shape: shapeText(d.expr.shape),
-          note: broadcast
-            ? 'broadcast: 𝟏 is a column of ones, so 𝟏 bᵀ repeats the row bᵀ down the batch'
-            : undefined,
+          note,
         },
       ],
     };
@@ -212,7 +218,9 @@ class BackwardPass {
     const log: Rewrite[] = [];
     const shown = cancelDoubleTransposes(sym.oriented(raw));
     const simplified = this.tidy(shown, log);
-    const forms = [sym.latex(shown), sym.latex(simplified)];
+    // A number (`\frac{1}{2}`) is shown as the rule gives it, not again as the simplifier folds it.
+    const constant = !topoOrder([shown]).some((n) => n.kind === 'var');
+    const forms = constant ? [sym.latex(shown)] : [sym.latex(shown), sym.latex(simplified)];
     if (closed) forms.push(sym.latex(this.tidy(sym.oriented(closed))));
     const expected = sym.orientedShape(target);
     return {

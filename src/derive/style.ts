@@ -81,6 +81,10 @@ p.lead { margin-bottom: 0.25rem; font-size: 0.9rem; color: var(--muted); }
 ol.chain-steps { margin: 0.25rem 0; padding-left: 1.75rem; }
 ol.chain-steps li { margin: 0.2rem 0; }
 ol.chain-steps .dims { margin: 0; }
+table.index { width: 100%; }
+.index th:nth-child(n + 3), .index td:nth-child(n + 3) { white-space: nowrap; }
 .index td:first-child a { font-weight: 600; }
 .index .headline { font-size: 0.85rem; }
+.index .headline .katex-display { margin: 0; }
+.index .headline .katex-display > .katex { text-align: left; }
 `;

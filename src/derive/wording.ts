@@ -3,8 +3,11 @@
 import type { Equation, Step, StepOptions } from './steps.js';
 import type { Verdict } from './writeup.js';
 
-/** Conventions as Markdown (inline math in `$…$`), one paragraph per item. */
-export function conventions(opts: StepOptions, loss = 'L'): string[] {
+/**
+ * Conventions as Markdown (inline math in `$…$`), one paragraph per item; the layout and style only when
+ * the writeup has a backward pass to which they apply.
+ */
+export function conventions(opts: StepOptions, loss = 'L', backward = true): string[] {
   const d = (x: string) => `$\\frac{\\partial ${loss}}{\\partial ${x}}$`;
   const layout =
     opts.layout === 'denominator'
@@ -16,9 +19,8 @@ export function conventions(opts: StepOptions, loss = 'L'): string[] {
       : opts.layout === 'denominator'
         ? `**Style: differentials.** Each step writes the differential $dN$ of one node, puts it into $d${loss} = \\operatorname{tr}(G^{\\top} dN)$ with $G = ${d('N').slice(1, -1)}$, and reads each input's derivative off $d${loss} = \\operatorname{tr}(G_A^{\\top} dA) \\Rightarrow ${d('A').slice(1, -1)} = G_A$.`
         : `**Style: differentials.** Each step writes the differential $dN$ of one node, puts it into $d${loss} = \\operatorname{tr}(D\\, dN)$ with $D = ${d('N').slice(1, -1)}$, and reads each input's derivative off $d${loss} = \\operatorname{tr}(D_A\\, dA) \\Rightarrow ${d('A').slice(1, -1)} = D_A$.`;
-  const notation =
-    'Vectors are columns; $\\odot$ is the elementwise product, $\\mathbf{1}$ a column of ones, $\\operatorname{sum}_{1}$ sums down the columns; the bracket under each equation checks its dimensions.';
-  return [layout, style, notation];
+  const notation = `Vectors are columns; $\\odot$ is the elementwise product, $\\mathbf{1}$ a column of ones, $\\operatorname{sum}_{1}$ sums down the columns and $\\operatorname{sum}_{2}$ across the rows${backward ? `; the *cotangent* of a node is the derivative of $${loss}$ with respect to it` : ''}. The line under each equation checks its dimensions.`;
+  return backward ? [layout, style, notation] : [notation];
 }
 
 /** A TeX size `n \times h` from a shape's text `n×h`. */
@@ -60,6 +62,11 @@ export function errorBound(x: number): string {
   if (x === 0) return '0';
   if (!Number.isFinite(x)) return String(x);
   return `< 1e${Math.ceil(Math.log10(x) + 1e-12)}`;
+}
+
+/** The worst-error column: the bound, or a dash when nothing was checked numerically. */
+export function worstText(worst: number, numericChecks: number): string {
+  return numericChecks === 0 ? '—' : errorBound(worst);
 }
 
 export function verdictLine(v: Verdict): string {

@@ -73,8 +73,8 @@ export type Section =
   | {
       readonly kind: 'forward';
       readonly line: number;
-      /** Whether a gradient was requested before these definitions (then they are not a forward pass). */
-      readonly afterGrad: boolean;
+      /** The first definitions of the file are its forward pass; later ones are further definitions. */
+      readonly first: boolean;
       readonly steps: readonly Step[];
       graph?: string;
     }
@@ -110,8 +110,9 @@ export interface Writeup {
   readonly stepCount: number;
   readonly checksPassed: number;
   readonly checksTotal: number;
-  /** Worst relative error of the numeric checks (0 when there are none). */
+  /** Worst relative error of the numeric checks (0 when there are none), and how many there are. */
   readonly worstError: number;
+  readonly numericChecks: number;
   /** LaTeX of the first loss differentiated, for the index. */
   readonly headline?: string;
   /** The name of the first loss differentiated (`L` when there is none), used in the conventions. */
@@ -139,17 +140,18 @@ function blockSource(doc: DerivationDoc, block: Block): string {
     .join('\n');
 }
 
-/** LaTeX with the file's names, a side being written by its name only when it was written as that name. */
-function sideLatex(
-  e: Expr,
-  text: string,
-  names: ReadonlyMap<number, string>,
-  byName: ReadonlyMap<string, Expr>,
-): string {
-  const own = byName.get(text.trim()) === e;
-  const map = new Map(names);
-  if (!own) map.delete(e.id);
-  return toLatex(e, { names: map });
+/**
+ * LaTeX of a claim's side with the names its author wrote in it: `X'*(X*w - y)` stays written out even
+ * when `r = X*w - y` is defined, and `X'*r` prints `r`.
+ */
+function sideLatex(e: Expr, text: string, defs: readonly Definition[]): string {
+  const words = new Set(text.match(/[A-Za-z_]\w*/g) ?? []);
+  const names = new Map<number, string>();
+  for (const d of defs) {
+    if (words.has(d.name) && d.expr.kind !== 'var' && !names.has(d.expr.id))
+      names.set(d.expr.id, latexName(d.name));
+  }
+  return toLatex(e, { names });
 }
 
 /** Build the writeup of a derivation file's text. */
@@ -178,8 +180,6 @@ export async function buildWriteup(source: string, file: string, options: StepOp
   const defNames = new Map<number, string>();
   for (const d of allDefs)
     if (d.expr.kind !== 'var' && !defNames.has(d.expr.id)) defNames.set(d.expr.id, d.name);
-  const latexNames = new Map([...defNames].map(([id, n]) => [id, latexName(n)]));
-  const byName = new Map(allDefs.map((d) => [d.name, d.expr]));
 
   const sections: Section[] = [];
   const checks: NumericCheck[] = [];
@@ -199,8 +199,8 @@ export async function buildWriteup(source: string, file: string, options: StepOp
     reason?: string,
   ): Claimed => ({
     line,
-    lhs: sideLatex(lhs, l.text, latexNames, byName),
-    rhs: sideLatex(rhs, r.text, latexNames, byName),
+    lhs: sideLatex(lhs, l.text, allDefs),
+    rhs: sideLatex(rhs, r.text, allDefs),
     text: `${l.text} = ${r.text}`,
     reason,
     dims: dimCheck(rhs, lhs.shape),
@@ -221,7 +221,7 @@ export async function buildWriteup(source: string, file: string, options: StepOp
       sections.push({
         kind: 'forward',
         line: pendingLine,
-        afterGrad: hasGrad,
+        first: !sections.some((x) => x.kind === 'forward'),
         steps: forwardSteps(pending, sym),
       });
       pending = [];
@@ -290,7 +290,8 @@ export async function buildWriteup(source: string, file: string, options: StepOp
           checks.push(...rows);
           const lossLatex = sym.nodeLatex(f);
           lossName ??= loss;
-          headline ??= loss === 'f' ? lossLatex : `${latexName(loss)} = ${sym.latex(sym.abstract(f, f))}`;
+          const known = symbolsFor(defsSoFar, loss, options.layout);
+          headline ??= loss === 'f' ? lossLatex : `${latexName(loss)} = ${known.latex(known.abstract(f, f))}`;
           sections.push({
             kind: 'grad',
             line: st.line,
@@ -320,7 +321,7 @@ export async function buildWriteup(source: string, file: string, options: StepOp
             .map((s, k) =>
               claimed(s.line, exprs[k], exprs[k + 1], st.steps[k].expr, s.expr, rep.steps[k], s.reason),
             );
-          const start = sideLatex(exprs[0], st.steps[0].expr.text, latexNames, byName);
+          const start = sideLatex(exprs[0], st.steps[0].expr.text, allDefs);
           sections.push({ kind: 'chain', line: st.line, start, steps });
           break;
         }
@@ -336,6 +337,9 @@ export async function buildWriteup(source: string, file: string, options: StepOp
     flush();
   }
   if (!hasGrad && allDefs.length > 0) {
+    const [d] = allDefs;
+    const sym = symbolsFor([d], 'L', options.layout);
+    headline = `${latexName(d.name)} = ${sym.latex(sym.abstract(d.expr, d.expr))}`;
     const forward = sections.filter((s) => s.kind === 'forward').at(-1);
     if (forward) {
       forward.graph = await graphSvg({ roots: allDefs.map((d) => d.expr), names: defNames, wrt: new Set() });
@@ -356,6 +360,7 @@ export async function buildWriteup(source: string, file: string, options: StepOp
     checksPassed: checks.filter((c) => c.ok).length + verdicts.filter((v) => v.verdict.equal).length,
     checksTotal: checks.length + verdicts.length,
     worstError: checks.reduce((m, c) => Math.max(m, c.relError), 0),
+    numericChecks: checks.length,
     headline,
     lossName: lossName ?? 'L',
   };

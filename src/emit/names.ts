@@ -22,7 +22,9 @@ export const TS_RESERVED: ReadonlySet<string> = new Set([
   ...'break case catch class const continue debugger default delete do else enum export extends false finally for function if import in instanceof new null return super switch this throw true try typeof var void while with implements interface let package private protected public static yield await arguments eval undefined NaN Infinity'.split(
     ' ',
   ),
-  ...'Math Number Object Error Float64Array Map Array String JSON Matrix Values Gradients K values dims i j k'.split(' '),
+  ...'Math Number Object Error Float64Array Map Array String JSON Matrix Values Gradients K values dims i j k'.split(
+    ' ',
+  ),
 ]);
 
 /** Throws unless `name` is a plain identifier: generated code never embeds anything else as a name. */
@@ -40,7 +42,8 @@ export class Namer {
   /** `want` itself when free, else `want_`, `want__`, … */
   name(want: string): string {
     let n = assertIdentifier(want);
-    while (this.reserved.has(n) || this.taken.has(n) || n.startsWith('_')) n = n.startsWith('_') ? `v${n}` : `${n}_`;
+    while (this.reserved.has(n) || this.taken.has(n) || n.startsWith('_'))
+      n = n.startsWith('_') ? `v${n}` : `${n}_`;
     this.taken.add(n);
     return n;
   }
@@ -60,7 +63,8 @@ export class Namer {
 /** How many parents each node has in the DAG spanned by `roots` (a root counts one extra use). */
 export function useCounts(roots: readonly Expr[]): Map<number, number> {
   const uses = new Map<number, number>();
-  for (const node of topoOrder(roots)) for (const c of children(node)) uses.set(c.id, (uses.get(c.id) ?? 0) + 1);
+  for (const node of topoOrder(roots))
+    for (const c of children(node)) uses.set(c.id, (uses.get(c.id) ?? 0) + 1);
   for (const r of roots) uses.set(r.id, (uses.get(r.id) ?? 0) + 1);
   return uses;
 }
@@ -90,9 +94,9 @@ export function fillTemplate(
   args: readonly string[],
   needsParens: (k: number) => boolean = (k) => !isAtomicCode(args[k]),
 ): string {
-  const marks = args.map((_, k) => `\u0000${k}\u0000`);
+  const marks = args.map((_, k) => `\uE000${k}\uE001`);
   const text = template(marks);
-  return text.replace(/\u0000(\d+)\u0000/g, (_m, k: string, at: number) => {
+  return text.replace(/\uE000(\d+)\uE001/g, (_m, k: string, at: number) => {
     const before = text.slice(Math.max(0, at - 2), at);
     const after = text.slice(at + _m.length, at + _m.length + 1);
     const alone = (before.endsWith('(') || before === ', ') && (after === ')' || after === ',');

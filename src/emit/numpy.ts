@@ -3,7 +3,7 @@
 // shared subexpressions once. The same printer, with another dialect, writes the JAX module (jax.ts).
 import { type Dim, dimSymbols } from '../ir/dim.js';
 import { type Attrs, type Expr, topoOrder, type VarExpr } from '../ir/expr.js';
-import { type Shape, isScalar, shapeText } from '../ir/shape.js';
+import { isScalar, type Shape, shapeText } from '../ir/shape.js';
 import { specOf } from '../ops/index.js';
 import { commentText, fillTemplate, Namer, PYTHON_RESERVED, useCounts } from './names.js';
 import { toText } from './text.js';
@@ -131,10 +131,27 @@ const NUMBER_SAFE = new Set([
   'step',
 ]);
 
-const HELPERS = ['_sigmoid', '_softplus', '_relu', '_step', '_softmax', '_logsoftmax', '_logsumexp', '_logdet'];
+const HELPERS = [
+  '_sigmoid',
+  '_softplus',
+  '_relu',
+  '_step',
+  '_softmax',
+  '_logsoftmax',
+  '_logsumexp',
+  '_logdet',
+];
 
 /** Python binding levels of the operators the op templates write; anything else prints as an atom. */
-const LEVEL: Readonly<Record<string, number>> = { add: 1, sub: 1, emul: 2, ediv: 2, matmul: 2, neg: 3, epow: 4 };
+const LEVEL: Readonly<Record<string, number>> = {
+  add: 1,
+  sub: 1,
+  emul: 2,
+  ediv: 2,
+  matmul: 2,
+  neg: 3,
+  epow: 4,
+};
 const ATOM = 5;
 
 /**
@@ -250,7 +267,9 @@ function pyBody(
 const shapeDoc = (s: Shape): string => (isScalar(s) ? 'scalar' : shapeText(s));
 
 function def(name: string, doc: string, lines: readonly string[]): string {
-  return [`def ${name}(**values):`, `    """${commentText(doc)}"""`, ...lines.map((l) => `    ${l}`)].join('\n');
+  return [`def ${name}(**values):`, `    """${commentText(doc)}"""`, ...lines.map((l) => `    ${l}`)].join(
+    '\n',
+  );
 }
 
 /** The whole module text for a dialect. */

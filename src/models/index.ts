@@ -7,5 +7,13 @@ export { ACTIVATIONS, type Activation, MLP_LOSSES, type MlpLoss, mlp } from './m
 export { buildModel, type Model, modelMarkdown, type Size } from './model.js';
 export { softmaxRegression } from './softmax.js';
 
-export const MODEL_NAMES = ['linear', 'ridge', 'logistic', 'softmax', 'mlp', 'layernorm', 'attention'] as const;
+export const MODEL_NAMES = [
+  'linear',
+  'ridge',
+  'logistic',
+  'softmax',
+  'mlp',
+  'layernorm',
+  'attention',
+] as const;
 export type ModelName = (typeof MODEL_NAMES)[number];

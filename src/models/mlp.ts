@@ -37,7 +37,10 @@ export function mlp(opts: MlpOptions): Model {
   const defs: [string, string][] = [];
   let input = batch ? 'X' : 'x';
   for (let l = 1; l <= depth; l++) {
-    decls.push(batch ? `W${l}: ${sizes[l - 1]} x ${sizes[l]}` : `W${l}: ${sizes[l]} x ${sizes[l - 1]}`, `b${l}: ${sizes[l]}`);
+    decls.push(
+      batch ? `W${l}: ${sizes[l - 1]} x ${sizes[l]}` : `W${l}: ${sizes[l]} x ${sizes[l - 1]}`,
+      `b${l}: ${sizes[l]}`,
+    );
     const z = batch ? `Z${l}` : `z${l}`;
     defs.push([z, batch ? `${input}*W${l} + b${l}'` : `W${l}*${input} + b${l}`]);
     if (l < depth) {

@@ -37,17 +37,21 @@ export function buildModel(m: ModelText): Model {
     scope = extendScope(scope, name, loss);
   }
   if (!loss) throw new RangeError(`internal: model ${m.title} has no loss`);
-  const source = [`let ${m.decls.join('; ')}`, ...m.defs.map(([name, text]) => `${name} = ${text}`)].join('\n');
+  const source = [`let ${m.decls.join('; ')}`, ...m.defs.map(([name, text]) => `${name} = ${text}`)].join(
+    '\n',
+  );
   return { title: m.title, loss, scope, params: m.params, source };
 }
 
 /** A size as declaration text; integers stay numbers, names must be identifiers. */
 export function sizeText(s: Size): string {
   if (typeof s === 'number') {
-    if (!Number.isInteger(s) || s < 1) throw new RangeError(`a layer size must be a positive integer, not ${s}`);
+    if (!Number.isInteger(s) || s < 1)
+      throw new RangeError(`a layer size must be a positive integer, not ${s}`);
     return String(s);
   }
-  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(s)) throw new RangeError(`a layer size must be an integer or a name, not ${s}`);
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(s))
+    throw new RangeError(`a layer size must be an integer or a name, not ${s}`);
   return s;
 }
 

@@ -29,7 +29,7 @@ export const CASES: readonly EmitCase[] = [
   {
     name: 'logdet, trace and inverse',
     decls: 'S: n x n spd; A: n x n; c: n',
-    expr: 'logdet(S) - trace(S*A) + c\'*inv(S)*c',
+    expr: "logdet(S) - trace(S*A) + c'*inv(S)*c",
     wrt: ['S', 'A', 'c'],
   },
   { name: 'determinant and matrix power', decls: 'A: n x n', expr: 'det(A)^2 + trace(A^3)', wrt: ['A'] },
@@ -39,7 +39,12 @@ export const CASES: readonly EmitCase[] = [
     expr: 'sum(vec(kron(A, B)) .* sin(vec(kron(B, A)))) + norm(kron(A, B))',
     wrt: ['A', 'B'],
   },
-  { name: 'diag both ways', decls: 'A: n x n; x: n', expr: 'sum(diag(x)*A*diag(x)) + sum(diag(A).^2)', wrt: ['A', 'x'] },
+  {
+    name: 'diag both ways',
+    decls: 'A: n x n; x: n',
+    expr: 'sum(diag(x)*A*diag(x)) + sum(diag(A).^2)',
+    wrt: ['A', 'x'],
+  },
   {
     name: 'elementwise functions',
     decls: 'x: n; p: n positive',
@@ -58,7 +63,12 @@ export const CASES: readonly EmitCase[] = [
     expr: 'sum(softmax(z) .* c) + sum(logsoftmax(z) .* c) + logsumexp(z)',
     wrt: ['z', 'c'],
   },
-  { name: 'sizes and constants', decls: 'x: n; s: scalar', expr: 'sum(x)/n + 2.5*s^2 + s*n + 0.001*sum(x.^2)', wrt: ['x', 's'] },
+  {
+    name: 'sizes and constants',
+    decls: 'x: n; s: scalar',
+    expr: 'sum(x)/n + 2.5*s^2 + s*n + 0.001*sum(x.^2)',
+    wrt: ['x', 's'],
+  },
   {
     name: 'eye and ones',
     decls: 'A: n x n; v: n',
@@ -73,7 +83,12 @@ export const CASES: readonly EmitCase[] = [
     expr: 'lambda*sum(def .* None) + sum(np*values) + sum(_arg.^2) + sum(t1 .* constructor) + sum(exp(__proto__) .* toString) + sum(K .* Math) + sum(j)',
     wrt: ['lambda', 'def', 'np', '_arg', 't1', '__proto__', 'toString', 'K', 'j'],
   },
-  { name: 'awkward dim names', decls: 'A: class x return; x: return', expr: 'sum(tanh(A*x)) / class', wrt: ['A', 'x'] },
+  {
+    name: 'awkward dim names',
+    decls: 'A: class x return; x: return',
+    expr: 'sum(tanh(A*x)) / class',
+    wrt: ['A', 'x'],
+  },
 ];
 
 /** The case as a module: its value, simplified gradients and every declared name as an input. */

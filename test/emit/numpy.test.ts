@@ -2,11 +2,11 @@
 // value(), value_and_grad against both. JAX runs on the real package when installed, else on a NumPy
 // stand-in of the few jax functions the module calls (which checks the module's logic, not jax itself).
 import { execFileSync } from 'node:child_process';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { toJaxModule } from '../../src/emit/jax.js';
 import { toNumpyModule } from '../../src/emit/numpy.js';
 import { CASES, caseSpec } from './cases.js';
-import { hasJax, runPython } from './python-driver.js';
+import { hasJax, type PythonReport, runPythonMany } from './python-driver.js';
 
 const TOLERANCE = 1e-6;
 
@@ -15,10 +15,25 @@ function python(script: string): string {
 }
 
 describe('NumPy module export', () => {
+  let reports: PythonReport[] = [];
+  beforeAll(() => {
+    reports = runPythonMany(
+      CASES.map((c, k) => {
+        const spec = caseSpec(c);
+        return {
+          source: toNumpyModule(spec),
+          inputs: spec.inputs,
+          grads: c.wrt,
+          seed: k + 1,
+          flat: k % 2 === 1,
+        };
+      }),
+    );
+  });
+
   CASES.forEach((c, k) => {
     it(`${c.name}: gradients agree with central differences of value()`, () => {
-      const spec = caseSpec(c);
-      const report = runPython(toNumpyModule(spec), spec.inputs, c.wrt, { seed: k + 1, flat: k % 2 === 1 });
+      const report = reports[k];
       for (const w of c.wrt) expect(report.errors[w], `∂f/∂${w}`).toBeLessThan(TOLERANCE);
       expect(report.together).toBeLessThan(1e-12);
       expect(Number.isFinite(report.value)).toBe(true);
@@ -28,7 +43,16 @@ describe('NumPy module export', () => {
   it('has the contract shape: numpy import, helpers, value and grad_<NAME> taking keyword arguments', () => {
     const text = toNumpyModule(caseSpec(CASES[1]));
     expect(text).toMatch(/^import numpy as np$/m);
-    for (const h of ['_sigmoid', '_softplus', '_relu', '_step', '_softmax', '_logsoftmax', '_logsumexp', '_logdet']) {
+    for (const h of [
+      '_sigmoid',
+      '_softplus',
+      '_relu',
+      '_step',
+      '_softmax',
+      '_logsoftmax',
+      '_logsumexp',
+      '_logdet',
+    ]) {
       expect(text).toContain(`def ${h}(`);
     }
     expect(text).toContain('def value(**values):');
@@ -69,7 +93,9 @@ for bad in [dict(X=X, w=w), dict(X=X, w=w, y=y, z=1), dict(X=X, w=np.ones((2, 1)
   it('keeps a hostile title inside its docstring (no code runs from it)', () => {
     const spec = { ...caseSpec(CASES[0]), title: 'x """\nimport os; os._exit(7)\n"""' };
     const text = toNumpyModule(spec);
-    const out = python(`import ast; t = ast.parse(${JSON.stringify(text)}); print(type(t.body[0].value.value).__name__, len([n for n in t.body if isinstance(n, ast.Import)]))`);
+    const out = python(
+      `import ast; t = ast.parse(${JSON.stringify(text)}); print(type(t.body[0].value.value).__name__, len([n for n in t.body if isinstance(n, ast.Import)]))`,
+    );
     expect(out.trim()).toBe('str 1');
   });
 
@@ -88,10 +114,19 @@ print(json.dumps([bool(np.isfinite(v)), bool(np.all(np.isfinite(g["W"])))]))
 });
 
 describe(`JAX module export (${hasJax() ? 'real jax' : 'jax missing: NumPy stand-in'})`, () => {
+  let reports: PythonReport[] = [];
+  beforeAll(() => {
+    reports = runPythonMany(
+      CASES.map((c, k) => {
+        const spec = caseSpec(c);
+        return { source: toJaxModule(spec), inputs: spec.inputs, grads: c.wrt, seed: k + 11, jax: true };
+      }),
+    );
+  });
+
   CASES.forEach((c, k) => {
     it(`${c.name}: gradients agree with central differences of value()`, () => {
-      const spec = caseSpec(c);
-      const report = runPython(toJaxModule(spec), spec.inputs, c.wrt, { seed: k + 11, jax: true });
+      const report = reports[k];
       for (const w of c.wrt) expect(report.errors[w], `∂f/∂${w}`).toBeLessThan(TOLERANCE);
       expect(report.together).toBeLessThan(1e-9);
     });

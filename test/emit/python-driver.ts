@@ -18,63 +18,68 @@ export interface PythonReport {
 
 const DRIVER = `
 import importlib.util, json, sys
-spec = json.loads(sys.argv[1])
-if spec.get("x64"):
+specs = json.loads(sys.stdin.read())
+if any(spec.get("x64") for spec in specs):
     import jax
     jax.config.update("jax_enable_x64", True)
 import numpy as np
-loader = importlib.util.spec_from_file_location("generated", spec["module"])
-mod = importlib.util.module_from_spec(loader)
-loader.loader.exec_module(mod)
-rng = np.random.default_rng(spec["seed"])
 
-def sample(rows, cols, kind):
-    if kind == "spd":
-        a = rng.normal(size=(rows, rows))
-        return a @ a.T / rows + np.eye(rows)
-    if kind == "onehot":
-        out = np.zeros((rows, cols))
-        out[np.arange(rows), rng.integers(0, cols, size=rows)] = 1.0
-        return out
-    if kind == "positive":
-        return rng.uniform(0.3, 2.0, size=(rows, cols))
-    x = rng.uniform(0.2, 1.5, size=(rows, cols)) * rng.choice([-1.0, 1.0], size=(rows, cols))
-    return (x + x.T) / 2 if kind == "symmetric" else x
+def run(spec):
+    loader = importlib.util.spec_from_file_location(spec["id"], spec["module"])
+    mod = importlib.util.module_from_spec(loader)
+    loader.loader.exec_module(mod)
+    rng = np.random.default_rng(spec["seed"])
 
-values = {}
-for inp in spec["inputs"]:
-    x = sample(inp["rows"], inp["cols"], inp["kind"])
-    if inp["rows"] == 1 and inp["cols"] == 1:
-        values[inp["name"]] = float(x[0, 0])
-    elif inp["cols"] == 1 and spec.get("flat"):
-        values[inp["name"]] = x[:, 0].copy()
-    else:
-        values[inp["name"]] = x
+    def sample(rows, cols, kind):
+        if kind == "spd":
+            a = rng.normal(size=(rows, rows))
+            return a @ a.T / rows + np.eye(rows)
+        if kind == "onehot":
+            out = np.zeros((rows, cols))
+            out[np.arange(rows), rng.integers(0, cols, size=rows)] = 1.0
+            return out
+        if kind == "positive":
+            return rng.uniform(0.3, 2.0, size=(rows, cols))
+        x = rng.uniform(0.2, 1.5, size=(rows, cols)) * rng.choice([-1.0, 1.0], size=(rows, cols))
+        return (x + x.T) / 2 if kind == "symmetric" else x
 
-def f(vals):
-    return float(np.asarray(mod.value(**vals)))
+    values = {}
+    for inp in spec["inputs"]:
+        x = sample(inp["rows"], inp["cols"], inp["kind"])
+        if inp["rows"] == 1 and inp["cols"] == 1:
+            values[inp["name"]] = float(x[0, 0])
+        elif inp["cols"] == 1 and spec.get("flat"):
+            values[inp["name"]] = x[:, 0].copy()
+        else:
+            values[inp["name"]] = x
 
-errors = {}
-grads = {}
-for name in spec["grads"]:
-    g = np.asarray(getattr(mod, "grad_" + name)(**values), dtype=float)
-    grads[name] = g
-    x = np.array(values[name], dtype=float).reshape(g.shape)
-    if x.shape != g.shape:
-        raise SystemExit(f"grad_{name} has shape {g.shape}, expected {x.shape}")
-    worst = 0.0
-    for idx in np.ndindex(*x.shape):
-        h = 1e-5 * max(1.0, abs(x[idx]))
-        xp = x.copy(); xp[idx] += h
-        xm = x.copy(); xm[idx] -= h
-        num = (f({**values, name: xp}) - f({**values, name: xm})) / (2 * h)
-        worst = max(worst, abs(g[idx] - num) / max(1.0, abs(num)))
-    errors[name] = worst
-v, gs = mod.value_and_grad(**values)
-together = abs(float(np.asarray(v)) - f(values))
-for name, g in gs.items():
-    together = max(together, float(np.max(np.abs(np.asarray(g) - grads[name]))))
-print(json.dumps({"errors": errors, "together": together, "value": f(values)}))
+    def f(vals):
+        return float(np.asarray(mod.value(**vals)))
+
+    errors = {}
+    grads = {}
+    for name in spec["grads"]:
+        g = np.asarray(getattr(mod, "grad_" + name)(**values), dtype=float)
+        grads[name] = g
+        x = np.array(values[name], dtype=float)
+        if x.size != g.size or (x.ndim == 2 and x.shape != g.shape):
+            raise SystemExit(f"grad_{name} has shape {g.shape}, expected {x.shape}")
+        x = x.reshape(g.shape)
+        worst = 0.0
+        for idx in np.ndindex(*x.shape):
+            h = 1e-5 * max(1.0, abs(x[idx]))
+            xp = x.copy(); xp[idx] += h
+            xm = x.copy(); xm[idx] -= h
+            num = (f({**values, name: xp}) - f({**values, name: xm})) / (2 * h)
+            worst = max(worst, abs(g[idx] - num) / max(1.0, abs(num)))
+        errors[name] = worst
+    v, gs = mod.value_and_grad(**values)
+    together = abs(float(np.asarray(v)) - f(values))
+    for name, g in gs.items():
+        together = max(together, float(np.max(np.abs(np.asarray(g) - grads[name]))))
+    return {"errors": errors, "together": together, "value": f(values)}
+
+print(json.dumps([run(spec) for spec in specs]))
 `;
 
 const SHIM: Readonly<Record<string, string>> = {
@@ -132,33 +137,57 @@ export interface RunOptions {
   readonly dims?: ReadonlyMap<string, number>;
 }
 
-/** Write `source` to a temp dir and run the driver over it. */
-export function runPython(source: string, inputs: readonly VarExpr[], grads: readonly string[], opts: RunOptions = {}): PythonReport {
+export interface Job extends RunOptions {
+  readonly source: string;
+  readonly inputs: readonly VarExpr[];
+  readonly grads: readonly string[];
+}
+
+/** Write each module to a temp dir and run the driver over all of them in one python3 process. */
+export function runPythonMany(jobs: readonly Job[]): PythonReport[] {
   const dir = mkdtempSync(join(tmpdir(), 'matcalc-py-'));
-  const module = join(dir, 'generated.py');
-  writeFileSync(module, source);
-  const shim = opts.jax && !hasJax();
+  const shim = jobs.some((j) => j.jax) && !hasJax();
   if (shim) {
     for (const [path, text] of Object.entries(SHIM)) {
       mkdirSync(join(dir, path, '..'), { recursive: true });
       writeFileSync(join(dir, path), text);
     }
   }
-  const dims = opts.dims ?? sizesFor(inputs);
-  const kind = (v: VarExpr) => v.qualifiers.find((q) => q !== 'positive') ?? (v.qualifiers.includes('positive') ? 'positive' : 'signed');
-  const spec = {
-    module,
-    seed: opts.seed ?? 1,
-    flat: opts.flat ?? false,
-    x64: Boolean(opts.jax) && !shim,
-    grads,
-    inputs: inputs.map((v) => ({ name: v.name, rows: dimValue(v.shape.rows, dims), cols: dimValue(v.shape.cols, dims), kind: kind(v) })),
-    dims: Object.fromEntries(dims),
-  };
-  const out = execFileSync('python3', ['-c', DRIVER, JSON.stringify(spec)], {
+  const kind = (v: VarExpr) =>
+    v.qualifiers.find((q) => q !== 'positive') ?? (v.qualifiers.includes('positive') ? 'positive' : 'signed');
+  const specs = jobs.map((job, k) => {
+    const module = join(dir, `generated${k}.py`);
+    writeFileSync(module, job.source);
+    const dims = job.dims ?? sizesFor(job.inputs);
+    return {
+      id: `generated${k}`,
+      module,
+      seed: job.seed ?? 1,
+      flat: job.flat ?? false,
+      x64: Boolean(job.jax) && !shim,
+      grads: job.grads,
+      inputs: job.inputs.map((v) => ({
+        name: v.name,
+        rows: dimValue(v.shape.rows, dims),
+        cols: dimValue(v.shape.cols, dims),
+        kind: kind(v),
+      })),
+    };
+  });
+  const out = execFileSync('python3', ['-c', DRIVER], {
+    input: JSON.stringify(specs),
     encoding: 'utf8',
     cwd: dir,
     env: { ...process.env, PYTHONPATH: shim ? dir : (process.env.PYTHONPATH ?? '') },
   });
-  return JSON.parse(out) as PythonReport;
+  return JSON.parse(out) as PythonReport[];
+}
+
+export function runPython(
+  source: string,
+  inputs: readonly VarExpr[],
+  grads: readonly string[],
+  opts: RunOptions = {},
+): PythonReport {
+  return runPythonMany([{ ...opts, source, inputs, grads }])[0];
 }

@@ -14,14 +14,17 @@ import { CASES, caseSpec } from './cases.js';
 import { sizesFor } from './python-driver.js';
 
 type Fn = (values: object) => Matrix;
-type Generated = Record<string, unknown> & { value: Fn; value_and_grad: (v: object) => { value: Matrix; grad: Record<string, Matrix> } };
+type Generated = Record<string, unknown> & {
+  value: Fn;
+  value_and_grad: (v: object) => { value: Matrix; grad: Record<string, Matrix> };
+};
 
 const dir = mkdtempSync(join(tmpdir(), 'matcalc-ts-'));
 const file = (k: number) => join(dir, `case${k}.ts`);
 const tsc = join(process.cwd(), 'node_modules', '.bin', 'tsc');
 
 beforeAll(() => {
-  CASES.forEach((c, k) => writeFileSync(file(k), toTsModule(caseSpec(c))));
+  for (const [k, c] of CASES.entries()) writeFileSync(file(k), toTsModule(caseSpec(c)));
 });
 
 /** Central difference of f at entry i of x, step scaled to the entry. */
@@ -40,13 +43,19 @@ describe('TypeScript module export', () => {
   it('type-checks every generated module under tsc --strict, standalone', () => {
     const files = CASES.map((_, k) => `case${k}.ts`);
     // Run in the temp dir: no tsconfig applies, only the flags given here.
-    const run = () => execFileSync(tsc, ['--strict', '--noEmit', '--target', 'es2022', ...files], { cwd: dir, encoding: 'utf8' });
+    const run = () =>
+      execFileSync(tsc, ['--strict', '--noEmit', '--target', 'es2022', ...files], {
+        cwd: dir,
+        encoding: 'utf8',
+      });
     expect(run).not.toThrow();
   });
 
   it('rejects a broken module under the same command (the check can fail)', () => {
     writeFileSync(join(dir, 'broken.ts'), 'export const x: number = "not a number";\n');
-    expect(() => execFileSync(tsc, ['--strict', '--noEmit', 'broken.ts'], { cwd: dir, stdio: 'pipe' })).toThrow();
+    expect(() =>
+      execFileSync(tsc, ['--strict', '--noEmit', 'broken.ts'], { cwd: dir, stdio: 'pipe' }),
+    ).toThrow();
   });
 
   CASES.forEach((c, k) => {
@@ -56,14 +65,18 @@ describe('TypeScript module export', () => {
       const dims = sizesFor(spec.inputs);
       const rand = seededRandom(7 + k);
       const values: Record<string, Matrix> = {};
-      for (const v of spec.inputs) Object.defineProperty(values, v.name, { value: randomValue(v, dims, rand), enumerable: true });
+      for (const v of spec.inputs)
+        Object.defineProperty(values, v.name, { value: randomValue(v, dims, rand), enumerable: true });
       const f = () => mod.value(values).data[0];
       const together = mod.value_and_grad(values);
       expect(together.value.data[0]).toBeCloseTo(f(), 12);
       for (const g of spec.grads) {
         const grad = (mod[`grad_${g.wrt.name}`] as Fn)(values);
         const x = values[g.wrt.name];
-        expect([grad.rows, grad.cols]).toEqual([dimValue(g.wrt.shape.rows, dims), dimValue(g.wrt.shape.cols, dims)]);
+        expect([grad.rows, grad.cols]).toEqual([
+          dimValue(g.wrt.shape.rows, dims),
+          dimValue(g.wrt.shape.cols, dims),
+        ]);
         let worst = 0;
         for (let i = 0; i < x.data.length; i++) {
           const numeric = central(f, x.data, i);
@@ -78,7 +91,11 @@ describe('TypeScript module export', () => {
   it('checks inputs: a missing name, a wrong size and inconsistent dims are errors, numbers pass for scalars', async () => {
     const k = CASES.findIndex((c) => c.name === 'regularized logistic loss');
     const mod = (await import(pathToFileURL(file(k)).href)) as Generated;
-    const m = (rows: number, cols: number): Matrix => ({ rows, cols, data: new Float64Array(rows * cols).fill(0.5) });
+    const m = (rows: number, cols: number): Matrix => ({
+      rows,
+      cols,
+      data: new Float64Array(rows * cols).fill(0.5),
+    });
     const ok = { X: m(4, 3), w: m(3, 1), y: m(4, 1), lambda: 0.1 };
     expect(mod.value(ok).data[0]).toBeGreaterThan(0);
     expect(() => mod.value({ X: m(4, 3), w: m(3, 1), y: m(4, 1) })).toThrow(/no value given for lambda/);
@@ -94,7 +111,16 @@ describe('TypeScript module export', () => {
     const f = parseExpr('sum(A .* B)', scope);
     const [g] = grad(f, ['A'], { scope });
     const path = join(dir, 'alias.ts');
-    writeFileSync(path, toTsModule({ name: 'f', title: 'f', value: f, grads: [{ wrt: scope.vars.get('A')!, expr: g }], inputs: [...scope.vars.values()] }));
+    writeFileSync(
+      path,
+      toTsModule({
+        name: 'f',
+        title: 'f',
+        value: f,
+        grads: [{ wrt: scope.vars.get('A')!, expr: g }],
+        inputs: [...scope.vars.values()],
+      }),
+    );
     const mod = (await import(pathToFileURL(path).href)) as Generated;
     const B = { rows: 2, cols: 2, data: Float64Array.of(1, 2, 3, 4) };
     const out = (mod.grad_A as Fn)({ A: B, B });

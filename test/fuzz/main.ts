@@ -13,6 +13,7 @@ const { values } = parseArgs({
     'max-shrinks': { type: 'string' },
     'no-shrink': { type: 'boolean', default: false },
     quiet: { type: 'boolean', default: false },
+    verbose: { type: 'boolean', default: false },
   },
 });
 
@@ -64,5 +65,6 @@ const summary = runFuzz({
   },
 });
 if (tty && !values.quiet) process.stderr.write('\n');
+if (values.verbose) for (const line of summary.inconclusive) process.stdout.write(`inconclusive ${line}\n`);
 process.stdout.write(`${summaryLine(summary, seed)}\n`);
 process.exitCode = summary.failures + summary.crashes > 0 ? 1 : 0;

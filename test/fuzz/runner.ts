@@ -22,6 +22,8 @@ export interface Summary {
   readonly crashes: number;
   /** Cases whose values were too large or not finite for numeric checks (symbolic checks still ran). */
   readonly skipped: number;
+  /** Cases whose finite-difference check failed where finite differences cannot settle (listed). */
+  readonly inconclusive: readonly string[];
   readonly jacobians: number;
   readonly hessians: number;
   readonly findings: readonly Finding[];
@@ -62,6 +64,7 @@ export function runFuzz(opts: RunOptions): Summary {
   let failures = 0;
   let crashes = 0;
   let skipped = 0;
+  const inconclusive: string[] = [];
   let jacobians = 0;
   let hessians = 0;
   let slowest = { index: -1, ms: 0 };
@@ -71,6 +74,7 @@ export function runFuzz(opts: RunOptions): Summary {
     failures,
     crashes,
     skipped,
+    inconclusive,
     jacobians,
     hessians,
     findings,
@@ -101,6 +105,7 @@ export function runFuzz(opts: RunOptions): Summary {
     if (!out) continue;
     expressions++;
     if (out.skipped) skipped++;
+    for (const line of out.inconclusive) inconclusive.push(`case ${index}: ${line}`);
     if (out.jacobian) jacobians++;
     if (out.hessian) hessians++;
     if (target) {
@@ -126,7 +131,8 @@ export function summaryLine(s: Summary, seed: number): string {
   return (
     `fuzz: ${s.expressions} expressions, ${s.failures} failures, ${s.crashes} crashes ` +
     `(seed ${seed}; ${s.jacobians} Jacobians, ${s.hessians} Hessians checked; ${s.skipped} with values too large ` +
-    `for finite differences; ${secs} s; slowest case ${s.slowest.index} took ${s.slowest.ms} ms)`
+    `for finite differences, ${s.inconclusive.length} where they could not settle; ${secs} s; ` +
+    `slowest case ${s.slowest.index} took ${s.slowest.ms} ms)`
   );
 }
 

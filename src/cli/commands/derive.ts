@@ -3,7 +3,7 @@
 import { deriveSite, type Summary } from '../../derive/site.js';
 import type { Style } from '../../derive/steps.js';
 import type { Layout } from '../../derive/symbols.js';
-import { errorBound } from '../../derive/wording.js';
+import { worstText } from '../../derive/wording.js';
 import { UsageError } from '../../ir/errors.js';
 import type { Io } from '../io.js';
 import { oneOf, parse, str } from '../options.js';
@@ -17,7 +17,7 @@ function table(rows: readonly Summary[]): string {
     r.name,
     String(r.steps),
     `${r.passed}/${r.total}`,
-    errorBound(r.worstError),
+    worstText(r.worstError, r.numericChecks),
     r.ok ? 'ok' : 'FAIL',
   ]);
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));

@@ -14,7 +14,14 @@ import { isScalar, shapeText } from '../../ir/shape.js';
 import * as models from '../../models/index.js';
 import type { Model } from '../../models/model.js';
 import { EMPTY_SCOPE, extendScope, type Scope } from '../../parse/decls.js';
-import { declsIn, exprIn, type ExportTarget, filePos, parseDocument, statementsOf } from '../../parse/document.js';
+import {
+  declsIn,
+  type ExportTarget,
+  exprIn,
+  filePos,
+  parseDocument,
+  statementsOf,
+} from '../../parse/document.js';
 import { fmt } from '../format.js';
 import type { Io } from '../io.js';
 import { oneOf, parse, str } from '../options.js';
@@ -29,9 +36,21 @@ export function emitModule(target: ExportTarget, spec: ModuleSpec): string {
 }
 
 /** The module of f's value and its simplified gradients with respect to `wrt`. */
-export function moduleSpec(f: Expr, wrt: readonly VarExpr[], inputs: readonly VarExpr[], name: string, title: string): ModuleSpec {
+export function moduleSpec(
+  f: Expr,
+  wrt: readonly VarExpr[],
+  inputs: readonly VarExpr[],
+  name: string,
+  title: string,
+): ModuleSpec {
   const gs = grad(f, wrt);
-  return { name, title, value: expandDerivatives(f), grads: wrt.map((v, k) => ({ wrt: v, expr: gs[k] })), inputs };
+  return {
+    name,
+    title,
+    value: expandDerivatives(f),
+    grads: wrt.map((v, k) => ({ wrt: v, expr: gs[k] })),
+    inputs,
+  };
 }
 
 /**
@@ -48,7 +67,9 @@ export function inputsFor(scope: Scope, exprs: readonly Expr[]): VarExpr[] {
     for (const d of dims) for (const s of dimSymbols(d)) needed.add(s);
   }
   const all = [...scope.vars.values()];
-  for (const v of all) if (used.has(v.name)) for (const s of [...dimSymbols(v.shape.rows), ...dimSymbols(v.shape.cols)]) needed.delete(s);
+  for (const v of all)
+    if (used.has(v.name))
+      for (const s of [...dimSymbols(v.shape.rows), ...dimSymbols(v.shape.cols)]) needed.delete(s);
   for (const v of all) {
     const carries = [...dimSymbols(v.shape.rows), ...dimSymbols(v.shape.cols)].filter((s) => needed.has(s));
     if (carries.length === 0 || used.has(v.name)) continue;
@@ -78,7 +99,10 @@ export function checkFailure(f: Expr, wrt: readonly VarExpr[], scope?: Scope): s
   const where = w
     ? `; worst entry ${w.variable}[${w.row},${w.col}]: symbolic ${fmt(w.symbolic)}, finite differences ${fmt(w.numeric)}`
     : '';
-  const which = bad && bad.relError > 1e-5 ? `the gradient with respect to ${bad.variable}` : 'the gradients (random projections)';
+  const which =
+    bad && bad.relError > 1e-5
+      ? `the gradient with respect to ${bad.variable}`
+      : 'the gradients (random projections)';
   const err = bad && bad.relError > 1e-5 ? bad.relError : r.projectionError;
   return `the numeric check failed for ${which}: max relative error ${err.toExponential(2)}${where}`;
 }
@@ -91,18 +115,27 @@ interface Request {
 }
 
 /** The module a derivation file asks for: its `grad` requests on one loss, and its `export` targets. */
-function fromDocument(source: string, file: string, loss: string | undefined): { spec: ModuleSpec; targets: ExportTarget[]; scope: Scope } {
+function fromDocument(
+  source: string,
+  file: string,
+  loss: string | undefined,
+): { spec: ModuleSpec; targets: ExportTarget[]; scope: Scope } {
   const doc = parseDocument(source, file);
   let scope: Scope = EMPTY_SCOPE;
   const requests: Request[] = [];
   const targets: ExportTarget[] = [];
   for (const st of statementsOf(doc)) {
     if (st.kind === 'let') scope = declsIn(doc, st.decls, scope);
-    else if (st.kind === 'def') scope = extendScope(scope, st.name.text, exprIn(doc, st.expr, scope), filePos(doc, st.name));
+    else if (st.kind === 'def')
+      scope = extendScope(scope, st.name.text, exprIn(doc, st.expr, scope), filePos(doc, st.name));
     else if (st.kind === 'export') targets.push(st.target);
     else if (st.kind === 'grad') {
       const f = exprIn(doc, st.f, scope);
-      if (!isScalar(f.shape)) throw new ShapeError(`grad needs a scalar (1×1) function, got ${shapeText(f.shape)}`, filePos(doc, st.f));
+      if (!isScalar(f.shape))
+        throw new ShapeError(
+          `grad needs a scalar (1×1) function, got ${shapeText(f.shape)}`,
+          filePos(doc, st.f),
+        );
       const wrt = st.wrt.map((w) => {
         const v = scope.vars.get(w.text);
         if (!v) throw new DeclarationError(`\`${w.text}\` is not a declared variable`, filePos(doc, w));
@@ -113,14 +146,19 @@ function fromDocument(source: string, file: string, loss: string | undefined): {
       else requests.push({ f, text: st.f.text, line: st.line, wrt });
     }
   }
-  if (requests.length === 0) throw new UsageError(`${file} has no \`grad L wrt X\` request: nothing to export`);
+  if (requests.length === 0)
+    throw new UsageError(`${file} has no \`grad L wrt X\` request: nothing to export`);
   const chosen = loss === undefined ? requests : requests.filter((r) => r.text === loss);
   if (chosen.length === 0) {
-    throw new UsageError(`--loss ${loss} matches no \`grad\` request of ${file}; they are for ${requests.map((r) => r.text).join(', ')}`);
+    throw new UsageError(
+      `--loss ${loss} matches no \`grad\` request of ${file}; they are for ${requests.map((r) => r.text).join(', ')}`,
+    );
   }
   if (chosen.length > 1) {
     const list = chosen.map((r) => `${r.text} (line ${r.line})`).join(', ');
-    throw new UsageError(`${file} requests gradients of several losses: ${list}; a module exports one, choose it with --loss`);
+    throw new UsageError(
+      `${file} requests gradients of several losses: ${list}; a module exports one, choose it with --loss`,
+    );
   }
   const r = chosen[0];
   const name = /^[A-Za-z_]\w*$/.test(r.text) ? r.text : 'f';
@@ -135,7 +173,9 @@ function size(text: string): models.Size {
   const t = text.trim();
   if (/^\d+$/.test(t) && Number(t) >= 1 && Number(t) <= 1_000_000) return Number(t);
   if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(t)) return t;
-  throw new UsageError(`--layers takes sizes (positive integers or dim names) separated by commas, not ${JSON.stringify(text)}`);
+  throw new UsageError(
+    `--layers takes sizes (positive integers or dim names) separated by commas, not ${JSON.stringify(text)}`,
+  );
 }
 
 /** The same sizes with every integer above 1 replaced by a dim name (equal integers by the same name). */
@@ -173,13 +213,17 @@ function fromModel(name: string, o: Flags): { model: Model; twin: Model } {
     case 'mlp': {
       if (o.single && o.batch) throw new UsageError('--batch and --single exclude each other');
       const layers = (str(o.layers) ?? 'd,h,k').split(',').map(size);
-      if (layers.length < 2) throw new UsageError('--layers needs at least two sizes: the input and the output');
+      if (layers.length < 2)
+        throw new UsageError('--layers needs at least two sizes: the input and the output');
       const opts = {
         activation: oneOf('--activation', str(o.activation), models.ACTIVATIONS, 'relu'),
         loss: oneOf('--loss', str(o.loss), models.MLP_LOSSES, 'softmax-ce'),
         batch: !o.single,
       };
-      return { model: models.mlp({ ...opts, layers }), twin: models.mlp({ ...opts, layers: symbolicTwin(layers) }) };
+      return {
+        model: models.mlp({ ...opts, layers }),
+        twin: models.mlp({ ...opts, layers: symbolicTwin(layers) }),
+      };
     }
   }
 }
@@ -200,15 +244,23 @@ export function run(argv: readonly string[], io: Io): number {
   });
   const modelName = str(o.model);
   if (positionals.length > 1) throw new UsageError(`export takes one FILE.md; got ${positionals.length}`);
-  if (modelName !== undefined && positionals.length > 0) throw new UsageError('export takes either FILE.md or --model, not both');
-  if (modelName === undefined && positionals.length === 0) throw new UsageError('missing FILE.md (or --model NAME)');
+  if (modelName !== undefined && positionals.length > 0)
+    throw new UsageError('export takes either FILE.md or --model, not both');
+  if (modelName === undefined && positionals.length === 0)
+    throw new UsageError('missing FILE.md (or --model NAME)');
   let spec: ModuleSpec;
   let fileTargets: ExportTarget[] = [];
   let checkAgainst: { f: Expr; wrt: VarExpr[]; scope?: Scope };
   if (modelName !== undefined) {
     const { model, twin } = fromModel(modelName, o);
     const wrt = model.params.map((p) => model.scope.vars.get(p)!);
-    spec = moduleSpec(model.loss, wrt, [...model.scope.vars.values()], 'L', `${model.title}: L = ${shortText(model.loss)}`);
+    spec = moduleSpec(
+      model.loss,
+      wrt,
+      [...model.scope.vars.values()],
+      'L',
+      `${model.title}: L = ${shortText(model.loss)}`,
+    );
     checkAgainst = { f: twin.loss, wrt: twin.params.map((p) => twin.scope.vars.get(p)!), scope: twin.scope };
   } else {
     const ext = ['layers', 'activation', 'batch', 'single'].find((k) => o[k] !== undefined);
@@ -223,7 +275,9 @@ export function run(argv: readonly string[], io: Io): number {
   const distinct = [...new Set(fileTargets)];
   if (to === undefined && distinct.length !== 1) {
     throw new UsageError(
-      distinct.length === 0 ? 'missing --to ts|numpy|jax' : `the file exports to ${distinct.join(' and ')}: choose one with --to`,
+      distinct.length === 0
+        ? 'missing --to ts|numpy|jax'
+        : `the file exports to ${distinct.join(' and ')}: choose one with --to`,
     );
   }
   const target = oneOf('--to', to ?? distinct[0], TARGETS, 'ts');

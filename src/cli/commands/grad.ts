@@ -1,24 +1,25 @@
 // matcalc grad | jacobian | hessian EXPR --wrt X[,Y…] --let DECLS [--format text|latex|json] [--layout …]
 import { grad, hessian, jacobian, type Layout } from '../../api.js';
 import { latexName, toLatex } from '../../emit/latex.js';
+import { shortText } from '../../emit/numpy.js';
 import { toText } from '../../emit/text.js';
 import { UsageError } from '../../ir/errors.js';
 import type { Expr, VarExpr } from '../../ir/expr.js';
 import type { Shape } from '../../ir/shape.js';
-import { parseExpr } from '../../parse/index.js';
-import { isZero } from '../../simplify/rule.js';
-import { shortText } from '../../emit/numpy.js';
 import type { ExportTarget } from '../../parse/document.js';
 import type { Scope } from '../../parse/index.js';
-import { type Io, exprArg } from '../io.js';
+import { parseExpr } from '../../parse/index.js';
+import { isZero } from '../../simplify/rule.js';
+import { exprArg, type Io } from '../io.js';
+import { inOption, oneOf, parse, scopeOf, str, wrtVars } from '../options.js';
 import { checkFailure, emitModule, moduleSpec } from './export.js';
-import { inOption, oneOf, parse, str, scopeOf, wrtVars } from '../options.js';
 
 export type Mode = 'grad' | 'jacobian' | 'hessian';
 
 export const usage = {
   grad: 'matcalc grad EXPR --wrt X[,Y…] --let DECLS [--format text|latex|json|ts|numpy|jax] [--no-check] [--layout numerator|denominator]',
-  jacobian: 'matcalc jacobian EXPR --wrt x --let DECLS [--format text|latex|json] [--layout numerator|denominator]',
+  jacobian:
+    'matcalc jacobian EXPR --wrt x --let DECLS [--format text|latex|json] [--layout numerator|denominator]',
   hessian: 'matcalc hessian EXPR --wrt x --let DECLS [--format text|latex|json]',
 };
 
@@ -43,7 +44,14 @@ function latexSymbol(mode: Mode, v: VarExpr, layout: Layout): string {
 const CODE_FORMATS: readonly ExportTarget[] = ['ts', 'numpy', 'jax'];
 
 /** A module taking every declared name, written after the numeric check passes (exit 1 when it fails). */
-function exportCode(format: ExportTarget, f: Expr, vars: VarExpr[], scope: Scope, noCheck: boolean, io: Io): number {
+function exportCode(
+  format: ExportTarget,
+  f: Expr,
+  vars: VarExpr[],
+  scope: Scope,
+  noCheck: boolean,
+  io: Io,
+): number {
   const failure = noCheck ? null : checkFailure(f, vars, scope);
   if (failure) {
     io.err(`matcalc: ${failure}; no module written (--no-check writes it anyway)`);

@@ -1,0 +1,21 @@
+// npm run bench: every benchmark, each in its own process (clean heap, honest peak memory), tables in order.
+// Numbers are measured, never asserted; pass names to run a subset: `npm run bench -- derive simplify`.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+
+const ALL = ['derive', 'simplify', 'gemm', 'codegen', 'limits'];
+const picked = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+let failed = 0;
+for (const name of picked.length > 0 ? picked : ALL) {
+  const file = `bench/${name}.ts`;
+  if (!existsSync(file)) {
+    console.log(`\n## ${name}: no ${file}`);
+    continue;
+  }
+  console.log(`\n## bench/${name}.ts\n`);
+  const r = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', file, ...(name === 'gemm' ? ['--quick'] : [])], {
+    stdio: 'inherit',
+  });
+  if (r.status !== 0) failed++;
+}
+process.exitCode = failed > 0 ? 1 : 0;

@@ -1,0 +1,48 @@
+// A CI-sized fuzz run (test/fuzz/: random well-shaped expressions through print/parse, KaTeX, simplify and
+// grad/jacobian/hessian against finite differences), and proof that the fuzzer finds and shrinks a wrong rule.
+import { afterEach, describe, expect, it } from 'vitest';
+import { OPS } from '../src/ops/index.js';
+import { mul, neg } from '../src/ops/build.js';
+import type { OpSpec } from '../src/ops/spec.js';
+import { findingText, runFuzz, summaryLine } from './fuzz/runner.js';
+
+const CI_RUNS = 1500;
+
+describe('fuzz', () => {
+  it(`${CI_RUNS} random expressions: no failures, no crashes`, () => {
+    const s = runFuzz({ runs: CI_RUNS, seed: 20260101, maxDepth: 4 });
+    const report = [summaryLine(s, 20260101), ...s.findings.map(findingText)].join('\n');
+    expect(s.expressions, report).toBe(CI_RUNS);
+    expect(s.failures + s.crashes, report).toBe(0);
+    // The checks did run: most cases reach finite differences, and Jacobians and Hessians are exercised.
+    expect(s.skipped + s.inconclusive.length).toBeLessThan(CI_RUNS / 20);
+    expect(s.jacobians).toBeGreaterThan(CI_RUNS / 10);
+    expect(s.hessians).toBeGreaterThan(CI_RUNS / 30);
+  });
+
+  describe('finds a wrong rule and shrinks it to a minimal command', () => {
+    const tanh = OPS.tanh as { -readonly [K in keyof OpSpec]: OpSpec[K] };
+    const original = tanh.vjp;
+    afterEach(() => {
+      tanh.vjp = original;
+    });
+
+    it('tanh with the sign of its VJP flipped', () => {
+      tanh.vjp = (ct, out, args, attrs) => original(neg(ct), out, args, attrs);
+      const s = runFuzz({ runs: 200, seed: 7, maxDepth: 3 });
+      expect(s.failures).toBeGreaterThan(0);
+      const gradients = s.findings.filter((f) => f.shrunk.kind === 'gradient');
+      expect(gradients.length).toBeGreaterThan(0);
+      // Shrunk to a tanh of something small, written as a command to paste.
+      const shortest = gradients.map((f) => f.shrunk.command).sort((a, b) => a.length - b.length)[0];
+      expect(shortest).toMatch(/^matcalc check "[^"]*tanh\([^"]*" --wrt \S+ --let "[^"]*" --trials 5$/);
+      expect(shortest.length).toBeLessThan(80);
+    });
+
+    it('tanh whose VJP is off by a factor only where the cotangent is not 1', () => {
+      tanh.vjp = (ct, out, args, attrs) => original(mul(ct, ct), out, args, attrs);
+      const s = runFuzz({ runs: 300, seed: 11, maxDepth: 3 });
+      expect(s.findings.some((f) => f.shrunk.kind === 'gradient' || f.shrunk.kind === 'hessian')).toBe(true);
+    });
+  });
+});
