@@ -62,7 +62,7 @@ function sectionHtml(s: Section, w: Writeup): string {
         s.graph !== undefined
           ? figure(s.graph, 'The computation graph of the definitions; each node shows its shape.')
           : '';
-      return `<section class="forward"><h3>${s.first ? 'Forward pass' : 'Definitions'}</h3>${stepsHtml(s.steps, false)}${graph}</section>`;
+      return `<section class="forward"><h3>${s.first ? 'Forward pass: definitions and shapes' : 'Definitions and shapes'}</h3>${stepsHtml(s.steps, false)}${graph}</section>`;
     }
     case 'grad': {
       const texts = s.texts.map((t) => `∂${s.lossName}/∂${t.variable} = ${t.text}`).join('\n');

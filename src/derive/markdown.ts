@@ -59,7 +59,10 @@ function sectionMd(
       return [`${head}\n${rows.join('\n')}`];
     }
     case 'forward': {
-      const out = [s.first ? '**Forward pass.**' : '**Definitions.**', ...stepsMd(s.steps, false)];
+      const out = [
+        s.first ? '**Forward pass: definitions and shapes.**' : '**Definitions and shapes.**',
+        ...stepsMd(s.steps, false),
+      ];
       if (s.graph !== undefined) out.push(`![The computation graph](${graphFile(graphs.n++)})`);
       return out;
     }

@@ -3,7 +3,7 @@
 // taken in name order and nothing depends on the time or the machine.
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { basename, dirname, join, relative, sep } from 'node:path';
+import { dirname, join, relative, sep } from 'node:path';
 import { ValueError } from '../ir/errors.js';
 import { esc, page, toHtml } from './html.js';
 import { escapeMd, toMarkdown } from './markdown.js';
@@ -160,6 +160,3 @@ export async function deriveSite(target: string, out: string, opts: SiteOptions)
   writeKatex(out);
   return writeups.map(summaryOf);
 }
-
-/** The base name of a derivation file without `.md`. */
-export const derivationName = (file: string): string => basename(file).replace(/\.md$/, '');

@@ -42,7 +42,12 @@ def _logdet(x):
 def _asarray(v):
     return jnp.asarray(v) + 0.0`;
 
-export const JAX: PyDialect = { label: 'JAX', np: 'jnp', preamble: JAX_PREAMBLE };
+export const JAX: PyDialect = {
+  label: 'JAX',
+  np: 'jnp',
+  preamble: JAX_PREAMBLE,
+  note: 'The functions are pure (jax.jit and jax.grad apply); JAX computes in float32 unless\njax.config.update("jax_enable_x64", True) runs first.',
+};
 
 export function toJaxModule(spec: ModuleSpec): string {
   return pythonModule(spec, JAX);

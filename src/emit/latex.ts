@@ -3,6 +3,7 @@
 import { type DerivExpr, type Expr, type OpExpr, topoOrder } from '../ir/expr.js';
 import { specOf } from '../ops/index.js';
 import { ATOMIC, LATEX_INFIX, LATEX_POSTFIX, LATEX_PREFIX, levelOf, needsParens } from './precedence.js';
+import { MAX_PRINTED_LENGTH, printLimit } from './text.js';
 
 export interface LatexOptions {
   /** Node id → LaTeX printed instead of the node (named intermediates such as `H`, `\delta_{2}`). */
@@ -221,9 +222,12 @@ function nodeLatex(e: Expr, of: (child: Expr) => Printed): Printed {
 export function toLatex(e: Expr, opts: LatexOptions = {}): string {
   const memo = new Map<number, Printed>();
   const of = (c: Expr): Printed => memo.get(c.id)!;
-  for (const n of topoOrder([e])) {
+  const order = topoOrder([e]);
+  for (const n of order) {
     const named = opts.names?.get(n.id);
-    memo.set(n.id, named === undefined ? nodeLatex(n, of) : literal(named));
+    const p = named === undefined ? nodeLatex(n, of) : literal(named);
+    if (p.tex.length > MAX_PRINTED_LENGTH) throw printLimit('LaTeX', order.length);
+    memo.set(n.id, p);
   }
   return memo.get(e.id)!.tex;
 }

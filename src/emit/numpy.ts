@@ -1,9 +1,12 @@
 // Expr → a Python module over NumPy (ARCHITECTURE.md §5): `value(**values)`, one `grad_<NAME>(**values)`
 // per variable and `value_and_grad(**values)`, each binding the dims from its inputs' shapes and computing
 // shared subexpressions once. The same printer, with another dialect, writes the JAX module (jax.ts).
+
+import { rebuildOp } from '../diff/rebuild.js';
 import { type Dim, dimSymbols } from '../ir/dim.js';
-import { type Attrs, type Expr, topoOrder, type VarExpr } from '../ir/expr.js';
-import { isScalar, type Shape, shapeText } from '../ir/shape.js';
+import { type Attrs, type Expr, type OpExpr, topoOrder, type VarExpr } from '../ir/expr.js';
+import { isScalar, type Shape, sameShape, shapeText } from '../ir/shape.js';
+import { logsoftmax, logsumexp, neg, softplus } from '../ops/build.js';
 import { specOf } from '../ops/index.js';
 import { commentText, fillTemplate, Namer, PYTHON_RESERVED, useCounts } from './names.js';
 import { toText } from './text.js';
@@ -28,6 +31,8 @@ export interface PyDialect {
   /** The array module's local name (`np`, `jnp`); templates written with `np.` are rewritten to it. */
   readonly np: string;
   readonly preamble: string;
+  /** A line for the module docstring about the library, if any. */
+  readonly note?: string;
 }
 
 const NUMPY_PREAMBLE = `import numpy as np
@@ -273,7 +278,8 @@ function def(name: string, doc: string, lines: readonly string[]): string {
 }
 
 /** The whole module text for a dialect. */
-export function pythonModule(spec: ModuleSpec, dialect: PyDialect): string {
+export function pythonModule(written: ModuleSpec, dialect: PyDialect): string {
+  const spec = stabilized(written);
   const f = commentText(spec.name);
   const names = spec.inputs.map((v) => JSON.stringify(v.name));
   const decls = spec.inputs.map((v) => `${v.name}: ${shapeDoc(v.shape)}`).join(', ');
@@ -317,6 +323,7 @@ export function pythonModule(spec: ModuleSpec, dialect: PyDialect): string {
     '(d, 1) columns (flat arrays are read as columns), scalars as floats; symbolic sizes are read from the',
     `shapes. value(**values) returns ${f} (a 0-d array when it is 1×1); grad_<name>(**values) returns the`,
     `gradient ∂${f}/∂name with the variable's shape; value_and_grad(**values) returns both at once.`,
+    ...(dialect.note ? [dialect.note] : []),
     '"""',
   ].join('\n');
   const preamble = `${dialect.preamble}\n${ARGS.replaceAll('NP.', `${dialect.np}.`)}`;
@@ -325,6 +332,47 @@ export function pythonModule(spec: ModuleSpec, dialect: PyDialect): string {
 
 export function toNumpyModule(spec: ModuleSpec): string {
   return pythonModule(spec, NUMPY);
+}
+
+const isOp = (e: Expr, op: string): e is OpExpr => e.kind === 'op' && e.op === op;
+const isOne = (e: Expr): boolean => e.kind === 'const' && e.value === 1;
+
+/** A numerically stable equivalent of `e`, or null: forms whose naive evaluation overflows. */
+function stableForm(e: OpExpr): Expr | null {
+  if (e.op !== 'log' || e.args[0].kind !== 'op') return null;
+  const a = e.args[0];
+  // log σ(x) = −softplus(−x)
+  if (a.op === 'sigmoid') return neg(softplus(neg(a.args[0])));
+  // log softmax(z) = logsoftmax(z)
+  if (a.op === 'softmax') return logsoftmax(a.args[0], a.attrs.dim ?? 0);
+  // log Σ exp(z) = logsumexp(z)
+  if (a.op === 'sum' && isOp(a.args[0], 'exp')) return logsumexp(a.args[0].args[0], a.attrs.dim ?? 0);
+  // log(1 + eˣ) = softplus(x)
+  if (a.op === 'add') {
+    const [l, r] = a.args;
+    if (isOne(l) && isOp(r, 'exp') && sameShape(r.shape, a.shape)) return softplus(r.args[0]);
+    if (isOne(r) && isOp(l, 'exp') && sameShape(l.shape, a.shape)) return softplus(l.args[0]);
+  }
+  return null;
+}
+
+/** The module with every expression in its stable forms (generated code never overflows where they apply). */
+export function stabilized(spec: ModuleSpec): ModuleSpec {
+  const roots = [spec.value, ...spec.grads.map((g) => g.expr)];
+  const memo = new Map<number, Expr>();
+  for (const node of topoOrder(roots)) {
+    let out: Expr = node;
+    if (node.kind === 'op') {
+      out = rebuildOp(
+        node,
+        node.args.map((a) => memo.get(a.id)!),
+      );
+      if (out.kind === 'op') out = stableForm(out) ?? out;
+    }
+    memo.set(node.id, out);
+  }
+  const at = (e: Expr) => memo.get(e.id)!;
+  return { ...spec, value: at(spec.value), grads: spec.grads.map((g) => ({ wrt: g.wrt, expr: at(g.expr) })) };
 }
 
 /** Nodes counted as a tree (saturating): above this, docstrings name the expression instead of printing it. */

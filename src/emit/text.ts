@@ -1,6 +1,7 @@
 // Expr → the input language (ARCHITECTURE.md §4) with minimal parentheses, such that parsing the text back
 // with the same declarations returns the very same interned node. Strings are built bottom-up over the
 // DAG with a memo, so depth is not limited and shared subterms cost one concatenation each.
+import { LimitError } from '../ir/errors.js';
 import { children, type Expr, topoOrder } from '../ir/expr.js';
 import { specOf } from '../ops/index.js';
 import {
@@ -85,11 +86,31 @@ function printNode(e: Expr, of: (child: Expr) => Printed): Printed {
   }
 }
 
+/**
+ * Longest printed form: a DAG of a few thousand nodes shared many times (the gradient of exp(exp(…x…)))
+ * prints as a tree of quadratic size, past what a string can hold; it is refused, not half-built.
+ */
+export const MAX_PRINTED_LENGTH = 50_000_000;
+
+/** A LimitError for a printed form longer than MAX_PRINTED_LENGTH; `what` names the form. */
+export function printLimit(what: string, nodes: number): LimitError {
+  return new LimitError(
+    `the expression is too large to print as ${what}: more than ${MAX_PRINTED_LENGTH.toLocaleString('en-US')} ` +
+      `characters, from ${nodes.toLocaleString('en-US')} distinct subexpressions repeated many times; ` +
+      'print it with named intermediates (toTextLets) instead',
+  );
+}
+
 /** The expression in the input language; `parse(toText(e), scope) === e` for the declarations of e. */
 export function toText(e: Expr): string {
   const memo = new Map<number, Printed>();
   const of = (c: Expr): Printed => memo.get(c.id)!;
-  for (const node of topoOrder([e])) memo.set(node.id, printNode(node, of));
+  const order = topoOrder([e]);
+  for (const node of order) {
+    const p = printNode(node, of);
+    if (p.text.length > MAX_PRINTED_LENGTH) throw printLimit('text', order.length);
+    memo.set(node.id, p);
+  }
   return memo.get(e.id)!.text;
 }
 
@@ -147,6 +168,7 @@ export function toTextLetsMany(roots: readonly Expr[], minUses = 2): TextLetsMan
   const of = (c: Expr): Printed => memo.get(c.id)!;
   for (const node of order) {
     const printed = printNode(node, of);
+    if (printed.text.length > MAX_PRINTED_LENGTH) throw printLimit('text', order.length);
     const shared =
       !isRoot.has(node.id) &&
       (node.kind === 'op' || node.kind === 'deriv') &&

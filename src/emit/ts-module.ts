@@ -6,7 +6,7 @@ import { type Expr, type OpExpr, topoOrder } from '../ir/expr.js';
 import { isScalar, type Shape, shapeText } from '../ir/shape.js';
 import { specOf } from '../ops/index.js';
 import { commentText, fillTemplate, Namer, TS_RESERVED, useCounts } from './names.js';
-import { type ModuleSpec, shortText } from './numpy.js';
+import { type ModuleSpec, shortText, stabilized } from './numpy.js';
 import { helperSources, TS_HELPERS, TS_SCALARS } from './ts-runtime.js';
 
 /** Ops that are constants given their attrs: written as a number inside loops, `fill(…)` elsewhere. */
@@ -32,6 +32,9 @@ const HELPER_CALLS: Readonly<Record<string, (e: OpExpr, dim: (d: Dim) => string)
   diagv: () => ['diagv', []],
   eye: (e, dim) => ['eye', [dim(e.attrs.rows!)]],
 };
+
+/** Elementwise ops fused into one loop at most: longer chains are cut into several loops. */
+const MAX_INLINE = 24;
 
 const isOp = (e: Expr, op: string): e is OpExpr => e.kind === 'op' && e.op === op;
 const isMap = (e: Expr): e is OpExpr => e.kind === 'op' && specOf(e.op).js.kind === 'map';
@@ -113,6 +116,8 @@ function tsBody(spec: ModuleSpec, roots: readonly Expr[]): Body {
   }
 
   const matrixCode = new Map<number, string>();
+  /** Op count of each fused (not materialized) elementwise subtree. */
+  const inlineSize = new Map<number, number>();
   /** Scalar code of a node inside a loop producing a result of shape `out`. */
   const scalarCode = new Map<number, (out: Shape) => string>();
   for (const node of order) {
@@ -144,6 +149,12 @@ function tsBody(spec: ModuleSpec, roots: readonly Expr[]): Body {
     }
     const op = node as OpExpr;
     const js = specOf(op.op).js;
+    if (op.op === 'transpose' && !asMatrix.has(op.id) && (op.shape.rows === ONE || op.shape.cols === ONE)) {
+      // A transposed vector has the same entries in the same order: read them in place.
+      const data = `${matrixCode.get(op.args[0].id)!}.data`;
+      scalarCode.set(op.id, (out) => `${data}[${index(op.shape, out)}]`);
+      continue;
+    }
     let code: string;
     if (js.kind === 'map') {
       const args = op.args.map((a) => scalarCode.get(a.id)!);
@@ -156,8 +167,10 @@ function tsBody(spec: ModuleSpec, roots: readonly Expr[]): Body {
           return m;
         });
       };
-      if (!asMatrix.has(op.id)) {
+      const size = 1 + op.args.reduce((n, a) => n + (inlineSize.get(a.id) ?? 0), 0);
+      if (!asMatrix.has(op.id) && size <= MAX_INLINE) {
         scalarCode.set(op.id, expr);
+        inlineSize.set(op.id, size);
         continue;
       }
       const t = namer.temp();
@@ -191,7 +204,18 @@ function tsBody(spec: ModuleSpec, roots: readonly Expr[]): Body {
     matrixCode.set(op.id, code);
     scalarCode.set(op.id, (out) => `${code}.data[${index(op.shape, out)}]`);
   }
-  return { lines, results: roots.map((r) => matrixCode.get(r.id)!), helpers, scalars };
+  // Each result is its own matrix, even when two roots are the same node.
+  const seen = new Set<string>();
+  const results = roots.map((r) => {
+    const code = matrixCode.get(r.id)!;
+    if (!seen.has(code)) {
+      seen.add(code);
+      return code;
+    }
+    helpers.add('clone');
+    return `clone(${code})`;
+  });
+  return { lines, results, helpers, scalars };
 }
 
 function fn(doc: string, signature: string, body: Body, ret: string): string {
@@ -203,7 +227,8 @@ function fn(doc: string, signature: string, body: Body, ret: string): string {
   ].join('\n');
 }
 
-export function toTsModule(spec: ModuleSpec): string {
+export function toTsModule(written: ModuleSpec): string {
+  const spec = stabilized(written);
   const f = commentText(spec.name);
   const bodies: Body[] = [];
   const fns: string[] = [];

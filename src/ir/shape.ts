@@ -1,4 +1,5 @@
-// Shapes are pairs of symbolic dims (everything is 2-D); broadcasting of size-1 dims follows NumPy.
+// Shapes are pairs of symbolic dims (everything is 2-D), interned so equal shapes are `===`; broadcasting
+// of size-1 dims follows NumPy.
 import { type Dim, dimText, dimValue, isOne, ONE } from './dim.js';
 
 export interface Shape {
@@ -8,8 +9,17 @@ export interface Shape {
 
 export const SCALAR: Shape = Object.freeze({ rows: ONE, cols: ONE });
 
+const interned = new Map<string, Shape>([[`${ONE.key}x${ONE.key}`, SCALAR]]);
+
+/** The shape rows×cols; interned like dims, so equal shapes are the same object. */
 export function shape(rows: Dim, cols: Dim): Shape {
-  return rows === ONE && cols === ONE ? SCALAR : Object.freeze({ rows, cols });
+  const key = `${rows.key}x${cols.key}`;
+  let s = interned.get(key);
+  if (!s) {
+    s = Object.freeze({ rows, cols });
+    interned.set(key, s);
+  }
+  return s;
 }
 
 export function sameShape(a: Shape, b: Shape): boolean {

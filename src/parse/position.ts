@@ -22,6 +22,9 @@ export function quote(source: string, start: number, end: number, max = 60): str
   return `${text.slice(0, half)} … ${text.slice(text.length - half)}`;
 }
 
+/** Longest source line shown whole under a message; longer ones are cut to this many characters around the caret. */
+const CARET_WINDOW = 100;
+
 /**
  * The source line of `pos` and a caret line under it:
  *
@@ -34,8 +37,12 @@ export function quote(source: string, start: number, end: number, max = 60): str
 export function formatCaret(pos: SourcePos): string {
   if (pos.source === undefined) return '';
   const lines = pos.source.split('\n');
-  const text = (lines[pos.line - 1] ?? '').replace(/\r$/, '');
-  const col = Math.max(1, pos.column);
+  const full = (lines[pos.line - 1] ?? '').replace(/\r$/, '');
+  // A long line (a generated expression on one line) is shown as a window around the column.
+  const start = full.length > CARET_WINDOW ? Math.max(0, Math.min(pos.column - 1 - CARET_WINDOW / 2, full.length - CARET_WINDOW)) : 0;
+  const end = Math.min(full.length, start + CARET_WINDOW);
+  const text = `${start > 0 ? '…' : ''}${full.slice(start, end)}${end < full.length ? '…' : ''}`;
+  const col = Math.max(1, pos.column - start + (start > 0 ? 1 : 0));
   const pad = [...text.slice(0, col - 1)].map((c) => (c === '\t' ? '\t' : ' ')).join('');
   const pastEnd = Math.max(0, col - 1 - text.length);
   const width = Math.max(1, Math.min(pos.length ?? 1, text.length - (col - 1)));

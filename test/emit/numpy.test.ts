@@ -5,6 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { toJaxModule } from '../../src/emit/jax.js';
 import { toNumpyModule } from '../../src/emit/numpy.js';
+import { parseDecls, parseExpr } from '../../src/parse/index.js';
 import { CASES, caseSpec } from './cases.js';
 import { hasJax, type PythonReport, runPythonMany } from './python-driver.js';
 
@@ -97,6 +98,27 @@ for bad in [dict(X=X, w=w), dict(X=X, w=w, y=y, z=1), dict(X=X, w=np.ones((2, 1)
       `import ast; t = ast.parse(${JSON.stringify(text)}); print(type(t.body[0].value.value).__name__, len([n for n in t.body if isinstance(n, ast.Import)]))`,
     );
     expect(out.trim()).toBe('str 1');
+  });
+
+  it('writes log(1 + exp(x)), log σ(x) and log Σ exp(x) in forms that do not overflow', () => {
+    const scope = parseDecls('x: n');
+    const f = parseExpr('sum(log(1 + exp(x))) + sum(log(sigmoid(-x))) + log(sum(exp(x)))', scope);
+    const text = toNumpyModule({
+      name: 'f',
+      title: 'f',
+      value: f,
+      grads: [],
+      inputs: [scope.vars.get('x')!],
+    });
+    expect(text).toContain('_softplus(x)');
+    expect(text.slice(text.indexOf('_NAMES'))).not.toContain('np.log(');
+    const out = python(`
+import types
+m = types.ModuleType("m"); exec(${JSON.stringify(text)}, m.__dict__)
+print(float(m.value(x=[1000.0, -1000.0])))
+`);
+    // softplus(1000) + 0 − softplus(1000) − 0 + logsumexp(1000, −1000) = 1000, to rounding
+    expect(Number(out)).toBeCloseTo(1000, 9);
   });
 
   it('is stable where the naive forms overflow: large logits give finite loss and gradients', () => {

@@ -3,8 +3,8 @@
 // of spd-built matrices). A case is plain data (a Spec tree) so that fast-check can shrink it.
 import fc from 'fast-check';
 import { type Dim, dimMul, dimSym, ONE } from '../../src/ir/dim.js';
-import type { Expr } from '../../src/ir/expr.js';
-import { isVector } from '../../src/ir/shape.js';
+import { derivNode, type Expr } from '../../src/ir/expr.js';
+import { isVector, shape } from '../../src/ir/shape.js';
 import * as B from '../../src/ops/build.js';
 import { parseDecls, type Scope } from '../../src/parse/index.js';
 
@@ -62,7 +62,9 @@ export type Spec =
   | { readonly k: Reduce; readonly a: Spec; readonly dim: 0 | 1 | 2 }
   | { readonly k: 'matpow'; readonly a: Spec; readonly power: number }
   /** M*M' + eye(m) (`side` 'left') or M'*M + eye(m): symmetric positive definite. */
-  | { readonly k: 'gram'; readonly a: Spec; readonly side: 'left' | 'right' };
+  | { readonly k: 'gram'; readonly a: Spec; readonly side: 'left' | 'right' }
+  /** grad(f, x), jacobian(f, x), hessian(f, x) written in the language. */
+  | { readonly k: 'grad' | 'jacobian' | 'hessian'; readonly a: Spec; readonly x: string };
 
 export function build(s: Spec): Expr {
   switch (s.k) {
@@ -108,6 +110,17 @@ export function build(s: Spec): Expr {
       const g = s.side === 'left' ? B.matmul(m, B.transpose(m)) : B.matmul(B.transpose(m), m);
       return B.add(g, B.eye(g.shape.rows));
     }
+    case 'grad':
+    case 'jacobian':
+    case 'hessian': {
+      // As the parser builds them (parse/calls.ts): grad has x's shape, the others numel × numel.
+      const f = build(s.a);
+      const x = SCOPE.vars.get(s.x)!;
+      const numel = (e: Expr) => dimMul(e.shape.rows, e.shape.cols);
+      const sh =
+        s.k === 'grad' ? x.shape : s.k === 'jacobian' ? shape(numel(f), numel(x)) : shape(numel(x), numel(x));
+      return derivNode(s.k, f, x, sh);
+    }
     default:
       return B.apply(s.k, [build(s.a)]);
   }
@@ -134,6 +147,28 @@ for (const v of SCOPE.vars.values()) {
 }
 
 const SQUARE_DIMS: readonly DimKey[] = ['n', 'd'];
+/** Variables by their number of entries, and the shapes with a given number of entries. */
+const NUMEL_VARS: Record<DimKey, string[]> = { '1': [], n: [], d: [], nd: [] };
+for (const v of SCOPE.vars.values()) {
+  const [r, c] = [dimKeyOf(v.shape.rows), dimKeyOf(v.shape.cols)];
+  const numel: DimKey = r === '1' ? c : c === '1' ? r : 'nd';
+  NUMEL_VARS[numel].push(v.name);
+}
+const NUMEL_SHAPES: Record<DimKey, ShapeKey[]> = {
+  '1': [['1', '1']],
+  n: [
+    ['n', '1'],
+    ['1', 'n'],
+  ],
+  d: [
+    ['d', '1'],
+    ['1', 'd'],
+  ],
+  nd: [
+    ['n', 'd'],
+    ['d', 'n'],
+  ],
+};
 const INNER: readonly DimKey[] = ['1', 'n', 'd'];
 /** Source shapes of reductions to 1×1 and of norm. */
 const REDUCIBLE: readonly ShapeKey[] = [
@@ -292,6 +327,7 @@ class Generators {
         ([k, a, dim]): Spec => ({ k, a, dim }),
       )),
     ];
+    opts.push(...this.derivativeOptions(s, d));
     if (r !== '1' || c !== '1') {
       const kronPairs = factorPairs(r).flatMap(([r1, r2]) => factorPairs(c).map(([c1, c2]) => fc.tuple(any([r1, c1]), any([r2, c2]))));
       opts.push(w(1, fc.oneof(...kronPairs).map(binary('kron'))));
@@ -389,6 +425,31 @@ class Generators {
     ];
     if (m !== 'nd') opts.push(w(1, this.expr([m, '1'], 'pos', d).map(unary('diag'))));
     else opts.push(w(1, fc.tuple(this.expr(['n', 'n'], 'spd', d), this.expr(['d', 'd'], 'spd', d)).map(binary('kron'))));
+    return opts;
+  }
+
+  /**
+   * Derivatives written in the language: grad(f, x) has x's shape; jacobian(g, x) is numel g × numel x;
+   * hessian(f, x) is numel x × numel x. Their functions are kept shallow: a Hessian inside a gradient is
+   * already a third derivative.
+   */
+  private derivativeOptions([r, c]: ShapeKey, d: number) {
+    const inner = Math.min(d, 1);
+    const varsOf = (numel: DimKey) => NUMEL_VARS[numel].filter((v) => !this.exclude.has(v));
+    const opts: { weight: number; arbitrary: Arb }[] = [];
+    const exact = (VARS_BY_SHAPE.get(`${r}x${c}`) ?? []).map((v) => v.name).filter((v) => !this.exclude.has(v));
+    if (exact.length > 0) {
+      opts.push(w(1, fc.tuple(this.expr(['1', '1'], 'any', inner), fc.constantFrom(...exact)).map(([a, x]): Spec => ({ k: 'grad', a, x }))));
+    }
+    const xs = varsOf(c);
+    const gShapes = NUMEL_SHAPES[r];
+    if (xs.length > 0 && gShapes.length > 0) {
+      const g = fc.oneof(...gShapes.map((sh) => this.expr(sh, 'any', inner)));
+      opts.push(w(1, fc.tuple(g, fc.constantFrom(...xs)).map(([a, x]): Spec => ({ k: 'jacobian', a, x }))));
+    }
+    if (r === c && varsOf(r).length > 0) {
+      opts.push(w(1, fc.tuple(this.expr(['1', '1'], 'any', 0), fc.constantFrom(...varsOf(r))).map(([a, x]): Spec => ({ k: 'hessian', a, x }))));
+    }
     return opts;
   }
 

@@ -3,7 +3,7 @@
 // disagrees when two successive steps agree with each other and not with the symbolic value (finite
 // differences have converged, to something else); otherwise finite differences cannot tell (a function
 // oscillating faster than the smallest step resolves) and the case is inconclusive, never passed.
-import { type Expr, freeVars, type VarExpr } from '../../src/ir/expr.js';
+import { type Expr, freeVars, topoOrder, type VarExpr } from '../../src/ir/expr.js';
 import type { Matrix } from '../../src/kernels/matrix.js';
 import { evaluateMany } from '../../src/numeric/evaluate.js';
 import { type EntryError, symbolsOf } from '../../src/numeric/gradcheck.js';
@@ -20,17 +20,42 @@ export interface Confirmation {
 
 const STEPS = [1, 1e-1, 1e-2, 1e-3, 1e-4];
 
-/** One entry: the estimates at each step against the symbolic value. */
-export function judgeEntry(f: () => number, x: Float64Array, i: number, symbolic: number, tol: number): Verdict {
+/**
+ * One entry: the estimates at each step against the symbolic value. `scale` bounds the magnitude of f's
+ * intermediate values, so that rounding noise, about ε·scale/h at step h, is never taken for agreement
+ * of two estimates (cancellation makes them land on the same few representable values).
+ */
+export function judgeEntry(
+  f: () => number,
+  x: Float64Array,
+  i: number,
+  symbolic: number,
+  tol: number,
+  scale: number,
+): Verdict {
   const h = 1e-3 * Math.max(1, Math.abs(x[i]));
-  const close = (a: number, b: number) => Math.abs(a - b) <= tol * Math.max(1, Math.abs(a), Math.abs(b));
-  const estimates = STEPS.map((k) => richardson(f, x, i, h * k));
-  if (estimates.some((d) => close(d, symbolic))) return 'agree';
+  const size = (a: number, b: number) => Math.max(1, Math.abs(a), Math.abs(b));
+  const steps = STEPS.map((k) => h * k);
+  const estimates = steps.map((step) => richardson(f, x, i, step));
+  const noise = steps.map((step) => (16 * Number.EPSILON * scale) / step);
+  if (estimates.some((d) => Math.abs(d - symbolic) <= tol * size(d, symbolic))) return 'agree';
   for (let k = 0; k + 1 < estimates.length; k++) {
     const [a, b] = [estimates[k], estimates[k + 1]];
-    if (Number.isFinite(a) && Number.isFinite(b) && close(a, b)) return 'disagree';
+    if (!Number.isFinite(a) || !Number.isFinite(b)) continue;
+    const settled = Math.abs(a - b) <= tol * size(a, b);
+    const beyondNoise = (d: number, n: number) => Math.abs(d - symbolic) > tol * size(d, symbolic) + n;
+    if (settled && beyondNoise(a, noise[k]) && beyondNoise(b, noise[k + 1])) return 'disagree';
   }
   return 'inconclusive';
+}
+
+/** The largest magnitude among f's intermediate values at the point (Infinity when one is not finite). */
+function intermediateScale(f: Expr, values: ReadonlyMap<string, Matrix>, dims: ReadonlyMap<string, number>): number {
+  let m = 1;
+  for (const v of evaluateMany(topoOrder([f]), values, dims)) {
+    for (const x of v.data) m = Math.max(m, Math.abs(x));
+  }
+  return Number.isNaN(m) ? Number.POSITIVE_INFINITY : m;
 }
 
 function combine(
@@ -73,12 +98,13 @@ export function confirmGradients(
     }
   }
   const fOf = () => evaluateMany([f], point.values, point.dims)[0].data[0];
+  const scale = intermediateScale(f, point.values, point.dims);
   function* entries() {
     for (const [k, v] of wrt.entries()) {
       const x = point.values.get(v.name) as Matrix;
       for (let i = 0; i < x.data.length; i++) {
         const s = symbolic[k].data[i];
-        const verdict = judgeEntry(fOf, x.data, i, s, tol);
+        const verdict = judgeEntry(fOf, x.data, i, s, tol, scale);
         yield { verdict, detail: `${v.name}[${Math.floor(i / x.cols) + 1},${(i % x.cols) + 1}] symbolic ${s}` };
       }
     }
@@ -100,6 +126,7 @@ export function confirmJacobian(
   const [J] = evaluateMany([jac], point.values, point.dims);
   const xv = point.values.get(x.name) as Matrix;
   const [f0] = evaluateMany([f], point.values, point.dims);
+  const scale = intermediateScale(f, point.values, point.dims);
   function* entries() {
     for (let c = 0; c < xv.data.length; c++) {
       const xi = (c % xv.rows) * xv.cols + Math.floor(c / xv.rows);
@@ -107,7 +134,7 @@ export function confirmJacobian(
         const fi = (r % f0.rows) * f0.cols + Math.floor(r / f0.rows);
         const s = J.data[r * J.cols + c];
         const fOf = () => evaluateMany([f], point.values, point.dims)[0].data[fi];
-        yield { verdict: judgeEntry(fOf, xv.data, xi, s, tol), detail: `J[${r + 1},${c + 1}] symbolic ${s}` };
+        yield { verdict: judgeEntry(fOf, xv.data, xi, s, tol, scale), detail: `J[${r + 1},${c + 1}] symbolic ${s}` };
       }
     }
   }

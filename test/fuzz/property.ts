@@ -3,10 +3,13 @@
 // a Jacobian and a Hessian) against finite differences. Every problem comes with a command that shows it.
 import katex from 'katex';
 import { grad, hessian, jacobian, simplify } from '../../src/api.js';
+import { expandDerivatives } from '../../src/diff/expand.js';
+import { compile } from '../../src/emit/js.js';
 import { toLatex } from '../../src/emit/latex.js';
 import { toText } from '../../src/emit/text.js';
 import { type Expr, freeVars, topoOrder, type VarExpr } from '../../src/ir/expr.js';
 import { shapeValue } from '../../src/ir/shape.js';
+import type { Matrix } from '../../src/kernels/matrix.js';
 import { evaluateMany } from '../../src/numeric/evaluate.js';
 import { type CheckResult, checkGradients, checkJacobian } from '../../src/numeric/gradcheck.js';
 import { randomValues, seededRandom } from '../../src/numeric/random.js';
@@ -14,7 +17,16 @@ import { parseExpr } from '../../src/parse/index.js';
 import { build, type FuzzCase, SCOPE } from './arbitraries.js';
 import { confirmGradients, confirmJacobian } from './confirm.js';
 
-export type ProblemKind = 'crash' | 'gradient' | 'jacobian' | 'hessian' | 'roundtrip' | 'latex' | 'simplify';
+export type ProblemKind =
+  | 'crash'
+  | 'gradient'
+  | 'jacobian'
+  | 'hessian'
+  | 'roundtrip'
+  | 'latex'
+  | 'simplify'
+  /** compile() disagrees with evaluate(). */
+  | 'compile';
 
 export interface Problem {
   readonly kind: ProblemKind;
@@ -61,8 +73,18 @@ function command(verb: string, e: Expr, wrt: readonly VarExpr[], extra = ''): st
   return `matcalc ${verb} "${toText(e)}" --wrt ${wrt.map((v) => v.name).join(',')} --let "${decls}"${extra}`;
 }
 
+/**
+ * KaTeX in strict mode. A formula with more than about 330 `\operatorname`s (large Hessians) exceeds
+ * KaTeX's default budget of 1000 macro expansions; that is a size limit, not invalid LaTeX, so such a
+ * formula is rendered again with the budget lifted, and must then pass.
+ */
 export function renderKatex(tex: string): void {
-  katex.renderToString(tex, { strict: 'error', throwOnError: true });
+  try {
+    katex.renderToString(tex, { strict: 'error', throwOnError: true });
+  } catch (e) {
+    if (!/Too many expansions/.test(String(e))) throw e;
+    katex.renderToString(tex, { strict: 'error', throwOnError: true, maxExpand: Number.POSITIVE_INFINITY });
+  }
 }
 
 function firstLine(e: unknown): string {
@@ -133,7 +155,7 @@ export function runCase(c: FuzzCase): Outcome {
   }
   const own = freeVars(f);
   const wrt = own.length > 0 ? own : [SCOPE.vars.get('s')!];
-  const stage = <T>(name: string, kind: ProblemKind, cmd: () => string, run: () => T): T | undefined => {
+  const stage: Stage = <T>(name: string, kind: ProblemKind, cmd: () => string, run: () => T): T | undefined => {
     try {
       return run();
     } catch (e) {
@@ -168,7 +190,9 @@ export function runCase(c: FuzzCase): Outcome {
   // The value at a sampled point, and simplify keeping it.
   const vars = [...new Map([...own, ...wrt].map((v) => [v.name, v])).values()];
   const values = randomValues(vars, dims, seededRandom(c.seed ^ 0x5bd1e995));
-  const all = topoOrder([f]);
+  // grad(…)/jacobian(…)/hessian(…) written in f are given their meaning before evaluating or differencing.
+  const fx = stage('expandDerivatives(f)', 'crash', gradCmd(), () => expandDerivatives(f)) ?? f;
+  const all = topoOrder([fx]);
   const evaluated = stage('evaluate(f)', 'crash', gradCmd(), () => evaluateMany(all, values, dims));
   const scale = evaluated ? magnitude(evaluated) : null;
   if (scale === null || scale > MAX_VALUE) skipped = true;
@@ -206,13 +230,14 @@ export function runCase(c: FuzzCase): Outcome {
       const gTex = stage(`toLatex(${name})`, 'crash', gradCmd(' --format latex'), () => toLatex(g));
       if (gTex !== undefined) stage(`KaTeX(${name})`, 'latex', gradCmd(' --format latex'), () => renderKatex(gTex));
     });
+    if (!skipped) compareCompiled([f, ...grads], [fx, ...grads], values, dims, problems, stage, gradCmd()());
     if (!skipped) {
-      const r = stage('checkGradients', 'crash', gradCmd(), () => checkGradients(f, wrt, grads, opts));
+      const r = stage('checkGradients', 'crash', gradCmd(), () => checkGradients(fx, wrt, grads, opts));
       if (r && !r.ok && r.worst && !Number.isFinite(r.worst.numeric)) skipped = true;
       else if (r && !r.ok) {
         const cmd = command('check', f, wrt, ' --trials 5');
         const second = stage('confirmGradients', 'crash', () => cmd, () =>
-          confirmGradients(f, wrt, grads, dims, c.seed, TOLERANCE, r.worst),
+          confirmGradients(fx, wrt, grads, dims, c.seed, TOLERANCE, r.worst),
         );
         if (second?.verdict === 'inconclusive') inconclusive.push(`${cmd}  # ${second.detail}${at}`);
         if (second?.verdict === 'disagree') {
@@ -233,7 +258,8 @@ export function runCase(c: FuzzCase): Outcome {
     if (g && gv.length > 0) {
       const x = gv[c.jac.pick % gv.length];
       const gVars = [...new Map([...gv, x].map((v) => [v.name, v])).values()];
-      const gValues = evaluateFinite(g, gVars, dims, c.seed);
+      const gx = expandDerivatives(g);
+      const gValues = evaluateFinite(gx, gVars, dims, c.seed);
       const jacCmd = () => command('jacobian', g, [x]);
       const J = stage('jacobian', 'crash', jacCmd, () => jacobian(g, x, { scope: SCOPE }));
       if (J && gValues) {
@@ -250,9 +276,9 @@ export function runCase(c: FuzzCase): Outcome {
             });
           }
         }
-        const r = stage('checkJacobian', 'crash', jacCmd, () => checkJacobian(g, x, J, opts));
+        const r = stage('checkJacobian', 'crash', jacCmd, () => checkJacobian(gx, x, J, opts));
         if (r && !r.ok) {
-          const second = stage('confirmJacobian', 'crash', jacCmd, () => confirmJacobian(g, x, J, dims, c.seed, TOLERANCE));
+          const second = stage('confirmJacobian', 'crash', jacCmd, () => confirmJacobian(gx, x, J, dims, c.seed, TOLERANCE));
           if (second?.verdict === 'inconclusive') inconclusive.push(`${jacCmd()}  # ${second.detail}${at}`);
           if (second?.verdict === 'disagree') {
             problems.push({ kind: 'jacobian', stage: 'checkJacobian', message: `${describeCheck(r, TOLERANCE)}${at}`, command: jacCmd() });
@@ -295,6 +321,40 @@ export function runCase(c: FuzzCase): Outcome {
     }
   }
   return { problems, skipped, inconclusive, jacobian: didJacobian, hessian: didHessian, nodes: treeSize(f) };
+}
+
+type Stage = <T>(name: string, kind: ProblemKind, cmd: () => string, run: () => T) => T | undefined;
+
+/** compile() of f and its gradients against the interpreter, at the same values. */
+function compareCompiled(
+  roots: readonly Expr[],
+  expanded: readonly Expr[],
+  values: ReadonlyMap<string, Matrix>,
+  dims: ReadonlyMap<string, number>,
+  problems: Problem[],
+  stage: Stage,
+  cmd: string,
+): void {
+  const expected = evaluateMany(expanded, values, dims);
+  const scale = magnitude(evaluateMany(topoOrder(expanded), values, dims));
+  if (scale === null || scale > MAX_VALUE) return;
+  const fn = stage('compile', 'compile', () => cmd, () => compile(roots));
+  if (!fn) return;
+  const got = stage('run compiled', 'compile', () => cmd, () => fn({ ...Object.fromEntries(values), ...Object.fromEntries(dims) }));
+  if (!got) return;
+  roots.forEach((root, k) => {
+    const [a, b] = [expected[k], got[k]];
+    const bad =
+      a.rows !== b.rows || a.cols !== b.cols || a.data.some((x, i) => !(Math.abs(x - b.data[i]) <= 1e-9 * Math.max(1, scale)));
+    if (bad) {
+      problems.push({
+        kind: 'compile',
+        stage: 'compile',
+        message: `compiled \`${toText(root)}\` gives ${b.rows}×${b.cols} [${[...b.data].slice(0, 4).join(', ')}…], the interpreter ${a.rows}×${a.cols} [${[...a.data].slice(0, 4).join(', ')}…]`,
+        command: cmd,
+      });
+    }
+  });
 }
 
 /** True when g and all its intermediates are finite and moderate at a sample point. */

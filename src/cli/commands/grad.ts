@@ -1,4 +1,4 @@
-// matcalc grad | jacobian | hessian EXPR --wrt X[,Y…] --let DECLS [--format text|latex|json] [--layout …]
+// matcalc grad | jacobian | hessian EXPR --wrt X[,Y…] --let DECLS [--format text|latex|json|ts|numpy|jax] [--no-check] [--layout …]
 import { grad, hessian, jacobian, type Layout } from '../../api.js';
 import { latexName, toLatex } from '../../emit/latex.js';
 import { shortText } from '../../emit/numpy.js';
