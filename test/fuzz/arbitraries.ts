@@ -151,8 +151,9 @@ const SQUARE_DIMS: readonly DimKey[] = ['n', 'd'];
 const NUMEL_VARS: Record<DimKey, string[]> = { '1': [], n: [], d: [], nd: [] };
 for (const v of SCOPE.vars.values()) {
   const [r, c] = [dimKeyOf(v.shape.rows), dimKeyOf(v.shape.cols)];
-  const numel: DimKey = r === '1' ? c : c === '1' ? r : 'nd';
-  NUMEL_VARS[numel].push(v.name);
+  // n×n and d×d variables have n² and d² entries, a dim outside the table.
+  const numel: DimKey | null = r === '1' ? c : c === '1' ? r : r !== c ? 'nd' : null;
+  if (numel) NUMEL_VARS[numel].push(v.name);
 }
 const NUMEL_SHAPES: Record<DimKey, ShapeKey[]> = {
   '1': [['1', '1']],
