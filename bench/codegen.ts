@@ -194,7 +194,7 @@ async function main(): Promise<void> {
       'grad/fwd': (gm / fm).toFixed(2),
       [`grad vs ${BASELINE}`]: (gm / median(grd[base])).toFixed(3),
       [`heap Δ/${calls} calls`]: `${(grow[i].heap / 1024).toFixed(0)} kB`,
-      [`arrayBuffers Δ`]: `${(grow[i].buffers / 1024).toFixed(0)} kB`,
+      'arrayBuffers Δ': `${(grow[i].buffers / 1024).toFixed(0)} kB`,
       GCs: grow[i].gcs,
       'peak RSS': `${rss[i].toFixed(0)} MB`,
       'max |Δ grad| vs first': maxAbsDiff(runners[i].gradient(), reference).toExponential(1),

@@ -35,7 +35,7 @@ function describe(v: unknown): string {
   return typeof v === 'string' ? `the string ${JSON.stringify(v.slice(0, 20))}` : typeof v;
 }
 
-/** n symbolic: the value of d with symbol k at dims[k]. */
+/** The size of d when symbol symbols[k] is dims[k]. */
 export function dimSize(d: Dim, symbols: readonly string[], dims: readonly number[]): number {
   let v = d.coef;
   for (const [s, e] of d.factors) v *= dims[symbols.indexOf(s)] ** e;
