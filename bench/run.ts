@@ -13,9 +13,13 @@ for (const name of picked.length > 0 ? picked : ALL) {
     continue;
   }
   console.log(`\n## bench/${name}.ts\n`);
-  const r = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', file, ...(name === 'gemm' ? ['--quick'] : [])], {
-    stdio: 'inherit',
-  });
+  const r = spawnSync(
+    process.execPath,
+    ['--expose-gc', '--import', 'tsx', file, ...(name === 'gemm' ? ['--quick'] : [])],
+    {
+      stdio: 'inherit',
+    },
+  );
   if (r.status !== 0) failed++;
 }
 process.exitCode = failed > 0 ? 1 : 0;

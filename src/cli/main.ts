@@ -22,16 +22,34 @@ interface Command {
 }
 
 const COMMANDS: Record<string, Command> = {
-  grad: { summary: 'gradient of a scalar expression', usage: gradCmd.usage.grad, run: (a, io) => gradCmd.run('grad', a, io) },
-  jacobian: { summary: 'Jacobian ∂vec f/∂vec x', usage: gradCmd.usage.jacobian, run: (a, io) => gradCmd.run('jacobian', a, io) },
-  hessian: { summary: 'Hessian of a scalar expression', usage: gradCmd.usage.hessian, run: (a, io) => gradCmd.run('hessian', a, io) },
+  grad: {
+    summary: 'gradient of a scalar expression',
+    usage: gradCmd.usage.grad,
+    run: (a, io) => gradCmd.run('grad', a, io),
+  },
+  jacobian: {
+    summary: 'Jacobian ∂vec f/∂vec x',
+    usage: gradCmd.usage.jacobian,
+    run: (a, io) => gradCmd.run('jacobian', a, io),
+  },
+  hessian: {
+    summary: 'Hessian of a scalar expression',
+    usage: gradCmd.usage.hessian,
+    run: (a, io) => gradCmd.run('hessian', a, io),
+  },
   eval: { summary: 'evaluate an expression at given values', usage: evalCmd.usage, run: evalCmd.run },
   check: { summary: 'check gradients against finite differences', usage: checkCmd.usage, run: checkCmd.run },
-  derive: { summary: 'step-by-step writeups of derivation files: Markdown + offline HTML', usage: deriveCmd.usage, run: deriveCmd.run },
+  derive: {
+    summary: 'step-by-step writeups of derivation files: Markdown + offline HTML',
+    usage: deriveCmd.usage,
+    run: deriveCmd.run,
+  },
   verify: { summary: 'verify a claim, or a derivation file', usage: verifyCmd.usage, run: verifyCmd.run },
   export: {
-    summary: 'a TypeScript, NumPy or JAX module of the value and gradients of a derivation file or a model (checked first)',
-    usage: 'matcalc export FILE.md | --model linear|ridge|logistic|softmax|mlp|layernorm|attention [--layers 784,256,10] [--activation relu|tanh|sigmoid] [--loss softmax-ce|squared] [--batch|--single] --to ts|numpy|jax [--out FILE] [--no-check]',
+    summary:
+      'a TypeScript, NumPy or JAX module of the value and gradients of a derivation file or a model (checked first)',
+    usage:
+      'matcalc export FILE.md | --model linear|ridge|logistic|softmax|mlp|layernorm|attention [--layers 784,256,10] [--activation relu|tanh|sigmoid] [--loss softmax-ce|squared] [--batch|--single] --to ts|numpy|jax [--out FILE] [--no-check]',
     run: async (a, io) => (await import('./commands/export.js')).run(a, io),
   },
 };
@@ -61,7 +79,9 @@ ${EXAMPLES}
 }
 
 function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  };
   return pkg.version;
 }
 
@@ -93,7 +113,9 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
   }
   const cmd = COMMANDS[name];
   if (!cmd || !Object.hasOwn(COMMANDS, name)) {
-    io.err(`matcalc: error: unknown command ${JSON.stringify(name)}; commands: ${Object.keys(COMMANDS).join(', ')}`);
+    io.err(
+      `matcalc: error: unknown command ${JSON.stringify(name)}; commands: ${Object.keys(COMMANDS).join(', ')}`,
+    );
     return 2;
   }
   if (rest.includes('--help') || rest.includes('-h')) {

@@ -55,7 +55,8 @@ export function filled(rows: number, cols: number, v: number): Matrix {
 
 export function transposeM(a: Matrix): Matrix {
   const out = matrix(a.cols, a.rows);
-  for (let i = 0; i < a.rows; i++) for (let j = 0; j < a.cols; j++) out.data[j * a.rows + i] = a.data[i * a.cols + j];
+  for (let i = 0; i < a.rows; i++)
+    for (let j = 0; j < a.cols; j++) out.data[j * a.rows + i] = a.data[i * a.cols + j];
   return out;
 }
 

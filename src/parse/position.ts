@@ -39,7 +39,10 @@ export function formatCaret(pos: SourcePos): string {
   const lines = pos.source.split('\n');
   const full = (lines[pos.line - 1] ?? '').replace(/\r$/, '');
   // A long line (a generated expression on one line) is shown as a window around the column.
-  const start = full.length > CARET_WINDOW ? Math.max(0, Math.min(pos.column - 1 - CARET_WINDOW / 2, full.length - CARET_WINDOW)) : 0;
+  const start =
+    full.length > CARET_WINDOW
+      ? Math.max(0, Math.min(pos.column - 1 - CARET_WINDOW / 2, full.length - CARET_WINDOW))
+      : 0;
   const end = Math.min(full.length, start + CARET_WINDOW);
   const text = `${start > 0 ? '…' : ''}${full.slice(start, end)}${end < full.length ? '…' : ''}`;
   const col = Math.max(1, pos.column - start + (start > 0 ? 1 : 0));

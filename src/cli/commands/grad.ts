@@ -105,11 +105,15 @@ export function run(mode: Mode, argv: readonly string[], io: Io): number {
       }),
     );
   } else if (format === 'latex') {
-    results.forEach((g, k) => io.out(`${latexSymbol(mode, vars[k], layout)} = ${toLatex(g)}`));
+    results.forEach((g, k) => {
+      io.out(`${latexSymbol(mode, vars[k], layout)} = ${toLatex(g)}`);
+    });
   } else if (results.length === 1 && mode === 'grad') {
     io.out(toText(results[0]));
   } else {
-    results.forEach((g, k) => io.out(`${symbol(mode, vars[k], layout)} = ${toText(g)}`));
+    results.forEach((g, k) => {
+      io.out(`${symbol(mode, vars[k], layout)} = ${toText(g)}`);
+    });
   }
   return 0;
 }
