@@ -31,6 +31,16 @@ export function luFactor(a: Matrix): LU {
   if (a.cols !== n) throw new RangeError(`LU needs a square matrix, got ${a.rows}x${a.cols}`);
   const lu = a.data.slice();
   const perm = new Int32Array(n);
+  const { sign, singularColumn } = luInPlace(lu, perm, n);
+  return { n, lu, perm, sign, singularColumn };
+}
+
+/** The factorization of luFactor, in place in `lu` (holding A on entry) and `perm`, allocating nothing. */
+export function luInPlace(
+  lu: Float64Array,
+  perm: Int32Array,
+  n: number,
+): { sign: number; singularColumn: number } {
   for (let i = 0; i < n; i++) perm[i] = i;
   let sign = 1;
   let singularColumn = 0;
@@ -67,7 +77,7 @@ export function luFactor(a: Matrix): LU {
       for (let j = k + 1; j < n; j++) lu[i * n + j] -= l * lu[k * n + j];
     }
   }
-  return { n, lu, perm, sign, singularColumn };
+  return { sign, singularColumn };
 }
 
 /** out = A⁻¹, by solving LU X = P I column by column. */

@@ -1,7 +1,7 @@
 // Allocation-free inverse, determinant, log|det| and matrix power for compiled closures: same results as
 // linalg.ts, but their scratch space is cached per size n, so repeated calls at a size allocate nothing.
 import { gemm } from './gemm.js';
-import { SingularMatrixError } from './linalg.js';
+import { luInPlace, SingularMatrixError } from './linalg.js';
 import type { Matrix } from './matrix.js';
 
 interface Scratch {
@@ -39,44 +39,9 @@ let singular = 0;
 function factor(a: Matrix, s: Scratch): number {
   const n = a.rows;
   if (a.cols !== n) throw new RangeError(`LU needs a square matrix, got ${a.rows}x${a.cols}`);
-  const { lu, perm } = s;
-  lu.set(a.data);
-  for (let i = 0; i < n; i++) perm[i] = i;
-  let sign = 1;
-  singular = 0;
-  for (let k = 0; k < n; k++) {
-    let p = k;
-    let best = Math.abs(lu[k * n + k]);
-    for (let i = k + 1; i < n; i++) {
-      const v = Math.abs(lu[i * n + k]);
-      if (v > best) {
-        best = v;
-        p = i;
-      }
-    }
-    if (best === 0 || Number.isNaN(best)) {
-      if (singular === 0) singular = k + 1;
-      continue;
-    }
-    if (p !== k) {
-      for (let j = 0; j < n; j++) {
-        const t = lu[k * n + j];
-        lu[k * n + j] = lu[p * n + j];
-        lu[p * n + j] = t;
-      }
-      const t = perm[k];
-      perm[k] = perm[p];
-      perm[p] = t;
-      sign = -sign;
-    }
-    const pivot = lu[k * n + k];
-    for (let i = k + 1; i < n; i++) {
-      const l = lu[i * n + k] / pivot;
-      lu[i * n + k] = l;
-      if (l === 0) continue;
-      for (let j = k + 1; j < n; j++) lu[i * n + j] -= l * lu[k * n + j];
-    }
-  }
+  s.lu.set(a.data);
+  const { sign, singularColumn } = luInPlace(s.lu, s.perm, n);
+  singular = singularColumn;
   return singular > 0 ? 0 : sign;
 }
 

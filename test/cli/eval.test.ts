@@ -4,23 +4,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { type Io, main } from '../../src/cli/main.js';
-
-function capture(stdin = ''): Io & { stdout: string; stderr: string } {
-  const io = {
-    stdout: '',
-    stderr: '',
-    out(t: string) {
-      io.stdout += t.endsWith('\n') ? t : `${t}\n`;
-    },
-    err(t: string) {
-      io.stderr += t.endsWith('\n') ? t : `${t}\n`;
-    },
-    stdin: () => stdin,
-    readFile: (p: string) => readFileSync(p, 'utf8'),
-  };
-  return io;
-}
+import { main } from '../../src/cli/main.js';
+import { capture } from '../helpers/io.js';
 
 function numpy(script: string): unknown {
   return JSON.parse(execFileSync('python3', ['-c', script], { encoding: 'utf8' }));

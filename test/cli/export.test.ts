@@ -13,22 +13,7 @@ import type { Matrix } from '../../src/kernels/matrix.js';
 import { mlp } from '../../src/models/index.js';
 import { parseDecls } from '../../src/parse/index.js';
 import { runPythonMany } from '../emit/python-driver.js';
-
-function capture(): Io & { stdout: string; stderr: string } {
-  const io = {
-    stdout: '',
-    stderr: '',
-    out(t: string) {
-      io.stdout += t.endsWith('\n') ? t : `${t}\n`;
-    },
-    err(t: string) {
-      io.stderr += t.endsWith('\n') ? t : `${t}\n`;
-    },
-    stdin: () => '',
-    readFile: processIo.readFile,
-  };
-  return io;
-}
+import { capture } from '../helpers/io.js';
 
 async function run(...argv: string[]) {
   const io = capture();

@@ -5,6 +5,8 @@ import { derivationFiles, shownPath } from '../../src/derive/site.js';
 import type { StepOptions } from '../../src/derive/steps.js';
 import { buildWriteup, type Writeup } from '../../src/derive/writeup.js';
 
+export { capture } from '../helpers/io.js';
+
 export const FILES = derivationFiles('derivations');
 
 const cache = new Map<string, Promise<Writeup>>();
@@ -20,20 +22,4 @@ export function writeup(
     cache.set(key, w);
   }
   return w;
-}
-
-export function capture(): Io & { stdout: string; stderr: string } {
-  const io = {
-    stdout: '',
-    stderr: '',
-    out(t: string) {
-      io.stdout += t.endsWith('\n') ? t : `${t}\n`;
-    },
-    err(t: string) {
-      io.stderr += t.endsWith('\n') ? t : `${t}\n`;
-    },
-    stdin: () => '',
-    readFile: (p: string) => readFileSync(p, 'utf8'),
-  };
-  return io;
 }

@@ -7,20 +7,12 @@ import { type Attrs, variable } from '../../src/ir/expr.js';
 import { shape } from '../../src/ir/shape.js';
 import { type Matrix, matrix } from '../../src/kernels/matrix.js';
 import { evaluateMany } from '../../src/numeric/evaluate.js';
+import { seededRandom } from '../../src/numeric/random.js';
 import { apply } from '../../src/ops/build.js';
 import type { OpName } from '../../src/ops/index.js';
 
-/** Deterministic PRNG (mulberry32) so tests never depend on luck. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic PRNG, so tests never depend on luck. */
+export const rng = seededRandom;
 
 export type ArgKind = 'any' | 'positive' | 'spd' | 'awayFromZero';
 

@@ -1,23 +1,10 @@
 // `matcalc verify` in-process: exit 0 equal, 1 not equal with the diagnosis, 2 bad input.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { type Io, main } from '../../src/cli/main.js';
+import { main } from '../../src/cli/main.js';
+import { capture as captureIo } from '../helpers/io.js';
 
-function capture(stdin = ''): Io & { stdout: string; stderr: string } {
-  const io = {
-    stdout: '',
-    stderr: '',
-    out(t: string) {
-      io.stdout += t.endsWith('\n') ? t : `${t}\n`;
-    },
-    err(t: string) {
-      io.stderr += t.endsWith('\n') ? t : `${t}\n`;
-    },
-    stdin: () => stdin,
-    readFile: (p: string) => readFileSync(new URL(`../../${p}`, import.meta.url), 'utf8'),
-  };
-  return io;
-}
+const capture = (stdin = '') => captureIo(stdin, new URL('../../', import.meta.url));
 
 async function run(...argv: string[]) {
   const io = capture();
