@@ -22,6 +22,9 @@ export interface GemmTuning extends TileShape {
   readonly mc: number;
 }
 
+/** Bound on cached C views per offset, and on offsets. */
+const MAX_VIEWS = 32;
+
 export const defaultTuning: GemmTuning = { mr: 4, nr: 4, unroll: 1, kc: 256, mc: 128 };
 
 /** out = op(A)·op(B) for op(A) m×k, op(B) k×n (m, n, k ≥ 1); false when linear memory cannot hold them. */
@@ -54,6 +57,24 @@ export function createWasmGemm(tuning: GemmTuning = defaultTuning): WasmGemm | n
   const kernel = exports.gemm as Gemm;
   const compact = exports.compact as Compact;
   let heap = new Float64Array(memory.buffer);
+  // Views of C by offset then length, so a steady sequence of products allocates no typed arrays;
+  // dropped when memory grows (the old buffer detaches) or too many shapes have been seen.
+  const cViews = new Map<number, Map<number, Float64Array>>();
+  const cView = (offset: number, length: number): Float64Array => {
+    let byLength = cViews.get(offset);
+    if (byLength === undefined) {
+      if (cViews.size >= MAX_VIEWS) cViews.clear();
+      byLength = new Map();
+      cViews.set(offset, byLength);
+    }
+    let view = byLength.get(length);
+    if (view === undefined) {
+      if (byLength.size >= MAX_VIEWS) byLength.clear();
+      view = heap.subarray(offset, offset + length);
+      byLength.set(length, view);
+    }
+    return view;
+  };
 
   /** Ensures `doubles` doubles of linear memory; false when the memory cannot grow that far. */
   const reserve = (doubles: number): boolean => {
@@ -65,6 +86,7 @@ export function createWasmGemm(tuning: GemmTuning = defaultTuning): WasmGemm | n
       return false;
     }
     heap = new Float64Array(memory.buffer);
+    cViews.clear();
     return true;
   };
 
@@ -90,7 +112,7 @@ export function createWasmGemm(tuning: GemmTuning = defaultTuning): WasmGemm | n
     const kcDepth = Math.ceil(k / Math.ceil(k / kc));
     kernel(aPack * 8, bPack * 8, c * 8, mp, np, k, kcDepth, mcRows);
     if (n !== np && m > 1) compact(c * 8, m, n, np);
-    out.data.set(heap.subarray(c, c + m * n));
+    out.data.set(cView(c, m * n));
     return true;
   };
   // V8 runs new wasm code in its baseline tier until about 1.8 MB of it has executed; one 64³ product
