@@ -1,6 +1,5 @@
 // Shared by the derive tests: build the writeup of a derivation file once per options, and capture CLI io.
 import { readFileSync } from 'node:fs';
-import type { Io } from '../../src/cli/main.js';
 import { derivationFiles, shownPath } from '../../src/derive/site.js';
 import type { StepOptions } from '../../src/derive/steps.js';
 import { buildWriteup, type Writeup } from '../../src/derive/writeup.js';

@@ -1,5 +1,3 @@
-// `matcalc verify` in-process: exit 0 equal, 1 not equal with the diagnosis, 2 bad input.
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { capture as captureIo } from '../helpers/io.js';
