@@ -1,16 +1,16 @@
 // A CI-sized fuzz run (test/fuzz/: random well-shaped expressions through print/parse, KaTeX, simplify and
 // grad/jacobian/hessian against finite differences), and proof that the fuzzer finds and shrinks a wrong rule.
 import { afterEach, describe, expect, it } from 'vitest';
-import { OPS } from '../src/ops/index.js';
 import { mul, neg } from '../src/ops/build.js';
+import { OPS } from '../src/ops/index.js';
 import type { OpSpec } from '../src/ops/spec.js';
 import { findingText, runFuzz, summaryLine } from './fuzz/runner.js';
 
-const CI_RUNS = 1500;
+const CI_RUNS = 3000;
 
 describe('fuzz', () => {
   it(`${CI_RUNS} random expressions: no failures, no crashes`, () => {
-    const s = runFuzz({ runs: CI_RUNS, seed: 20260101, maxDepth: 4 });
+    const s = runFuzz({ runs: CI_RUNS, seed: 20260101, maxDepth: 5 });
     const report = [summaryLine(s, 20260101), ...s.findings.map(findingText)].join('\n');
     expect(s.expressions, report).toBe(CI_RUNS);
     expect(s.failures + s.crashes, report).toBe(0);
@@ -21,10 +21,34 @@ describe('fuzz', () => {
   });
 
   describe('finds a wrong rule and shrinks it to a minimal command', () => {
-    const tanh = OPS.tanh as { -readonly [K in keyof OpSpec]: OpSpec[K] };
+    type Mutable = { -readonly [K in keyof OpSpec]: OpSpec[K] };
+    const tanh = OPS.tanh as Mutable;
+    const sigmoid = OPS.sigmoid as Mutable;
     const original = tanh.vjp;
+    const { text, latex, js } = sigmoid;
     afterEach(() => {
       tanh.vjp = original;
+      Object.assign(sigmoid, { text, latex, js });
+    });
+
+    it('a text form that does not parse back', () => {
+      sigmoid.text = () => ({ form: 'call', name: 'logistic' });
+      const s = runFuzz({ runs: 150, seed: 3, maxDepth: 3 });
+      expect(s.findings.some((f) => f.shrunk.kind === 'roundtrip')).toBe(true);
+    });
+
+    it('a LaTeX form KaTeX refuses', () => {
+      sigmoid.latex = () => ({ form: 'call', name: '\\sigmoid' });
+      const s = runFuzz({ runs: 150, seed: 3, maxDepth: 3 });
+      expect(s.findings.some((f) => f.shrunk.kind === 'latex')).toBe(true);
+    });
+
+    it('compiled code that disagrees with the interpreter', () => {
+      sigmoid.js = { kind: 'map', scalar: ([a]) => `K.sigmoid(1.001 * ${a})` };
+      const s = runFuzz({ runs: 150, seed: 4, maxDepth: 3 });
+      expect(s.findings.some((f) => f.shrunk.kind === 'compile' && /sigmoid/.test(f.shrunk.message))).toBe(
+        true,
+      );
     });
 
     it('tanh with the sign of its VJP flipped', () => {

@@ -4,6 +4,7 @@ import { ValueError } from '../ir/errors.js';
 import { type Expr, topoOrder } from '../ir/expr.js';
 import { type Matrix, scalar } from '../kernels/matrix.js';
 import { specOf } from '../ops/index.js';
+import { stableForm } from './stable.js';
 
 /** A value as users pass it: a number, a flat array (column vector), an array of rows, or a Matrix. */
 export type Value = number | readonly number[] | Float64Array | readonly (readonly number[])[] | Matrix;
@@ -43,7 +44,10 @@ export function evaluateMany(
 ): Matrix[] {
   const memo = new Map<number, Matrix>();
   const ctx = { dim: (d: Dim) => dimValue(d, dims) };
-  for (const node of topoOrder(roots)) {
+  const visit = (nodes: readonly Expr[]): void => {
+    for (const node of nodes) if (!memo.has(node.id)) memo.set(node.id, compute(node));
+  };
+  const compute = (node: Expr): Matrix => {
     let v: Matrix;
     switch (node.kind) {
       case 'var': {
@@ -56,6 +60,13 @@ export function evaluateMany(
         v = scalar(node.value);
         break;
       case 'op': {
+        // log σ(x), log softmax(z), …: computed as their stable equivalents (whose own arguments are known).
+        const stable = stableForm(node);
+        if (stable) {
+          visit(topoOrder([stable]));
+          v = memo.get(stable.id)!;
+          break;
+        }
         const args = node.args.map((a) => memo.get(a.id)!);
         v = specOf(node.op).eval(args, node.attrs, ctx);
         break;
@@ -67,7 +78,8 @@ export function evaluateMany(
         throw never;
       }
     }
-    memo.set(node.id, v);
-  }
+    return v;
+  };
+  visit(topoOrder(roots));
   return roots.map((r) => memo.get(r.id)!);
 }

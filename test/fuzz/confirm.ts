@@ -50,7 +50,11 @@ export function judgeEntry(
 }
 
 /** The largest magnitude among f's intermediate values at the point (Infinity when one is not finite). */
-function intermediateScale(f: Expr, values: ReadonlyMap<string, Matrix>, dims: ReadonlyMap<string, number>): number {
+function intermediateScale(
+  f: Expr,
+  values: ReadonlyMap<string, Matrix>,
+  dims: ReadonlyMap<string, number>,
+): number {
   let m = 1;
   for (const v of evaluateMany(topoOrder([f]), values, dims)) {
     for (const x of v.data) m = Math.max(m, Math.abs(x));
@@ -58,21 +62,26 @@ function intermediateScale(f: Expr, values: ReadonlyMap<string, Matrix>, dims: R
   return Number.isNaN(m) ? Number.POSITIVE_INFINITY : m;
 }
 
-function combine(
-  entries: Iterable<{ verdict: Verdict; detail: string }>,
-): Confirmation {
+function combine(entries: Iterable<{ verdict: Verdict; detail: string }>): Confirmation {
   let inconclusive: string | undefined;
   for (const e of entries) {
     if (e.verdict === 'disagree') return { verdict: 'disagree', detail: e.detail };
     if (e.verdict === 'inconclusive' && inconclusive === undefined) inconclusive = e.detail;
   }
-  return inconclusive === undefined ? { verdict: 'agree' } : { verdict: 'inconclusive', detail: inconclusive };
+  return inconclusive === undefined
+    ? { verdict: 'agree' }
+    : { verdict: 'inconclusive', detail: inconclusive };
 }
 
 const uniqueVars = (vs: readonly VarExpr[]) => [...new Map(vs.map((v) => [v.name, v])).values()];
 
 /** The first point checkGradients samples (trials = 1), drawn the same way. */
-function firstPoint(exprs: readonly Expr[], vars: readonly VarExpr[], dims: ReadonlyMap<string, number>, seed: number) {
+function firstPoint(
+  exprs: readonly Expr[],
+  vars: readonly VarExpr[],
+  dims: ReadonlyMap<string, number>,
+  seed: number,
+) {
   const rand = seededRandom(seed);
   const d = randomDims(symbolsOf(exprs), rand, dims);
   return { dims: d, values: randomValues(vars, d, rand) };
@@ -105,7 +114,10 @@ export function confirmGradients(
       for (let i = 0; i < x.data.length; i++) {
         const s = symbolic[k].data[i];
         const verdict = judgeEntry(fOf, x.data, i, s, tol, scale);
-        yield { verdict, detail: `${v.name}[${Math.floor(i / x.cols) + 1},${(i % x.cols) + 1}] symbolic ${s}` };
+        yield {
+          verdict,
+          detail: `${v.name}[${Math.floor(i / x.cols) + 1},${(i % x.cols) + 1}] symbolic ${s}`,
+        };
       }
     }
   }
@@ -134,7 +146,10 @@ export function confirmJacobian(
         const fi = (r % f0.rows) * f0.cols + Math.floor(r / f0.rows);
         const s = J.data[r * J.cols + c];
         const fOf = () => evaluateMany([f], point.values, point.dims)[0].data[fi];
-        yield { verdict: judgeEntry(fOf, xv.data, xi, s, tol, scale), detail: `J[${r + 1},${c + 1}] symbolic ${s}` };
+        yield {
+          verdict: judgeEntry(fOf, xv.data, xi, s, tol, scale),
+          detail: `J[${r + 1},${c + 1}] symbolic ${s}`,
+        };
       }
     }
   }

@@ -9,7 +9,7 @@ const { values } = parseArgs({
     runs: { type: 'string', default: '1000' },
     seed: { type: 'string', default: '1' },
     case: { type: 'string' },
-    depth: { type: 'string', default: '4' },
+    depth: { type: 'string', default: '5' },
     'max-shrinks': { type: 'string' },
     'no-shrink': { type: 'boolean', default: false },
     quiet: { type: 'boolean', default: false },

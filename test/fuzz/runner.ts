@@ -57,7 +57,7 @@ const isCrash = (p: Problem) => p.kind === 'crash';
 const sameProblem = (a: Problem, kind: ProblemKind, stage: string) => a.kind === kind && a.stage === stage;
 
 export function runFuzz(opts: RunOptions): Summary {
-  const cases = fc.noBias(caseArb(opts.maxDepth ?? 4));
+  const cases = fc.noBias(caseArb(opts.maxDepth ?? 5));
   const arb = opts.maxShrinks === undefined ? cases : fc.limitShrink(cases, opts.maxShrinks);
   const start = Date.now();
   let expressions = 0;
@@ -113,7 +113,9 @@ export function runFuzz(opts: RunOptions): Summary {
       if (isCrash(original)) crashes++;
       else failures++;
       const ce = details.counterexample?.[0] as FuzzCase | undefined;
-      const again = ce ? runCase(ce).problems.find((p) => sameProblem(p, original.kind, original.stage)) : undefined;
+      const again = ce
+        ? runCase(ce).problems.find((p) => sameProblem(p, original.kind, original.stage))
+        : undefined;
       const finding: Finding = { index, caseSeed: seed, original, shrunk: again ?? original, shrinks };
       findings.push(finding);
       opts.onFinding?.(finding);
