@@ -7,7 +7,7 @@ import { type Dim, dimSymbols } from '../ir/dim.js';
 import { type Attrs, type Expr, type OpExpr, topoOrder, type VarExpr } from '../ir/expr.js';
 import { isScalar, type Shape, sameShape, shapeText } from '../ir/shape.js';
 import { logsoftmax, logsumexp, neg, softplus } from '../ops/build.js';
-import { specOf } from '../ops/index.js';
+import { OPS, specOf } from '../ops/index.js';
 import { commentText, fillTemplate, Namer, PYTHON_RESERVED, useCounts } from './names.js';
 import { toText } from './text.js';
 
@@ -114,27 +114,13 @@ def _scalar(x):
     return NP.reshape(_asarray(x), ())
 `;
 
-/** Ops whose operands may be Python numbers (a constant, a size) rather than arrays. */
-const NUMBER_SAFE = new Set([
-  'add',
-  'sub',
-  'neg',
-  'emul',
-  'ediv',
-  'epow',
-  'exp',
-  'log',
-  'sqrt',
-  'abs',
-  'tanh',
-  'sigmoid',
-  'relu',
-  'softplus',
-  'sin',
-  'cos',
-  'sign',
-  'step',
-]);
+/**
+ * Ops whose operands may be Python numbers (a constant, a size) rather than arrays: the elementwise ones,
+ * read from the op records (their JS form is a scalar `map`).
+ */
+const NUMBER_SAFE = new Set(
+  Object.entries(OPS).flatMap(([name, spec]) => (spec.js.kind === 'map' ? [name] : [])),
+);
 
 const HELPERS = [
   '_sigmoid',
