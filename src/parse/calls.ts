@@ -4,6 +4,7 @@ import { type Dim, dimConst, dimMul, dimSym, ONE } from '../ir/dim.js';
 import { derivNode, type Expr, type VarExpr } from '../ir/expr.js';
 import { isScalar, isVector, shape, shapeText } from '../ir/shape.js';
 import { apply, eye, ones, zeros } from '../ops/build.js';
+import type { OpName } from '../ops/index.js';
 import type { Ctx } from './context.js';
 import type { FunctionNode, MjNode } from './mathjs.js';
 import { ELEMENTWISE, FUNCTIONS } from './names.js';
@@ -141,20 +142,9 @@ export function buildCall(node: FunctionNode, args: readonly Expr[], cx: Ctx): E
     case 'norm':
     case 'vec':
     case 'kron':
-    case 'exp':
-    case 'log':
-    case 'sqrt':
-    case 'abs':
-    case 'tanh':
-    case 'sigmoid':
-    case 'relu':
-    case 'softplus':
-    case 'sin':
-    case 'cos':
-    case 'sign':
-    case 'step':
       return apply(name, args);
     default:
+      if (ELEMENTWISE.includes(name)) return apply(name as OpName, args);
       throw cx.parseError(node, `unknown function \`${name}\``);
   }
 }

@@ -1,22 +1,18 @@
 // The names of the input language (ARCHITECTURE.md §4): its functions, the words a declaration may not
 // take as a name, what a name looks like, and the qualifiers.
 import type { Qualifier } from '../ir/expr.js';
+import { SCALAR } from '../ir/shape.js';
+import { OPS } from '../ops/index.js';
 
-/** Elementwise functions of one argument; each is also the op name. */
-export const ELEMENTWISE = [
-  'exp',
-  'log',
-  'sqrt',
-  'abs',
-  'tanh',
-  'sigmoid',
-  'relu',
-  'softplus',
-  'sin',
-  'cos',
-  'sign',
-  'step',
-] as const;
+/**
+ * Elementwise functions of one argument (`exp`, `tanh`, …), read from the op records: every one-argument
+ * op whose JS form is a scalar map and which is written as a call of its own name.
+ */
+export const ELEMENTWISE: readonly string[] = Object.entries(OPS).flatMap(([op, spec]) => {
+  if (spec.arity !== 1 || spec.js.kind !== 'map') return [];
+  const syntax = spec.text([SCALAR], {});
+  return syntax.form === 'call' && syntax.name === op ? [op] : [];
+});
 
 /** Every function the language can call. */
 export const FUNCTIONS: readonly string[] = [
