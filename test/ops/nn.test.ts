@@ -10,7 +10,8 @@ import { fromRows, type Matrix, toRows } from '../../src/kernels/matrix.js';
 import { softmaxInto } from '../../src/kernels/nn.js';
 import { evaluateMany } from '../../src/numeric/evaluate.js';
 import { apply, logsoftmax, logsumexp, softmax } from '../../src/ops/build.js';
-import { OPS, type OpName } from '../../src/ops/index.js';
+import { OPS } from '../../src/ops/index.js';
+import { expectClose, run } from '../helpers/eval1.js';
 import { vjpError } from '../helpers/vjpcheck.js';
 
 const m = dimSym('m');
@@ -22,24 +23,6 @@ const A = [
   [0.5, 4, -1],
 ];
 const LOG2 = Math.log(2);
-
-function run(op: OpName, rows: readonly (readonly number[])[], attrs: Attrs = {}): number[][] {
-  const v = fromRows(rows);
-  const x = variable('x', shape(dimSym('r'), dimSym('c')));
-  const dims = new Map([
-    ['r', v.rows],
-    ['c', v.cols],
-  ]);
-  return toRows(evaluateMany([apply(op, [x], attrs)], new Map([['x', v]]), dims)[0]);
-}
-
-function expectClose(got: number[][], want: readonly (readonly number[])[], digits = 12): void {
-  expect(got.length).toBe(want.length);
-  got.forEach((row, i) => {
-    expect(row.length).toBe(want[i].length);
-    for (const [j, x] of row.entries()) expect(x).toBeCloseTo(want[i][j], digits);
-  });
-}
 
 describe('shape rules', () => {
   it.each([0, 1, 2] as const)('softmax and logsoftmax along dim %i keep the shape', (dim) => {

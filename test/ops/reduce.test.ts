@@ -6,11 +6,12 @@ import { dimSym } from '../../src/ir/dim.js';
 import { ShapeError } from '../../src/ir/errors.js';
 import { type Attrs, variable } from '../../src/ir/expr.js';
 import { shape, shapeText } from '../../src/ir/shape.js';
-import { fromRows, type Matrix, matrix, toRows } from '../../src/kernels/matrix.js';
+import { fromRows, type Matrix, matrix } from '../../src/kernels/matrix.js';
 import { meanInto } from '../../src/kernels/reduce.js';
 import { evaluateMany } from '../../src/numeric/evaluate.js';
 import { apply, mean, norm, sum } from '../../src/ops/build.js';
-import { OPS, type OpName } from '../../src/ops/index.js';
+import { OPS } from '../../src/ops/index.js';
+import { expectClose, run } from '../helpers/eval1.js';
 import { vjpError } from '../helpers/vjpcheck.js';
 
 const m = dimSym('m');
@@ -20,24 +21,6 @@ const A = [
   [1, -2, 3],
   [0.5, 4, -1],
 ];
-
-function run(op: OpName, rows: readonly (readonly number[])[], attrs: Attrs = {}): number[][] {
-  const v = fromRows(rows);
-  const x = variable('x', shape(dimSym('r'), dimSym('c')));
-  const dims = new Map([
-    ['r', v.rows],
-    ['c', v.cols],
-  ]);
-  return toRows(evaluateMany([apply(op, [x], attrs)], new Map([['x', v]]), dims)[0]);
-}
-
-function expectClose(got: number[][], want: readonly (readonly number[])[], digits = 12): void {
-  expect(got.length).toBe(want.length);
-  got.forEach((row, i) => {
-    expect(row.length).toBe(want[i].length);
-    for (const [j, x] of row.entries()) expect(x).toBeCloseTo(want[i][j], digits);
-  });
-}
 
 describe('shape rules', () => {
   it('mean reduces like sum: all entries, down columns, across rows', () => {
