@@ -5,6 +5,7 @@ import { type ModuleSpec, type PyDialect, pythonModule } from './numpy.js';
 const JAX_PREAMBLE = `import jax
 import jax.numpy as jnp
 import jax.scipy.special
+import jax.scipy.stats
 
 
 def _sigmoid(x):
@@ -17,6 +18,26 @@ def _softplus(x):
 
 def _relu(x):
     return jax.nn.relu(x)
+
+
+def _erf(x):
+    return jax.scipy.special.erf(x)
+
+
+def _normcdf(x):
+    return jax.scipy.stats.norm.cdf(x)
+
+
+def _normpdf(x):
+    return jax.scipy.stats.norm.pdf(x)
+
+
+def _gelu_erf(x):
+    return jax.nn.gelu(x, approximate=False)
+
+
+def _gelu_tanh(x):
+    return jax.nn.gelu(x, approximate=True)
 
 
 def _step(x):

@@ -35,7 +35,9 @@ export interface PyDialect {
   readonly note?: string;
 }
 
-const NUMPY_PREAMBLE = `import numpy as np
+const NUMPY_PREAMBLE = `from math import erf as _math_erf, erfc as _math_erfc
+
+import numpy as np
 
 
 def _sigmoid(x):
@@ -70,6 +72,27 @@ def _logsoftmax(x, axis):
 
 def _logdet(x):
     return np.reshape(np.linalg.slogdet(x)[1], (1, 1))
+
+
+_erf = np.vectorize(_math_erf, otypes=[float])
+_erfc = np.vectorize(_math_erfc, otypes=[float])
+
+
+def _normcdf(x):
+    return 0.5 * _erfc(-x * np.sqrt(0.5))
+
+
+def _normpdf(x):
+    return np.exp(-0.5 * x * x) / np.sqrt(2.0 * np.pi)
+
+
+def _gelu_erf(x):
+    return 0.5 * x * _erfc(-x * np.sqrt(0.5))
+
+
+def _gelu_tanh(x):
+    u = np.sqrt(2.0 / np.pi) * (x + 0.044715 * x**3)
+    return x * _sigmoid(2.0 * u)
 
 
 def _asarray(v):
@@ -131,6 +154,14 @@ const HELPERS = [
   '_logsoftmax',
   '_logsumexp',
   '_logdet',
+  '_erf',
+  '_erfc',
+  '_gelu_erf',
+  '_normcdf',
+  '_normpdf',
+  '_gelu_tanh',
+  '_math_erf',
+  '_math_erfc',
 ];
 
 /** Python binding levels of the operators the op templates write; anything else prints as an atom. */

@@ -7,7 +7,7 @@ import { isScalar, type Shape, shapeText } from '../ir/shape.js';
 import { specOf } from '../ops/index.js';
 import { commentText, fillTemplate, Namer, TS_RESERVED, useCounts } from './names.js';
 import { type ModuleSpec, shortText, stabilized } from './numpy.js';
-import { helperSources, TS_HELPERS, TS_SCALARS } from './ts-runtime.js';
+import { helperSources, TS_HELPERS, TS_SCALARS, withScalarDeps } from './ts-runtime.js';
 
 /** Ops that are constants given their attrs: written as a number inside loops, `fill(…)` elsewhere. */
 const LITERAL_OPS = new Set(['size', 'ones', 'zeros']);
@@ -264,7 +264,7 @@ export function toTsModule(written: ModuleSpec): string {
       `return { value: ${v}, grad: { ${spec.grads.map((g, k) => `${key(g.wrt.name)}: ${gs[k]}`).join(', ')} } };`,
   );
   const helpers = helperSources([...new Set(bodies.flatMap((b) => [...b.helpers]))].sort());
-  const scalars = [...new Set(bodies.flatMap((b) => [...b.scalars]))].sort();
+  const scalars = withScalarDeps(bodies.flatMap((b) => [...b.scalars]));
   const valueFields = spec.inputs.map(
     (v) =>
       `  /** ${shapeDoc(v.shape)} */\n  readonly ${key(v.name)}: ${isScalar(v.shape) ? 'Matrix | number' : 'Matrix'};`,

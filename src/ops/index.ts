@@ -6,11 +6,13 @@ import * as linalg from './linalg.js';
 import * as nn from './nn.js';
 import * as reduce from './reduce.js';
 import type { OpSpec } from './spec.js';
+import * as special from './special.js';
 import * as structural from './structural.js';
 
 export const OPS = {
   ...elementwise,
   ...functions,
+  ...special,
   ...linalg,
   ...structural,
   ...reduce,

@@ -52,6 +52,12 @@ export const CASES: readonly EmitCase[] = [
     wrt: ['x', 'p'],
   },
   {
+    name: 'special functions and GELU',
+    decls: 'x: n; p: n positive',
+    expr: 'sum(gelu_erf(x) + gelu_tanh(x) + erf(x) .* atan(x) + log1p(p) + expm1(x/2) + tan(x/2) + asin(tanh(x)/2) + acos(tanh(x)/3) + normcdf(x) .* normpdf(x))',
+    wrt: ['x', 'p'],
+  },
+  {
     name: 'means along dims',
     decls: 'X: n x d',
     expr: 'sum(mean(X, 1).^2) + sum(mean(X, 2).^3) + mean(X)^2 + sum(sum(X, 1)) * sum(sum(X, 2))',

@@ -100,6 +100,17 @@ const CASES: Record<OpName, readonly Case[]> = {
   cos: unary(),
   sign: unary('awayFromZero'),
   step: unary('awayFromZero'),
+  log1p: unary('positive'),
+  expm1: unary(),
+  tan: unary('unit'),
+  atan: unary(),
+  asin: unary('unit'),
+  acos: unary('unit'),
+  erf: unary(),
+  gelu_erf: unary(),
+  normcdf: unary(),
+  normpdf: unary(),
+  gelu_tanh: unary(),
   matmul: [
     {
       sizes: [
