@@ -95,6 +95,26 @@ def _gelu_tanh(x):
     return x * _sigmoid(2.0 * u)
 
 
+def _masked_softmax(s, m):
+    top = np.max(np.where(m != 0, s, -np.inf), axis=1, keepdims=True)
+    top = np.where(np.isfinite(top), top, 0.0)
+    e = np.where(m != 0, m * np.exp(np.minimum(s - top, 0.0)), 0.0)
+    total = np.sum(e, axis=1, keepdims=True)
+    return np.divide(e, total, out=np.zeros_like(e), where=total > 0)
+
+
+def _adj(a):
+    n = a.shape[0]
+    if n == 1:
+        return np.ones((1, 1))
+    cof = np.empty((n, n))
+    for i in range(n):
+        for j in range(n):
+            minor = np.delete(np.delete(a, i, axis=0), j, axis=1)
+            cof[i, j] = (-1) ** (i + j) * np.linalg.det(minor)
+    return cof.T
+
+
 def _asarray(v):
     return np.asarray(v, dtype=float)`;
 
@@ -157,6 +177,8 @@ const HELPERS = [
   '_erf',
   '_erfc',
   '_gelu_erf',
+  '_masked_softmax',
+  '_adj',
   '_normcdf',
   '_normpdf',
   '_gelu_tanh',

@@ -31,6 +31,11 @@ const HELPER_CALLS: Readonly<Record<string, (e: OpExpr, dim: (d: Dim) => string)
   diagm: () => ['diagm', []],
   diagv: () => ['diagv', []],
   eye: (e, dim) => ['eye', [dim(e.attrs.rows!)]],
+  tril: () => ['tril', []],
+  shift: (e, dim) => ['shift', [dim(e.attrs.rows!), String(e.attrs.offset ?? 0)]],
+  masked_softmax: () => ['maskedSoftmax', []],
+  norm1: () => ['norm1', []],
+  adj: () => ['adj', []],
 };
 
 /** Elementwise ops fused into one loop at most: longer chains are cut into several loops. */

@@ -280,6 +280,77 @@ function diagm(v: Matrix): Matrix {
   return out;
 }`,
   },
+  tril: {
+    deps: ['alloc'],
+    code: `/** The entries on and below the diagonal. */
+function tril(a: Matrix): Matrix {
+  const out = alloc(a.rows, a.cols);
+  for (let i = 0; i < a.rows; i++) for (let j = 0; j <= i && j < a.cols; j++) out.data[i * a.cols + j] = a.data[i * a.cols + j];
+  return out;
+}`,
+  },
+  shift: {
+    deps: ['alloc'],
+    code: `/** The n×n matrix with ones at (i, i + k). */
+function shift(n: number, k: number): Matrix {
+  const out = alloc(n, n);
+  for (let i = 0; i < n; i++) if (i + k >= 0 && i + k < n) out.data[i * n + i + k] = 1;
+  return out;
+}`,
+  },
+  maskedSoftmax: {
+    deps: ['alloc'],
+    code: `/** Softmax of each row of s over the entries where the mask m is nonzero (weighted by m). */
+function maskedSoftmax(s: Matrix, m: Matrix): Matrix {
+  const out = alloc(s.rows, s.cols);
+  for (let i = 0; i < s.rows; i++) {
+    let top = Number.NEGATIVE_INFINITY;
+    for (let j = 0; j < s.cols; j++) if (m.data[i * s.cols + j] !== 0) top = Math.max(top, s.data[i * s.cols + j]);
+    let total = 0;
+    for (let j = 0; j < s.cols; j++) {
+      const w = m.data[i * s.cols + j];
+      const e = w === 0 ? 0 : w * Math.exp(s.data[i * s.cols + j] - top);
+      out.data[i * s.cols + j] = e;
+      total += e;
+    }
+    for (let j = 0; j < s.cols; j++) out.data[i * s.cols + j] = total > 0 ? out.data[i * s.cols + j] / total : 0;
+  }
+  return out;
+}`,
+  },
+  norm1: {
+    deps: ['fill'],
+    code: `/** Σ |a_ij| as 1×1. */
+function norm1(a: Matrix): Matrix {
+  let s = 0;
+  for (let k = 0; k < a.data.length; k++) s += Math.abs(a.data[k]);
+  return fill(1, 1, s);
+}`,
+  },
+  adj: {
+    deps: ['alloc', 'det'],
+    code: `/** The adjugate by cofactors: adj(a)_ij = (−1)^{i+j} det(a without row j and column i); exact at singular a. */
+function adj(a: Matrix): Matrix {
+  const n = a.rows;
+  const out = alloc(n, n);
+  if (n === 1) {
+    out.data[0] = 1;
+    return out;
+  }
+  const minor = alloc(n - 1, n - 1);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < n; j++) {
+      let p = 0;
+      for (let r = 0; r < n; r++) {
+        if (r === j) continue;
+        for (let c = 0; c < n; c++) if (c !== i) minor.data[p++] = a.data[r * n + c];
+      }
+      out.data[i * n + j] = ((i + j) % 2 ? -1 : 1) * det(minor).data[0];
+    }
+  }
+  return out;
+}`,
+  },
   diagv: {
     deps: ['alloc'],
     code: `/** The diagonal of a square matrix as a column. */

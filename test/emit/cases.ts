@@ -58,6 +58,12 @@ export const CASES: readonly EmitCase[] = [
     wrt: ['x', 'p'],
   },
   {
+    name: 'masks, shifts, adjugate, 1-norm, max and min',
+    decls: 'Q: n x d; K: n x d; A: n x n; X: n x d; W: d x k; x: n',
+    expr: "sum(masked_softmax(Q*K', tril(ones(n, n))) .* A) + det(A) + sum(adj(A)) + norm(x, 1) + sum(max(X*W, 0.5) - min(X*W, -0.5)) + sum((shift(n, -1)*X*W).^2) + sum(tril(A).^2)",
+    wrt: ['Q', 'K', 'A', 'W', 'x'],
+  },
+  {
     name: 'means along dims',
     decls: 'X: n x d',
     expr: 'sum(mean(X, 1).^2) + sum(mean(X, 2).^3) + mean(X)^2 + sum(sum(X, 1)) * sum(sum(X, 2))',

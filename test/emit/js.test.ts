@@ -111,6 +111,8 @@ const CASES: Record<OpName, readonly Case[]> = {
   acos: unary('unit'),
   erf: unary(),
   gelu_erf: unary(),
+  max: binary(),
+  min: binary(),
   normcdf: unary(),
   normpdf: unary(),
   gelu_tanh: unary(),
@@ -135,6 +137,14 @@ const CASES: Record<OpName, readonly Case[]> = {
   ones: [{ shapes: [], attrs: { rows: N, cols: KD } }],
   zeros: [{ shapes: [], attrs: { rows: KD, cols: N } }],
   size: [{ shapes: [], attrs: { rows: N } }],
+  tril: [square(), ...cases('nk')],
+  shift: [-2, 0, 1].map((offset) => ({ shapes: [], attrs: { rows: N, offset } })),
+  masked_softmax: [
+    { shapes: ['nk', 'nk'], kinds: ['any', 'positive'] },
+    { shapes: ['nn', 'nn'], kinds: ['any', 'any'] },
+  ],
+  norm1: cases('n1', '1k'),
+  adj: [square('spd'), square('any')],
 };
 
 describe('every op compiled against the interpreter', () => {
