@@ -5,6 +5,7 @@ import { writeFileSync } from 'node:fs';
 import { check, grad } from '../../api.js';
 import { expandDerivatives } from '../../diff/expand.js';
 import { toJaxModule } from '../../emit/jax.js';
+import { toTorchModule } from '../../emit/torch.js';
 import { type ModuleSpec, shortText, toNumpyModule } from '../../emit/numpy.js';
 import { toTsModule } from '../../emit/ts-module.js';
 import { dimSymbols } from '../../ir/dim.js';
@@ -27,12 +28,21 @@ import type { Io } from '../io.js';
 import { oneOf, parse, str } from '../options.js';
 
 export const usage =
-  'matcalc export FILE.md | --model linear|ridge|logistic|softmax|mlp|layernorm|attention|mha|transformer|rnn|gru|conv1d|convnet|embedding|vae|gp [--layers 784,256,10] [--activation relu|tanh|sigmoid] [--loss softmax-ce|squared] [--batch|--single] [--heads H] [--causal|--no-causal] [--steps T] [--width W] --to ts|numpy|jax [--out FILE] [--no-check]';
+  'matcalc export FILE.md | --model linear|ridge|logistic|softmax|mlp|layernorm|attention|mha|transformer|rnn|gru|conv1d|convnet|embedding|vae|gp [--layers 784,256,10] [--activation relu|tanh|sigmoid] [--loss softmax-ce|squared] [--batch|--single] [--heads H] [--causal|--no-causal] [--steps T] [--width W] --to ts|numpy|jax|torch [--out FILE] [--no-check]';
 
-export const TARGETS: readonly ExportTarget[] = ['ts', 'numpy', 'jax'];
+export const TARGETS: readonly ExportTarget[] = ['ts', 'numpy', 'jax', 'torch'];
 
 export function emitModule(target: ExportTarget, spec: ModuleSpec): string {
-  return target === 'ts' ? toTsModule(spec) : target === 'numpy' ? toNumpyModule(spec) : toJaxModule(spec);
+  switch (target) {
+    case 'ts':
+      return toTsModule(spec);
+    case 'numpy':
+      return toNumpyModule(spec);
+    case 'jax':
+      return toJaxModule(spec);
+    case 'torch':
+      return toTorchModule(spec);
+  }
 }
 
 /** The module of f's value and its simplified gradients with respect to `wrt`. */
@@ -323,7 +333,7 @@ export function run(argv: readonly string[], io: Io): number {
   if (to === undefined && distinct.length !== 1) {
     throw new UsageError(
       distinct.length === 0
-        ? 'missing --to ts|numpy|jax'
+        ? 'missing --to ts|numpy|jax|torch'
         : `the file exports to ${distinct.join(' and ')}: choose one with --to`,
     );
   }
