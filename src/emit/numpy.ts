@@ -35,9 +35,15 @@ export interface PyDialect {
   readonly note?: string;
 }
 
-const NUMPY_PREAMBLE = `from math import erf as _math_erf, erfc as _math_erfc
+const NUMPY_PREAMBLE = `import numpy as np
 
-import numpy as np
+try:  # SciPy's vectorized error function where it is installed, else the math module's, entry by entry
+    from scipy.special import erf as _erf, erfc as _erfc
+except ImportError:
+    from math import erf as _math_erf, erfc as _math_erfc
+
+    _erf = np.vectorize(_math_erf, otypes=[float])
+    _erfc = np.vectorize(_math_erfc, otypes=[float])
 
 
 def _sigmoid(x):
@@ -72,10 +78,6 @@ def _logsoftmax(x, axis):
 
 def _logdet(x):
     return np.reshape(np.linalg.slogdet(x)[1], (1, 1))
-
-
-_erf = np.vectorize(_math_erf, otypes=[float])
-_erfc = np.vectorize(_math_erfc, otypes=[float])
 
 
 def _normcdf(x):
