@@ -29,7 +29,10 @@ export interface VarExpr extends Node {
   readonly qualifiers: readonly Qualifier[];
 }
 
-/** A 1×1 numeric constant; always ≥ 0 or NaN (a negative number is built as neg(const)). */
+/**
+ * A 1×1 numeric constant, finite and ≥ 0 (a negative number is built as neg(const)). It denotes exactly the
+ * decimal its shortest text spells (ir/rational.ts), which is how the simplifier folds constants.
+ */
 export interface ConstExpr extends Node {
   readonly kind: 'const';
   readonly value: number;
@@ -84,6 +87,7 @@ export function variable(name: string, shape: Shape, qualifiers: readonly Qualif
 }
 
 export function constant(value: number): ConstExpr {
+  if (!Number.isFinite(value)) throw new RangeError(`a constant must be a finite number, not ${value}`);
   if (value < 0) throw new RangeError('constants are non-negative; build negatives with neg()');
   const v = Object.is(value, -0) ? 0 : value;
   return intern(`c:${v}`, (id) => ({ kind: 'const', id, shape: SCALAR, value: v }));

@@ -1,6 +1,7 @@
 // A rewrite rule: a name, the identity it implements, and a function that returns the rewritten node or
 // null when it does not apply. Rules see a node whose arguments are already simplified.
 import type { Expr, OpExpr } from '../ir/expr.js';
+import { fromNumber, neg, type Rational } from '../ir/rational.js';
 
 export interface Rule {
   readonly name: string;
@@ -22,6 +23,14 @@ export function isConst(e: Expr, v?: number): boolean {
 export function constValue(e: Expr): number | null {
   if (e.kind === 'const') return e.value;
   if (e.kind === 'op' && e.op === 'neg' && e.args[0].kind === 'const') return -e.args[0].value;
+  return null;
+}
+
+/** The exact value of a constant or the negation of one, else null. */
+export function exactValue(e: Expr): Rational | null {
+  if (e.kind === 'const') return fromNumber(e.value);
+  if (e.kind === 'op' && e.op === 'neg' && e.args[0].kind === 'const')
+    return neg(fromNumber(e.args[0].value));
   return null;
 }
 

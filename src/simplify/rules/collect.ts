@@ -4,13 +4,14 @@
 // (eᶻ ⊘ (1 + eᶻ) → σ(z)), and common factors are pulled out again ((P − Y)/n). Broadcasting is
 // elementwise too, so all of this holds for any mix of shapes. Kept only when it makes the result smaller.
 import type { Expr, OpExpr } from '../../ir/expr.js';
+import * as Q from '../../ir/rational.js';
 import { isScalar, type Shape, sameShape } from '../../ir/shape.js';
 import { add, apply, div, mul, neg, num, pow, sub } from '../../ops/build.js';
-import { constValue, isOp, rule } from '../rule.js';
-import { oneOf, zeroOf } from './constants.js';
+import { constValue, exactValue, isOp, rule } from '../rule.js';
+import { exactConst, oneOf, zeroOf } from './constants.js';
 
 interface Term {
-  coef: number;
+  coef: Q.Rational;
   /** atom id → [atom, exponent] */
   factors: Map<number, [Expr, number]>;
 }
@@ -74,16 +75,17 @@ class Collector {
 
   private atomTerm(x: Expr, k = 1): Term {
     this.order(x);
-    return { coef: 1, factors: new Map([[x.id, [x, k]]]) };
+    return { coef: Q.ONE, factors: new Map([[x.id, [x, k]]]) };
   }
 
   /** Flatten a product into one term; identical factors (atoms or whole sums) cancel here. */
   private product(e: Expr): Term {
-    const t: Term = { coef: 1, factors: new Map() };
+    const t: Term = { coef: Q.ONE, factors: new Map() };
     const walk = (x: Expr, k: number): void => {
-      const c = constValue(x);
-      if (c !== null) {
-        t.coef *= c ** k;
+      const c = exactValue(x);
+      const ck = c && Q.pow(c, k);
+      if (ck) {
+        t.coef = Q.mul(t.coef, ck);
         return;
       }
       if (isOp(x, 'emul')) {
@@ -93,7 +95,7 @@ class Collector {
         walk(x.args[0], k);
         walk(x.args[1], -k);
       } else if (isOp(x, 'neg')) {
-        t.coef *= (-1) ** k;
+        if (k % 2 !== 0) t.coef = Q.neg(t.coef);
         walk(x.args[0], k);
       } else if (isOp(x, 'epow') && intPower(x) !== null) {
         walk(x.args[0], k * intPower(x)!);
@@ -112,7 +114,7 @@ class Collector {
   }
 
   toPoly(e: Expr): Term[] {
-    const c = constValue(e);
+    const c = exactValue(e);
     if (c !== null) return [{ coef: c, factors: new Map() }];
     if (!isAlgebra(e)) return [this.atomTerm(e)];
     switch (e.op) {
@@ -188,7 +190,7 @@ class Collector {
         if (isOp(b, 'transpose')) transposes++;
         first = Math.min(first, this.seen.get(b.id) ?? 0);
       }
-      return [t.coef < 0 ? 1 : 0, transposes, first];
+      return [Q.sign(t.coef) < 0 ? 1 : 0, transposes, first];
     };
     const sorted = terms
       .map((t) => ({ t, s: score(t) }))
@@ -196,8 +198,9 @@ class Collector {
       .map((x) => x.t);
     let acc: Expr | null = null;
     for (const t of sorted) {
-      const body = this.termExpr({ coef: Math.abs(t.coef), factors: t.factors });
-      acc = acc === null ? (t.coef < 0 ? neg(body) : body) : t.coef < 0 ? sub(acc, body) : add(acc, body);
+      const negative = Q.sign(t.coef) < 0;
+      const body = this.termExpr({ coef: Q.abs(t.coef), factors: t.factors });
+      acc = acc === null ? (negative ? neg(body) : body) : negative ? sub(acc, body) : add(acc, body);
     }
     return acc!;
   }
@@ -211,10 +214,15 @@ class Collector {
     );
     const numer: Expr[] = [];
     const denom: Expr[] = [];
-    const c = Math.abs(t.coef);
-    const reciprocal = c < 1 && Number.isInteger(1 / c) ? 1 / c : null;
-    if (reciprocal !== null) denom.push(num(reciprocal));
-    else if (c !== 1) numer.push(num(c));
+    // 0.5x is written x/2, 1.5x stays 1.5x; a coefficient no float spells exactly is p·x/q (2x/3).
+    const c = Q.abs(t.coef);
+    if (c.n === 1n && c.d !== 1n) denom.push(exactConst(Q.ratio(c.d)));
+    else if (Q.toNumber(c) !== null) {
+      if (c.d !== 1n || c.n !== 1n) numer.push(exactConst(c));
+    } else {
+      if (c.n !== 1n) numer.push(exactConst(Q.ratio(c.n)));
+      if (c.d !== 1n) denom.push(exactConst(Q.ratio(c.d)));
+    }
     for (const [base, k] of ordered) {
       const p = Math.abs(k) === 1 ? base : pow(base, num(Math.abs(k)));
       (k > 0 ? numer : denom).push(p);
@@ -231,7 +239,7 @@ class Collector {
             top,
             denom.reduce((a, b) => mul(a, b)),
           );
-    return t.coef < 0 ? neg(body) : body;
+    return Q.sign(t.coef) < 0 ? neg(body) : body;
   }
 }
 
@@ -240,7 +248,7 @@ function isLeaf(x: Expr): boolean {
 }
 
 function negate(ts: Term[]): Term[] {
-  return ts.map((t) => ({ coef: -t.coef, factors: t.factors }));
+  return ts.map((t) => ({ coef: Q.neg(t.coef), factors: t.factors }));
 }
 
 function mulFactor(f: Map<number, [Expr, number]>, base: Expr, k: number): void {
@@ -256,7 +264,7 @@ function multiply(a: Term[], b: Term[]): Term[] {
     for (const y of b) {
       const factors = new Map(x.factors);
       for (const [base, k] of y.factors.values()) mulFactor(factors, base, k);
-      out.push({ coef: x.coef * y.coef, factors });
+      out.push({ coef: Q.mul(x.coef, y.coef), factors });
     }
   }
   return out;
@@ -274,25 +282,26 @@ function collectLike(terms: Term[]): Term[] {
   for (const t of terms) {
     const key = termKey(t);
     const prev = byKey.get(key);
-    if (prev) prev.coef += t.coef;
+    if (prev) prev.coef = Q.add(prev.coef, t.coef);
     else byKey.set(key, { coef: t.coef, factors: new Map(t.factors) });
   }
-  return [...byKey.values()].filter((t) => t.coef !== 0);
+  return [...byKey.values()].filter((t) => Q.sign(t.coef) !== 0);
 }
 
-function gcd(a: number, b: number): number {
-  return b === 0 ? a : gcd(b, a % b);
+function gcd(a: bigint, b: bigint): bigint {
+  while (b !== 0n) [a, b] = [b, a % b];
+  return a;
 }
 
 /** The largest factor common to all terms (coefficient gcd, shared atoms), or null when it is 1. */
 function commonFactor(terms: Term[]): Term | null {
-  const coefs = terms.map((t) => Math.abs(t.coef));
-  let g = coefs.every(Number.isInteger)
-    ? coefs.reduce(gcd)
-    : coefs.every((c) => c === coefs[0])
+  const coefs = terms.map((t) => Q.abs(t.coef));
+  let g = coefs.every(Q.isInteger)
+    ? Q.ratio(coefs.map((c) => c.n).reduce(gcd))
+    : coefs.every((c) => Q.equals(c, coefs[0]))
       ? coefs[0]
-      : 1;
-  if (terms.every((t) => t.coef < 0)) g = -g;
+      : Q.ONE;
+  if (terms.every((t) => Q.sign(t.coef) < 0)) g = Q.neg(g);
   const factors = new Map<number, [Expr, number]>();
   for (const [id, [base, k0]] of terms[0].factors) {
     const ks = terms.map((t) => t.factors.get(id)?.[1] ?? 0);
@@ -300,13 +309,13 @@ function commonFactor(terms: Term[]): Term | null {
     else if (ks.every((k) => k < 0)) factors.set(id, [base, Math.max(...ks)]);
     void k0;
   }
-  return g === 1 && factors.size === 0 ? null : { coef: g, factors };
+  return Q.equals(g, Q.ONE) && factors.size === 0 ? null : { coef: g, factors };
 }
 
 function divideTerm(t: Term, by: Term): Term {
   const factors = new Map(t.factors);
   for (const [base, k] of by.factors.values()) mulFactor(factors, base, -k);
-  return { coef: t.coef / by.coef, factors };
+  return { coef: Q.div(t.coef, by.coef), factors };
 }
 
 /** 1 + eᶻ as [z] when x is that sum (either order), else null. */

@@ -1,10 +1,10 @@
 // Constant folding and the identities of 0, 1, ones, zeros and eye.
 import type { Expr, OpExpr } from '../../ir/expr.js';
+import * as Q from '../../ir/rational.js';
 import { isScalar, type Shape, sameShape } from '../../ir/shape.js';
-import { scalar } from '../../kernels/matrix.js';
-import { apply, neg, num, ones, zeros } from '../../ops/build.js';
-import { OPS, type OpName } from '../../ops/index.js';
-import { constValue, isOnes, isOp, isZero, rule } from '../rule.js';
+import { add, apply, div, mul, neg, num, ones, zeros } from '../../ops/build.js';
+import type { OpName } from '../../ops/index.js';
+import { constValue, exactValue, isOnes, isOp, isZero, rule } from '../rule.js';
 
 /** A zero of the given shape: `0` when 1×1, else zeros(m, n). */
 export function zeroOf(s: Shape): Expr {
@@ -16,24 +16,81 @@ export function oneOf(s: Shape): Expr {
   return isScalar(s) ? num(1) : ones(s.rows, s.cols);
 }
 
-const FOLDABLE = new Set(['add', 'sub', 'emul', 'ediv', 'neg', 'epow']);
+/** 10ᵏ as one literal, for k within the float range. */
+const tenTo = (k: number): Expr => num(Number(`1e${k}`));
 
-/** Whether a folded number reads well as a literal (integers and short decimals, not 0.333…). */
-function readable(v: number): boolean {
-  return Number.isFinite(v) && Math.abs(v) < 1e15 && Number.isInteger(v * 1000);
+/** An integer as an expression of literals: one literal when a float spells it, else exact pieces. */
+function integerExpr(n: bigint): Expr {
+  const v = Q.toNumber(Q.ratio(n));
+  if (v !== null) return num(v);
+  let m = n;
+  let k = 0;
+  while (m % 10n === 0n) {
+    m /= 10n;
+    k++;
+  }
+  if (k === 0) {
+    // m = hi·10¹⁵ + lo, each part spelled exactly
+    const hi = m / 10n ** 15n;
+    const lo = m % 10n ** 15n;
+    return add(mul(integerExpr(hi), tenTo(15)), num(Number(lo)));
+  }
+  let acc = integerExpr(m);
+  for (; k > 0; k -= 300) acc = mul(acc, tenTo(Math.min(k, 300)));
+  return acc;
 }
 
-export const foldConstants = rule('fold constants', '2 + 3 → 5', (e) => {
+/**
+ * The exact rational r as an expression: one literal when a float spells it, else a quotient and product
+ * of literals that do (1/3, 1e300*1e100), so that no coefficient is ever rounded, over- or underflows.
+ */
+export function exactConst(r: Q.Rational): Expr {
+  const v = Q.toNumber(r);
+  if (v !== null) return num(v);
+  if (Q.sign(r) < 0) return neg(exactConst(Q.neg(r)));
+  const top = integerExpr(r.n);
+  return r.d === 1n ? top : div(top, integerExpr(r.d));
+}
+
+/** The exact value of a 1×1 op over exact constants, or null when it is not a rational (2^0.5). */
+function foldExact(op: string, [a, b]: readonly Q.Rational[]): Q.Rational | null {
+  switch (op) {
+    case 'add':
+      return Q.add(a, b);
+    case 'sub':
+      return Q.sub(a, b);
+    case 'emul':
+      return Q.mul(a, b);
+    case 'ediv':
+      return Q.sign(b) === 0 ? null : Q.div(a, b);
+    case 'epow':
+      return Q.isInteger(b) ? Q.pow(a, Number(b.n)) : rationalRoot(a, b);
+    default:
+      return null;
+  }
+}
+
+/** a^(p/q) when it is a rational spelled by a float (4^0.5 = 2), else null. */
+function rationalRoot(a: Q.Rational, e: Q.Rational): Q.Rational | null {
+  if (Q.sign(a) < 0 || e.d > 64n) return null;
+  const guess = Q.approx(a) ** Q.approx(e);
+  if (!Number.isFinite(guess) || guess === 0) return null;
+  const r = Q.fromNumber(guess);
+  const lhs = Q.pow(r, Number(e.d));
+  const rhs = Q.pow(a, Number(e.n));
+  return lhs && rhs && Q.equals(lhs, rhs) ? r : null;
+}
+
+const FOLDABLE = new Set(['add', 'sub', 'emul', 'ediv', 'epow']);
+
+export const foldConstants = rule('fold constants', '2 + 3 → 5, exactly (0.1 + 0.2 → 0.3)', (e) => {
   if (!FOLDABLE.has(e.op)) return null;
-  const vals = e.args.map(constValue);
+  const vals = e.args.map(exactValue);
   if (vals.some((v) => v === null)) return null;
-  if (e.op === 'neg') return null; // -c is already the canonical negative constant
-  const out = OPS[e.op as OpName].eval(
-    vals.map((v) => scalar(v!)),
-    e.attrs,
-    { dim: () => 1 },
-  ).data[0];
-  return readable(out) ? num(out) : null;
+  const out = foldExact(e.op, vals as Q.Rational[]);
+  // Kept as written when no float spells the exact result (1e200*1e200 is not 1e400 = Infinity).
+  const v = out && Q.toNumber(out);
+  return v === null || v === undefined ? null : num(v);
 });
 
 /** x if it already has the node's shape (so dropping the other operand loses no broadcast). */
