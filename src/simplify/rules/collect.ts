@@ -31,16 +31,28 @@ function isAlgebra(e: Expr): e is OpExpr {
   return e.op === 'add' || e.op === 'sub' || e.op === 'neg' || e.op === 'emul' || e.op === 'ediv';
 }
 
-/** Tree size of the algebra region under e (atoms count 1); stops counting past `cap`. */
-function regionSize(e: Expr, cap: number): number {
-  let n = 0;
+const sizes = new WeakMap<Expr, number>();
+
+/** Tree size of the algebra region under e (atoms count 1), capped at MAX_REGION + 1; cached per node. */
+function regionSize(e: Expr): number {
+  if (!isAlgebra(e)) return 1;
+  const known = sizes.get(e);
+  if (known !== undefined) return known;
+  // children first, without recursion (regions can be deep before the cap is reached)
   const stack: Expr[] = [e];
-  while (stack.length > 0 && n <= cap) {
-    const x = stack.pop()!;
-    n++;
-    if (isAlgebra(x)) stack.push(...x.args);
+  while (stack.length > 0) {
+    const x = stack[stack.length - 1] as OpExpr;
+    const pending = x.args.filter((a) => isAlgebra(a) && !sizes.has(a));
+    if (pending.length > 0) {
+      stack.push(...pending);
+      continue;
+    }
+    stack.pop();
+    let n = 1;
+    for (const a of x.args) n += isAlgebra(a) ? sizes.get(a)! : 1;
+    sizes.set(x, Math.min(n, MAX_REGION + 1));
   }
-  return n;
+  return sizes.get(e)!;
 }
 
 class Collector {
@@ -374,27 +386,39 @@ function recogniseSigmoid(t: Term, order: (x: Expr) => void): void {
   }
 }
 
-/** The smaller of the collected forms with and without expanding sums (unexpanded on a tie). */
+const normalForms = new WeakMap<Expr, Expr>();
+
+/** The smaller of the collected forms with and without expanding sums (unexpanded on a tie); cached. */
 function normalise(e: Expr): Expr {
+  let out = normalForms.get(e);
+  if (!out) {
+    out = normaliseUncached(e);
+    normalForms.set(e, out);
+  }
+  return out;
+}
+
+function normaliseUncached(e: Expr): Expr {
   const forms = [false, true].map((expand) => {
     const c = new Collector(e, expand);
     let out = c.fromPoly(c.toPoly(e), e.shape);
     if (!sameShape(out.shape, e.shape)) out = mul(out, oneOf(e.shape));
     return out;
   });
-  return regionSize(forms[1], MAX_REGION) < regionSize(forms[0], MAX_REGION) ? forms[1] : forms[0];
+  return regionSize(forms[1]) < regionSize(forms[0]) ? forms[1] : forms[0];
 }
 
 export const collectTerms = rule(
+  ['add', 'sub', 'neg', 'emul', 'ediv', 'epow'],
   'collect terms',
   'cancel x ⊘ x, expand and collect like terms, factor out common factors, eᶻ/(1 + eᶻ) → σ(z)',
   (e) => {
     if (!isAlgebra(e)) return null;
-    const before = regionSize(e, MAX_REGION);
+    const before = regionSize(e);
     if (before > MAX_REGION) return null;
     const out = normalise(e);
     if (out === e || !sameShape(out.shape, e.shape)) return null;
-    const after = regionSize(out, MAX_REGION);
+    const after = regionSize(out);
     if (after < before) return out;
     // Same size: accept only a canonical reordering (normalising the result changes nothing).
     return after === before && normalise(out) === out ? out : null;

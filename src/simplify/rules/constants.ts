@@ -83,20 +83,25 @@ function rationalRoot(a: Q.Rational, e: Q.Rational): Q.Rational | null {
 
 const FOLDABLE = new Set(['add', 'sub', 'emul', 'ediv', 'epow']);
 
-export const foldConstants = rule('fold constants', '2 + 3 → 5, exactly (0.1 + 0.2 → 0.3)', (e) => {
-  if (!FOLDABLE.has(e.op)) return null;
-  const vals = e.args.map(exactValue);
-  if (vals.some((v) => v === null)) return null;
-  const out = foldExact(e.op, vals as Q.Rational[]);
-  // Kept as written when no float spells the exact result (1e200*1e200 is not 1e400 = Infinity).
-  const v = out && Q.toNumber(out);
-  return v === null || v === undefined ? null : num(v);
-});
+export const foldConstants = rule(
+  ['add', 'sub', 'emul', 'ediv', 'epow'],
+  'fold constants',
+  '2 + 3 → 5, exactly (0.1 + 0.2 → 0.3)',
+  (e) => {
+    if (!FOLDABLE.has(e.op)) return null;
+    const vals = e.args.map(exactValue);
+    if (vals.some((v) => v === null)) return null;
+    const out = foldExact(e.op, vals as Q.Rational[]);
+    // Kept as written when no float spells the exact result (1e200*1e200 is not 1e400 = Infinity).
+    const v = out && Q.toNumber(out);
+    return v === null || v === undefined ? null : num(v);
+  },
+);
 
 /** x if it already has the node's shape (so dropping the other operand loses no broadcast). */
 const keep = (e: OpExpr, x: Expr): Expr | null => (sameShape(x.shape, e.shape) ? x : null);
 
-export const additiveZero = rule('additive zero', 'A + 0 → A, A − 0 → A, 0 − A → −A', (e) => {
+export const additiveZero = rule(['add', 'sub'], 'additive zero', 'A + 0 → A, A − 0 → A, 0 − A → −A', (e) => {
   const [a, b] = e.args;
   if (e.op === 'add') return (isZero(b) ? keep(e, a) : null) ?? (isZero(a) ? keep(e, b) : null);
   if (e.op === 'sub') {
@@ -107,6 +112,7 @@ export const additiveZero = rule('additive zero', 'A + 0 → A, A − 0 → A, 0
 });
 
 export const multiplicativeIdentity = rule(
+  ['emul', 'ediv', 'epow', 'matmul'],
   'multiplicative identity',
   '1 ⊙ A → A, A ⊘ 1 → A, A^1 → A',
   (e) => {
@@ -122,27 +128,37 @@ export const multiplicativeIdentity = rule(
   },
 );
 
-export const annihilate = rule('zero product', '0 ⊙ A → 0, 0 ⊘ A → 0, 0·A → 0', (e) => {
-  const [a, b] = e.args;
-  if ((e.op === 'emul' || e.op === 'matmul') && (isZero(a) || isZero(b))) return zeroOf(e.shape);
-  if (e.op === 'ediv' && isZero(a)) return zeroOf(e.shape);
-  if (e.op === 'epow' && constValue(b) === 0) return oneOf(e.shape);
-  if ((e.op === 'sum' || e.op === 'transpose' || e.op === 'neg' || e.op === 'trace') && isZero(a)) {
-    return zeroOf(e.shape);
-  }
-  return null;
-});
+export const annihilate = rule(
+  ['emul', 'matmul', 'ediv', 'epow', 'sum', 'transpose', 'neg', 'trace'],
+  'zero product',
+  '0 ⊙ A → 0, 0 ⊘ A → 0, 0·A → 0',
+  (e) => {
+    const [a, b] = e.args;
+    if ((e.op === 'emul' || e.op === 'matmul') && (isZero(a) || isZero(b))) return zeroOf(e.shape);
+    if (e.op === 'ediv' && isZero(a)) return zeroOf(e.shape);
+    if (e.op === 'epow' && constValue(b) === 0) return oneOf(e.shape);
+    if ((e.op === 'sum' || e.op === 'transpose' || e.op === 'neg' || e.op === 'trace') && isZero(a)) {
+      return zeroOf(e.shape);
+    }
+    return null;
+  },
+);
 
-export const doubleNegation = rule('double negation', '−(−A) → A', (e) =>
+export const doubleNegation = rule(['neg'], 'double negation', '−(−A) → A', (e) =>
   e.op === 'neg' && isOp(e.args[0], 'neg') ? e.args[0].args[0] : null,
 );
 
-export const scalarConstants = rule('1×1 constants', 'ones(1, 1) → 1, zeros(1, 1) → 0', (e) => {
-  if (!isScalar(e.shape)) return null;
-  if (e.op === 'ones' || e.op === 'eye') return num(1);
-  if (e.op === 'zeros') return num(0);
-  return null;
-});
+export const scalarConstants = rule(
+  ['ones', 'eye', 'zeros'],
+  '1×1 constants',
+  'ones(1, 1) → 1, zeros(1, 1) → 0',
+  (e) => {
+    if (!isScalar(e.shape)) return null;
+    if (e.op === 'ones' || e.op === 'eye') return num(1);
+    if (e.op === 'zeros') return num(0);
+    return null;
+  },
+);
 
 /** Rebuild `e` with the same op and attrs over `args` (for rules that move factors around). */
 export function same(e: OpExpr, args: readonly Expr[]): Expr {
