@@ -386,6 +386,21 @@ function recogniseSigmoid(t: Term, order: (x: Expr) => void): void {
   }
 }
 
+/**
+ * Nodes that term collection provably writes back unchanged, decided without building anything: −x and
+ * c·x for one atom x (not ones) and a literal c that is written as itself (not 0, 1 or a unit fraction 1/k,
+ * which is written x/k).
+ */
+function alreadyNormal(e: OpExpr): boolean {
+  const atom = (x: Expr) => !isAlgebra(x) && x.kind !== 'const' && !isOp(x, 'ones') && !isOp(x, 'neg');
+  if (e.op === 'neg') return atom(e.args[0]);
+  if (e.op !== 'emul') return false;
+  const [c, x] = e.args;
+  if (c.kind !== 'const' || !atom(x)) return false;
+  const q = Q.fromNumber(c.value);
+  return q.n > 1n && sameShape(x.shape, e.shape);
+}
+
 const normalForms = new WeakMap<Expr, Expr>();
 
 /** The smaller of the collected forms with and without expanding sums (unexpanded on a tie); cached. */
@@ -413,7 +428,7 @@ export const collectTerms = rule(
   'collect terms',
   'cancel x ⊘ x, expand and collect like terms, factor out common factors, eᶻ/(1 + eᶻ) → σ(z)',
   (e) => {
-    if (!isAlgebra(e)) return null;
+    if (!isAlgebra(e) || alreadyNormal(e)) return null;
     const before = regionSize(e);
     if (before > MAX_REGION) return null;
     const out = normalise(e);
