@@ -1,10 +1,12 @@
 // How close the simplifier gets to textbook forms: for each case of test/helpers/cases.ts, the operations
 // (op and derivative nodes, not leaves) in matcalc's simplified gradient and in the parsed textbook form,
 // counted once per distinct DAG node and as a tree. Goal: every case within the textbook count + 10%.
-// Run: node --import tsx bench/simplify.ts [--text]   (--text also prints both forms)
+// Then the growth exponents of bench/growth.ts (linear-time simplification).
+// Run: node --import tsx bench/simplify.ts [--text] [--no-growth]   (--text also prints both forms)
 import { grad } from '../src/api.js';
 import { toText } from '../src/emit/text.js';
 import { countOps, loadCase, TEXTBOOK_CASES, withinTextbook } from '../test/helpers/cases.js';
+import { growthReport } from './growth.js';
 
 const pad = (s: string, n: number): string => (s.length > n ? `${s.slice(0, n - 1)}…` : s.padEnd(n));
 const lpad = (s: string, n: number): string => s.padStart(n);
@@ -40,6 +42,14 @@ function main(showText: boolean): void {
     `summary: ${meetBoth}/${n} cases within textbook + 10% on both counts (dag ${meetDag}/${n}, tree ${meetTree}/${n}); ${(performance.now() - start).toFixed(0)} ms`,
   );
   console.log(rows.join('\n'));
+  const textbookGoal = 64;
+  console.log(
+    `${meetBoth >= textbookGoal ? 'MET' : 'NOT MET'}: ${meetBoth}/${n} textbook cases within +10% (no regression from ${textbookGoal}/${n})`,
+  );
 }
 
 main(process.argv.includes('--text'));
+if (!process.argv.includes('--no-growth')) {
+  console.log(`\ngrowth with length (bench/growth.ts)\n`);
+  console.log(growthReport().join('\n'));
+}

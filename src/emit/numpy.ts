@@ -249,7 +249,7 @@ function pyBody(
     }
     return parts.length === 1 ? parts[0] : `(${parts.join('*')})`;
   };
-  const pyDim = (d: Dim): Dim => ({ key: dimCode(d), coef: d.coef, factors: d.factors });
+  const pyDim = (d: Dim): Dim => ({ key: dimCode(d), id: d.id, coef: d.coef, factors: d.factors });
   const pyAttrs = (a: Attrs): Attrs => ({
     ...a,
     ...(a.rows ? { rows: pyDim(a.rows) } : {}),

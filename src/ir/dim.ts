@@ -1,26 +1,29 @@
 // Symbolic dimensions: monomials c·s1^e1·s2^e2… with a positive integer c, interned so that equal dims
-// are the same object (`===`). `vec` of an n×d matrix is (n·d)×1, kron multiplies dims.
+// are the same object (`===`); the table holds them weakly. `vec` of an n×d matrix is (n·d)×1, kron multiplies dims.
+
+import { WeakInternTable } from './weak.js';
 
 export interface Dim {
   /** Canonical text: "n", "3", "n*d", "2*n". Also the intern key. */
   readonly key: string;
+  /** Unique while the dim lives (for integer-keyed interning of nodes that mention it). */
+  readonly id: number;
   readonly coef: number;
   /** Symbol exponents, sorted by symbol name. */
   readonly factors: readonly (readonly [string, number])[];
 }
 
-const table = new Map<string, Dim>();
+const table = new WeakInternTable<string, Dim>();
+let nextId = 1;
 
 function make(coef: number, factors: readonly (readonly [string, number])[]): Dim {
   const sorted = [...factors].filter(([, e]) => e !== 0).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   const parts = sorted.map(([s, e]) => (e === 1 ? s : `${s}^${e}`));
   const key = parts.length === 0 ? String(coef) : coef === 1 ? parts.join('*') : `${coef}*${parts.join('*')}`;
-  let d = table.get(key);
-  if (!d) {
-    d = Object.freeze({ key, coef, factors: Object.freeze(sorted.map((f) => Object.freeze(f))) });
-    table.set(key, d);
-  }
-  return d;
+  const found = table.find(key, () => true);
+  if (found) return found;
+  const factorList = Object.freeze(sorted.map((f) => Object.freeze(f)));
+  return table.add(key, Object.freeze({ key, id: nextId++, coef, factors: factorList }));
 }
 
 export function dimConst(n: number): Dim {

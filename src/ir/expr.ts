@@ -3,6 +3,7 @@
 // Shapes are computed by the caller (ops/build.ts, from the op records); this file only interns.
 import type { Dim } from './dim.js';
 import { SCALAR, type Shape, shapeText } from './shape.js';
+import { WeakInternTable } from './weak.js';
 
 /** Value restrictions: numeric checks sample accordingly and simplify may use them. `onehot`: each row is a one-hot vector (so it sums to 1). */
 export type Qualifier = 'symmetric' | 'spd' | 'positive' | 'onehot';
@@ -31,7 +32,10 @@ export interface VarExpr extends Node {
   readonly qualifiers: readonly Qualifier[];
 }
 
-/** A 1×1 numeric constant; always ≥ 0 or NaN (a negative number is built as neg(const)). */
+/**
+ * A 1×1 numeric constant, finite and ≥ 0 (a negative number is built as neg(const)). It denotes exactly the
+ * decimal its shortest text spells (ir/rational.ts), which is how the simplifier folds constants.
+ */
 export interface ConstExpr extends Node {
   readonly kind: 'const';
   readonly value: number;
@@ -54,68 +58,99 @@ export interface DerivExpr extends Node {
 
 export type Expr = VarExpr | ConstExpr | OpExpr | DerivExpr;
 
-const table = new Map<string, Expr>();
+// Interning: op nodes are found by an integer hash of (op, argument ids, attrs) and compared field by
+// field; the table holds nodes weakly (ir/weak.ts), so an expression nobody references is freed while
+// `===` stays structural equality for every node that is still reachable.
+const ops = new WeakInternTable<number, OpExpr>();
+const leaves = new WeakInternTable<string, VarExpr | DerivExpr>();
+const consts = new WeakInternTable<number, ConstExpr>();
 let nextId = 1;
 
-function intern<E extends Expr>(key: string, build: (id: number) => E): E {
-  const found = table.get(key);
-  if (found) return found as E;
-  const e = Object.freeze(build(nextId++)) as E;
-  table.set(key, e as Expr);
-  return e;
-}
-
-/** Number of distinct nodes ever built (for benchmarks). */
+/** Number of interned nodes still alive (for benchmarks). */
 export function internedCount(): number {
-  return table.size;
-}
-
-function shapeKey(s: Shape): string {
-  return `${s.rows.key}x${s.cols.key}`;
+  return ops.size + leaves.size + consts.size;
 }
 
 export function variable(name: string, shape: Shape, qualifiers: readonly Qualifier[] = []): VarExpr {
   const quals = [...new Set(qualifiers)].sort();
-  return intern(`v:${name}:${shapeKey(shape)}:${quals.join(',')}`, (id) => ({
+  const key = `v${name}\u0000${shape.rows.key}x${shape.cols.key}\u0000${quals.join(',')}`;
+  const found = leaves.find(key, () => true);
+  if (found) return found as VarExpr;
+  const v: VarExpr = Object.freeze({
     kind: 'var',
-    id,
+    id: nextId++,
     shape,
     name,
     qualifiers: Object.freeze(quals),
-  }));
+  });
+  return leaves.add(key, v) as VarExpr;
 }
 
 export function constant(value: number): ConstExpr {
+  if (!Number.isFinite(value)) throw new RangeError(`a constant must be a finite number, not ${value}`);
   if (value < 0) throw new RangeError('constants are non-negative; build negatives with neg()');
   const v = Object.is(value, -0) ? 0 : value;
-  return intern(`c:${v}`, (id) => ({ kind: 'const', id, shape: SCALAR, value: v }));
+  const found = consts.find(v, () => true);
+  if (found) return found;
+  return consts.add(v, Object.freeze({ kind: 'const', id: nextId++, shape: SCALAR, value: v }));
 }
 
-function attrsKey(a: Attrs): string {
-  let k = '';
-  if (a.dim !== undefined) k += `d${a.dim}`;
-  if (a.power !== undefined) k += `p${a.power}`;
-  if (a.rows !== undefined) k += `r${a.rows.key}`;
-  if (a.cols !== undefined) k += `c${a.cols.key}`;
-  if (a.offset !== undefined) k += `o${a.offset}`;
-  return k;
+const opCodes = new Map<string, number>();
+
+function opCode(op: string): number {
+  let c = opCodes.get(op);
+  if (c === undefined) {
+    c = opCodes.size + 1;
+    opCodes.set(op, c);
+  }
+  return c;
+}
+
+const mix = (h: number, x: number): number => Math.imul(h ^ x, 0x9e3779b1) ^ (h >>> 15);
+
+function attrsHash(h: number, a: Attrs): number {
+  if (a.dim !== undefined) h = mix(h, 101 + a.dim);
+  if (a.power !== undefined) h = mix(h, 211 + a.power);
+  if (a.rows !== undefined) h = mix(h, 307 + a.rows.id);
+  if (a.cols !== undefined) h = mix(h, 401 + a.cols.id);
+  if (a.offset !== undefined) h = mix(h, 503 + a.offset);
+  return h;
+}
+
+function sameAttrs(a: Attrs, b: Attrs): boolean {
+  return (
+    a.dim === b.dim && a.power === b.power && a.rows === b.rows && a.cols === b.cols && a.offset === b.offset
+  );
 }
 
 /** Intern an op node whose shape the caller has already inferred. Prefer ops/build.ts `apply`. */
 export function opNode(op: string, args: readonly Expr[], attrs: Attrs, shape: Shape): OpExpr {
-  const key = `o:${op}:${args.map((a) => a.id).join(',')}:${attrsKey(attrs)}`;
-  return intern(key, (id) => ({
+  let h = opCode(op);
+  for (const a of args) h = mix(h, a.id);
+  h = attrsHash(h, attrs);
+  const found = ops.find(h, (e) => {
+    if (e.op !== op || e.args.length !== args.length || !sameAttrs(e.attrs, attrs)) return false;
+    for (let i = 0; i < args.length; i++) if (e.args[i] !== args[i]) return false;
+    return true;
+  });
+  if (found) return found;
+  const e: OpExpr = Object.freeze({
     kind: 'op',
-    id,
+    id: nextId++,
     shape,
     op,
     args: Object.freeze([...args]),
     attrs: Object.freeze({ ...attrs }),
-  }));
+  });
+  return ops.add(h, e);
 }
 
 export function derivNode(mode: DerivExpr['mode'], f: Expr, wrt: VarExpr, shape: Shape): DerivExpr {
-  return intern(`g:${mode}:${f.id}:${wrt.id}`, (id) => ({ kind: 'deriv', id, shape, mode, f, wrt }));
+  const key = `g${mode}:${f.id}:${wrt.id}`;
+  const found = leaves.find(key, () => true);
+  if (found) return found as DerivExpr;
+  const d: DerivExpr = Object.freeze({ kind: 'deriv', id: nextId++, shape, mode, f, wrt });
+  return leaves.add(key, d) as DerivExpr;
 }
 
 export function children(e: Expr): readonly Expr[] {

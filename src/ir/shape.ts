@@ -1,6 +1,7 @@
 // Shapes are pairs of symbolic dims (everything is 2-D), interned so equal shapes are `===`; broadcasting
 // of size-1 dims follows NumPy.
 import { type Dim, dimText, dimValue, isOne, ONE } from './dim.js';
+import { WeakInternTable } from './weak.js';
 
 export interface Shape {
   readonly rows: Dim;
@@ -9,17 +10,14 @@ export interface Shape {
 
 export const SCALAR: Shape = Object.freeze({ rows: ONE, cols: ONE });
 
-const interned = new Map<string, Shape>([[`${ONE.key}x${ONE.key}`, SCALAR]]);
+const interned = new WeakInternTable<number, Shape>();
 
-/** The shape rows×cols; interned like dims, so equal shapes are the same object. */
+/** The shape rows×cols; interned (weakly) like dims, so equal shapes are the same object. */
 export function shape(rows: Dim, cols: Dim): Shape {
-  const key = `${rows.key}x${cols.key}`;
-  let s = interned.get(key);
-  if (!s) {
-    s = Object.freeze({ rows, cols });
-    interned.set(key, s);
-  }
-  return s;
+  if (rows === ONE && cols === ONE) return SCALAR;
+  const key = Math.imul(rows.id, 0x9e3779b1) ^ cols.id;
+  const found = interned.find(key, (s) => s.rows === rows && s.cols === cols);
+  return found ?? interned.add(key, Object.freeze({ rows, cols }));
 }
 
 export function sameShape(a: Shape, b: Shape): boolean {

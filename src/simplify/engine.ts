@@ -5,7 +5,7 @@
 import { expandDerivatives, expandDerivativesMany } from '../diff/expand.js';
 import { rebuildOp } from '../diff/rebuild.js';
 import { ShapeError } from '../ir/errors.js';
-import type { Expr, OpExpr } from '../ir/expr.js';
+import { type Expr, type OpExpr, topoOrder } from '../ir/expr.js';
 import { sameShape, shapeText } from '../ir/shape.js';
 import { present, presentMany } from './present.js';
 import type { Rule } from './rule.js';
@@ -23,19 +23,53 @@ export function rebuild(e: Expr, args: readonly Expr[]): Expr {
   return e.kind === 'op' ? rebuildOp(e, args) : e;
 }
 
+const INDEXES = new WeakMap<readonly Rule[], Map<string, readonly Rule[]>>();
+
 /** Most rewrites a single node may go through; a safety net against rule cycles. */
 const MAX_REWRITES_PER_NODE = 64;
 
 export class Simplifier {
   private readonly memo = new Map<number, Expr>();
+  /** The catalogue indexed by op, in catalogue order: a node is tried only on rules for its op. */
+  private readonly byOp: Map<string, readonly Rule[]>;
   constructor(
     private readonly rules: readonly Rule[] = RULES,
     readonly log: Rewrite[] = [],
-  ) {}
+  ) {
+    let index = INDEXES.get(rules);
+    if (!index) {
+      index = new Map();
+      INDEXES.set(rules, index);
+    }
+    this.byOp = index;
+  }
+
+  /** Product nodes of the input that are only ever the left operand of another product. */
+  private readonly interior = new Set<number>();
 
   /** Simplify `input`, first giving any grad/jacobian/hessian nodes in it their meaning. */
   simplify(input: Expr): Expr {
-    return this.run(expandDerivatives(input));
+    const root = expandDerivatives(input);
+    this.markChains([root]);
+    return this.run(root);
+  }
+
+  /**
+   * Note the products that sit inside a longer left-deep chain of the inputs, so that rules which look at
+   * a whole chain run once at its root instead of at every level.
+   */
+  markChains(roots: readonly Expr[]): void {
+    const leftOnly = new Map<number, boolean>();
+    for (const node of topoOrder(roots)) {
+      if (node.kind !== 'op') continue;
+      node.args.forEach((a, k) => {
+        if (a.kind !== 'op' || a.op !== 'matmul') return;
+        const ok = node.op === 'matmul' && k === 0 && node.args[1] !== a;
+        leftOnly.set(a.id, (leftOnly.get(a.id) ?? true) && ok);
+      });
+    }
+    for (const r of roots) leftOnly.set(r.id, false);
+    for (const [id, inside] of leftOnly) if (inside) this.interior.add(id);
   }
 
   /** Simplify an expression known to hold no derivative nodes. */
@@ -46,7 +80,7 @@ export class Simplifier {
   private run(root: Expr): Expr {
     for (const node of this.pending(root)) {
       const args = node.kind === 'op' ? node.args.map((a) => this.memo.get(a.id) ?? a) : [];
-      this.memo.set(node.id, this.fixpoint(rebuild(node, args)));
+      this.memo.set(node.id, this.fixpoint(rebuild(node, args), this.interior.has(node.id)));
     }
     return this.memo.get(root.id)!;
   }
@@ -74,13 +108,13 @@ export class Simplifier {
     return order;
   }
 
-  private fixpoint(start: Expr): Expr {
+  private fixpoint(start: Expr, interior = false): Expr {
     let e = start;
     for (let n = 0; n < MAX_REWRITES_PER_NODE; n++) {
       const known = this.memo.get(e.id);
       if (known && known !== e) return known;
       if (e.kind !== 'op') break;
-      const next = this.step(e);
+      const next = this.step(e, interior);
       if (!next) break;
       // The rule may have built new, unsimplified subterms.
       e =
@@ -99,8 +133,18 @@ export class Simplifier {
     return this.memo.get(a.id) ?? this.run(a);
   }
 
-  private step(e: OpExpr): Expr | null {
-    for (const r of this.rules) {
+  private rulesFor(op: string): readonly Rule[] {
+    let rs = this.byOp.get(op);
+    if (!rs) {
+      rs = this.rules.filter((r) => !r.ops || r.ops.includes(op));
+      this.byOp.set(op, rs);
+    }
+    return rs;
+  }
+
+  private step(e: OpExpr, interior: boolean): Expr | null {
+    for (const r of this.rulesFor(e.op)) {
+      if (interior && r.atChainRoots) continue;
       const out = r.apply(e);
       if (!out || out === e) continue;
       if (!sameShape(out.shape, e.shape)) {
@@ -127,5 +171,6 @@ export function simplify(e: Expr, log?: Rewrite[]): Expr {
 export function simplifyMany(es: readonly Expr[], log?: Rewrite[]): Expr[] {
   const s = new Simplifier(RULES, log);
   const expanded = expandDerivativesMany(es);
+  s.markChains(expanded);
   return presentMany(expanded.map((e) => s.simplifyExpanded(e)));
 }

@@ -1,16 +1,30 @@
-// A rewrite rule: a name, the identity it implements, and a function that returns the rewritten node or
-// null when it does not apply. Rules see a node whose arguments are already simplified.
+// A rewrite rule: a name, the identity it implements, the ops it applies to, and a function that returns
+// the rewritten node or null when it does not apply. Rules see a node whose arguments are already simplified.
 import type { Expr, OpExpr } from '../ir/expr.js';
+import { fromNumber, neg, type Rational } from '../ir/rational.js';
 
 export interface Rule {
   readonly name: string;
   /** The identity, e.g. "(Aᵀ)ᵀ → A". Shown in provenance and writeups. */
   readonly identity: string;
+  /** The ops whose nodes it can rewrite (the engine tries it on nothing else); absent: any op. */
+  readonly ops?: readonly string[];
+  /**
+   * Tried on a product only where it is not the left operand of another product of the input (a chain's
+   * root), because it looks at the whole chain and would otherwise rebuild it at every level.
+   */
+  readonly atChainRoots?: boolean;
   apply(e: OpExpr): Expr | null;
 }
 
-export function rule(name: string, identity: string, apply: (e: OpExpr) => Expr | null): Rule {
-  return { name, identity, apply };
+type Apply = (e: OpExpr) => Expr | null;
+
+/** A rule, optionally for the listed ops only: `rule(['transpose'], name, identity, apply)`. */
+export function rule(name: string, identity: string, apply: Apply): Rule;
+export function rule(ops: readonly string[], name: string, identity: string, apply: Apply): Rule;
+export function rule(...a: [string, string, Apply] | [readonly string[], string, string, Apply]): Rule {
+  if (a.length === 3) return { name: a[0], identity: a[1], apply: a[2] };
+  return { ops: a[0], name: a[1], identity: a[2], apply: a[3] };
 }
 
 /** True when e is the 1×1 constant v. */
@@ -22,6 +36,14 @@ export function isConst(e: Expr, v?: number): boolean {
 export function constValue(e: Expr): number | null {
   if (e.kind === 'const') return e.value;
   if (e.kind === 'op' && e.op === 'neg' && e.args[0].kind === 'const') return -e.args[0].value;
+  return null;
+}
+
+/** The exact value of a constant or the negation of one, else null. */
+export function exactValue(e: Expr): Rational | null {
+  if (e.kind === 'const') return fromNumber(e.value);
+  if (e.kind === 'op' && e.op === 'neg' && e.args[0].kind === 'const')
+    return neg(fromNumber(e.args[0].value));
   return null;
 }
 

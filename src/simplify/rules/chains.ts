@@ -3,7 +3,7 @@
 // mostly transposed factors is written as the transpose of the reversed chain (A'B'C' → (CBA)').
 import type { Expr } from '../../ir/expr.js';
 import { apply, eye, kron, matmul, transpose } from '../../ops/build.js';
-import { isOp, rule } from '../rule.js';
+import { isOp, type Rule, rule } from '../rule.js';
 
 /** The factors of a matmul tree, left to right. */
 export function chainFactors(e: Expr, out: Expr[] = []): Expr[] {
@@ -28,8 +28,21 @@ function rebuildChain(fs: readonly Expr[]): Expr {
   return fs.reduce((acc, f) => matmul(acc, f));
 }
 
-export const cancelInverses = rule('inverse cancels', 'A⁻¹A → I, AA⁻¹ → I', (e) => {
-  if (e.op !== 'matmul') return null;
+/** The last factor of a product chain (O(1) along a left-deep chain). */
+function lastFactor(e: Expr): Expr {
+  while (isOp(e, 'matmul')) e = e.args[1];
+  return e;
+}
+
+/** The first factor of a product chain. */
+function firstFactor(e: Expr): Expr {
+  while (isOp(e, 'matmul')) e = e.args[0];
+  return e;
+}
+
+// Both operands are already simplified, so a pair that cancels or merges can only meet at the junction.
+export const cancelInverses = rule(['matmul'], 'inverse cancels', 'A⁻¹A → I, AA⁻¹ → I', (e) => {
+  if (e.op !== 'matmul' || !cancels(lastFactor(e.args[0]), firstFactor(e.args[1]))) return null;
   const fs = chainFactors(e);
   for (let i = 0; i + 1 < fs.length; i++) {
     if (!cancels(fs[i], fs[i + 1])) continue;
@@ -43,8 +56,10 @@ function powerOf(x: Expr): [Expr, number] {
   return isOp(x, 'matpow') ? [x.args[0], x.attrs.power ?? 1] : [x, 1];
 }
 
-export const mergePowers = rule('repeated factors', 'AA → A², AᵏA → Aᵏ⁺¹', (e) => {
+export const mergePowers = rule(['matmul'], 'repeated factors', 'AA → A², AᵏA → Aᵏ⁺¹', (e) => {
   if (e.op !== 'matmul') return null;
+  const [a, b] = [powerOf(lastFactor(e.args[0]))[0], powerOf(firstFactor(e.args[1]))[0]];
+  if (a !== b || a.shape.rows !== a.shape.cols) return null;
   const fs = chainFactors(e);
   for (let i = 0; i + 1 < fs.length; i++) {
     const [a, p] = powerOf(fs[i]);
@@ -56,7 +71,7 @@ export const mergePowers = rule('repeated factors', 'AA → A², AᵏA → Aᵏ�
   return null;
 });
 
-export const mixedProduct = rule('mixed product', '(A⊗B)(C⊗D) → (AC)⊗(BD)', (e) => {
+export const mixedProduct = rule(['matmul'], 'mixed product', '(A⊗B)(C⊗D) → (AC)⊗(BD)', (e) => {
   if (e.op !== 'matmul') return null;
   const [l, r] = e.args;
   if (!isOp(l, 'kron') || !isOp(r, 'kron')) return null;
@@ -66,20 +81,61 @@ export const mixedProduct = rule('mixed product', '(A⊗B)(C⊗D) → (AC)⊗(BD
   return kron(matmul(a, c), matmul(b, d));
 });
 
-export const transposedChain = rule(
-  'transposed chain',
-  "A'B'C' → (CBA)' when every factor is transposed and there are at least three, or one is a transposed product",
-  (e) => {
-    if (e.op !== 'matmul') return null;
-    const fs = chainFactors(e);
-    if (!fs.every((f) => isOp(f, 'transpose'))) return null;
-    const compound = fs.some((f) => isOp(f.args[0], 'matmul'));
-    if (fs.length < 3 && !compound) return null;
-    // Reversing the factor list of each flipped product keeps the order: (ABC)ᵀ = CᵀBᵀAᵀ.
-    const ordered = fs
-      .slice()
-      .reverse()
-      .flatMap((f) => chainFactors(isOp(f, 'transpose') ? f.args[0] : f));
-    return transpose(rebuildChain(ordered));
-  },
-);
+interface ChainStats {
+  readonly length: number;
+  readonly allTransposed: boolean;
+  /** Some factor is a transposed product. */
+  readonly compound: boolean;
+}
+
+const stats = new WeakMap<Expr, ChainStats>();
+
+/** Length and transpose facts of a product chain, cached per node (so checking a chain costs O(1)). */
+function chainStats(e: Expr): ChainStats {
+  const known = stats.get(e);
+  if (known) return known;
+  const stack: Expr[] = [e];
+  while (stack.length > 0) {
+    const x = stack[stack.length - 1];
+    if (!isOp(x, 'matmul')) {
+      stack.pop();
+      const t = isOp(x, 'transpose');
+      stats.set(x, { length: 1, allTransposed: t, compound: t && isOp(x.args[0], 'matmul') });
+      continue;
+    }
+    const pending = x.args.filter((a) => !stats.has(a));
+    if (pending.length > 0) {
+      stack.push(...pending);
+      continue;
+    }
+    stack.pop();
+    const [l, r] = [stats.get(x.args[0])!, stats.get(x.args[1])!];
+    stats.set(x, {
+      length: l.length + r.length,
+      allTransposed: l.allTransposed && r.allTransposed,
+      compound: l.compound || r.compound,
+    });
+  }
+  return stats.get(e)!;
+}
+
+export const transposedChain: Rule = {
+  ...rule(
+    ['matmul'],
+    'transposed chain',
+    "A'B'C' → (CBA)' when every factor is transposed and there are at least three, or one is a transposed product",
+    (e) => {
+      if (e.op !== 'matmul') return null;
+      const st = chainStats(e);
+      if (!st.allTransposed || (st.length < 3 && !st.compound)) return null;
+      // Reversing the factor list of each flipped product keeps the order: (ABC)ᵀ = CᵀBᵀAᵀ.
+      const ordered = chainFactors(e)
+        .reverse()
+        .flatMap((f) => chainFactors(isOp(f, 'transpose') ? f.args[0] : f));
+      return transpose(rebuildChain(ordered));
+    },
+  ),
+  // Inside a left-deep chain the rule would rebuild the reversed chain at every level (quadratic); at the
+  // chain's root it sees the same factors once.
+  atChainRoots: true,
+};

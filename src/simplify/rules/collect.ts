@@ -4,13 +4,14 @@
 // (eᶻ ⊘ (1 + eᶻ) → σ(z)), and common factors are pulled out again ((P − Y)/n). Broadcasting is
 // elementwise too, so all of this holds for any mix of shapes. Kept only when it makes the result smaller.
 import type { Expr, OpExpr } from '../../ir/expr.js';
+import * as Q from '../../ir/rational.js';
 import { isScalar, type Shape, sameShape } from '../../ir/shape.js';
 import { add, apply, div, mul, neg, num, pow, sub } from '../../ops/build.js';
-import { constValue, isOp, rule } from '../rule.js';
-import { oneOf, zeroOf } from './constants.js';
+import { constValue, exactValue, isOp, rule } from '../rule.js';
+import { exactConst, oneOf, zeroOf } from './constants.js';
 
 interface Term {
-  coef: number;
+  coef: Q.Rational;
   /** atom id → [atom, exponent] */
   factors: Map<number, [Expr, number]>;
 }
@@ -30,16 +31,28 @@ function isAlgebra(e: Expr): e is OpExpr {
   return e.op === 'add' || e.op === 'sub' || e.op === 'neg' || e.op === 'emul' || e.op === 'ediv';
 }
 
-/** Tree size of the algebra region under e (atoms count 1); stops counting past `cap`. */
-function regionSize(e: Expr, cap: number): number {
-  let n = 0;
+const sizes = new WeakMap<Expr, number>();
+
+/** Tree size of the algebra region under e (atoms count 1), capped at MAX_REGION + 1; cached per node. */
+function regionSize(e: Expr): number {
+  if (!isAlgebra(e)) return 1;
+  const known = sizes.get(e);
+  if (known !== undefined) return known;
+  // children first, without recursion (regions can be deep before the cap is reached)
   const stack: Expr[] = [e];
-  while (stack.length > 0 && n <= cap) {
-    const x = stack.pop()!;
-    n++;
-    if (isAlgebra(x)) stack.push(...x.args);
+  while (stack.length > 0) {
+    const x = stack[stack.length - 1] as OpExpr;
+    const pending = x.args.filter((a) => isAlgebra(a) && !sizes.has(a));
+    if (pending.length > 0) {
+      stack.push(...pending);
+      continue;
+    }
+    stack.pop();
+    let n = 1;
+    for (const a of x.args) n += isAlgebra(a) ? sizes.get(a)! : 1;
+    sizes.set(x, Math.min(n, MAX_REGION + 1));
   }
-  return n;
+  return sizes.get(e)!;
 }
 
 class Collector {
@@ -74,16 +87,17 @@ class Collector {
 
   private atomTerm(x: Expr, k = 1): Term {
     this.order(x);
-    return { coef: 1, factors: new Map([[x.id, [x, k]]]) };
+    return { coef: Q.ONE, factors: new Map([[x.id, [x, k]]]) };
   }
 
   /** Flatten a product into one term; identical factors (atoms or whole sums) cancel here. */
   private product(e: Expr): Term {
-    const t: Term = { coef: 1, factors: new Map() };
+    const t: Term = { coef: Q.ONE, factors: new Map() };
     const walk = (x: Expr, k: number): void => {
-      const c = constValue(x);
-      if (c !== null) {
-        t.coef *= c ** k;
+      const c = exactValue(x);
+      const ck = c && Q.pow(c, k);
+      if (ck) {
+        t.coef = Q.mul(t.coef, ck);
         return;
       }
       if (isOp(x, 'emul')) {
@@ -93,7 +107,7 @@ class Collector {
         walk(x.args[0], k);
         walk(x.args[1], -k);
       } else if (isOp(x, 'neg')) {
-        t.coef *= (-1) ** k;
+        if (k % 2 !== 0) t.coef = Q.neg(t.coef);
         walk(x.args[0], k);
       } else if (isOp(x, 'epow') && intPower(x) !== null) {
         walk(x.args[0], k * intPower(x)!);
@@ -112,7 +126,7 @@ class Collector {
   }
 
   toPoly(e: Expr): Term[] {
-    const c = constValue(e);
+    const c = exactValue(e);
     if (c !== null) return [{ coef: c, factors: new Map() }];
     if (!isAlgebra(e)) return [this.atomTerm(e)];
     switch (e.op) {
@@ -188,7 +202,7 @@ class Collector {
         if (isOp(b, 'transpose')) transposes++;
         first = Math.min(first, this.seen.get(b.id) ?? 0);
       }
-      return [t.coef < 0 ? 1 : 0, transposes, first];
+      return [Q.sign(t.coef) < 0 ? 1 : 0, transposes, first];
     };
     const sorted = terms
       .map((t) => ({ t, s: score(t) }))
@@ -196,8 +210,9 @@ class Collector {
       .map((x) => x.t);
     let acc: Expr | null = null;
     for (const t of sorted) {
-      const body = this.termExpr({ coef: Math.abs(t.coef), factors: t.factors });
-      acc = acc === null ? (t.coef < 0 ? neg(body) : body) : t.coef < 0 ? sub(acc, body) : add(acc, body);
+      const negative = Q.sign(t.coef) < 0;
+      const body = this.termExpr({ coef: Q.abs(t.coef), factors: t.factors });
+      acc = acc === null ? (negative ? neg(body) : body) : negative ? sub(acc, body) : add(acc, body);
     }
     return acc!;
   }
@@ -211,10 +226,15 @@ class Collector {
     );
     const numer: Expr[] = [];
     const denom: Expr[] = [];
-    const c = Math.abs(t.coef);
-    const reciprocal = c < 1 && Number.isInteger(1 / c) ? 1 / c : null;
-    if (reciprocal !== null) denom.push(num(reciprocal));
-    else if (c !== 1) numer.push(num(c));
+    // 0.5x is written x/2, 1.5x stays 1.5x; a coefficient no float spells exactly is p·x/q (2x/3).
+    const c = Q.abs(t.coef);
+    if (c.n === 1n && c.d !== 1n) denom.push(exactConst(Q.ratio(c.d)));
+    else if (Q.toNumber(c) !== null) {
+      if (c.d !== 1n || c.n !== 1n) numer.push(exactConst(c));
+    } else {
+      if (c.n !== 1n) numer.push(exactConst(Q.ratio(c.n)));
+      if (c.d !== 1n) denom.push(exactConst(Q.ratio(c.d)));
+    }
     for (const [base, k] of ordered) {
       const p = Math.abs(k) === 1 ? base : pow(base, num(Math.abs(k)));
       (k > 0 ? numer : denom).push(p);
@@ -231,7 +251,7 @@ class Collector {
             top,
             denom.reduce((a, b) => mul(a, b)),
           );
-    return t.coef < 0 ? neg(body) : body;
+    return Q.sign(t.coef) < 0 ? neg(body) : body;
   }
 }
 
@@ -240,7 +260,7 @@ function isLeaf(x: Expr): boolean {
 }
 
 function negate(ts: Term[]): Term[] {
-  return ts.map((t) => ({ coef: -t.coef, factors: t.factors }));
+  return ts.map((t) => ({ coef: Q.neg(t.coef), factors: t.factors }));
 }
 
 function mulFactor(f: Map<number, [Expr, number]>, base: Expr, k: number): void {
@@ -256,7 +276,7 @@ function multiply(a: Term[], b: Term[]): Term[] {
     for (const y of b) {
       const factors = new Map(x.factors);
       for (const [base, k] of y.factors.values()) mulFactor(factors, base, k);
-      out.push({ coef: x.coef * y.coef, factors });
+      out.push({ coef: Q.mul(x.coef, y.coef), factors });
     }
   }
   return out;
@@ -274,25 +294,26 @@ function collectLike(terms: Term[]): Term[] {
   for (const t of terms) {
     const key = termKey(t);
     const prev = byKey.get(key);
-    if (prev) prev.coef += t.coef;
+    if (prev) prev.coef = Q.add(prev.coef, t.coef);
     else byKey.set(key, { coef: t.coef, factors: new Map(t.factors) });
   }
-  return [...byKey.values()].filter((t) => t.coef !== 0);
+  return [...byKey.values()].filter((t) => Q.sign(t.coef) !== 0);
 }
 
-function gcd(a: number, b: number): number {
-  return b === 0 ? a : gcd(b, a % b);
+function gcd(a: bigint, b: bigint): bigint {
+  while (b !== 0n) [a, b] = [b, a % b];
+  return a;
 }
 
 /** The largest factor common to all terms (coefficient gcd, shared atoms), or null when it is 1. */
 function commonFactor(terms: Term[]): Term | null {
-  const coefs = terms.map((t) => Math.abs(t.coef));
-  let g = coefs.every(Number.isInteger)
-    ? coefs.reduce(gcd)
-    : coefs.every((c) => c === coefs[0])
+  const coefs = terms.map((t) => Q.abs(t.coef));
+  let g = coefs.every(Q.isInteger)
+    ? Q.ratio(coefs.map((c) => c.n).reduce(gcd))
+    : coefs.every((c) => Q.equals(c, coefs[0]))
       ? coefs[0]
-      : 1;
-  if (terms.every((t) => t.coef < 0)) g = -g;
+      : Q.ONE;
+  if (terms.every((t) => Q.sign(t.coef) < 0)) g = Q.neg(g);
   const factors = new Map<number, [Expr, number]>();
   for (const [id, [base, k0]] of terms[0].factors) {
     const ks = terms.map((t) => t.factors.get(id)?.[1] ?? 0);
@@ -300,13 +321,13 @@ function commonFactor(terms: Term[]): Term | null {
     else if (ks.every((k) => k < 0)) factors.set(id, [base, Math.max(...ks)]);
     void k0;
   }
-  return g === 1 && factors.size === 0 ? null : { coef: g, factors };
+  return Q.equals(g, Q.ONE) && factors.size === 0 ? null : { coef: g, factors };
 }
 
 function divideTerm(t: Term, by: Term): Term {
   const factors = new Map(t.factors);
   for (const [base, k] of by.factors.values()) mulFactor(factors, base, -k);
-  return { coef: t.coef / by.coef, factors };
+  return { coef: Q.div(t.coef, by.coef), factors };
 }
 
 /** 1 + eᶻ as [z] when x is that sum (either order), else null. */
@@ -365,27 +386,54 @@ function recogniseSigmoid(t: Term, order: (x: Expr) => void): void {
   }
 }
 
-/** The smaller of the collected forms with and without expanding sums (unexpanded on a tie). */
+/**
+ * Nodes that term collection provably writes back unchanged, decided without building anything: −x and
+ * c·x for one atom x (not ones) and a literal c that is written as itself (not 0, 1 or a unit fraction 1/k,
+ * which is written x/k).
+ */
+function alreadyNormal(e: OpExpr): boolean {
+  const atom = (x: Expr) => !isAlgebra(x) && x.kind !== 'const' && !isOp(x, 'ones') && !isOp(x, 'neg');
+  if (e.op === 'neg') return atom(e.args[0]);
+  if (e.op !== 'emul') return false;
+  const [c, x] = e.args;
+  if (c.kind !== 'const' || !atom(x)) return false;
+  const q = Q.fromNumber(c.value);
+  return q.n > 1n && sameShape(x.shape, e.shape);
+}
+
+const normalForms = new WeakMap<Expr, Expr>();
+
+/** The smaller of the collected forms with and without expanding sums (unexpanded on a tie); cached. */
 function normalise(e: Expr): Expr {
+  let out = normalForms.get(e);
+  if (!out) {
+    out = normaliseUncached(e);
+    normalForms.set(e, out);
+  }
+  return out;
+}
+
+function normaliseUncached(e: Expr): Expr {
   const forms = [false, true].map((expand) => {
     const c = new Collector(e, expand);
     let out = c.fromPoly(c.toPoly(e), e.shape);
     if (!sameShape(out.shape, e.shape)) out = mul(out, oneOf(e.shape));
     return out;
   });
-  return regionSize(forms[1], MAX_REGION) < regionSize(forms[0], MAX_REGION) ? forms[1] : forms[0];
+  return regionSize(forms[1]) < regionSize(forms[0]) ? forms[1] : forms[0];
 }
 
 export const collectTerms = rule(
+  ['add', 'sub', 'neg', 'emul', 'ediv', 'epow'],
   'collect terms',
   'cancel x ⊘ x, expand and collect like terms, factor out common factors, eᶻ/(1 + eᶻ) → σ(z)',
   (e) => {
-    if (!isAlgebra(e)) return null;
-    const before = regionSize(e, MAX_REGION);
+    if (!isAlgebra(e) || alreadyNormal(e)) return null;
+    const before = regionSize(e);
     if (before > MAX_REGION) return null;
     const out = normalise(e);
     if (out === e || !sameShape(out.shape, e.shape)) return null;
-    const after = regionSize(out, MAX_REGION);
+    const after = regionSize(out);
     if (after < before) return out;
     // Same size: accept only a canonical reordering (normalising the result changes nothing).
     return after === before && normalise(out) === out ? out : null;

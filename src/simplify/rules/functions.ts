@@ -5,25 +5,36 @@ import { sameShape } from '../../ir/shape.js';
 import { apply, ones, transpose } from '../../ops/build.js';
 import { isOp, rule } from '../rule.js';
 
-export const inverseFunctions = rule('inverse functions', 'log(exp(x)) → x, (A⁻¹)⁻¹ → A', (e) => {
-  const [a] = e.args;
-  if (e.op === 'log' && isOp(a, 'exp')) return a.args[0];
-  if (e.op === 'inv' && isOp(a, 'inv')) return a.args[0];
-  return null;
-});
+export const inverseFunctions = rule(
+  ['log', 'inv'],
+  'inverse functions',
+  'log(exp(x)) → x, (A⁻¹)⁻¹ → A',
+  (e) => {
+    const [a] = e.args;
+    if (e.op === 'log' && isOp(a, 'exp')) return a.args[0];
+    if (e.op === 'inv' && isOp(a, 'inv')) return a.args[0];
+    return null;
+  },
+);
 
-export const trivialSum = rule('sum over a size-1 axis', 'sum(a, 2) → a for a column, sum(s) → s', (e) => {
-  if (e.op !== 'sum' && e.op !== 'mean') return null;
-  const a = e.args[0];
-  const dim = e.attrs.dim ?? 0;
-  const trivial =
-    (dim === 1 && isOne(a.shape.rows)) ||
-    (dim === 2 && isOne(a.shape.cols)) ||
-    (dim === 0 && sameShape(a.shape, e.shape));
-  return trivial ? a : null;
-});
+export const trivialSum = rule(
+  ['sum', 'mean'],
+  'sum over a size-1 axis',
+  'sum(a, 2) → a for a column, sum(s) → s',
+  (e) => {
+    if (e.op !== 'sum' && e.op !== 'mean') return null;
+    const a = e.args[0];
+    const dim = e.attrs.dim ?? 0;
+    const trivial =
+      (dim === 1 && isOne(a.shape.rows)) ||
+      (dim === 2 && isOne(a.shape.cols)) ||
+      (dim === 0 && sameShape(a.shape, e.shape));
+    return trivial ? a : null;
+  },
+);
 
 export const rowsSumToOne = rule(
+  ['sum'],
   'probabilities sum to one',
   'sum(softmax(Z, 2), 2) → 1, sum(Y, 2) → 1 for one-hot rows of Y',
   (e) => {
@@ -38,6 +49,7 @@ export const rowsSumToOne = rule(
 );
 
 export const diagonalIdentities = rule(
+  ['diagv', 'sum'],
   'diagonal identities',
   'diag(Aᵀ) → diag(A), sum(diag(v), 1) → vᵀ, sum(diag(v), 2) → v',
   (e) => {
@@ -53,6 +65,7 @@ export const diagonalIdentities = rule(
 );
 
 export const vectorSum = rule(
+  ['sum', 'mean'],
   'sum of a vector',
   'sum(r, 2) → sum(r) for a row r, sum(c, 1) → sum(c) for a column c',
   (e) => {

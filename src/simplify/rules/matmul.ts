@@ -8,7 +8,7 @@ import { add, apply, diagm, dimExpr, div, matmul, mul, neg, ones, sub, transpose
 import { constValue, isOp, rule } from '../rule.js';
 import { chainFactors } from './chains.js';
 
-export const scalarMatmul = rule('1×1 product', 'A·s → sA when one factor is 1×1', (e) => {
+export const scalarMatmul = rule(['matmul'], '1×1 product', 'A·s → sA when one factor is 1×1', (e) => {
   if (e.op !== 'matmul') return null;
   const [a, b] = e.args;
   return isScalar(a.shape) || isScalar(b.shape) ? mul(a, b) : null;
@@ -32,6 +32,7 @@ function wrap(kind: 'mul' | 'div' | 'neg', s: Expr | null, inner: Expr): Expr {
 }
 
 export const pullScalars = rule(
+  ['matmul'],
   'pull scalars out of products',
   'A(sB) → s(AB), (A/s)B → (AB)/s, A(−B) → −(AB)',
   (e) => {
@@ -45,30 +46,36 @@ export const pullScalars = rule(
   },
 );
 
-export const factorProducts = rule('factor common factors', 'AB + AC → A(B + C), AC + BC → (A + B)C', (e) => {
-  if (e.op !== 'add' && e.op !== 'sub') return null;
-  const [l, r] = e.args;
-  if (!isOp(l, 'matmul') || !isOp(r, 'matmul')) return null;
-  const combine = e.op === 'add' ? add : sub;
-  const lf = chainFactors(l);
-  const rf = chainFactors(r);
-  const chain = (fs: Expr[]) => fs.reduce((a, b) => matmul(a, b));
-  // Longest common prefix or suffix of the two chains, leaving at least one factor on each side.
-  let p = 0;
-  while (p < lf.length - 1 && p < rf.length - 1 && lf[p] === rf[p]) p++;
-  if (p > 0) return matmul(chain(lf.slice(0, p)), combine(chain(lf.slice(p)), chain(rf.slice(p))));
-  let q = 0;
-  while (q < lf.length - 1 && q < rf.length - 1 && lf[lf.length - 1 - q] === rf[rf.length - 1 - q]) q++;
-  if (q > 0) {
-    return matmul(
-      combine(chain(lf.slice(0, lf.length - q)), chain(rf.slice(0, rf.length - q))),
-      chain(lf.slice(lf.length - q)),
-    );
-  }
-  return null;
-});
+export const factorProducts = rule(
+  ['add', 'sub'],
+  'factor common factors',
+  'AB + AC → A(B + C), AC + BC → (A + B)C',
+  (e) => {
+    if (e.op !== 'add' && e.op !== 'sub') return null;
+    const [l, r] = e.args;
+    if (!isOp(l, 'matmul') || !isOp(r, 'matmul')) return null;
+    const combine = e.op === 'add' ? add : sub;
+    const lf = chainFactors(l);
+    const rf = chainFactors(r);
+    const chain = (fs: Expr[]) => fs.reduce((a, b) => matmul(a, b));
+    // Longest common prefix or suffix of the two chains, leaving at least one factor on each side.
+    let p = 0;
+    while (p < lf.length - 1 && p < rf.length - 1 && lf[p] === rf[p]) p++;
+    if (p > 0) return matmul(chain(lf.slice(0, p)), combine(chain(lf.slice(p)), chain(rf.slice(p))));
+    let q = 0;
+    while (q < lf.length - 1 && q < rf.length - 1 && lf[lf.length - 1 - q] === rf[rf.length - 1 - q]) q++;
+    if (q > 0) {
+      return matmul(
+        combine(chain(lf.slice(0, lf.length - q)), chain(rf.slice(0, rf.length - q))),
+        chain(lf.slice(lf.length - q)),
+      );
+    }
+    return null;
+  },
+);
 
 export const pullScalarsFromReductions = rule(
+  ['sum', 'trace', 'mean', 'diagm', 'diagv', 'vec'],
   'pull scalars out of reductions',
   'sum(sA) → s·sum(A), tr(A/s) → tr(A)/s, sum(−A) → −sum(A)',
   (e) => {
@@ -78,29 +85,44 @@ export const pullScalarsFromReductions = rule(
   },
 );
 
-export const scalarKron = rule('Kronecker product with a scalar', 'kron(s, B) → sB, kron(A, s) → sA', (e) => {
-  if (e.op !== 'kron') return null;
-  const [a, b] = e.args;
-  return isScalar(a.shape) || isScalar(b.shape) ? mul(a, b) : null;
-});
+export const scalarKron = rule(
+  ['kron'],
+  'Kronecker product with a scalar',
+  'kron(s, B) → sB, kron(A, s) → sA',
+  (e) => {
+    if (e.op !== 'kron') return null;
+    const [a, b] = e.args;
+    return isScalar(a.shape) || isScalar(b.shape) ? mul(a, b) : null;
+  },
+);
 
-export const onesProduct = rule('products of ones', 'ones(m, k)·ones(k, n) → k·ones(m, n)', (e) => {
-  if (e.op !== 'matmul') return null;
-  const [a, b] = e.args;
-  if (!isOp(a, 'ones') || !isOp(b, 'ones')) return null;
-  const all = ones(e.shape.rows, e.shape.cols);
-  return isOne(a.shape.cols) ? all : mul(dimExpr(a.shape.cols), all);
-});
+export const onesProduct = rule(
+  ['matmul'],
+  'products of ones',
+  'ones(m, k)·ones(k, n) → k·ones(m, n)',
+  (e) => {
+    if (e.op !== 'matmul') return null;
+    const [a, b] = e.args;
+    if (!isOp(a, 'ones') || !isOp(b, 'ones')) return null;
+    const all = ones(e.shape.rows, e.shape.cols);
+    return isOne(a.shape.cols) ? all : mul(dimExpr(a.shape.cols), all);
+  },
+);
 
-export const diagonalScaling = rule('scaling the identity', 'v ⊙ I → diag(v) for a column v', (e) => {
-  if (e.op !== 'emul') return null;
-  const [a, b] = e.args;
-  const [v, i] = isOp(b, 'eye') ? [a, b] : isOp(a, 'eye') ? [b, a] : [null, null];
-  if (!v || !i || isScalar(v.shape) || !isOne(v.shape.cols) || v.shape.rows !== i.shape.rows) return null;
-  return diagm(v);
-});
+export const diagonalScaling = rule(
+  ['emul'],
+  'scaling the identity',
+  'v ⊙ I → diag(v) for a column v',
+  (e) => {
+    if (e.op !== 'emul') return null;
+    const [a, b] = e.args;
+    const [v, i] = isOp(b, 'eye') ? [a, b] : isOp(a, 'eye') ? [b, a] : [null, null];
+    if (!v || !i || isScalar(v.shape) || !isOne(v.shape.cols) || v.shape.rows !== i.shape.rows) return null;
+    return diagm(v);
+  },
+);
 
-export const innerProduct = rule('inner product', 'sum(u ⊙ v) → uᵀv for columns u, v', (e) => {
+export const innerProduct = rule(['sum'], 'inner product', 'sum(u ⊙ v) → uᵀv for columns u, v', (e) => {
   if (e.op !== 'sum' || (e.attrs.dim ?? 0) !== 0) return null;
   const a = e.args[0];
   return innerOf(a);
@@ -120,6 +142,7 @@ function innerOf(a: Expr): Expr | null {
 }
 
 export const outerOnesBroadcast = rule(
+  ['emul', 'ediv', 'add', 'sub'],
   'outer product with ones is a broadcast',
   'v·1ᵀ ⊙ M → v ⊙ M, 1·r ⊙ M → r ⊙ M when M has the full shape',
   (e) => {

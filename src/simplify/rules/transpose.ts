@@ -1,6 +1,6 @@
 // Transposes: removed where they cancel or do nothing, and pushed through products only when that
 // leaves fewer of them (so Hᵀ stays Hᵀ, but (xᵀA)ᵀ becomes Aᵀx).
-import type { Expr } from '../../ir/expr.js';
+import type { Expr, OpExpr } from '../../ir/expr.js';
 import { isScalar } from '../../ir/shape.js';
 import { apply, div, inv, matmul, mul, neg, ones, transpose, zeros } from '../../ops/build.js';
 import { isOp, rule } from '../rule.js';
@@ -31,46 +31,77 @@ export function transposeOf(e: Expr): Expr {
   return transpose(e);
 }
 
-export const transposeSimple = rule('transpose', '(Aᵀ)ᵀ → A, sᵀ → s, Sᵀ → S for symmetric S', (e) => {
-  if (e.op !== 'transpose') return null;
-  const a = e.args[0];
-  const t = transposeOf(a);
-  return t === e ? null : t;
-});
+export const transposeSimple = rule(
+  ['transpose'],
+  'transpose',
+  '(Aᵀ)ᵀ → A, sᵀ → s, Sᵀ → S for symmetric S',
+  (e) => {
+    if (e.op !== 'transpose') return null;
+    const a = e.args[0];
+    const t = transposeOf(a);
+    return t === e ? null : t;
+  },
+);
 
-export const transposeThrough = rule('transpose through', '(−A)ᵀ → −Aᵀ, (sA)ᵀ → sAᵀ, (A/s)ᵀ → Aᵀ/s', (e) => {
-  if (e.op !== 'transpose') return null;
-  const a = e.args[0];
-  if (isOp(a, 'neg')) return neg(transposeOf(a.args[0]));
-  if (isOp(a, 'emul') && isScalar(a.args[0].shape)) return mul(a.args[0], transposeOf(a.args[1]));
-  if (isOp(a, 'emul') && isScalar(a.args[1].shape)) return mul(transposeOf(a.args[0]), a.args[1]);
-  if (isOp(a, 'ediv') && isScalar(a.args[1].shape)) return div(transposeOf(a.args[0]), a.args[1]);
-  if (isOp(a, 'inv') && isOp(a.args[0], 'transpose')) return inv(a.args[0].args[0]);
-  return null;
-});
+export const transposeThrough = rule(
+  ['transpose'],
+  'transpose through',
+  '(−A)ᵀ → −Aᵀ, (sA)ᵀ → sAᵀ, (A/s)ᵀ → Aᵀ/s',
+  (e) => {
+    if (e.op !== 'transpose') return null;
+    const a = e.args[0];
+    if (isOp(a, 'neg')) return neg(transposeOf(a.args[0]));
+    if (isOp(a, 'emul') && isScalar(a.args[0].shape)) return mul(a.args[0], transposeOf(a.args[1]));
+    if (isOp(a, 'emul') && isScalar(a.args[1].shape)) return mul(transposeOf(a.args[0]), a.args[1]);
+    if (isOp(a, 'ediv') && isScalar(a.args[1].shape)) return div(transposeOf(a.args[0]), a.args[1]);
+    if (isOp(a, 'inv') && isOp(a.args[0], 'transpose')) return inv(a.args[0].args[0]);
+    return null;
+  },
+);
 
 /**
  * How transposed e reads along its product chain: a transposed factor that is not itself a product or
  * sum costs 1 (Hᵀ, Xᵀ), a transposed product or sum costs 2 plus its own cost ((XW)ᵀ), others 0.
  */
 function spineCost(e: Expr): number {
-  if (isOp(e, 'matmul')) return spineCost(e.args[0]) + spineCost(e.args[1]);
-  if (isOp(e, 'transpose')) {
-    const x = e.args[0];
-    return isOp(x, 'matmul', 'add', 'sub') ? 2 + spineCost(x) : 1;
+  if (!isOp(e, 'matmul', 'transpose')) return 0;
+  const known = costs.get(e);
+  if (known !== undefined) return known;
+  // children first, without recursion: chains can be thousands of factors long
+  const stack: Expr[] = [e];
+  while (stack.length > 0) {
+    const x = stack[stack.length - 1] as OpExpr;
+    const kids = x.op === 'matmul' ? x.args : isOp(x.args[0], 'matmul', 'add', 'sub') ? [x.args[0]] : [];
+    const pending = kids.filter((k) => isOp(k, 'matmul', 'transpose') && !costs.has(k));
+    if (pending.length > 0) {
+      stack.push(...pending);
+      continue;
+    }
+    stack.pop();
+    const c = (k: Expr) => costs.get(k) ?? 0;
+    costs.set(x, x.op === 'matmul' ? c(x.args[0]) + c(x.args[1]) : kids.length > 0 ? 2 + c(kids[0]) : 1);
   }
-  return 0;
+  return costs.get(e)!;
 }
+
+const costs = new WeakMap<Expr, number>();
+const bestByDepth: WeakMap<Expr, Expr>[] = [];
 
 /** The cheapest way to write eᵀ: pushed through product chains (reversing them) when that reads better. */
 function bestTranspose(e: Expr, depth = 6): Expr {
   const simple = transposeOf(e);
   if (!isOp(simple, 'transpose') || !isOp(e, 'matmul') || depth === 0) return simple;
+  bestByDepth[depth] ??= new WeakMap();
+  const known = bestByDepth[depth].get(e);
+  if (known) return known;
   const pushed = matmul(bestTranspose(e.args[1], depth - 1), bestTranspose(e.args[0], depth - 1));
-  return spineCost(pushed) < spineCost(simple) ? pushed : simple;
+  const best = spineCost(pushed) < spineCost(simple) ? pushed : simple;
+  bestByDepth[depth].set(e, best);
+  return best;
 }
 
 export const transposeProduct = rule(
+  ['transpose'],
   'transpose of a product',
   '(AB)ᵀ → BᵀAᵀ when that reads with fewer transposes ((xᵀA)ᵀ → Aᵀx, but (XW)ᵀ stays)',
   (e) => {
@@ -91,6 +122,7 @@ export const transposeProduct = rule(
 );
 
 export const transposedSum = rule(
+  ['add', 'sub'],
   'transposed sum',
   "B'X' + X'B' → (XB + BX)' when that has fewer transposes",
   (e) => {

@@ -1,0 +1,152 @@
+// bench/symbolic.ts — how long a small derivative takes: declare + parse + grad + toText of textbook
+// expressions, with fresh names every time (so no memo or intern hit is reused). Prints the warm median per
+// expression and the first call in a fresh process (after the imports, from dist/). Goals: ≤ 25 µs warm,
+// ≤ 5 ms first.
+// Run: node --import tsx bench/symbolic.ts [--rounds N]
+import { spawnSync } from 'node:child_process';
+import { loadavg } from 'node:os';
+import { grad } from '../src/api.js';
+import { toText } from '../src/emit/text.js';
+import { parseDecls, parseExpr } from '../src/parse/index.js';
+
+interface Case {
+  readonly name: string;
+  readonly decls: string;
+  readonly expr: string;
+  readonly wrt: string;
+}
+
+/** Names are written with a `@` suffix, replaced by a fresh number each call. */
+const CASES: readonly Case[] = [
+  { name: 'tr(AXB)', decls: 'A@: m x n; X@: n x p; B@: p x m', expr: 'trace(A@*X@*B@)', wrt: 'X@' },
+  {
+    name: 'least squares',
+    decls: 'X@: n x d; w@: d; y@: n',
+    expr: 'sum((X@*w@ - y@).^2)',
+    wrt: 'w@',
+  },
+  { name: 'tr(inv(X)A)', decls: 'X@: n x n; A@: n x n', expr: 'trace(inv(X@)*A@)', wrt: 'X@' },
+  { name: "x'Ax", decls: 'x@: n; A@: n x n', expr: "x@'*A@*x@", wrt: 'x@' },
+  { name: "tr(X'AX)", decls: 'X@: n x d; A@: n x n', expr: "trace(X@'*A@*X@)", wrt: 'X@' },
+  { name: "a'Xb", decls: 'a@: m; X@: m x n; b@: n', expr: "a@'*X@*b@", wrt: 'X@' },
+  {
+    name: "tr(AXBX')",
+    decls: 'A@: n x n; X@: n x p; B@: p x p',
+    expr: "trace(A@*X@*B@*X@')",
+    wrt: 'X@',
+  },
+  {
+    name: 'tr(AXBXC)',
+    decls: 'A@: n x n; X@: n x n; B@: n x n; C@: n x n',
+    expr: 'trace(A@*X@*B@*X@*C@)',
+    wrt: 'X@',
+  },
+];
+
+let fresh = 0;
+
+/** One derivative from text to text, under names nobody has used before. */
+function once(c: Case): string {
+  const tag = String(fresh++);
+  const scope = parseDecls(c.decls.replaceAll('@', tag));
+  const f = parseExpr(c.expr.replaceAll('@', tag), scope);
+  const [g] = grad(f, [c.wrt.replaceAll('@', tag)], { scope });
+  return toText(g);
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+const WARM_GOAL_US = 25;
+const FIRST_GOAL_MS = 5;
+
+/**
+ * The first derivative in a fresh process, after the imports, through the installed library (dist/, as
+ * users load it; built by npm ci), split into its stages.
+ */
+const FIRST_CALL = `
+import { declare, parse, grad, toText } from './dist/index.js';
+const cpu = () => { const c = process.cpuUsage(); return (c.user + c.system) / 1000; };
+const c0 = cpu();
+const t = [performance.now()];
+const scope = declare('A: m x n; X: n x p; B: p x m'); t.push(performance.now());
+const f = parse('trace(A*X*B)', scope); t.push(performance.now());
+const [g] = grad(f, ['X'], { scope }); t.push(performance.now());
+const text = toText(g); t.push(performance.now());
+const cpuMs = cpu() - c0;
+const d = (i) => t[i + 1] - t[i];
+console.log(JSON.stringify({ ms: t[4] - t[0], cpuMs, declare: d(0), parse: d(1), grad: d(2), toText: d(3), text }));
+`;
+
+interface First {
+  ms: number;
+  cpuMs: number;
+  declare: number;
+  parse: number;
+  grad: number;
+  toText: number;
+}
+
+function firstCall(): First {
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', FIRST_CALL], { encoding: 'utf8' });
+  const line = r.stdout.trim().split('\n').pop() ?? '';
+  if (r.status !== 0 || !line.startsWith('{'))
+    throw new Error(`first-call child failed: ${r.stderr.slice(0, 300)}`);
+  return JSON.parse(line) as First;
+}
+
+function main(): void {
+  const at = process.argv.indexOf('--rounds');
+  const rounds = at > 0 ? Number(process.argv[at + 1]) : 2000;
+  // warm-up, then interleaved rounds so that load spikes hit every case alike
+  for (let i = 0; i < 300; i++) for (const c of CASES) once(c);
+  const times = CASES.map(() => [] as number[]);
+  for (let r = 0; r < rounds; r++) {
+    CASES.forEach((c, k) => {
+      const t0 = performance.now();
+      once(c);
+      times[k].push((performance.now() - t0) * 1000);
+    });
+  }
+  // CPU time per call, in batches (the machine is shared: wall time includes other processes)
+  const cpuUs = CASES.map((c) => {
+    const c0 = process.cpuUsage();
+    for (let r = 0; r < rounds; r++) once(c);
+    const u = process.cpuUsage(c0);
+    return (u.user + u.system) / rounds;
+  });
+  console.log(
+    `${'expression'.padEnd(14)} ${'median µs'.padStart(10)} ${'p90 µs'.padStart(9)} ${'CPU µs'.padStart(8)}  gradient`,
+  );
+  const medians: number[] = [];
+  CASES.forEach((c, k) => {
+    const m = median(times[k]);
+    medians.push(m);
+    const p90 = [...times[k]].sort((a, b) => a - b)[Math.floor(times[k].length * 0.9)];
+    console.log(
+      `${c.name.padEnd(14)} ${m.toFixed(1).padStart(10)} ${p90.toFixed(1).padStart(9)} ${cpuUs[k].toFixed(1).padStart(8)}  ${once(c)}`,
+    );
+  });
+  const worst = Math.max(...medians);
+  const worstCpu = Math.max(...cpuUs);
+  // first call: a fresh process per sample, median of 5
+  const samples = Array.from({ length: 5 }, firstCall).sort((a, b) => a.ms - b.ms);
+  const firsts = samples.map((x) => x.ms);
+  const mid = samples[2];
+  const first = mid.ms;
+  console.log(
+    `\nwarm: worst median ${worst.toFixed(1)} µs over ${CASES.length} expressions (${rounds} rounds each); ` +
+      `first call in a fresh process: ${first.toFixed(2)} ms (5 runs: ${firsts.map((x) => x.toFixed(1)).join(', ')}; ` +
+      `CPU ${mid.cpuMs.toFixed(1)} ms; wall split: declare ${mid.declare.toFixed(1)}, parse ${mid.parse.toFixed(1)}, grad ${mid.grad.toFixed(1)}, toText ${mid.toText.toFixed(1)} ms)`,
+  );
+  console.log(
+    `${worst <= WARM_GOAL_US ? 'MET' : 'NOT MET'}: warm median ≤ ${WARM_GOAL_US} µs per small derivative (worst ${worst.toFixed(1)} µs wall, ratio ${(worst / WARM_GOAL_US).toFixed(2)}; worst CPU ${worstCpu.toFixed(1)} µs, load average ${loadavg()[0].toFixed(1)})`,
+  );
+  console.log(
+    `${first <= FIRST_GOAL_MS ? 'MET' : 'NOT MET'}: first call ≤ ${FIRST_GOAL_MS} ms in a fresh process (${first.toFixed(2)} ms, ratio ${(first / FIRST_GOAL_MS).toFixed(2)})`,
+  );
+}
+
+main();
