@@ -4,8 +4,9 @@
 // swamps every entry): never a pass without at least one entry actually checked.
 
 import { dimSymbols } from '../ir/dim.js';
-import { ValueError } from '../ir/errors.js';
+import { ShapeError, ValueError } from '../ir/errors.js';
 import { type Expr, freeVars, type VarExpr } from '../ir/expr.js';
+import { sameShape, shapeText } from '../ir/shape.js';
 import { SingularMatrixError } from '../kernels/linalg.js';
 import type { Matrix } from '../kernels/matrix.js';
 import { type Point, samplePoint } from './domains.js';
@@ -57,6 +58,8 @@ export interface CheckOptions {
   readonly maxEntrywise?: number;
   /** Prints an expression in "cannot check" reasons (the CLI passes toText). */
   readonly show?: (e: Expr) => string;
+  /** Claimed gradients to check, one per variable, instead of the engine's (check() in the API). */
+  readonly claimed?: readonly Expr[];
 }
 
 /** Every dim symbol the expressions mention (through their variables and their own shapes). */
@@ -225,6 +228,14 @@ export function checkGradients(
   opts: CheckOptions = {},
 ): CheckResult {
   const { trials, tol } = settings(opts);
+  if (grads.length !== wrt.length)
+    throw new ShapeError(`${grads.length} gradients given for ${wrt.length} variables`);
+  grads.forEach((g, k) => {
+    if (!sameShape(g.shape, wrt[k].shape))
+      throw new ShapeError(
+        `the gradient with respect to ${wrt[k].name} must be ${shapeText(wrt[k].shape)}, like ${wrt[k].name}; got ${shapeText(g.shape)}`,
+      );
+  });
   const vars = uniqueVars([...freeVars(f), ...wrt, ...grads.flatMap(freeVars)]);
   const tallies = new Map(wrt.map((v) => [v.name, new Tally()]));
   const projection = new Tally();
