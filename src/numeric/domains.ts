@@ -127,7 +127,9 @@ function trouble(reference: readonly Expr[], point: Point): Trouble | null {
   return null;
 }
 
-const defaultShow = (e: Expr) => (e.kind === 'var' ? e.name : 'its argument');
+/** Names a variable; any other expression by its op, as `exp(…)` (numeric/ does not import the printers). */
+const defaultShow = (e: Expr) =>
+  e.kind === 'var' ? e.name : e.kind === 'op' ? `${e.op}(…)` : e.kind === 'const' ? String(e.value) : 'a derivative';
 
 function dimsText(dims: ReadonlyMap<string, number>): string {
   return [...dims].map(([k, v]) => `${k}=${v}`).join(', ');

@@ -207,8 +207,8 @@ function conclude(
     const blind = perVariable.find((p) => p.verdict === 'cannot check');
     if (blind) {
       reason =
-        `the rounding noise of finite differences exceeds every entry of ∂f/∂${blind.variable} at the sampled ` +
-        'points: the function is too large relative to its change there';
+        `every entry of ∂f/∂${blind.variable} is within the rounding noise of finite differences at the sampled ` +
+        'points (f is large relative to its change, or the gradient is 0 up to rounding), so none is confirmed';
     }
   }
   if (reason) return { ok: false, verdict: 'cannot check', reason, worst: worstOf(tallies), ...base };

@@ -75,7 +75,7 @@ describe('no vacuous pass', () => {
     const r = check(p('1e9 + 1e-6*sum(x.^2)'), ['x'], { claimed: [p('1e-7*x')] });
     expect(r.ok).toBe(false);
     expect(r.verdict).toBe('cannot check');
-    expect(r.reason).toMatch(/rounding noise/);
+    expect(r.reason).toMatch(/within the rounding noise of finite differences/);
   });
 
   it('an f that does not depend on x: the zero gradient is checked exactly', () => {
@@ -139,10 +139,10 @@ describe('sampling inside the domains', () => {
       ]),
     });
     expect(fixed.verdict).toBe('cannot check');
-    expect(fixed.reason).toMatch(/^logdet needs its argument invertible, but it is singular/);
+    expect(fixed.reason).toMatch(/^logdet needs matmul\(…\) invertible, but it is singular/);
     const empty = check(p('sum(log(-1 - x.^2))'), ['x'], { scope });
     expect(empty.verdict).toBe('cannot check');
-    expect(empty.reason).toMatch(/^log needs its argument > 0/);
+    expect(empty.reason).toMatch(/^log needs sub\(…\) > 0/);
   });
 });
 
