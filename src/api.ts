@@ -26,7 +26,9 @@ export function resolveVars(f: Expr, refs: readonly VarRef[], scope?: Scope): Va
     if (typeof r !== 'string') {
       const mine = own.get(r.name);
       if (mine && mine !== r)
-        throw new ValueError(`${r.name} is a variable of another scope, not the ${r.name} of this expression; pass its name`);
+        throw new ValueError(
+          `${r.name} is a variable of another scope, not the ${r.name} of this expression; pass its name`,
+        );
       return r;
     }
     const v = own.get(r) ?? scope?.vars.get(r);

@@ -129,7 +129,13 @@ function trouble(reference: readonly Expr[], point: Point): Trouble | null {
 
 /** Names a variable; any other expression by its op, as `exp(…)` (numeric/ does not import the printers). */
 const defaultShow = (e: Expr) =>
-  e.kind === 'var' ? e.name : e.kind === 'op' ? `${e.op}(…)` : e.kind === 'const' ? String(e.value) : 'a derivative';
+  e.kind === 'var'
+    ? e.name
+    : e.kind === 'op'
+      ? `${e.op}(…)`
+      : e.kind === 'const'
+        ? String(e.value)
+        : 'a derivative';
 
 function dimsText(dims: ReadonlyMap<string, number>): string {
   return [...dims].map(([k, v]) => `${k}=${v}`).join(', ');
@@ -141,11 +147,11 @@ function explain(t: Trouble, point: Point, show: (e: Expr) => string): string {
   const sizes = point.dims.size > 0 ? ` (sizes ${dimsText(point.dims)})` : '';
   if (node.kind === 'op') {
     const domain = specOf(node.op).domain ?? [];
-    const k = domain.findIndex((d) => d === 'full');
+    const k = domain.indexOf('full');
     if (t.kind === 'singular' && k >= 0) {
       return `${node.op} needs ${show(node.args[k])} invertible, but it is singular (or nearly) at every sampled point${sizes}`;
     }
-    const p = domain.findIndex((d) => d === 'pos');
+    const p = domain.indexOf('pos');
     if (p >= 0) {
       const a = node.args[p];
       const fix = a.kind === 'var' ? `: declare ${a.name} positive` : '';

@@ -170,8 +170,10 @@ function conclude(
   shapes: ReadonlyMap<string, string>,
 ): CheckResult {
   const worstOf = (ts: readonly Tally[]) =>
-    ts.reduce<Tally['worst']>((w, t) => (t.worst && (!w || t.worst.j.relError > w.j.relError) ? t.worst : w), null)
-      ?.e ?? null;
+    ts.reduce<Tally['worst']>(
+      (w, t) => (t.worst && (!w || t.worst.j.relError > w.j.relError) ? t.worst : w),
+      null,
+    )?.e ?? null;
   const tallies = vars.map((v) => v.tally);
   const projectionChecked = projection !== null && projection.checked > 0;
   const perVariable = vars.map((v) => ({
@@ -191,7 +193,13 @@ function conclude(
     return { ok: false, verdict: 'cannot check', reason: sampleFailure, worst: null, ...base };
   const fail = tallies.find((t) => t.decisive);
   if (fail || projection?.decisive) {
-    return { ok: false, verdict: 'fail', reason: null, worst: fail?.decisive?.e ?? worstOf(tallies), ...base };
+    return {
+      ok: false,
+      verdict: 'fail',
+      reason: null,
+      worst: fail?.decisive?.e ?? worstOf(tallies),
+      ...base,
+    };
   }
   let reason: string | null = null;
   const u = tallies.find((t) => t.unsettled);

@@ -76,7 +76,8 @@ export function judge(line: (t: number) => number, h0: number, symbolic: number,
     const err = relativeError(e.value, symbolic, e.noise, tol);
     if (err <= tol) {
       // Exactly equal (f did not move, the derivative is 0) is a check; agreement within the noise is not.
-      const aboveNoise = e.value === symbolic || Math.max(Math.abs(e.value), Math.abs(symbolic)) * tol > e.noise;
+      const aboveNoise =
+        e.value === symbolic || Math.max(Math.abs(e.value), Math.abs(symbolic)) * tol > e.noise;
       return {
         verdict: aboveNoise ? 'agree' : 'noise',
         numeric: e.value,

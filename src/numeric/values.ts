@@ -23,7 +23,8 @@ export function requireFinite(name: string, data: ArrayLike<number>, cols: numbe
   for (let i = 0; i < data.length; i++) {
     const x = data[i];
     if (!Number.isFinite(x)) {
-      const where = cols === 1 ? `at index ${i}` : `at row ${Math.floor(i / cols) + 1}, column ${(i % cols) + 1}`;
+      const where =
+        cols === 1 ? `at index ${i}` : `at row ${Math.floor(i / cols) + 1}, column ${(i % cols) + 1}`;
       throw new ValueError(`value of ${name}: ${x} ${where} is not a finite number`);
     }
   }
@@ -45,7 +46,9 @@ function checkNumeric(name: string, v: unknown): Value {
     if (!Number.isInteger(m.rows) || !Number.isInteger(m.cols) || m.rows < 1 || m.cols < 1)
       throw bad(`a matrix needs positive integer rows and cols, got ${String(m.rows)}×${String(m.cols)}`);
     if (m.data.length !== m.rows * m.cols)
-      throw bad(`a ${m.rows}×${m.cols} matrix needs ${m.rows * m.cols} entries, its data has ${m.data.length}`);
+      throw bad(
+        `a ${m.rows}×${m.cols} matrix needs ${m.rows * m.cols} entries, its data has ${m.data.length}`,
+      );
     requireFinite(name, m.data, m.cols);
     return m;
   }

@@ -3,13 +3,13 @@
 // verdict names the method that decided it and never depends on luck.
 
 import { expandDerivatives } from '../diff/expand.js';
+import { toText } from '../emit/text.js';
 import { dimSymbols, dimValue } from '../ir/dim.js';
 import { ValueError } from '../ir/errors.js';
 import { type Expr, freeVars, topoOrder, type VarExpr } from '../ir/expr.js';
 import { sameShape, shapeText, shapeValue } from '../ir/shape.js';
 import { SingularMatrixError } from '../kernels/linalg.js';
 import { type Matrix, matrix, scalar } from '../kernels/matrix.js';
-import { toText } from '../emit/text.js';
 import { samplePoint } from '../numeric/domains.js';
 import { seededRandom } from '../numeric/random.js';
 import { specOf } from '../ops/index.js';
@@ -237,7 +237,12 @@ export function equal(a: Expr, b: Expr, opts: EqualOptions = {}): Verdict {
   const ce = numericMismatch(sampler, a, b, opts.tolerance ?? DEFAULTS.tolerance);
   if (sampler.failure) {
     const at = ce ? { counterexample: ce } : {};
-    return { equal: false, method: 'numeric', reason: `cannot decide numerically: ${sampler.failure}`, ...at };
+    return {
+      equal: false,
+      method: 'numeric',
+      reason: `cannot decide numerically: ${sampler.failure}`,
+      ...at,
+    };
   }
   const n = sampler.points.length;
   if (!ce) {

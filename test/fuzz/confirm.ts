@@ -5,8 +5,8 @@
 // oscillating faster than the smallest step resolves) and the case is inconclusive, never passed.
 import { type Expr, freeVars, topoOrder, type VarExpr } from '../../src/ir/expr.js';
 import type { Matrix } from '../../src/kernels/matrix.js';
-import { evaluateMany } from '../../src/numeric/evaluate.js';
 import type { Point } from '../../src/numeric/domains.js';
+import { evaluateMany } from '../../src/numeric/evaluate.js';
 import { checkPoints, type EntryError } from '../../src/numeric/gradcheck.js';
 import { richardson } from '../../src/numeric/refine.js';
 

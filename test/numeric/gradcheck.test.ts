@@ -183,7 +183,16 @@ describe('the CLI', () => {
     const r = await run('verify', 'sum(sqrt(x - 10))', '--wrt', 'x', '--claim', 'log(x-10)', '--let', 'x: n');
     expect(r.code).toBe(1);
     expect(r.out).toMatch(/^not equal/);
-    const none = await run('verify', 'sum(sqrt(-1 - x.^2))', '--wrt', 'x', '--claim', 'log(-1 - x.^2)', '--let', 'x: n');
+    const none = await run(
+      'verify',
+      'sum(sqrt(-1 - x.^2))',
+      '--wrt',
+      'x',
+      '--claim',
+      'log(-1 - x.^2)',
+      '--let',
+      'x: n',
+    );
     expect(none.code).toBe(1);
     expect(none.out).toMatch(/cannot decide numerically: sqrt needs -\(x\.\^2 \+ 1\) > 0/);
   });

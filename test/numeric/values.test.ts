@@ -30,15 +30,19 @@ describe('evaluate() refuses malformed values', () => {
   });
 
   it('holes in sparse arrays, flat or as rows', () => {
-    // biome-ignore lint/suspicious/noSparseArray: the hole is what is tested
-    refuses(() => evaluate(f('sum(x)'), { x: [1, , 3] }), /expected a number at index 1, got undefined/);
+    const flat: number[] = [1];
+    flat[2] = 3;
+    refuses(() => evaluate(f('sum(x)'), { x: flat }), /expected a number at index 1, got undefined/);
     const rows = [[1, 2], []];
     rows[1].length = 2;
     refuses(() => evaluate(f('sum(X)'), { X: rows }), /at row 2, column 1, got undefined/);
   });
 
   it('NaN or Infinity in a Float64Array or a Matrix', () => {
-    refuses(() => evaluate(f('sum(x)'), { x: Float64Array.of(1, Number.NaN) }), /NaN at index 1 is not a finite/);
+    refuses(
+      () => evaluate(f('sum(x)'), { x: Float64Array.of(1, Number.NaN) }),
+      /NaN at index 1 is not a finite/,
+    );
     const m = { rows: 1, cols: 2, data: Float64Array.of(1, Number.POSITIVE_INFINITY) };
     refuses(() => evaluate(f('sum(X)'), { X: m }), /Infinity at row 1, column 2 is not a finite number/);
   });
@@ -56,11 +60,47 @@ describe('evaluate() refuses malformed values', () => {
 
 describe('qualifiers of given values', () => {
   it.each([
-    ['sum(Y)', { Y: [[1, 0], [0.5, 0.5]] }, /declared onehot, but row 2 is \[0.5, 0.5\]/],
-    ['sum(Y)', { Y: [[1, 1], [0, 1]] }, /declared onehot, but row 1/],
+    [
+      'sum(Y)',
+      {
+        Y: [
+          [1, 0],
+          [0.5, 0.5],
+        ],
+      },
+      /declared onehot, but row 2 is \[0.5, 0.5\]/,
+    ],
+    [
+      'sum(Y)',
+      {
+        Y: [
+          [1, 1],
+          [0, 1],
+        ],
+      },
+      /declared onehot, but row 1/,
+    ],
     ['sum(p)', { p: [1, 0, 2] }, /declared positive, but entry \(2,1\) is 0/],
-    ['trace(T)', { T: [[1, 2], [3, 1]] }, /declared symmetric, but entries \(2,1\) and \(1,2\) differ/],
-    ['trace(S)', { S: [[1, 2], [2, 1]] }, /declared spd, but its value is not positive definite/],
+    [
+      'trace(T)',
+      {
+        T: [
+          [1, 2],
+          [3, 1],
+        ],
+      },
+      /declared symmetric, but entries \(2,1\) and \(1,2\) differ/,
+    ],
+    [
+      'trace(S)',
+      {
+        S: [
+          [1, 2],
+          [2, 1],
+        ],
+      },
+      /declared spd, but its value is not positive definite/,
+    ],
   ])('%s with %j', (e, values, message) => {
     refuses(() => evaluate(f(e), values), message);
   });
@@ -91,7 +131,9 @@ describe('qualifiers of given values', () => {
       Object.assign(io, { readFile: () => '{"Y": [[1, 0], [1, 1]]}' }),
     );
     expect(code).toBe(2);
-    expect(io.stderr).toBe('matcalc: error: value of Y: declared onehot, but row 2 is [1, 1], not one 1 among 0s\n');
+    expect(io.stderr).toBe(
+      'matcalc: error: value of Y: declared onehot, but row 2 is [1, 1], not one 1 among 0s\n',
+    );
   });
 });
 
@@ -102,7 +144,16 @@ describe('compiled closures and grad', () => {
     refuses(() => fn({ x: Float64Array.of(Number.NEGATIVE_INFINITY) }), /-Infinity at index 0/);
     refuses(() => fn({ x: { rows: 1, cols: 1, data: Float64Array.of(Number.NaN) } }), /NaN/);
     const g = compile(f('sum(X)'));
-    refuses(() => g({ X: [[1, 2], [3, Number.POSITIVE_INFINITY]] }), /Infinity at row 2, column 2/);
+    refuses(
+      () =>
+        g({
+          X: [
+            [1, 2],
+            [3, Number.POSITIVE_INFINITY],
+          ],
+        }),
+      /Infinity at row 2, column 2/,
+    );
     expect(fn({ x: [1, 2] }).data[0]).toBe(3);
   });
 

@@ -2,8 +2,8 @@
 // Exit 0 when every gradient agrees with finite differences; 1 with the worst entry when one does not, or
 // with the reason when finite differences cannot check it here. JSON writes NaN and ±Infinity as strings.
 import { check } from '../../api.js';
-import { UsageError } from '../../ir/errors.js';
 import { toText } from '../../emit/text.js';
+import { UsageError } from '../../ir/errors.js';
 import { parseExpr } from '../../parse/index.js';
 import { fmt } from '../format.js';
 import { exprArg, type Io } from '../io.js';
