@@ -64,6 +64,9 @@ function plans(req: SampleRequest): ((v: VarExpr) => Draw)[] {
   if ([...pos].some((name) => req.vars.some((v) => v.name === name && free(v))))
     out.push((v) => (pos.has(v.name) && free(v) ? { positive: true } : {}));
   out.push((v) => (free(v) ? { positive: true } : {}));
+  // Small values of either sign (log(1 - x)), negative ones (log(-x)), then large positive (sqrt(x - 10)).
+  out.push((v) => (free(v) ? { scale: 0.1 } : {}));
+  out.push((v) => (free(v) ? { positive: true, scale: -1 } : {}));
   for (const scale of [10, 100]) out.push((v) => (free(v) ? { positive: true, scale } : {}));
   return out;
 }
@@ -168,7 +171,7 @@ function explain(t: Trouble, point: Point, show: (e: Expr) => string): string {
 /**
  * A point in the domain of `req.reference`: the first draw (qualifiers only) when it is defined and finite,
  * else re-drawn with the variables under positive-domain arguments positive, then all plain variables
- * positive, then at larger magnitudes; each way a few times, with new dims each time.
+ * positive, small, negative, then large; each way a few times, with new dims each time.
  */
 export function samplePoint(req: SampleRequest): Sample {
   let first: { trouble: Trouble; point: Point } | null = null;

@@ -46,7 +46,7 @@ function signed(rand: () => number): number {
 /** How a draw departs from the default: entries positive (beyond a `positive` qualifier), and scaled. */
 export interface Draw {
   readonly positive?: boolean;
-  /** Multiplies the unqualified and positive entries (spd and onehot values keep their own scale). */
+  /** Multiplies the unqualified and positive entries (spd and onehot values keep their own scale); may be negative. */
   readonly scale?: number;
 }
 
@@ -76,7 +76,8 @@ export function randomValue(
     return m;
   }
   const positive = draw.positive || q.includes('positive');
-  const scale = draw.scale ?? 1;
+  // A declared-positive variable stays positive whatever the draw.
+  const scale = q.includes('positive') ? Math.abs(draw.scale ?? 1) : (draw.scale ?? 1);
   for (let i = 0; i < d.length; i++) d[i] = scale * (positive ? 0.3 + 1.7 * rand() : signed(rand));
   if (q.includes('symmetric') && r === c) {
     for (let i = 0; i < r; i++) for (let j = 0; j < i; j++) d[i * r + j] = d[j * r + i];
