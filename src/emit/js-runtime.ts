@@ -4,6 +4,7 @@
 import type { Dim } from '../ir/dim.js';
 import { ValueError } from '../ir/errors.js';
 import type { Shape } from '../ir/shape.js';
+import { requireFinite } from '../numeric/values.js';
 import type { Schedule } from './js-schedule.js';
 
 /** A matrix the closure updates in place (input slots, views, buffers); it satisfies Matrix. */
@@ -129,6 +130,7 @@ export class Binder {
       } else {
         slot.data = this.copyRows(k, raw as readonly unknown[], inst.inputBuffer(k, slot.rows * slot.cols));
       }
+      requireFinite(this.inputs[k].name, slot.data, slot.cols);
     }
   }
 

@@ -43,7 +43,19 @@ function signed(rand: () => number): number {
   return rand() < 0.5 ? -m : m;
 }
 
-export function randomValue(v: VarExpr, dims: ReadonlyMap<string, number>, rand: () => number): Matrix {
+/** How a draw departs from the default: entries positive (beyond a `positive` qualifier), and scaled. */
+export interface Draw {
+  readonly positive?: boolean;
+  /** Multiplies the unqualified and positive entries (spd and onehot values keep their own scale); may be negative. */
+  readonly scale?: number;
+}
+
+export function randomValue(
+  v: VarExpr,
+  dims: ReadonlyMap<string, number>,
+  rand: () => number,
+  draw: Draw = {},
+): Matrix {
   const [r, c] = shapeValue(v.shape, dims);
   const q = v.qualifiers;
   const m = matrix(r, c);
@@ -63,7 +75,10 @@ export function randomValue(v: VarExpr, dims: ReadonlyMap<string, number>, rand:
       }
     return m;
   }
-  for (let i = 0; i < d.length; i++) d[i] = q.includes('positive') ? 0.3 + 1.7 * rand() : signed(rand);
+  const positive = draw.positive || q.includes('positive');
+  // A declared-positive variable stays positive whatever the draw.
+  const scale = q.includes('positive') ? Math.abs(draw.scale ?? 1) : (draw.scale ?? 1);
+  for (let i = 0; i < d.length; i++) d[i] = scale * (positive ? 0.3 + 1.7 * rand() : signed(rand));
   if (q.includes('symmetric') && r === c) {
     for (let i = 0; i < r; i++) for (let j = 0; j < i; j++) d[i * r + j] = d[j * r + i];
   }
@@ -74,6 +89,7 @@ export function randomValues(
   vars: readonly VarExpr[],
   dims: ReadonlyMap<string, number>,
   rand: () => number,
+  drawOf: (v: VarExpr) => Draw = () => ({}),
 ): Map<string, Matrix> {
-  return new Map(vars.map((v) => [v.name, randomValue(v, dims, rand)]));
+  return new Map(vars.map((v) => [v.name, randomValue(v, dims, rand, drawOf(v))]));
 }

@@ -1,8 +1,9 @@
-// Binding user-supplied values (VALUES.json, API calls) to declared variables: sizes are checked against
-// the declared shapes, and symbolic dims are bound from them, with inconsistencies reported
-// (`n is 3 in X but 4 in y`).
+// Binding user-supplied values (VALUES.json, API calls) to declared variables: entries are checked to be
+// finite numbers (no holes, a Matrix's data fitting its sizes), qualifiers to hold, sizes against the
+// declared shapes, and symbolic dims are bound from them, with inconsistencies reported (`n is 3 in X but 4 in y`).
 import { ValueError } from '../ir/errors.js';
 import type { VarExpr } from '../ir/expr.js';
+import { shapeText } from '../ir/shape.js';
 import type { Matrix } from '../kernels/matrix.js';
 import { toMatrix, type Value } from './evaluate.js';
 
@@ -17,6 +18,18 @@ function describe(v: unknown): string {
   return typeof v === 'string' ? `the string ${JSON.stringify(v.slice(0, 20))}` : typeof v;
 }
 
+/** Throws when an entry of `data` (row-major, `cols` columns) is NaN or ±Infinity, naming where. */
+export function requireFinite(name: string, data: ArrayLike<number>, cols: number): void {
+  for (let i = 0; i < data.length; i++) {
+    const x = data[i];
+    if (!Number.isFinite(x)) {
+      const where =
+        cols === 1 ? `at index ${i}` : `at row ${Math.floor(i / cols) + 1}, column ${(i % cols) + 1}`;
+      throw new ValueError(`value of ${name}: ${x} ${where} is not a finite number`);
+    }
+  }
+}
+
 /** Check a JSON-ish value is a number, a flat array of numbers, or an array of equal-length rows. */
 function checkNumeric(name: string, v: unknown): Value {
   const bad = (what: string) => new ValueError(`value of ${name}: ${what}`);
@@ -29,30 +42,102 @@ function checkNumeric(name: string, v: unknown): Value {
     return v;
   }
   if (v !== null && typeof v === 'object' && 'data' in v && (v as Matrix).data instanceof Float64Array) {
-    return v as Matrix;
+    const m = v as Matrix;
+    if (!Number.isInteger(m.rows) || !Number.isInteger(m.cols) || m.rows < 1 || m.cols < 1)
+      throw bad(`a matrix needs positive integer rows and cols, got ${String(m.rows)}×${String(m.cols)}`);
+    if (m.data.length !== m.rows * m.cols)
+      throw bad(
+        `a ${m.rows}×${m.cols} matrix needs ${m.rows * m.cols} entries, its data has ${m.data.length}`,
+      );
+    requireFinite(name, m.data, m.cols);
+    return m;
   }
-  if (v instanceof Float64Array) return v;
+  if (v instanceof Float64Array) {
+    if (v.length === 0) throw bad('empty array');
+    requireFinite(name, v, 1);
+    return v;
+  }
   if (!Array.isArray(v)) throw bad(`expected a number, an array or an array of rows, got ${describe(v)}`);
   if (v.length === 0) throw bad('empty array');
+  // Indexed loops, not forEach: a hole in a sparse array is reported, not skipped.
   if (Array.isArray(v[0])) {
     const cols = (v[0] as unknown[]).length;
-    v.forEach((row, i) => {
+    if (cols === 0) throw bad('empty row');
+    for (let i = 0; i < v.length; i++) {
+      const row: unknown = v[i];
       if (!Array.isArray(row)) throw bad(`row ${i + 1} is not an array`);
       if (row.length !== cols) throw bad(`row ${i + 1} has ${row.length} entries, row 1 has ${cols}`);
-      row.forEach((x, j) => {
-        num(x, `at row ${i + 1}, column ${j + 1}`);
-      });
-    });
+      for (let j = 0; j < cols; j++) num(row[j], `at row ${i + 1}, column ${j + 1}`);
+    }
     return v as number[][];
   }
-  v.forEach((x, i) => {
-    num(x, `at index ${i}`);
-  });
+  for (let i = 0; i < v.length; i++) num(v[i], `at index ${i}`);
   return v as number[];
+}
+
+/** Throws when a value breaks its variable's qualifiers (positive, symmetric, spd, onehot). */
+export function checkQualifiers(v: VarExpr, m: Matrix): void {
+  const bad = (what: string) => new ValueError(`value of ${v.name}: declared ${what}`);
+  const { rows: r, cols: c, data: d } = m;
+  for (const q of v.qualifiers) {
+    if (q === 'positive') {
+      const i = d.findIndex((x) => !(x > 0));
+      if (i >= 0) throw bad(`positive, but entry (${Math.floor(i / c) + 1},${(i % c) + 1}) is ${d[i]}`);
+    } else if (q === 'onehot') {
+      for (let i = 0; i < r; i++) {
+        const row = d.subarray(i * c, (i + 1) * c);
+        if (!(row.every((x) => x === 0 || x === 1) && row.filter((x) => x === 1).length === 1))
+          throw bad(`onehot, but row ${i + 1} is [${[...row].join(', ')}], not one 1 among 0s`);
+      }
+    } else if (q === 'symmetric' || q === 'spd') {
+      if (r !== c) throw bad(`${q}, but its value is ${r}×${c}, not square`);
+      const scale = Math.max(1, ...[...d].map(Math.abs));
+      for (let i = 0; i < r; i++)
+        for (let j = 0; j < i; j++)
+          if (Math.abs(d[i * c + j] - d[j * c + i]) > 1e-12 * scale)
+            throw bad(`${q}, but entries (${i + 1},${j + 1}) and (${j + 1},${i + 1}) differ`);
+      if (q === 'spd' && !choleskyOk(m)) throw bad('spd, but its value is not positive definite');
+    }
+  }
+}
+
+/** Whether the Cholesky factorization of a symmetric matrix succeeds: it is positive definite. */
+function choleskyOk(m: Matrix): boolean {
+  const n = m.rows;
+  const l = new Float64Array(n * n);
+  for (let j = 0; j < n; j++) {
+    let s = m.data[j * n + j];
+    for (let k = 0; k < j; k++) s -= l[j * n + k] ** 2;
+    if (!(s > 0)) return false;
+    l[j * n + j] = Math.sqrt(s);
+    for (let i = j + 1; i < n; i++) {
+      let t = m.data[i * n + j];
+      for (let k = 0; k < j; k++) t -= l[i * n + k] * l[j * n + k];
+      l[i * n + j] = t / l[j * n + j];
+    }
+  }
+  return true;
+}
+
+const declared = (v: VarExpr) => [shapeText(v.shape), ...v.qualifiers].join(' ');
+
+/** Two different variables with one name (from two scopes) cannot both be bound from one value. */
+export function requireDistinctNames(vars: readonly VarExpr[]): void {
+  const seen = new Map<string, VarExpr>();
+  for (const v of vars) {
+    const other = seen.get(v.name);
+    if (other && other !== v) {
+      throw new ValueError(
+        `two different variables are named ${v.name} (${declared(other)} and ${declared(v)}, from different declarations): evaluate expressions of one scope together`,
+      );
+    }
+    seen.set(v.name, v);
+  }
 }
 
 /** Bind values to declared variables; every declared variable in `vars` needs a value. */
 export function bindValues(vars: readonly VarExpr[], raw: Readonly<Record<string, unknown>>): Bound {
+  requireDistinctNames(vars);
   const values = new Map<string, Matrix>();
   const dims = new Map<string, number>();
   const seenIn = new Map<string, string>();
@@ -62,6 +147,7 @@ export function bindValues(vars: readonly VarExpr[], raw: Readonly<Record<string
     // A flat array given for a declared row vector is read as that row.
     if (m.cols === 1 && v.shape.rows.key === '1' && v.shape.cols.key !== '1')
       m = { rows: 1, cols: m.rows, data: m.data };
+    checkQualifiers(v, m);
     const sides: [string, number, 'rows' | 'columns'][] = [
       [v.shape.rows.key, m.rows, 'rows'],
       [v.shape.cols.key, m.cols, 'columns'],

@@ -46,6 +46,7 @@ export const log: OpSpec = {
   js: { kind: 'map', scalar: ([a]) => `Math.log(${a})` },
   numpy: ([a]) => `np.log(${a})`,
   rule: 'chain rule through log',
+  domain: ['pos'],
 };
 
 export const sqrt: OpSpec = {
@@ -61,6 +62,7 @@ export const sqrt: OpSpec = {
   js: { kind: 'map', scalar: ([a]) => `Math.sqrt(${a})` },
   numpy: ([a]) => `np.sqrt(${a})`,
   rule: 'chain rule through sqrt',
+  domain: ['pos'],
 };
 
 export const abs: OpSpec = {

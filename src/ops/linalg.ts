@@ -117,6 +117,7 @@ export const det: OpSpec = {
   js: { kind: 'kernel', name: 'detInto' },
   numpy: ([a]) => `np.linalg.det(${a}).reshape(1, 1)`,
   rule: "Jacobi's formula for the determinant",
+  domain: ['full'],
 };
 
 export const logdet: OpSpec = {
@@ -132,6 +133,7 @@ export const logdet: OpSpec = {
   js: { kind: 'kernel', name: 'logdetInto' },
   numpy: ([a]) => `_logdet(${a})`,
   rule: 'derivative of log|det|',
+  domain: ['full'],
 };
 
 export const inv: OpSpec = {
@@ -147,6 +149,7 @@ export const inv: OpSpec = {
   js: { kind: 'kernel', name: 'invInto' },
   numpy: ([a]) => `np.linalg.inv(${a})`,
   rule: 'derivative of the inverse',
+  domain: ['full'],
 };
 
 /** attrs.power, checked to be an integer ≥ 0. */

@@ -59,6 +59,13 @@ export interface ShapeCtx {
   readonly argText?: readonly string[];
 }
 
+/**
+ * Where an argument must lie for the op and its derivative to be defined: `pos` every entry positive,
+ * `full` square and invertible (`spd` is the part of `full` that generators build). Numeric checks sample
+ * inside these domains (src/numeric/domains.ts) and name the op when they cannot.
+ */
+export type Domain = 'any' | 'pos' | 'spd' | 'full';
+
 export interface OpSpec {
   /** Number of Expr arguments (eye/ones/zeros take 0; their sizes are attrs). */
   readonly arity: number;
@@ -87,4 +94,6 @@ export interface OpSpec {
   numpy(args: readonly string[], attrs: Attrs): string;
   /** Name of the rule shown in writeups, e.g. "chain rule through tanh". */
   readonly rule: string;
+  /** The domain of each argument (omitted: defined everywhere). */
+  readonly domain?: readonly Domain[];
 }

@@ -12,9 +12,10 @@ function unary(
   name: string,
   f: (x: number) => number,
   derivative: (x: Expr, out: Expr) => Expr,
-  forms: { latex: string; js: string; numpy: string },
+  forms: { latex: string; js: string; numpy: string; domain?: OpSpec['domain'] },
 ): OpSpec {
   return {
+    ...(forms.domain ? { domain: forms.domain } : {}),
     arity: 1,
     shape: sameShape,
     vjp: (ct, out, [a]) => [mul(ct, derivative(a, out))],
@@ -33,6 +34,8 @@ export const log1p = unary('log1p', Math.log1p, (a) => div(num(1), add(num(1), a
   latex: '\\operatorname{log1p}',
   js: 'Math.log1p',
   numpy: 'np.log1p',
+  // defined for A > −1; numeric checks sample A > 0
+  domain: ['pos'],
 });
 
 // d (e^A − 1) = e^A ⊙ dA

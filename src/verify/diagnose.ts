@@ -134,6 +134,9 @@ class Diagnoser {
     const { claim, truth, ref } = this;
     if (!sameShape(claim.shape, truth.shape)) return this.shape();
     const ce = numericMismatch(this.sampler, claim, truth, this.tol) ?? undefined;
+    const failure = this.sampler.failure;
+    if (failure)
+      return { kind: 'counterexample', message: `cannot decide numerically: ${failure}`, counterexample: ce };
     const square = truth.shape.rows === truth.shape.cols && !isScalar(truth.shape);
     const found =
       (square && this.transposed()) ||

@@ -3,13 +3,15 @@
 // verdict names the method that decided it and never depends on luck.
 
 import { expandDerivatives } from '../diff/expand.js';
+import { toText } from '../emit/text.js';
 import { dimSymbols, dimValue } from '../ir/dim.js';
 import { ValueError } from '../ir/errors.js';
 import { type Expr, freeVars, topoOrder, type VarExpr } from '../ir/expr.js';
 import { sameShape, shapeText, shapeValue } from '../ir/shape.js';
 import { SingularMatrixError } from '../kernels/linalg.js';
 import { type Matrix, matrix, scalar } from '../kernels/matrix.js';
-import { randomValues, seededRandom } from '../numeric/random.js';
+import { samplePoint } from '../numeric/domains.js';
+import { seededRandom } from '../numeric/random.js';
 import { specOf } from '../ops/index.js';
 import { simplify } from '../simplify/engine.js';
 
@@ -80,11 +82,15 @@ export function trialDims(symbols: readonly string[], trial: number, trials: num
 
 /**
  * Seeded instantiations of the dims and variables of `exprs`, and evaluation of any expression over those
- * variables at them. Values are memoized per node across calls, so evaluating many variants of one
- * expression costs only their new nodes; grad/jacobian nodes are expanded; a singular inverse gives NaN.
+ * variables at them. The points lie in the domain of the last expression, the reference (src/numeric/
+ * domains.ts); `failure` says why when none does. Values are memoized per node across calls, so evaluating
+ * many variants of one expression costs only their new nodes; grad/jacobian nodes are expanded; a singular
+ * inverse gives NaN.
  */
 export class Sampler {
   readonly points: readonly Point[];
+  /** Why no point in the reference's domain was found (the points are then out of it), else null. */
+  readonly failure: string | null;
   private readonly memo = new Map<number, readonly Matrix[]>();
 
   constructor(exprs: readonly Expr[], opts: EqualOptions = {}) {
@@ -95,10 +101,20 @@ export class Sampler {
     const all = [...expanded, ...exprs].flatMap(freeVars);
     const vars = [...new Map<string, VarExpr>(all.map((v) => [v.name, v])).values()];
     const rand = seededRandom(opts.seed ?? DEFAULTS.seed);
+    const reference = expanded.slice(-1);
+    let failure: string | null = null;
     this.points = Array.from({ length: trials }, (_, t) => {
-      const dims = trialDims(symbols, t, trials);
-      return { dims, values: randomValues(vars, dims, rand) };
+      const s = samplePoint({
+        vars,
+        reference,
+        dims: (draw) => trialDims(symbols, t + draw * trials, trials),
+        rand,
+        show: toText,
+      });
+      if (!s.ok) failure ??= s.reason;
+      return s.point;
     });
+    this.failure = failure;
   }
 
   /** The value of e at every point. */
@@ -153,11 +169,9 @@ export function scaleOf(a: Matrix, b: Matrix): number {
   return 1 + m;
 }
 
-/** How far apart two entries are, relative to `scale`; NaN on both sides counts as agreement. */
+/** How far apart two entries are, relative to `scale`; NaN and ±Infinity agree with nothing, not even themselves. */
 export function entryGap(a: number, b: number, scale: number): number {
-  const na = Number.isNaN(a);
-  const nb = Number.isNaN(b);
-  if (na || nb) return na && nb ? 0 : Number.POSITIVE_INFINITY;
+  if (!Number.isFinite(a) || !Number.isFinite(b)) return Number.POSITIVE_INFINITY;
   if (a === b) return 0;
   const gap = Math.abs(a - b) / scale;
   return Number.isNaN(gap) ? Number.POSITIVE_INFINITY : gap;
@@ -221,6 +235,15 @@ export function equal(a: Expr, b: Expr, opts: EqualOptions = {}): Verdict {
   }
   const sampler = new Sampler([a, b], opts);
   const ce = numericMismatch(sampler, a, b, opts.tolerance ?? DEFAULTS.tolerance);
+  if (sampler.failure) {
+    const at = ce ? { counterexample: ce } : {};
+    return {
+      equal: false,
+      method: 'numeric',
+      reason: `cannot decide numerically: ${sampler.failure}`,
+      ...at,
+    };
+  }
   const n = sampler.points.length;
   if (!ce) {
     return {

@@ -10,8 +10,10 @@ import {
   broadcastPairs,
   factorPairs,
   INNER,
+  INVERTIBLE_SCALARS,
   isSquare,
   key,
+  POSITIVE_FUNCTIONS,
   REDUCIBLE,
   type ShapeKey,
   SMALL,
@@ -135,7 +137,7 @@ class Generators implements Gen {
       ),
       w(
         2,
-        fc.tuple(fc.constantFrom<Unary>('log', 'sqrt'), pos(s)).map(([k, a]) => unary(k)(a)),
+        fc.tuple(fc.constantFrom(...POSITIVE_FUNCTIONS), pos(s)).map(([k, a]) => unary(k)(a)),
       ),
       w(
         2,
@@ -176,7 +178,7 @@ class Generators implements Gen {
           3,
           fc
             .tuple(
-              fc.constantFrom<Unary>('logdet', 'det'),
+              fc.constantFrom(...INVERTIBLE_SCALARS),
               fc.oneof(
                 ...SQUARE_DIMS.flatMap((m) => [this.expr([m, m], 'spd', d), this.expr([m, m], 'full', d)]),
               ),

@@ -182,7 +182,8 @@ export function runCase(c: FuzzCase): Outcome {
     if (!skipped) compareCompiled([f, ...grads], [fx, ...grads], values, dims, problems, stage, gradCmd()());
     if (!skipped) {
       const r = stage('checkGradients', 'crash', gradCmd(), () => checkGradients(fx, wrt, grads, opts));
-      if (r && !r.ok && r.worst && !Number.isFinite(r.worst.numeric)) skipped = true;
+      if (r?.verdict === 'cannot check') inconclusive.push(`${command('check', f, wrt)}  # ${r.reason}${at}`);
+      else if (r && !r.ok && r.worst && !Number.isFinite(r.worst.numeric)) skipped = true;
       else if (r && !r.ok) {
         const cmd = command('check', f, wrt, ' --trials 5');
         const second = stage(
@@ -234,7 +235,8 @@ export function runCase(c: FuzzCase): Outcome {
           }
         }
         const r = stage('checkJacobian', 'crash', jacCmd, () => checkJacobian(gx, x, J, opts));
-        if (r && !r.ok) {
+        if (r?.verdict === 'cannot check') inconclusive.push(`${jacCmd()}  # ${r.reason}${at}`);
+        else if (r && !r.ok) {
           const second = stage('confirmJacobian', 'crash', jacCmd, () =>
             confirmJacobian(gx, x, J, dims, c.seed, TOLERANCE),
           );
@@ -269,7 +271,8 @@ export function runCase(c: FuzzCase): Outcome {
         const r =
           rawGrad &&
           stage('checkJacobian(grad, H)', 'crash', hessCmd, () => checkJacobian(rawGrad, x, H, opts));
-        if (rawGrad && r && !r.ok) {
+        if (r?.verdict === 'cannot check') inconclusive.push(`${hessCmd()}  # ${r.reason}${at}`);
+        else if (rawGrad && r && !r.ok) {
           const second = stage('confirmJacobian(grad, H)', 'crash', hessCmd, () =>
             confirmJacobian(rawGrad, x, H, dims, c.seed, TOLERANCE),
           );

@@ -26,9 +26,10 @@ const DIM_OF_KEY = new Map<string, DimKey>(Object.entries(DIMS).map(([k, v]) => 
 
 /**
  * `pos`: every entry positive (log, sqrt, ./, norm and real powers take these); `spd`: symmetric positive
- * definite; `full`: square and invertible for almost every value of its variables (det, logdet, inv).
+ * definite; `full`: square and invertible for almost every value of its variables (det, logdet, inv). The
+ * op records say which op needs which (src/numeric/domains.ts reads them for sampling too).
  */
-export type Domain = 'any' | 'pos' | 'spd' | 'full';
+export type { Domain } from '../../src/numeric/domains.js';
 
 export type Unary =
   | 'neg'

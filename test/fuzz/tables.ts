@@ -1,5 +1,9 @@
 // Shapes, variables by shape and small helpers shared by the generators of arbitraries.ts and domains.ts.
 import type fc from 'fast-check';
+import { dimSym } from '../../src/ir/dim.js';
+import { isScalar, shape } from '../../src/ir/shape.js';
+import { opsNeeding } from '../../src/numeric/domains.js';
+import { specOf } from '../../src/ops/index.js';
 import { type Binary, type DimKey, dimKeyOf, SCOPE, type Spec, type Unary } from './spec.js';
 
 export type Arb = fc.Arbitrary<Spec>;
@@ -14,6 +18,13 @@ for (const v of SCOPE.vars.values()) {
 }
 
 export const SQUARE_DIMS: readonly DimKey[] = ['n', 'd'];
+
+/** From the op records' domains: functions of positive arguments (log, sqrt), and of invertible matrices to 1×1 (det, logdet). */
+export const POSITIVE_FUNCTIONS = opsNeeding('pos') as Unary[];
+const square = shape(dimSym('n'), dimSym('n'));
+export const INVERTIBLE_SCALARS = opsNeeding('full').filter((op) =>
+  isScalar(specOf(op).shape([square], {})),
+) as Unary[];
 /** Variables by their number of entries, and the shapes with a given number of entries. */
 export const NUMEL_VARS: Record<DimKey, string[]> = { '1': [], n: [], d: [], nd: [] };
 for (const v of SCOPE.vars.values()) {

@@ -50,12 +50,18 @@ describe('equal: sampling', () => {
     expect(verdict('sum(ones(n, 1))', 'n').equal).toBe(true);
   });
 
-  it('NaN on both sides at the same entries counts as equal; on one side as a difference', () => {
-    // log of a negative entry is NaN on both sides.
-    expect(verdict('2*log(x)', 'log(x) + log(x)').equal).toBe(true);
-    const v = verdict('log(x.^2)', '2*log(x)');
+  it('NaN agrees with nothing; points are drawn in the domain of the reference (the second expression)', () => {
+    // 2 log x is defined for x > 0 only: sampled there, log(x²) = 2 log|x| equals it.
+    expect(verdict('log(x.^2)', '2*log(x)').equal).toBe(true);
+    // log(x²) is defined at negative x too, where the claim 2 log x is NaN: a difference, not agreement.
+    const v = verdict('2*log(x)', 'log(x.^2)');
     expect(v.equal).toBe(false);
-    expect(Number.isNaN(v.counterexample!.expected)).toBe(true);
+    expect(Number.isNaN(v.counterexample!.claimed)).toBe(true);
+    expect(Number.isFinite(v.counterexample!.expected)).toBe(true);
+    // Where the reference is NaN at every point drawn, nothing is decided equal, not even NaN against NaN.
+    const none = verdict('sqrt(-2 - x.^2)', 'sqrt(-1 - x.^2)');
+    expect(none.equal).toBe(false);
+    expect(none.reason).toMatch(/^cannot decide numerically: sqrt needs -1 - x\.\^2 > 0/);
   });
 
   it('trial dims: at least 3 trials, distinct within a trial, every symbol varying, symbols not in step', () => {

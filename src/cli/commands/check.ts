@@ -1,6 +1,8 @@
 // matcalc check EXPR --wrt X[,Y…] --let DECLS [--trials N] [--seed S] [--format text|json]
-// Exit 0 when every gradient agrees with finite differences, 1 (with the worst entry) when not.
+// Exit 0 when every gradient agrees with finite differences; 1 with the worst entry when one does not, or
+// with the reason when finite differences cannot check it here. JSON writes NaN and ±Infinity as strings.
 import { check } from '../../api.js';
+import { toText } from '../../emit/text.js';
 import { UsageError } from '../../ir/errors.js';
 import { parseExpr } from '../../parse/index.js';
 import { fmt } from '../format.js';
@@ -28,13 +30,16 @@ export function run(argv: readonly string[], io: Io): number {
     scope,
     trials: positiveInt('--trials', str(o.trials), 3),
     seed: positiveInt('--seed', str(o.seed), 1),
+    show: toText,
   });
   if (format === 'json') {
-    io.out(JSON.stringify(result));
+    io.out(JSON.stringify(result, nonFiniteAsString));
+  } else if (result.verdict === 'cannot check') {
+    io.out(`cannot check numerically here: ${result.reason}`);
   } else {
     for (const p of result.perVariable) {
       io.out(
-        `${p.relError <= 1e-5 ? 'ok  ' : 'FAIL'} ${p.variable} (${p.shape}): max relative error ${p.relError.toExponential(2)} over ${result.trials} trials`,
+        `${p.verdict === 'fail' ? 'FAIL' : 'ok  '} ${p.variable} (${p.shape}): max relative error ${p.relError.toExponential(2)} over ${result.trials} trials`,
       );
     }
     io.out(
@@ -51,4 +56,9 @@ export function run(argv: readonly string[], io: Io): number {
     }
   }
   return result.ok ? 0 : 1;
+}
+
+/** JSON has no NaN or Infinity: they are written as the strings "NaN", "Infinity", "-Infinity". */
+function nonFiniteAsString(_key: string, v: unknown): unknown {
+  return typeof v === 'number' && !Number.isFinite(v) ? String(v) : v;
 }

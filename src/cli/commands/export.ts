@@ -6,6 +6,7 @@ import { check, grad } from '../../api.js';
 import { expandDerivatives } from '../../diff/expand.js';
 import { toJaxModule } from '../../emit/jax.js';
 import { type ModuleSpec, shortText, toNumpyModule } from '../../emit/numpy.js';
+import { toText } from '../../emit/text.js';
 import { toTorchModule } from '../../emit/torch.js';
 import { toTsModule } from '../../emit/ts-module.js';
 import { dimSymbols } from '../../ir/dim.js';
@@ -99,11 +100,12 @@ const SEEDS = [1, 2, 3, 4, 5];
 export function checkFailure(f: Expr, wrt: readonly VarExpr[], scope?: Scope): string | null {
   let first = null;
   for (const seed of SEEDS) {
-    const r = check(f, wrt, { scope, seed, trials: 2 });
+    const r = check(f, wrt, { scope, seed, trials: 2, show: toText });
     if (r.ok) return null;
     first ??= r;
   }
   const r = first!;
+  if (r.verdict === 'cannot check') return `cannot check the gradients numerically here: ${r.reason}`;
   const bad = [...r.perVariable].sort((a, b) => b.relError - a.relError)[0];
   const w = r.worst;
   const where = w
