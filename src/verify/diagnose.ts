@@ -5,7 +5,7 @@
 import { toText } from '../emit/text.js';
 import { type Expr, topoOrder } from '../ir/expr.js';
 import { isScalar, type Shape, sameShape, shapeText } from '../ir/shape.js';
-import { add, div, mul, num, transpose } from '../ops/build.js';
+import { add, det, div, mul, num, transpose } from '../ops/build.js';
 import { simplify } from '../simplify/engine.js';
 import {
   type Counterexample,
@@ -230,9 +230,12 @@ class Diagnoser {
       }
       return this.factor(c, m, qs[0]);
     }
-    const scalars = topoOrder([simplify(this.truth), simplify(this.claim)]).filter(
-      (n) => isScalar(n.shape) && n.kind !== 'const' && !(n.kind === 'op' && n.op === 'neg'),
-    );
+    const nodes = topoOrder([simplify(this.truth), simplify(this.claim)]);
+    const scalars = [
+      ...nodes.filter((n) => isScalar(n.shape) && n.kind !== 'const' && !(n.kind === 'op' && n.op === 'neg')),
+      // adj(A) = det(A)·A⁻¹: a claim written with A⁻¹ against adj(A) is off by det(A)
+      ...nodes.flatMap((n) => (n.kind === 'op' && (n.op === 'adj' || n.op === 'inv') ? [det(n.args[0])] : [])),
+    ];
     for (const s of scalars) {
       const vs = this.sampler.values(s);
       for (const k of [1, -1] as const) {
