@@ -62,7 +62,9 @@ export function jacobian(f: Expr, x: VarRef, opts: DerivOptions & { layout?: Lay
 /** The Hessian of a scalar f: the Jacobian of its gradient, (numel x)×(numel x). */
 export function hessian(f: Expr, x: VarRef, opts: DerivOptions = {}): Expr {
   const [v] = resolveVars(f, [x], opts.scope);
-  const h = hessianRaw(expandDerivatives(f), v);
+  // The second sweep runs over the simplified gradient: σ(−x) differentiates to −diag(σ(−x) ⊙ σ(x)), where
+  // the raw sweep divides by 1 − σ(−x), which is 0 at x = −800.
+  const h = hessianRaw(expandDerivatives(f), v, opts.raw ? undefined : (g) => simplifyOne(g));
   return opts.raw ? h : simplifyOne(h, opts.log);
 }
 

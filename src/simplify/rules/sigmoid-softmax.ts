@@ -98,24 +98,37 @@ export const sigmoidTimesExp = rule(
 
 /**
  * diag(v) ⊙ c = diag(v ⊙ c) for a column c of v's length (row i of diag(v) is scaled by cᵢ, and its only
- * nonzero is at (i, i)), diag(v) ⊙ r = diag(v ⊙ rᵀ) for a row r, and the same for ⊘ where c ≠ 0.
+ * nonzero is at (i, i)), diag(v) ⊙ r = diag(v ⊙ rᵀ) for a row r, and the same for ⊘ where c ≠ 0; over a
+ * whole product, so 2·diag(v) ⊙ a ⊘ b → 2·diag(v ⊙ a ⊘ b). Scalars and other matrices stay outside.
  */
 export const scaledDiagonal = rule(
   'scaling a diagonal matrix',
   'diag(v) ⊙ c → diag(v ⊙ c), diag(v) ⊙ rᵀ → diag(v ⊙ r), diag(v) ⊘ c → diag(v ⊘ c)',
   (e) => {
-    if (!isOp(e, 'emul', 'ediv')) return null;
-    const [a, b] = e.args;
-    const [d, c] = isOp(a, 'diagm') ? [a, b] : e.op === 'emul' && isOp(b, 'diagm') ? [b, a] : [null, null];
-    if (!d || !c || isScalar(c.shape)) return null;
-    const v = d.args[0];
-    const column = sameShape(c.shape, v.shape)
-      ? c
-      : sameShape(c.shape, transpose(v).shape)
-        ? transpose(c)
-        : null;
-    if (!column) return null;
-    return diagm(e.op === 'emul' ? mul(v, column) : div(v, column));
+    const factors = productFactors(e);
+    const at = factors?.findIndex(([x, k]) => k === 1 && isOp(x, 'diagm')) ?? -1;
+    if (!factors || at < 0) return null;
+    const v = (factors[at][0] as OpExpr).args[0];
+    const asColumn = (c: Expr): Expr | null =>
+      isScalar(c.shape)
+        ? null
+        : sameShape(c.shape, v.shape)
+          ? c
+          : sameShape(c.shape, transpose(v).shape)
+            ? transpose(c)
+            : null;
+    const inside: Factor[] = [[v, 1]];
+    const outside: Factor[] = [];
+    factors.forEach((f, n) => {
+      if (n === at) return;
+      const c = asColumn(f[0]);
+      if (c) inside.push([c, f[1]]);
+      else outside.push(f);
+    });
+    if (inside.length === 1) return null;
+    const d = diagm(rebuildProduct(inside));
+    const out = outside.length === 0 ? d : mul(rebuildProduct(outside), d);
+    return sameShape(out.shape, e.shape) ? out : null;
   },
 );
 
