@@ -310,7 +310,8 @@ export function pythonModule(written: ModuleSpec, dialect: PyDialect): string {
       `(${f}, {name: ∂${f}/∂name}) for ${spec.grads.map((g) => g.wrt.name).join(', ') || 'no variables'}, sharing their common work.`,
       pyBody(spec, dialect, [spec.value, ...spec.grads.map((g) => g.expr)], ([c, ...gs], shape) => {
         const entries = spec.grads.map(
-          (g, k) => `\n        ${JSON.stringify(g.wrt.name)}: _out(${gs[k]}, ${shape(g.wrt.shape)}, ${givenAs(g.wrt)}),`,
+          (g, k) =>
+            `\n        ${JSON.stringify(g.wrt.name)}: _out(${gs[k]}, ${shape(g.wrt.shape)}, ${givenAs(g.wrt)}),`,
         );
         return `return ${valueReturn(c, shape)}, {${entries.join('')}${entries.length ? '\n    ' : ''}}`;
       }),

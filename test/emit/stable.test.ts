@@ -130,7 +130,7 @@ print(json.dumps([[float(norm_mod.value(x=x))], norm_mod.grad_x(x=x).tolist()]))
     };
     for (const [name, [[v], dx]] of Object.entries(backends)) {
       expect(v / expected[0][0], name).toBeCloseTo(1, 14);
-      dx.forEach((d, i) => expect(d, name).toBeCloseTo(expected[1][i], 14));
+      for (const [i, d] of dx.entries()) expect(d, name).toBeCloseTo(expected[1][i], 14);
     }
   });
 
