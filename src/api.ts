@@ -54,7 +54,10 @@ export function grad(f: Expr, wrt: readonly VarRef[], opts: DerivOptions = {}): 
 /** ∂vec f/∂vec x: (numel f)×(numel x) in numerator layout; its transpose in denominator layout. */
 export function jacobian(f: Expr, x: VarRef, opts: DerivOptions & { layout?: Layout } = {}): Expr {
   const [v] = resolveVars(f, [x], opts.scope);
-  const j = jacobianRaw(expandDerivatives(f), v);
+  // Differentiated in simplified form (exp(U) ./ sum(exp(U), 2) as softmax(U, 2)), whose derivative is finite
+  // wherever the function is.
+  const expanded = expandDerivatives(f);
+  const j = jacobianRaw(opts.raw ? expanded : simplifyOne(expanded), v);
   const oriented = opts.layout === 'denominator' ? transpose(j) : j;
   return opts.raw ? oriented : simplifyOne(oriented, opts.log);
 }
