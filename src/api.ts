@@ -61,7 +61,10 @@ export function grad(f: Expr, wrt: readonly VarRef[], opts: DerivOptions = {}): 
 /** ∂vec f/∂vec x: (numel f)×(numel x) in numerator layout; its transpose in denominator layout. */
 export function jacobian(f: Expr, x: VarRef, opts: DerivOptions & { layout?: Layout } = {}): Expr {
   const [v] = resolveVars(f, [x], opts.scope);
-  const j = jacobianRaw(expandDerivatives(f), v);
+  // Differentiated in simplified form (exp(U) ./ sum(exp(U), 2) as softmax(U, 2)), whose derivative is finite
+  // wherever the function is.
+  const expanded = expandDerivatives(f);
+  const j = jacobianRaw(opts.raw ? expanded : simplifyOne(expanded), v);
   const oriented = opts.layout === 'denominator' ? transpose(j) : j;
   return opts.raw ? oriented : simplifyOne(oriented, opts.log);
 }
@@ -69,7 +72,9 @@ export function jacobian(f: Expr, x: VarRef, opts: DerivOptions & { layout?: Lay
 /** The Hessian of a scalar f: the Jacobian of its gradient, (numel x)×(numel x). */
 export function hessian(f: Expr, x: VarRef, opts: DerivOptions = {}): Expr {
   const [v] = resolveVars(f, [x], opts.scope);
-  const h = hessianRaw(expandDerivatives(f), v);
+  // The second sweep runs over the simplified gradient: σ(−x) differentiates to −diag(σ(−x) ⊙ σ(x)), where
+  // the raw sweep divides by 1 − σ(−x), which is 0 at x = −800.
+  const h = hessianRaw(expandDerivatives(f), v, opts.raw ? undefined : (g) => simplifyOne(g));
   return opts.raw ? h : simplifyOne(h, opts.log);
 }
 

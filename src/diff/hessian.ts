@@ -7,13 +7,16 @@ import { vec } from '../ops/build.js';
 import { gradRaw } from './grad.js';
 import { jacobianRaw } from './jacobian.js';
 
-/** Unsimplified Hessian of a 1×1 f: jacobianRaw of the gradient, vec'd first when x is a matrix. */
-export function hessianRaw(f: Expr, x: VarExpr): Expr {
+/**
+ * Unsimplified Hessian of a 1×1 f: jacobianRaw of the gradient, vec'd first when x is a matrix. `tidy`
+ * (the simplifier, from api.ts) may rewrite the gradient before the second sweep.
+ */
+export function hessianRaw(f: Expr, x: VarExpr, tidy: (g: Expr) => Expr = (g) => g): Expr {
   if (!isScalar(f.shape)) {
     throw new ShapeError(
       `hessian needs a scalar (1×1) expression, but this one is ${shapeText(f.shape)}; use jacobian for vector or matrix functions`,
     );
   }
-  const [g] = gradRaw(f, [x]);
+  const g = tidy(gradRaw(f, [x])[0]);
   return jacobianRaw(isVector(x.shape) ? g : vec(g), x);
 }

@@ -76,6 +76,12 @@ def _logdet(x):
     return jnp.reshape(jnp.linalg.slogdet(x)[1], (1, 1))
 
 
+def _norm(x):
+    s = jnp.max(jnp.abs(x))
+    s = jnp.where(jnp.isfinite(s) & (s > 0), s, 1.0)
+    return jnp.reshape(s * jnp.sqrt(jnp.sum((x / s) ** 2)), (1, 1))
+
+
 def _asarray(v):
     return jnp.asarray(v) + 0.0`;
 

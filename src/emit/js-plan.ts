@@ -1,11 +1,11 @@
 // Lowering for compiled closures: the Expr DAG becomes a plan graph of elementwise maps, reductions, gemm
 // calls with transpose flags and kernel calls; `lowerAll` also rewrites diag(v)·A, A·diag(v) and outer
-// products into broadcasting maps and naive log forms into the stable kernels (log σ(x) = −softplus(−x)).
+// products into broadcasting maps; naive forms are first rewritten by the stable table (numeric/stable.ts).
 import { type Dim, ONE } from '../ir/dim.js';
 import type { Expr, OpExpr, VarExpr } from '../ir/expr.js';
 import { topoOrder } from '../ir/expr.js';
-import { type Shape, sameShape, shape } from '../ir/shape.js';
-import { logsoftmax, logsumexp, neg, softplus } from '../ops/build.js';
+import { type Shape, shape } from '../ir/shape.js';
+import { stabilize } from '../numeric/stable.js';
 import { specOf } from '../ops/index.js';
 
 interface Base {
@@ -38,28 +38,7 @@ export interface Lowered {
 
 type Build = { [K in PNode['kind']]: Omit<Extract<PNode, { kind: K }>, 'id'> }[PNode['kind']];
 
-const isConstOne = (e: Expr): boolean => e.kind === 'const' && e.value === 1;
 const isOp = (e: Expr, op: string): e is OpExpr => e.kind === 'op' && e.op === op;
-
-/** A numerically stable equivalent of `e`, or null: the forms the kernels compute without overflow. */
-function stableForm(e: OpExpr): Expr | null {
-  if (e.op !== 'log') return null;
-  const [a] = e.args;
-  if (a.kind !== 'op') return null;
-  // log σ(x) = −softplus(−x)
-  if (a.op === 'sigmoid') return neg(softplus(neg(a.args[0])));
-  // log softmax(z) = logsoftmax(z)
-  if (a.op === 'softmax') return logsoftmax(a.args[0], a.attrs.dim ?? 0);
-  // log Σ exp(z) = logsumexp(z)
-  if (a.op === 'sum' && isOp(a.args[0], 'exp')) return logsumexp(a.args[0].args[0], a.attrs.dim ?? 0);
-  // log(1 + eˣ) = softplus(x)
-  if (a.op === 'add') {
-    const [l, r] = a.args;
-    if (isConstOne(l) && isOp(r, 'exp') && sameShape(r.shape, a.shape)) return softplus(r.args[0]);
-    if (isConstOne(r) && isOp(l, 'exp') && sameShape(l.shape, a.shape)) return softplus(l.args[0]);
-  }
-  return null;
-}
 
 class Builder {
   readonly nodes: PNode[] = [];
@@ -169,10 +148,11 @@ function lowerOp(e: OpExpr, args: readonly PNode[], b: Builder, lowerArg: (x: Ex
 }
 
 /** Lower expanded (derivative-free) roots; `inputOf` numbers each variable. */
-export function lowerAll(roots: readonly Expr[], inputOf: (v: VarExpr) => number): Lowered {
+export function lowerAll(written: readonly Expr[], inputOf: (v: VarExpr) => number): Lowered {
+  const roots = stabilize(written);
   const b = new Builder();
   const memo = new Map<number, PNode>();
-  // Rewritten subterms (stableForm) are lowered on demand; their children are mostly lowered already.
+  // Rewritten subterms (diag scalings) are lowered on demand; their children are mostly lowered already.
   const lowerExpr = (e: Expr): PNode => {
     const done = memo.get(e.id);
     if (done) return done;
@@ -184,11 +164,9 @@ export function lowerAll(roots: readonly Expr[], inputOf: (v: VarExpr) => number
       case 'const':
         n = b.make({ kind: 'literal', label: 'const', shape: e.shape, args: [], value: e.value });
         break;
-      case 'op': {
-        const stable = stableForm(e);
-        n = stable ? lowerExpr(stable) : lowerOp(e, e.args.map(lowerExpr), b, lowerExpr);
+      case 'op':
+        n = lowerOp(e, e.args.map(lowerExpr), b, lowerExpr);
         break;
-      }
       case 'deriv':
         throw new Error('internal: expand derivatives before compiling');
       default: {

@@ -2,11 +2,10 @@
 // per variable and `value_and_grad(**values)`, each binding the dims from its inputs' shapes and computing
 // shared subexpressions once. The same printer, with another dialect, writes the JAX module (jax.ts).
 
-import { rebuildOp } from '../diff/rebuild.js';
 import { type Dim, dimSymbols } from '../ir/dim.js';
-import { type Attrs, type Expr, type OpExpr, topoOrder, type VarExpr } from '../ir/expr.js';
-import { isScalar, type Shape, sameShape, shapeText } from '../ir/shape.js';
-import { logsoftmax, logsumexp, neg, softplus } from '../ops/build.js';
+import { type Attrs, type Expr, topoOrder, type VarExpr } from '../ir/expr.js';
+import { isScalar, type Shape, shapeText } from '../ir/shape.js';
+import { stabilize } from '../numeric/stable.js';
 import { OPS, specOf } from '../ops/index.js';
 import { commentText, fillTemplate, Namer, PYTHON_RESERVED, useCounts } from './names.js';
 import { toText } from './text.js';
@@ -80,6 +79,12 @@ def _logdet(x):
     return np.reshape(np.linalg.slogdet(x)[1], (1, 1))
 
 
+def _norm(x):
+    s = np.max(np.abs(x))
+    s = np.where(np.isfinite(s) & (s > 0), s, 1.0)
+    return np.reshape(s * np.sqrt(np.sum((x / s) ** 2)), (1, 1))
+
+
 def _normcdf(x):
     return 0.5 * _erfc(-x * np.sqrt(0.5))
 
@@ -151,8 +156,9 @@ def _check(values, names):
         raise TypeError(f"unexpected keyword argument(s) {unknown}; expected {list(names)}")
 
 
-def _out(x, shape):
-    return NP.broadcast_to(_asarray(x), shape).copy()
+def _out(x, shape, given=None):
+    out = NP.broadcast_to(_asarray(x), shape).copy()
+    return out.reshape(-1) if given is not None and NP.ndim(given) == 1 else out
 
 
 def _scalar(x):
@@ -176,6 +182,7 @@ const HELPERS = [
   '_logsoftmax',
   '_logsumexp',
   '_logdet',
+  '_norm',
   '_erf',
   '_erfc',
   '_gelu_erf',
@@ -310,6 +317,9 @@ function pyBody(
   return [...lines, ...dimBindings, ...body, ret];
 }
 
+/** The value given for a variable, which decides whether its gradient is returned flat. */
+const givenAs = (v: VarExpr): string => `values[${JSON.stringify(v.name)}]`;
+
 const shapeDoc = (s: Shape): string => (isScalar(s) ? 'scalar' : shapeText(s));
 
 function def(name: string, doc: string, lines: readonly string[]): string {
@@ -340,7 +350,12 @@ export function pythonModule(written: ModuleSpec, dialect: PyDialect): string {
       def(
         `grad_${g.wrt.name}`,
         `∂${f}/∂${g.wrt.name}, ${shapeDoc(g.wrt.shape)}: ${shortText(g.expr)}.`,
-        pyBody(spec, dialect, [g.expr], ([c], shape) => `return _out(${c}, ${shape(g.wrt.shape)})`),
+        pyBody(
+          spec,
+          dialect,
+          [g.expr],
+          ([c], shape) => `return _out(${c}, ${shape(g.wrt.shape)}, ${givenAs(g.wrt)})`,
+        ),
       ),
     );
   }
@@ -350,7 +365,8 @@ export function pythonModule(written: ModuleSpec, dialect: PyDialect): string {
       `(${f}, {name: ∂${f}/∂name}) for ${spec.grads.map((g) => g.wrt.name).join(', ') || 'no variables'}, sharing their common work.`,
       pyBody(spec, dialect, [spec.value, ...spec.grads.map((g) => g.expr)], ([c, ...gs], shape) => {
         const entries = spec.grads.map(
-          (g, k) => `\n        ${JSON.stringify(g.wrt.name)}: _out(${gs[k]}, ${shape(g.wrt.shape)}),`,
+          (g, k) =>
+            `\n        ${JSON.stringify(g.wrt.name)}: _out(${gs[k]}, ${shape(g.wrt.shape)}, ${givenAs(g.wrt)}),`,
         );
         return `return ${valueReturn(c, shape)}, {${entries.join('')}${entries.length ? '\n    ' : ''}}`;
       }),
@@ -361,9 +377,10 @@ export function pythonModule(written: ModuleSpec, dialect: PyDialect): string {
     '',
     `Declared: ${commentText(decls) || 'nothing'}.`,
     'Each function takes every declared name as a keyword argument: matrices as 2-D arrays, vectors as',
-    '(d, 1) columns (flat arrays are read as columns), scalars as floats; symbolic sizes are read from the',
-    `shapes. value(**values) returns ${f} (a 0-d array when it is 1×1); grad_<name>(**values) returns the`,
-    `gradient ∂${f}/∂name with the variable's shape; value_and_grad(**values) returns both at once.`,
+    '(d, 1) columns or flat (d,) arrays, scalars as floats; symbolic sizes are read from the shapes.',
+    `value(**values) returns ${f} (a 0-d array when it is 1×1); grad_<name>(**values) returns the gradient`,
+    `∂${f}/∂name with the variable's shape (flat when the variable was given flat); value_and_grad(**values)`,
+    'returns both at once.',
     ...(dialect.note ? [dialect.note] : []),
     '"""',
   ].join('\n');
@@ -375,45 +392,10 @@ export function toNumpyModule(spec: ModuleSpec): string {
   return pythonModule(spec, NUMPY);
 }
 
-const isOp = (e: Expr, op: string): e is OpExpr => e.kind === 'op' && e.op === op;
-const isOne = (e: Expr): boolean => e.kind === 'const' && e.value === 1;
-
-/** A numerically stable equivalent of `e`, or null: forms whose naive evaluation overflows. */
-function stableForm(e: OpExpr): Expr | null {
-  if (e.op !== 'log' || e.args[0].kind !== 'op') return null;
-  const a = e.args[0];
-  // log σ(x) = −softplus(−x)
-  if (a.op === 'sigmoid') return neg(softplus(neg(a.args[0])));
-  // log softmax(z) = logsoftmax(z)
-  if (a.op === 'softmax') return logsoftmax(a.args[0], a.attrs.dim ?? 0);
-  // log Σ exp(z) = logsumexp(z)
-  if (a.op === 'sum' && isOp(a.args[0], 'exp')) return logsumexp(a.args[0].args[0], a.attrs.dim ?? 0);
-  // log(1 + eˣ) = softplus(x)
-  if (a.op === 'add') {
-    const [l, r] = a.args;
-    if (isOne(l) && isOp(r, 'exp') && sameShape(r.shape, a.shape)) return softplus(r.args[0]);
-    if (isOne(r) && isOp(l, 'exp') && sameShape(l.shape, a.shape)) return softplus(l.args[0]);
-  }
-  return null;
-}
-
-/** The module with every expression in its stable forms (generated code never overflows where they apply). */
+/** The module with every expression in its stable forms (numeric/stable.ts, the table all backends share). */
 export function stabilized(spec: ModuleSpec): ModuleSpec {
-  const roots = [spec.value, ...spec.grads.map((g) => g.expr)];
-  const memo = new Map<number, Expr>();
-  for (const node of topoOrder(roots)) {
-    let out: Expr = node;
-    if (node.kind === 'op') {
-      out = rebuildOp(
-        node,
-        node.args.map((a) => memo.get(a.id)!),
-      );
-      if (out.kind === 'op') out = stableForm(out) ?? out;
-    }
-    memo.set(node.id, out);
-  }
-  const at = (e: Expr) => memo.get(e.id)!;
-  return { ...spec, value: at(spec.value), grads: spec.grads.map((g) => ({ wrt: g.wrt, expr: at(g.expr) })) };
+  const [value, ...grads] = stabilize([spec.value, ...spec.grads.map((g) => g.expr)]);
+  return { ...spec, value, grads: spec.grads.map((g, k) => ({ wrt: g.wrt, expr: grads[k] })) };
 }
 
 /** Nodes counted as a tree (saturating): above this, docstrings name the expression instead of printing it. */

@@ -107,9 +107,13 @@ function reduce(a: Matrix, dim: number, mean: boolean): Matrix {
     deps: ['fill'],
     code: `/** The 2-norm of a vector, the Frobenius norm of a matrix, as 1×1. */
 function norm(a: Matrix): Matrix {
+  // ‖a‖ = m·sqrt(Σ (aₖ/m)²) with m = max |aₖ|: entries of 1e300 do not overflow, nor 1e-300 underflow
+  let m = 0;
+  for (let k = 0; k < a.data.length; k++) m = Math.max(m, Math.abs(a.data[k]));
+  if (!(m > 0 && m < Number.POSITIVE_INFINITY)) return fill(1, 1, m);
   let s = 0;
-  for (let k = 0; k < a.data.length; k++) s += a.data[k] * a.data[k];
-  return fill(1, 1, Math.sqrt(s));
+  for (let k = 0; k < a.data.length; k++) s += (a.data[k] / m) ** 2;
+  return fill(1, 1, m * Math.sqrt(s));
 }`,
   },
   logsumexp: {

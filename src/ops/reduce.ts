@@ -88,6 +88,6 @@ export const norm: OpSpec = {
   text: () => ({ form: 'call', name: 'norm' }),
   latex: () => ({ form: 'wrap', open: '\\left\\lVert ', close: ' \\right\\rVert' }),
   js: { kind: 'kernel', name: 'normInto' },
-  numpy: ([a]) => `np.linalg.norm(${a}, keepdims=True)`,
+  numpy: ([a]) => `_norm(${a})`,
   rule: 'chain rule through the norm',
 };

@@ -24,6 +24,7 @@ import {
   scalarKron,
   scalarMatmul,
 } from './matmul.js';
+import { SIGMOID_SOFTMAX_RULES } from './sigmoid-softmax.js';
 import { transposedSum, transposeProduct, transposeSimple, transposeThrough } from './transpose.js';
 
 export const RULES: readonly Rule[] = [
@@ -57,5 +58,6 @@ export const RULES: readonly Rule[] = [
   rowsSumToOne,
   inverseFunctions,
   factorProducts,
+  ...SIGMOID_SOFTMAX_RULES,
   collectTerms,
 ];
