@@ -14,7 +14,8 @@ const table = new Map<string, Dim>();
 
 function make(coef: number, factors: readonly (readonly [string, number])[]): Dim {
   // Beyond 2^53 integers are inexact (and print as 1e+21): no exact size to work with.
-  if (!Number.isSafeInteger(coef)) throw new LimitError(`a size of ${coef} is too large: sizes must be below 2^53`);
+  if (!Number.isSafeInteger(coef))
+    throw new LimitError(`a size of ${coef} is too large: sizes must be below 2^53`);
   const sorted = [...factors].filter(([, e]) => e !== 0).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   const parts = sorted.map(([s, e]) => (e === 1 ? s : `${s}^${e}`));
   const key = parts.length === 0 ? String(coef) : coef === 1 ? parts.join('*') : `${coef}*${parts.join('*')}`;

@@ -21,7 +21,13 @@ const LONG_WORD = new RegExp(`\\S{${MAX_WORD + 1},}`, 'g');
 function visible(text: string): string {
   // biome-ignore lint/suspicious/noControlCharactersInRegex: these are what is replaced
   return text.replace(/[\u0000-\u001f\u007f\u2028\u2029]/g, (c) =>
-    c === '\n' ? '\\n' : c === '\t' ? '\\t' : c === '\r' ? '\\r' : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+    c === '\n'
+      ? '\\n'
+      : c === '\t'
+        ? '\\t'
+        : c === '\r'
+          ? '\\r'
+          : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
   );
 }
 
@@ -56,5 +62,7 @@ export class ValueError extends MatcalcError {}
 export class LimitError extends MatcalcError {}
 /** A numeric problem: a singular matrix where an inverse is needed. */
 export class NumericError extends MatcalcError {}
+/** Output that cannot be written: a closed standard output, a file that exists, a directory denied. */
+export class OutputError extends MatcalcError {}
 /** Bad command-line usage. */
 export class UsageError extends MatcalcError {}

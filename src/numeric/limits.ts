@@ -31,7 +31,11 @@ function sized(s: Shape, rows: number, cols: number): string {
 }
 
 /** rows×cols of a shape under the bindings; refuses unbound dims and more than MAX_ENTRIES entries. */
-export function evaluableSize(s: Shape, dims: ReadonlyMap<string, number>, what = 'a value'): [number, number] {
+export function evaluableSize(
+  s: Shape,
+  dims: ReadonlyMap<string, number>,
+  what = 'a value',
+): [number, number] {
   const rows = sizeOf(s.rows, dims);
   const cols = sizeOf(s.cols, dims);
   const entries = rows * cols;

@@ -63,7 +63,10 @@ export function parseDecls(text: string, base: Scope = EMPTY_SCOPE): Scope {
         failAt(w, `a dimension must be a positive integer or a name, got ${w.text}`);
       }
       if (!Number.isSafeInteger(n)) {
-        failAt(w, `the dimension ${w.text} is too large: a fixed size must be below 2^53 (use a name for a symbolic size)`);
+        failAt(
+          w,
+          `the dimension ${w.text} is too large: a fixed size must be below 2^53 (use a name for a symbolic size)`,
+        );
       }
       return dimConst(n);
     }
@@ -79,7 +82,10 @@ export function parseDecls(text: string, base: Scope = EMPTY_SCOPE): Scope {
       const [, a, b] = glued;
       const dimLike = (t: string) => t.length === 1 || /^\d+$/.test(t) || seen.get(t)?.kind === 'dim';
       if (dimLike(a) && dimLike(b)) {
-        failAt(w, `\`${w.text}\` reads as one dimension name (did you mean \`${a} x ${b}\`?); separate dimensions with spaces`);
+        failAt(
+          w,
+          `\`${w.text}\` reads as one dimension name (did you mean \`${a} x ${b}\`?); separate dimensions with spaces`,
+        );
       }
     }
     const prior = seen.get(w.text);
