@@ -5,6 +5,7 @@ import { dimSymbols } from '../ir/dim.js';
 import { type Expr, freeVars, type VarExpr } from '../ir/expr.js';
 import type { Matrix } from '../kernels/matrix.js';
 import { evaluateMany } from './evaluate.js';
+import { assertEvaluable } from './limits.js';
 import { randomDims, randomValues, seededRandom } from './random.js';
 import { REFINE_STEPS, refineDifference } from './refine.js';
 
@@ -143,6 +144,7 @@ export function checkGradients(
   let projection = 0;
   for (let t = 0; t < trials; t++) {
     const dims = randomDims(symbols, rand, opts.dims);
+    assertEvaluable([f, ...grads], dims);
     const values = randomValues(vars, dims, rand);
     const symbolic = evaluateMany(grads, values, dims);
     const fOf = () => evaluateMany([f], values, dims)[0].data[0];

@@ -68,8 +68,14 @@ function flops(node: Expr, dims: ReadonlyMap<string, number>): number {
   }
 }
 
+/** Evaluations already found to fit (roots and dims), as checks evaluate the same ones many times. */
+const fits = new Set<string>();
+const MAX_REMEMBERED = 256;
+
 /** Refuse, before allocating, an evaluation of `roots` that does not fit (see the header). */
 export function assertEvaluable(roots: readonly Expr[], dims: ReadonlyMap<string, number>): void {
+  const key = `${roots.map((r) => r.id).join(',')}|${[...dims].join(';')}`;
+  if (fits.has(key)) return;
   let work = 0;
   for (const node of topoOrder(roots)) {
     if (node.kind === 'deriv') continue;
@@ -81,4 +87,6 @@ export function assertEvaluable(roots: readonly Expr[], dims: ReadonlyMap<string
       `evaluating this needs about ${count(work)} floating-point operations; matcalc refuses more than ${count(MAX_FLOPS)}`,
     );
   }
+  if (fits.size >= MAX_REMEMBERED) fits.clear();
+  fits.add(key);
 }
