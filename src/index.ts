@@ -11,6 +11,7 @@ export type { Matrix } from './kernels/matrix.js';
 export type { Value, Values } from './numeric/evaluate.js';
 export type { CheckResult } from './numeric/gradcheck.js';
 export type { Scope } from './parse/index.js';
+export type { Rewrite } from './simplify/engine.js';
 export {
   check,
   compile,

@@ -275,11 +275,13 @@ describe('output streams, through a real process (dist/cli/main.js)', () => {
   const big = ['eval', "x*x'", '--let', 'x: n', '--at', values];
 
   it('a reader that goes away (| head -c1): silence on stderr, exit 141', () => {
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: bash parameter expansion
     const r = sh('"$1" "$2" "${@:3}" | head -c1 >/dev/null; echo "status=${PIPESTATUS[0]}" >&2', big);
     expect(r.stderr).toBe('status=141\n');
   });
 
   it('a reader that never reads (| true): silence, exit 141 or 0 when all was written first', () => {
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: bash parameter expansion
     const r = sh('"$1" "$2" "${@:3}" | true; echo "status=${PIPESTATUS[0]}" >&2', big);
     expect(r.stderr).toMatch(/^status=(141|0)\n$/);
   });
