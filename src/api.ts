@@ -14,6 +14,7 @@ import { type CheckOptions, type CheckResult, checkGradients, checkJacobian } fr
 import { bindValues } from './numeric/values.js';
 import { transpose } from './ops/build.js';
 import type { Scope } from './parse/index.js';
+import { didYouMean } from './parse/suggest.js';
 import { type Rewrite, simplifyMany, simplify as simplifyOne } from './simplify/engine.js';
 
 export type Layout = 'numerator' | 'denominator';
@@ -24,18 +25,39 @@ export function resolveVars(f: Expr, refs: readonly VarRef[], scope?: Scope): Va
   const own = new Map(freeVars(f).map((v) => [v.name, v]));
   return refs.map((r) => {
     if (typeof r !== 'string') {
+      // A variable of the same name from another declaration would silently get a zero gradient.
       const mine = own.get(r.name);
-      if (mine && mine !== r)
+      if (mine && mine !== r) {
         throw new ValueError(
-          `${r.name} is a variable of another scope, not the ${r.name} of this expression; pass its name`,
+          `${r.name} (${shapeText(r.shape)}) is a variable of another scope; this expression's ${r.name} is ${shapeText(mine.shape)}${mine.qualifiers.length ? ` ${mine.qualifiers.join(' ')}` : ''}`,
         );
+      }
       return r;
     }
     const v = own.get(r) ?? scope?.vars.get(r);
-    if (!v)
-      throw new ValueError(`${r} is not a variable of this expression; pass the scope that declares it`);
+    if (!v) {
+      const hint = didYouMean(r, [...own.keys(), ...(scope?.vars.keys() ?? [])]);
+      throw new ValueError(
+        `${r} is not a variable of this expression${hint}; pass the scope that declares it`,
+      );
+    }
     return v;
   });
+}
+
+/** The free variables of several expressions; two different variables of one name are refused. */
+function distinctVars(es: readonly Expr[]): VarExpr[] {
+  const byName = new Map<string, VarExpr>();
+  for (const v of es.flatMap(freeVars)) {
+    const prior = byName.get(v.name);
+    if (prior && prior !== v) {
+      throw new ValueError(
+        `the expressions come from different scopes: ${v.name} is ${shapeText(prior.shape)} in one and ${shapeText(v.shape)} in another`,
+      );
+    }
+    byName.set(v.name, v);
+  }
+  return [...byName.values()];
 }
 
 export interface DerivOptions {
@@ -85,7 +107,7 @@ export function simplify(e: Expr, log?: Rewrite[]): Expr {
 /** Evaluate expressions with values keyed by variable name; symbolic dims are bound from the values. */
 export function evaluateAll(es: readonly Expr[], values: Values): Matrix[] {
   const expanded = es.map(expandDerivatives);
-  const vars = [...new Set(expanded.flatMap(freeVars))];
+  const vars = distinctVars(expanded);
   const bound = bindValues(vars, values as Record<string, unknown>);
   return evaluateMany(expanded, bound.values, bound.dims);
 }

@@ -1,15 +1,32 @@
-// The public API (ARCHITECTURE.md §6, contract).
+// The public API (ARCHITECTURE.md §6, contract). Every function checks its arguments (src/public.ts) and
+// throws only the error classes below, with the messages the CLI prints.
 
-export type { Layout, VarRef } from './api.js';
-export { check, evaluate, evaluateAll, grad, hessian, jacobian, simplify } from './api.js';
-export { type Compiled, type CompileOptions, compile } from './emit/js.js';
-export { toLatex } from './emit/latex.js';
-export { toText } from './emit/text.js';
+export type { DerivOptions, Layout, VarRef } from './api.js';
+export type { Compiled, CompileOptions } from './emit/js.js';
+export type { LatexOptions } from './emit/latex.js';
 export * from './ir/errors.js';
 export type { Expr, VarExpr } from './ir/expr.js';
 export type { Shape } from './ir/shape.js';
 export type { Matrix } from './kernels/matrix.js';
 export type { Value, Values } from './numeric/evaluate.js';
 export type { CheckResult } from './numeric/gradcheck.js';
-export { parseDecls as declare, parseExpr as parse, type Scope } from './parse/index.js';
-export { type Diagnosis, equal, type Verdict, verify, verifyDocument } from './verify/claims.js';
+export type { Scope } from './parse/index.js';
+export type { Rewrite } from './simplify/engine.js';
+export {
+  check,
+  compile,
+  declare,
+  equal,
+  evaluate,
+  evaluateAll,
+  grad,
+  hessian,
+  jacobian,
+  parse,
+  simplify,
+  toLatex,
+  toText,
+  verify,
+  verifyDocument,
+} from './public.js';
+export type { Diagnosis, Verdict } from './verify/claims.js';

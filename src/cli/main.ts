@@ -11,7 +11,7 @@ import * as deriveCmd from './commands/derive.js';
 import * as evalCmd from './commands/eval.js';
 import * as gradCmd from './commands/grad.js';
 import * as verifyCmd from './commands/verify.js';
-import { type Io, processIo } from './io.js';
+import { guardStreams, type Io, processIo } from './io.js';
 
 export type { Io } from './io.js';
 
@@ -141,6 +141,7 @@ function invokedDirectly(): boolean {
 }
 
 if (invokedDirectly()) {
+  guardStreams();
   main(process.argv.slice(2)).then(
     (code) => {
       process.exitCode = code;

@@ -30,7 +30,15 @@ export function parse(argv: readonly string[], options: Options): Parsed {
     ) as Parsed['values'];
     return { values, positionals: r.positionals.map(restore) };
   } catch (e) {
-    throw new UsageError((e as Error).message.replace(/\. To specify a positional.*$/s, ''));
+    const message = (e as Error).message;
+    const ambiguous = /^Option '(-[^']*)' argument is ambiguous/.exec(message);
+    if (ambiguous) {
+      const [, option] = ambiguous;
+      throw new UsageError(
+        `${option} needs a value, and the next argument starts with a dash; write ${option}=VALUE to pass such a value`,
+      );
+    }
+    throw new UsageError(message.replace(/\. To specify a positional.*$/s, '').replace(/\s*\n\s*/g, ' '));
   }
 }
 
@@ -57,8 +65,10 @@ export function scopeOf(decls: string | undefined): Scope {
 /** The variables named by --wrt (comma-separated), which must be declared. */
 export function wrtVars(scope: Scope, wrt: string | undefined): VarExpr[] {
   if (!wrt) throw new UsageError('missing --wrt (the variable(s) to differentiate with respect to)');
-  return wrt.split(',').map((raw) => {
-    const name = raw.trim();
+  const names = wrt.split(',').map((raw) => raw.trim());
+  return names.map((name, i) => {
+    if (name === '') throw new UsageError(`--wrt has an empty name in ${JSON.stringify(wrt)}`);
+    if (names.indexOf(name) !== i) throw new UsageError(`--wrt names ${name} twice`);
     const v = scope.vars.get(name);
     if (!v) {
       const hint = didYouMean(name, [...scope.vars.keys()]);

@@ -78,15 +78,18 @@ function word(w: string): string {
 }
 
 /**
- * A variable name in LaTeX: `x`, `W1` → `W_{1}`, `b12` → `b_{12}`, `alpha` → `\alpha`, `x_hat` →
- * `x_{\mathrm{hat}}`, `W1_i` → `W_{1,i}`, `loss` → `\mathrm{loss}`.
+ * A variable name in LaTeX, one-to-one (two names never print alike): `x`, `W1` → `W_{1}`, `b12` →
+ * `b_{12}`, `alpha` → `\alpha`, `x_hat` → `x_{\mathrm{hat}}`, `W1_i` → `W_{1,i}`, `loss` → `\mathrm{loss}`.
+ * A name those forms would confuse with another — an empty piece (`x_`, `__proto__`) or a digit subscript
+ * written out (`W_1`, which `W1` prints as) — prints as typed, upright: `\mathrm{W\_1}`.
  */
 export function latexName(name: string): string {
   const [head, ...rest] = name.split('_');
   const m = /^([A-Za-z]+?)([0-9]+)$/.exec(head);
   const base = m ? m[1] : head;
-  const subs = [...(m ? [m[2]] : []), ...rest.filter((s) => s !== '')];
-  if (base === '') return word(name);
+  const spelled = base === '' || rest.includes('') || (!m && /^[0-9]+$/.test(rest[0] ?? ''));
+  if (spelled) return `\\mathrm{${name.replaceAll('_', '\\_')}}`;
+  const subs = [...(m ? [m[2]] : []), ...rest];
   return subs.length === 0 ? word(base) : `${word(base)}_{${subs.map(word).join(',')}}`;
 }
 

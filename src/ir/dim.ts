@@ -1,6 +1,6 @@
 // Symbolic dimensions: monomials c·s1^e1·s2^e2… with a positive integer c, interned so that equal dims
 // are the same object (`===`); the table holds them weakly. `vec` of an n×d matrix is (n·d)×1, kron multiplies dims.
-
+import { LimitError } from './errors.js';
 import { WeakInternTable } from './weak.js';
 
 export interface Dim {
@@ -17,6 +17,9 @@ const table = new WeakInternTable<string, Dim>();
 let nextId = 1;
 
 function make(coef: number, factors: readonly (readonly [string, number])[]): Dim {
+  // Beyond 2^53 integers are inexact (and print as 1e+21): no exact size to work with.
+  if (!Number.isSafeInteger(coef))
+    throw new LimitError(`a size of ${coef} is too large: sizes must be below 2^53`);
   const sorted = [...factors].filter(([, e]) => e !== 0).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   const parts = sorted.map(([s, e]) => (e === 1 ? s : `${s}^${e}`));
   const key = parts.length === 0 ? String(coef) : coef === 1 ? parts.join('*') : `${coef}*${parts.join('*')}`;

@@ -4,6 +4,7 @@ import { ValueError } from '../ir/errors.js';
 import { type Expr, topoOrder } from '../ir/expr.js';
 import { type Matrix, scalar } from '../kernels/matrix.js';
 import { specOf } from '../ops/index.js';
+import { assertEvaluable } from './limits.js';
 import { stableForm } from './stable.js';
 
 /** A value as users pass it: a number, a flat array (column vector), an array of rows, or a Matrix. */
@@ -42,6 +43,7 @@ export function evaluateMany(
   values: ReadonlyMap<string, Matrix>,
   dims: ReadonlyMap<string, number>,
 ): Matrix[] {
+  assertEvaluable(roots, dims);
   const memo = new Map<number, Matrix>();
   const ctx = { dim: (d: Dim) => dimValue(d, dims) };
   const visit = (nodes: readonly Expr[]): void => {

@@ -11,6 +11,7 @@ import { SingularMatrixError } from '../kernels/linalg.js';
 import type { Matrix } from '../kernels/matrix.js';
 import { type Point, samplePoint } from './domains.js';
 import { evaluateMany } from './evaluate.js';
+import { assertEvaluable } from './limits.js';
 import { randomDims, seededRandom } from './random.js';
 import { entryLine, type Judgement, judge } from './refine.js';
 
@@ -119,7 +120,11 @@ export function checkPoints(
     const s = samplePoint({
       vars,
       reference,
-      dims: () => randomDims(symbols, rand, opts.dims),
+      dims: () => {
+        const dims = randomDims(symbols, rand, opts.dims);
+        assertEvaluable(reference, dims);
+        return dims;
+      },
       rand,
       show: opts.show,
     });

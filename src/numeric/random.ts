@@ -2,8 +2,8 @@
 // d shows), and values that honour qualifiers (positive, symmetric, spd, onehot) and take both signs
 // otherwise. A seeded generator, so verdicts never depend on luck.
 import type { VarExpr } from '../ir/expr.js';
-import { shapeValue } from '../ir/shape.js';
 import { type Matrix, matrix } from '../kernels/matrix.js';
+import { evaluableSize } from './limits.js';
 
 /** mulberry32: a small, fast, seeded PRNG returning numbers in [0, 1). */
 export function seededRandom(seed: number): () => number {
@@ -56,7 +56,7 @@ export function randomValue(
   rand: () => number,
   draw: Draw = {},
 ): Matrix {
-  const [r, c] = shapeValue(v.shape, dims);
+  const [r, c] = evaluableSize(v.shape, dims, v.name);
   const q = v.qualifiers;
   const m = matrix(r, c);
   const d = m.data;

@@ -1,7 +1,7 @@
 // Matrix ops: matmul, transpose, trace, det, logdet, inv, matpow (integer power), kron.
 // Square-only ops check square-ness symbolically (rows === cols as Dims) and name themselves in the error.
 import { dimMul, ONE } from '../ir/dim.js';
-import { ShapeError } from '../ir/errors.js';
+import { LimitError, ShapeError } from '../ir/errors.js';
 import type { Expr } from '../ir/expr.js';
 import { isVector, SCALAR, type Shape, shape, shapeText } from '../ir/shape.js';
 import { gemm } from '../kernels/gemm.js';
@@ -161,6 +161,22 @@ function powerOf(power: number | undefined, a: string): number {
   return k;
 }
 
+/**
+ * The largest k whose A^k matcalc differentiates: the product rule expands A^k into k terms (k² under a
+ * Hessian), so a larger power would build an expression that does not fit in memory.
+ */
+const MAX_DIFFERENTIABLE_POWER = 64;
+
+function differentiablePower(k: number): number {
+  if (k > MAX_DIFFERENTIABLE_POWER) {
+    throw new LimitError(
+      `cannot differentiate the matrix power ^${k}: its derivative has ${k} terms, and matcalc differentiates ` +
+        `integer matrix powers up to ^${MAX_DIFFERENTIABLE_POWER}`,
+    );
+  }
+  return k;
+}
+
 /** (Aᵀ)^i as an expression, or null for i = 0 (the identity, left out of products). */
 function transposePower(at: Expr, i: number): Expr | null {
   return i === 0 ? null : i === 1 ? at : matpowE(at, i);
@@ -174,7 +190,7 @@ export const matpow: OpSpec = {
   },
   // d(A^k) = Σᵢ Aⁱ dA A^{k-1-i} ⇒ ∇A = Σ_{i=0}^{k-1} (Aᵀ)ⁱ G (Aᵀ)^{k-1-i}; A⁰ = I has no dependence.
   vjp: (ct, _out, [a], attrs) => {
-    const k = attrs.power ?? 0;
+    const k = differentiablePower(attrs.power ?? 0);
     if (k === 0) return [null];
     const at = transposeE(a);
     let total: Expr | null = null;
@@ -189,8 +205,9 @@ export const matpow: OpSpec = {
   },
   // vec Σᵢ Aⁱ dA A^{k-1-i} = Σ_{i=0}^{k-1} ((A^{k-1-i})ᵀ ⊗ Aⁱ) vec(dA); A⁰ = I.
   jvp: (_out, [a], attrs, [t]) => {
-    const k = attrs.power ?? 0;
-    if (!t || k === 0) return null;
+    if (!t) return null;
+    const k = differentiablePower(attrs.power ?? 0);
+    if (k === 0) return null;
     const n = a.shape.rows;
     const power = (i: number): Expr => (i === 0 ? eye(n) : i === 1 ? a : matpowE(a, i));
     let total: Expr | null = null;

@@ -62,6 +62,12 @@ export function parseDecls(text: string, base: Scope = EMPTY_SCOPE): Scope {
       if (!Number.isInteger(n) || n < 1) {
         failAt(w, `a dimension must be a positive integer or a name, got ${w.text}`);
       }
+      if (!Number.isSafeInteger(n)) {
+        failAt(
+          w,
+          `the dimension ${w.text} is too large: a fixed size must be below 2^53 (use a name for a symbolic size)`,
+        );
+      }
       return dimConst(n);
     }
     if (w.text === 'x') failAt(w, '`x` separates dimensions and cannot name one');
@@ -71,6 +77,17 @@ export function parseDecls(text: string, base: Scope = EMPTY_SCOPE): Scope {
     }
     const why = reservedReason(w.text);
     if (why) failAt(w, `\`${w.text}\` is reserved (${why}) and cannot name a dimension`);
+    const glued = /^([A-Za-z_]\w*?|\d+)x([A-Za-z_]\w*|\d+)$/.exec(w.text);
+    if (glued) {
+      const [, a, b] = glued;
+      const dimLike = (t: string) => t.length === 1 || /^\d+$/.test(t) || seen.get(t)?.kind === 'dim';
+      if (dimLike(a) && dimLike(b)) {
+        failAt(
+          w,
+          `\`${w.text}\` reads as one dimension name (did you mean \`${a} x ${b}\`?); separate dimensions with spaces`,
+        );
+      }
+    }
     const prior = seen.get(w.text);
     if (prior?.kind === 'var') failAt(w, `\`${w.text}\` is used both as a dimension and as a variable`);
     if (!prior) seen.set(w.text, { kind: 'dim', line: posAt(text, w.start).line });

@@ -1,4 +1,8 @@
 // "Did you mean …?": the nearest candidate by edit distance (Levenshtein, case differences cost less).
+// Bounded work: names longer than MAX_SUGGESTED characters get no suggestion (the distance is quadratic).
+
+/** The longest name (and candidate) compared; a typo in a longer name is not worth a quadratic search. */
+export const MAX_SUGGESTED = 64;
 
 function distance(a: string, b: string): number {
   let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
@@ -18,11 +22,13 @@ function distance(a: string, b: string): number {
  * has characters, about one per three); ties go to the first.
  */
 export function nearest(name: string, candidates: Iterable<string>): string | undefined {
+  if (name.length > MAX_SUGGESTED) return undefined;
   const limit = Math.max(1, Math.floor(name.length / 3));
   let best: string | undefined;
   let bestDistance = Number.POSITIVE_INFINITY;
   for (const c of candidates) {
-    if (c === name) continue;
+    // The distance is at least the difference in length.
+    if (c === name || Math.abs(c.length - name.length) > limit) continue;
     const d = distance(name, c);
     if (d <= limit && d < name.length && d < bestDistance) {
       best = c;

@@ -91,6 +91,42 @@ const CORPUS: Readonly<Record<string, Bad>> = {
     argv: ['hessian', 'sum(w)', '--wrt', 'w,y', '--let', X],
     message: /hessian takes one variable in --wrt/,
   },
+  'duplicate --wrt': {
+    argv: ['grad', 'sum(w)', '--wrt', 'w,w', '--let', X],
+    message: /^--wrt names w twice$/,
+  },
+  'newline in --wrt': {
+    argv: ['grad', 'sum(w)', '--wrt', 'w\nX', '--let', X],
+    message: /^--wrt w\\nX is not a declared variable/,
+  },
+  'option as the value of --claim': {
+    argv: ['verify', 'sum(w)', '--wrt', 'w', '--claim', '--x', '--let', X],
+    message: /^--claim needs a value, and the next argument starts with a dash; write --claim=VALUE/,
+  },
+  // ---- bounded work
+  'matrix power too high to differentiate': {
+    argv: ['grad', 'sum(A^99999999)', '--wrt', 'A', '--let', 'A: n x n'],
+    message: /^cannot differentiate the matrix power \^99999999: its derivative has 99999999 terms/,
+  },
+  'a size too large to evaluate': {
+    argv: ['check', 'sum(x)', '--wrt', 'x', '--let', 'x: 100000000'],
+    message: /^100000000 entries is too large to evaluate/,
+  },
+  'a size beyond 2^53': {
+    argv: ['grad', 'sum(x)', '--wrt', 'x', '--let', 'x: 1e21'],
+    message: /^the dimension 1e21 is too large: a fixed size must be below 2\^53/,
+    caret: { at: '--let:1:4', line: 'x: 1e21', carets: '   ^^^^' },
+  },
+  'glued dims': {
+    argv: ['grad', 'sum(x)', '--wrt', 'x', '--let', 'x: nxn'],
+    message: /^`nxn` reads as one dimension name \(did you mean `n x n`\?\)/,
+    caret: { at: '--let:1:4', line: 'x: nxn', carets: '   ^^^' },
+  },
+  'a dim no value binds': {
+    argv: ['eval', 'sum(ones(n))', '--let', 'x: n', '--at', '-'],
+    stdin: '{}',
+    message: /^the size of dimension n is not known|^no value given for x/,
+  },
   // ---- empty and binary input
   'empty EXPR': { argv: ['grad', '', '--wrt', 'w', '--let', X], message: /^EXPR is empty$/ },
   'blank EXPR': { argv: ['eval', '   \n\t ', '--let', X, '--at', '-'], message: /^EXPR is empty$/ },

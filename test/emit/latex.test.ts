@@ -117,7 +117,7 @@ describe('toLatex: names, constants, derivatives, named nodes', () => {
     ['delta2', '\\delta_{2}'],
     ['loss', '\\mathrm{loss}'],
     ['x_hat', 'x_{\\mathrm{hat}}'],
-    ['W_1', 'W_{1}'],
+    ['W_1', '\\mathrm{W\\_1}'],
     ['W1_i', 'W_{1,i}'],
     ['x_i_j', 'x_{i,j}'],
     ['_tmp', '\\mathrm{\\_tmp}'],
