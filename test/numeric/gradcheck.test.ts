@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { check, declare, parse } from '../../src/index.js';
-import { ShapeError, ValueError } from '../../src/ir/errors.js';
+import { ShapeError, UsageError, ValueError } from '../../src/ir/errors.js';
 import { relativeError } from '../../src/numeric/refine.js';
 import { capture } from '../helpers/io.js';
 
@@ -66,8 +66,9 @@ describe('errors relative to the size of the quantities', () => {
 
 describe('no vacuous pass', () => {
   it('at least one trial, and no size 0', () => {
-    expect(() => check(p('sum(x.^2)'), ['x'], { trials: 0 })).toThrow(ValueError);
-    expect(() => check(p('sum(x.^2)'), ['x'], { trials: 1.5 })).toThrow(ValueError);
+    // the public API refuses a bad option as misuse before any check runs
+    expect(() => check(p('sum(x.^2)'), ['x'], { trials: 0 })).toThrow(UsageError);
+    expect(() => check(p('sum(x.^2)'), ['x'], { trials: 1.5 })).toThrow(UsageError);
     expect(() => check(p('sum(x.^2)'), ['x'], { dims: new Map([['n', 0]]) })).toThrow(ValueError);
   });
 

@@ -51,7 +51,7 @@ describe('evaluate() refuses malformed values', () => {
     const other = declare('x: m');
     const a = parse('sum(x)', scope);
     const b = parse('sum(x)', other);
-    refuses(() => evaluateAll([a, b], { x: [1, 2, 3] }), /two different variables are named x \(n×1 and m×1/);
+    refuses(() => evaluateAll([a, b], { x: [1, 2, 3] }), /different scopes: x is n×1 in one and m×1 in another/);
     // The same declaration in two scopes is the same variable: no conflict.
     const same = declare('x: n');
     expect(evaluateAll([a, parse('sum(x.^2)', same)], { x: [1, 2] }).map((v) => v.data[0])).toEqual([3, 5]);
@@ -159,7 +159,7 @@ describe('compiled closures and grad', () => {
 
   it('grad with the variable object of another scope is refused, not zero', () => {
     const other = declare('x: m');
-    refuses(() => grad(f('sum(x.^2)'), [other.vars.get('x')!]), /x is a variable of another scope/);
+    refuses(() => grad(f('sum(x.^2)'), [other.vars.get('x')!]), /x \(m×1\) is a variable of another scope/);
     // Its own variable object works.
     expect(grad(f('sum(x.^2)'), [scope.vars.get('x')!]).length).toBe(1);
   });
