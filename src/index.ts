@@ -11,7 +11,6 @@ export type { Matrix } from './kernels/matrix.js';
 export type { Value, Values } from './numeric/evaluate.js';
 export type { CheckResult } from './numeric/gradcheck.js';
 export type { Scope } from './parse/index.js';
-export type { Rewrite } from './simplify/engine.js';
 export {
   check,
   compile,
@@ -29,4 +28,5 @@ export {
   verify,
   verifyDocument,
 } from './public.js';
+export type { Rewrite } from './simplify/engine.js';
 export type { Diagnosis, Verdict } from './verify/claims.js';

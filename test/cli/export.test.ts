@@ -141,7 +141,7 @@ describe('matcalc export', () => {
     const none = join(dir, 'none.md');
     writeFileSync(none, '```matcalc\nlet x: n\nf = sum(x)\n```\n');
     const cases: [string[], RegExp][] = [
-      [['export', '--model', 'transformer', '--to', 'ts'], /--model must be one of linear, ridge/],
+      [['export', '--model', 'transformerz', '--to', 'ts'], /--model must be one of linear, ridge/],
       [
         ['export', '--model', 'mlp', '--activation', 'gelu', '--to', 'ts'],
         /--activation must be one of relu, tanh, sigmoid/,
