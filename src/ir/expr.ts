@@ -17,6 +17,8 @@ export interface Attrs {
   /** Sizes of eye/ones/zeros. */
   readonly rows?: Dim;
   readonly cols?: Dim;
+  /** Diagonal offset of a shift matrix (ones at (i, i + offset)). */
+  readonly offset?: number;
 }
 
 interface Node {
@@ -111,11 +113,14 @@ function attrsHash(h: number, a: Attrs): number {
   if (a.power !== undefined) h = mix(h, 211 + a.power);
   if (a.rows !== undefined) h = mix(h, 307 + a.rows.id);
   if (a.cols !== undefined) h = mix(h, 401 + a.cols.id);
+  if (a.offset !== undefined) h = mix(h, 503 + a.offset);
   return h;
 }
 
 function sameAttrs(a: Attrs, b: Attrs): boolean {
-  return a.dim === b.dim && a.power === b.power && a.rows === b.rows && a.cols === b.cols;
+  return (
+    a.dim === b.dim && a.power === b.power && a.rows === b.rows && a.cols === b.cols && a.offset === b.offset
+  );
 }
 
 /** Intern an op node whose shape the caller has already inferred. Prefer ops/build.ts `apply`. */
