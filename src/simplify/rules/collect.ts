@@ -442,5 +442,6 @@ export const collectTerms: Rule = {
   ),
   // Inside an algebra region the region's root collects every term at once; collecting at each level
   // first would redo overlapping regions.
-  inside: (parent) => isAlgebra(parent),
+  // (Only where the parent's region is within the budget, else nobody above would collect it.)
+  inside: (parent) => isAlgebra(parent) && regionSize(parent) <= MAX_REGION,
 };
