@@ -42,7 +42,7 @@ function main(showText: boolean): void {
     `summary: ${meetBoth}/${n} cases within textbook + 10% on both counts (dag ${meetDag}/${n}, tree ${meetTree}/${n}); ${(performance.now() - start).toFixed(0)} ms`,
   );
   console.log(rows.join('\n'));
-  const textbookGoal = 64;
+  const textbookGoal = 65; // main before this branch: 65/69
   console.log(
     `${meetBoth >= textbookGoal ? 'MET' : 'NOT MET'}: ${meetBoth}/${n} textbook cases within +10% (no regression from ${textbookGoal}/${n})`,
   );

@@ -44,32 +44,35 @@ export class Simplifier {
     this.byOp = index;
   }
 
-  /** Product nodes of the input that are only ever the left operand of another product. */
-  private readonly interior = new Set<number>();
+  /** Per rule with a region (Rule.inside): the input nodes that lie inside one, where it is skipped. */
+  private readonly interior = new Map<Rule, Set<number>>();
 
   /** Simplify `input`, first giving any grad/jacobian/hessian nodes in it their meaning. */
   simplify(input: Expr): Expr {
     const root = expandDerivatives(input);
-    this.markChains([root]);
+    this.markRegions([root]);
     return this.run(root);
   }
 
-  /**
-   * Note the products that sit inside a longer left-deep chain of the inputs, so that rules which look at
-   * a whole chain run once at its root instead of at every level.
-   */
-  markChains(roots: readonly Expr[]): void {
-    const leftOnly = new Map<number, boolean>();
-    for (const node of topoOrder(roots)) {
-      if (node.kind !== 'op') continue;
-      node.args.forEach((a, k) => {
-        if (a.kind !== 'op' || a.op !== 'matmul') return;
-        const ok = node.op === 'matmul' && k === 0 && node.args[1] !== a;
-        leftOnly.set(a.id, (leftOnly.get(a.id) ?? true) && ok);
-      });
+  /** Note, for each region rule, the nodes of the inputs that every use places inside a region. */
+  markRegions(roots: readonly Expr[]): void {
+    const regional = this.rules.filter((r) => r.inside);
+    if (regional.length === 0) return;
+    const order = topoOrder(roots);
+    for (const r of regional) {
+      const insideOnly = new Map<number, boolean>();
+      for (const node of order) {
+        if (node.kind !== 'op') continue;
+        node.args.forEach((a, k) => {
+          if (a.kind !== 'op') return;
+          insideOnly.set(a.id, (insideOnly.get(a.id) ?? true) && r.inside!(node, k));
+        });
+      }
+      for (const root of roots) insideOnly.delete(root.id);
+      const set = new Set<number>();
+      for (const [id, inside] of insideOnly) if (inside) set.add(id);
+      this.interior.set(r, set);
     }
-    for (const r of roots) leftOnly.set(r.id, false);
-    for (const [id, inside] of leftOnly) if (inside) this.interior.add(id);
   }
 
   /** Simplify an expression known to hold no derivative nodes. */
@@ -80,7 +83,7 @@ export class Simplifier {
   private run(root: Expr): Expr {
     for (const node of this.pending(root)) {
       const args = node.kind === 'op' ? node.args.map((a) => this.memo.get(a.id) ?? a) : [];
-      this.memo.set(node.id, this.fixpoint(rebuild(node, args), this.interior.has(node.id)));
+      this.memo.set(node.id, this.fixpoint(rebuild(node, args), node.id));
     }
     return this.memo.get(root.id)!;
   }
@@ -108,13 +111,14 @@ export class Simplifier {
     return order;
   }
 
-  private fixpoint(start: Expr, interior = false): Expr {
+  /** `origin`: the input node this started from (region rules are skipped inside regions), or −1. */
+  private fixpoint(start: Expr, origin = -1): Expr {
     let e = start;
     for (let n = 0; n < MAX_REWRITES_PER_NODE; n++) {
       const known = this.memo.get(e.id);
       if (known && known !== e) return known;
       if (e.kind !== 'op') break;
-      const next = this.step(e, interior);
+      const next = this.step(e, origin);
       if (!next) break;
       // The rule may have built new, unsimplified subterms.
       e =
@@ -142,9 +146,9 @@ export class Simplifier {
     return rs;
   }
 
-  private step(e: OpExpr, interior: boolean): Expr | null {
+  private step(e: OpExpr, origin: number): Expr | null {
     for (const r of this.rulesFor(e.op)) {
-      if (interior && r.atChainRoots) continue;
+      if (r.inside && this.interior.get(r)?.has(origin)) continue;
       const out = r.apply(e);
       if (!out || out === e) continue;
       if (!sameShape(out.shape, e.shape)) {
@@ -171,6 +175,6 @@ export function simplify(e: Expr, log?: Rewrite[]): Expr {
 export function simplifyMany(es: readonly Expr[], log?: Rewrite[]): Expr[] {
   const s = new Simplifier(RULES, log);
   const expanded = expandDerivativesMany(es);
-  s.markChains(expanded);
+  s.markRegions(expanded);
   return presentMany(expanded.map((e) => s.simplifyExpanded(e)));
 }

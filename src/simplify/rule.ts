@@ -10,10 +10,11 @@ export interface Rule {
   /** The ops whose nodes it can rewrite (the engine tries it on nothing else); absent: any op. */
   readonly ops?: readonly string[];
   /**
-   * Tried on a product only where it is not the left operand of another product of the input (a chain's
-   * root), because it looks at the whole chain and would otherwise rebuild it at every level.
+   * For rules that look at a whole region (a product chain, an algebra region) and would otherwise redo it
+   * at every level: `inside(parent, k)` says when argument k of `parent` lies inside the region. A node of
+   * the input whose every use is inside is skipped; the rule runs once at the region's root.
    */
-  readonly atChainRoots?: boolean;
+  readonly inside?: (parent: OpExpr, k: number) => boolean;
   apply(e: OpExpr): Expr | null;
 }
 

@@ -137,5 +137,5 @@ export const transposedChain: Rule = {
   ),
   // Inside a left-deep chain the rule would rebuild the reversed chain at every level (quadratic); at the
   // chain's root it sees the same factors once.
-  atChainRoots: true,
+  inside: (parent, k) => parent.op === 'matmul' && k === 0,
 };

@@ -7,7 +7,7 @@ import type { Expr, OpExpr } from '../../ir/expr.js';
 import * as Q from '../../ir/rational.js';
 import { isScalar, type Shape, sameShape } from '../../ir/shape.js';
 import { add, apply, div, mul, neg, num, pow, sub } from '../../ops/build.js';
-import { constValue, exactValue, isOp, rule } from '../rule.js';
+import { constValue, exactValue, isOp, type Rule, rule } from '../rule.js';
 import { exactConst, oneOf, zeroOf } from './constants.js';
 
 interface Term {
@@ -423,19 +423,25 @@ function normaliseUncached(e: Expr): Expr {
   return regionSize(forms[1]) < regionSize(forms[0]) ? forms[1] : forms[0];
 }
 
-export const collectTerms = rule(
-  ['add', 'sub', 'neg', 'emul', 'ediv', 'epow'],
-  'collect terms',
-  'cancel x ⊘ x, expand and collect like terms, factor out common factors, eᶻ/(1 + eᶻ) → σ(z)',
-  (e) => {
-    if (!isAlgebra(e) || alreadyNormal(e)) return null;
-    const before = regionSize(e);
-    if (before > MAX_REGION) return null;
-    const out = normalise(e);
-    if (out === e || !sameShape(out.shape, e.shape)) return null;
-    const after = regionSize(out);
-    if (after < before) return out;
-    // Same size: accept only a canonical reordering (normalising the result changes nothing).
-    return after === before && normalise(out) === out ? out : null;
-  },
-);
+export const collectTerms: Rule = {
+  ...rule(
+    ['add', 'sub', 'neg', 'emul', 'ediv', 'epow'],
+    'collect terms',
+    'cancel x ⊘ x, expand and collect like terms, factor out common factors, eᶻ/(1 + eᶻ) → σ(z)',
+    (e) => {
+      if (!isAlgebra(e) || alreadyNormal(e)) return null;
+      const before = regionSize(e);
+      if (before > MAX_REGION) return null;
+      const out = normalise(e);
+      if (out === e || !sameShape(out.shape, e.shape)) return null;
+      const after = regionSize(out);
+      if (after < before) return out;
+      // Same size: accept only a canonical reordering (normalising the result changes nothing).
+      return after === before && normalise(out) === out ? out : null;
+    },
+  ),
+  // Inside an algebra region the region's root collects every term at once; collecting at each level
+  // first would redo overlapping regions.
+  // (Only where the parent's region is within the budget, else nobody above would collect it.)
+  inside: (parent) => isAlgebra(parent) && regionSize(parent) <= MAX_REGION,
+};
