@@ -123,8 +123,16 @@ export function adjInto(out: Matrix, a: Matrix): Matrix {
       for (let j = 0; j < n; j++) out.data[i * n + j] = ((i + j) % 2 ? -1 : 1) * minorDet(a, j, i, s);
     return out;
   }
+  // det(A) = ±h² with h = exp(Σ log|uᵢᵢ| / 2): det(A)·x as ±h·(h·x) stays finite where det(A) alone
+  // overflows (diag(1e200, 1e200)), and zeros of A⁻¹ stay zeros instead of ∞·0 = NaN
   let d = sign;
-  for (let i = 0; i < n; i++) d *= lu[i * n + i];
+  let logAbs = 0;
+  for (let i = 0; i < n; i++) {
+    const u = lu[i * n + i];
+    if (u < 0) d = -d;
+    logAbs += Math.log(Math.abs(u));
+  }
+  const h = Math.exp(logAbs / 2);
   // det(A)·A⁻¹ column by column from PA = LU
   const x = s.x;
   for (let c = 0; c < n; c++) {
@@ -138,7 +146,7 @@ export function adjInto(out: Matrix, a: Matrix): Matrix {
       for (let j = i + 1; j < n; j++) acc -= lu[i * n + j] * x[j];
       x[i] = acc / lu[i * n + i];
     }
-    for (let i = 0; i < n; i++) out.data[i * n + c] = d * x[i];
+    for (let i = 0; i < n; i++) out.data[i * n + c] = d * h * (h * x[i]);
   }
   return out;
 }

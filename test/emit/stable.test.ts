@@ -134,10 +134,11 @@ print(json.dumps([[float(norm_mod.value(x=x))], norm_mod.grad_x(x=x).tolist()]))
     }
   });
 
-  it("det's gradient det(X)·X⁻ᵀ at diag(1e200, 1e200) is diag(1e200, 1e200), and matches NumPy at an ordinary X", async () => {
+  it("det's gradient adj(X)' and Jacobi's det(X)·X⁻ᵀ at diag(1e200, 1e200) are diag(1e200, 1e200), and match NumPy at an ordinary X", async () => {
     const scope = parseDecls('X: n x n');
     const f = parseExpr('det(X)', scope);
     const [g] = grad(f, ['X'], { scope });
+    const jacobi = parseExpr("det(X)*inv(X)'", scope);
     const huge: Rows = {
       X: [
         [1e200, 0],
@@ -170,6 +171,8 @@ print(json.dumps([det_mod.grad_X(X=X).reshape(-1).tolist(), naive.reshape(-1).to
       const got = {
         interpreter: interpreter([g], at)[0],
         'compile()': compiled([g], at)[0],
+        'Jacobi product, interpreter': interpreter([jacobi], at)[0],
+        'Jacobi product, compile()': compiled([jacobi], at)[0],
         'TS module': Array.from(ts.grad_X(toMatrices(at)).data),
         'NumPy module': run(at)[0],
       };
