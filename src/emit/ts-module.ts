@@ -31,6 +31,7 @@ const HELPER_CALLS: Readonly<Record<string, (e: OpExpr, dim: (d: Dim) => string)
   diagm: () => ['diagm', []],
   diagv: () => ['diagv', []],
   eye: (e, dim) => ['eye', [dim(e.attrs.rows!)]],
+  commutation: (e, dim) => ['commutation', [dim(e.attrs.rows!), dim(e.attrs.cols!)]],
 };
 
 /** Elementwise ops fused into one loop at most: longer chains are cut into several loops. */

@@ -1,5 +1,6 @@
 // The op registry: every record exported by the op files of this folder (they export nothing else).
 // `OpName` is its key set; `satisfies` makes a record missing a field a compile error.
+import * as commutation from './commutation.js';
 import * as elementwise from './elementwise.js';
 import * as functions from './functions.js';
 import * as linalg from './linalg.js';
@@ -15,6 +16,7 @@ export const OPS = {
   ...structural,
   ...reduce,
   ...nn,
+  ...commutation,
 } satisfies Record<string, OpSpec>;
 
 export type OpName = keyof typeof OPS;

@@ -124,6 +124,7 @@ const CASES: Record<OpName, readonly Case[]> = {
   ones: [{ shapes: [], attrs: { rows: N, cols: KD } }],
   zeros: [{ shapes: [], attrs: { rows: KD, cols: N } }],
   size: [{ shapes: [], attrs: { rows: N } }],
+  commutation: [{ shapes: [], attrs: { rows: N, cols: KD } }],
 };
 
 describe('every op compiled against the interpreter', () => {
