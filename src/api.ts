@@ -11,7 +11,7 @@ import { isScalar, shapeText } from './ir/shape.js';
 import type { Matrix } from './kernels/matrix.js';
 import { evaluateMany, type Values } from './numeric/evaluate.js';
 import { type CheckOptions, type CheckResult, checkGradients, checkJacobian } from './numeric/gradcheck.js';
-import { bindValues } from './numeric/values.js';
+import { bindValues, dimsUsed, requireDims } from './numeric/values.js';
 import { transpose } from './ops/build.js';
 import type { Scope } from './parse/index.js';
 import { type Rewrite, simplifyMany, simplify as simplifyOne } from './simplify/engine.js';
@@ -70,16 +70,28 @@ export function simplify(e: Expr, log?: Rewrite[]): Expr {
   return simplifyOne(e, log);
 }
 
-/** Evaluate expressions with values keyed by variable name; symbolic dims are bound from the values. */
-export function evaluateAll(es: readonly Expr[], values: Values): Matrix[] {
+export interface EvalOptions {
+  /** The declarations: every declared variable given a value fixes dims (`eye(p)` from B: m x p). */
+  readonly scope?: Scope;
+  /** Sizes given directly by dim name. */
+  readonly dims?: Readonly<Record<string, number>>;
+}
+
+/**
+ * Evaluate expressions with values keyed by variable name. Symbolic dims are bound from the values of
+ * their variables, of any other declared variable given (with `scope`), and from sizes given by name.
+ */
+export function evaluateAll(es: readonly Expr[], values: Values, opts: EvalOptions = {}): Matrix[] {
   const expanded = es.map(expandDerivatives);
   const vars = [...new Map(expanded.flatMap(freeVars).map((v) => [v.name, v])).values()];
-  const bound = bindValues(vars, values as Record<string, unknown>);
+  const declared = [...(opts.scope?.vars.values() ?? [])];
+  const bound = bindValues(vars, values as Record<string, unknown>, { declared, dims: opts.dims });
+  requireDims(dimsUsed(expanded), bound.dims, declared);
   return evaluateMany(expanded, bound.values, bound.dims);
 }
 
-export function evaluate(e: Expr, values: Values): Matrix {
-  return evaluateAll([e], values)[0];
+export function evaluate(e: Expr, values: Values, opts: EvalOptions = {}): Matrix {
+  return evaluateAll([e], values, opts)[0];
 }
 
 /** Check the gradients of f with respect to `wrt` against finite differences at random dims and values. */

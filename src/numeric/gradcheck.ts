@@ -1,12 +1,12 @@
 // Numeric checks of derivatives: central finite differences with Richardson extrapolation entry by entry,
 // and a random-projection check ⟨u, J v⟩ in the style of JAX's check_grads, at random dims and values.
 
-import { dimSymbols } from '../ir/dim.js';
 import { type Expr, freeVars, type VarExpr } from '../ir/expr.js';
 import type { Matrix } from '../kernels/matrix.js';
 import { evaluateMany } from './evaluate.js';
 import { randomDims, randomValues, seededRandom } from './random.js';
 import { REFINE_STEPS, refineDifference } from './refine.js';
+import { dimsUsed } from './values.js';
 
 export interface EntryError {
   readonly variable: string;
@@ -79,15 +79,9 @@ function projectionError(
   return err;
 }
 
-/** Every dim symbol the expressions mention (through their variables and their own shapes). */
+/** Every dim symbol the expressions mention: in any node's shape or size (eye(p) inside a product too). */
 export function symbolsOf(exprs: readonly Expr[]): string[] {
-  const out = new Set<string>();
-  for (const e of exprs) {
-    for (const d of [e.shape.rows, e.shape.cols]) for (const s of dimSymbols(d)) out.add(s);
-    for (const v of freeVars(e))
-      for (const d of [v.shape.rows, v.shape.cols]) for (const s of dimSymbols(d)) out.add(s);
-  }
-  return [...out];
+  return dimsUsed(exprs);
 }
 
 /** ∂f/∂x_i by central differences, Richardson-extrapolated: (4 D(h/2) − D(h)) / 3, error O(h⁴). */

@@ -32,7 +32,8 @@ function randomMatrix(rows: number, cols: number, seed: number): Matrix {
 
 function transposeOf(x: Matrix): Matrix {
   const t = matrix(x.cols, x.rows);
-  for (let i = 0; i < x.rows; i++) for (let j = 0; j < x.cols; j++) t.data[j * x.rows + i] = x.data[i * x.cols + j];
+  for (let i = 0; i < x.rows; i++)
+    for (let j = 0; j < x.cols; j++) t.data[j * x.rows + i] = x.data[i * x.cols + j];
   return t;
 }
 

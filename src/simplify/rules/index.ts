@@ -13,6 +13,19 @@ import {
 } from './constants.js';
 import { diagonalIdentities, inverseFunctions, rowsSumToOne, trivialSum, vectorSum } from './functions.js';
 import {
+  commonKronFactor,
+  commutationIdentities,
+  kronChain,
+  kronInverse,
+  kronOfConstants,
+  kronOfIdentities,
+  kronOfVectors,
+  kronScalars,
+  kronTranspose,
+  vecOfConstants,
+  vecOfProduct,
+} from './kron.js';
+import {
   diagonalScaling,
   factorProducts,
   innerProduct,
@@ -40,6 +53,17 @@ export const RULES: readonly Rule[] = [
   cancelInverses,
   mergePowers,
   mixedProduct,
+  kronOfIdentities,
+  kronOfConstants,
+  vecOfConstants,
+  kronOfVectors,
+  kronScalars,
+  kronTranspose,
+  kronInverse,
+  commutationIdentities,
+  kronChain,
+  vecOfProduct,
+  commonKronFactor,
   transposedChain,
   outerOnesBroadcast,
   scalarKron,
