@@ -11,6 +11,14 @@ import {
   multiplicativeIdentity,
   scalarConstants,
 } from './constants.js';
+import {
+  blockSummedDiagonal,
+  expTimesSigmoid,
+  powerCancelsInverse,
+  scaledDiagonal,
+  signTimesAbs,
+  summedDiagonal,
+} from './diagonal.js';
 import { diagonalIdentities, inverseFunctions, rowsSumToOne, trivialSum, vectorSum } from './functions.js';
 import {
   commonKronFactor,
@@ -64,6 +72,12 @@ export const RULES: readonly Rule[] = [
   kronChain,
   vecOfProduct,
   commonKronFactor,
+  scaledDiagonal,
+  signTimesAbs,
+  summedDiagonal,
+  blockSummedDiagonal,
+  powerCancelsInverse,
+  expTimesSigmoid,
   transposedChain,
   outerOnesBroadcast,
   scalarKron,
