@@ -23,6 +23,7 @@ import { diagonalIdentities, inverseFunctions, rowsSumToOne, trivialSum, vectorS
 import {
   commonKronFactor,
   commutationIdentities,
+  commutedVec,
   kronChain,
   kronInverse,
   kronOfConstants,
@@ -30,6 +31,8 @@ import {
   kronOfVectors,
   kronScalars,
   kronTranspose,
+  outerProduct,
+  rowVecOfProduct,
   vecOfConstants,
   vecOfProduct,
 } from './kron.js';
@@ -71,6 +74,9 @@ export const RULES: readonly Rule[] = [
   commutationIdentities,
   kronChain,
   vecOfProduct,
+  rowVecOfProduct,
+  commutedVec,
+  outerProduct,
   commonKronFactor,
   scaledDiagonal,
   signTimesAbs,

@@ -177,16 +177,76 @@ export const kronChain = rule(
   },
 );
 
-export const vecOfProduct = rule('vec of a product', '(Bᵀ ⊗ A) vec(X) → vec(AXB) (M&N Thm 2.2)', (e) => {
-  if (e.op !== 'matmul') return null;
-  const [k, v] = e.args;
-  if (!isOp(k, 'kron') || !isOp(v, 'vec')) return null;
-  const [bt, a] = k.args;
-  const x = v.args[0];
-  if (a.shape.cols !== x.shape.rows || bt.shape.cols !== x.shape.cols) return null;
-  const ax = isOp(a, 'eye') ? x : matmul(a, x);
-  return vec(isOp(bt, 'eye') ? ax : matmul(ax, transposeOf(bt)));
-});
+/** A matmul rule from a rewrite of two adjacent factors of its product chain (x·y → one factor). */
+function alongChain(pair: (x: Expr, y: Expr) => Expr | null): (e: OpExpr) => Expr | null {
+  return (e) => {
+    if (e.op !== 'matmul') return null;
+    const fs = chainFactors(e);
+    for (let i = 0; i + 1 < fs.length; i++) {
+      const merged = pair(fs[i], fs[i + 1]);
+      if (merged) return [...fs.slice(0, i), merged, ...fs.slice(i + 2)].reduce((l, r) => matmul(l, r));
+    }
+    return null;
+  };
+}
+
+export const vecOfProduct = rule(
+  'vec of a product',
+  '(Bᵀ ⊗ A) vec(X) → vec(AXB) (M&N Thm 2.2)',
+  alongChain((k, v) => {
+    if (!isOp(k, 'kron') || !isOp(v, 'vec')) return null;
+    const [bt, a] = k.args;
+    const x = v.args[0];
+    if (a.shape.cols !== x.shape.rows || bt.shape.cols !== x.shape.cols) return null;
+    const ax = isOp(a, 'eye') ? x : matmul(a, x);
+    return vec(isOp(bt, 'eye') ? ax : matmul(ax, transposeOf(bt)));
+  }),
+);
+
+export const rowVecOfProduct = rule(
+  'vec of a product, as a row',
+  'vec(X)ᵀ (B ⊗ A) → vec(AᵀXB)ᵀ (the transpose of M&N Thm 2.2)',
+  alongChain((t, k) => {
+    if (!isOp(t, 'transpose') || !isOp(t.args[0], 'vec') || !isOp(k, 'kron')) return null;
+    const x = t.args[0].args[0];
+    const [b, a] = k.args;
+    if (a.shape.rows !== x.shape.rows || b.shape.rows !== x.shape.cols) return null;
+    const at = transposeOf(a);
+    const ax = isOp(a, 'eye') ? x : matmul(at, x);
+    return transposeOf(vec(isOp(b, 'eye') ? ax : matmul(ax, b)));
+  }),
+);
+
+export const commutedVec = rule(
+  'commutation of a vec',
+  'K_{m,n} vec(A) → vec(Aᵀ) for A m×n, vec(A)ᵀ K_{n,m} → vec(Aᵀ)ᵀ (M&N ch. 3 §7)',
+  alongChain((l, r) => {
+    if (isK(l) && isOp(r, 'vec')) {
+      const [m, n] = kSizes(l);
+      const a = r.args[0];
+      return a.shape.rows === m && a.shape.cols === n ? vec(transposeOf(a)) : null;
+    }
+    if (isK(r) && isOp(l, 'transpose') && isOp(l.args[0], 'vec')) {
+      const [n, m] = kSizes(r);
+      const a = l.args[0].args[0];
+      return a.shape.rows === m && a.shape.cols === n ? transposeOf(vec(transposeOf(a))) : null;
+    }
+    return null;
+  }),
+);
+
+export const outerProduct = rule(
+  'outer product',
+  'u ⊙ vᵀ → uvᵀ for a column u and a row vᵀ (broadcast)',
+  (e) => {
+    if (e.op !== 'emul') return null;
+    const [a, b] = e.args;
+    if (isScalar(a.shape) || isScalar(b.shape)) return null;
+    if (isOne(a.shape.cols) && isOne(b.shape.rows)) return matmul(a, b);
+    if (isOne(a.shape.rows) && isOne(b.shape.cols)) return matmul(b, a);
+    return null;
+  },
+);
 
 export const commonKronFactor = rule(
   'common Kronecker factor',
