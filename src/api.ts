@@ -3,7 +3,7 @@
 
 import { expandDerivatives } from './diff/expand.js';
 import { gradRaw } from './diff/grad.js';
-import { hessianRaw } from './diff/hessian.js';
+import { hessianRaw, hvpRaw } from './diff/hessian.js';
 import { jacobianRaw } from './diff/jacobian.js';
 import { ShapeError, ValueError } from './ir/errors.js';
 import { type Expr, freeVars, type VarExpr } from './ir/expr.js';
@@ -39,15 +39,19 @@ export interface DerivOptions {
   readonly raw?: boolean;
 }
 
-/** Simplified gradients of a scalar f (each the shape of its variable, G_ij = ∂f/∂X_ij). */
-export function grad(f: Expr, wrt: readonly VarRef[], opts: DerivOptions = {}): Expr[] {
+/**
+ * Simplified gradients of a scalar f: each the shape of its variable, G_ij = ∂f/∂X_ij (denominator
+ * layout, the default); with `layout: 'numerator'` the derivative ∂f/∂Xᵀ, the transpose of the gradient.
+ */
+export function grad(f: Expr, wrt: readonly VarRef[], opts: DerivOptions & { layout?: Layout } = {}): Expr[] {
   const vars = resolveVars(f, wrt, opts.scope);
   if (!isScalar(f.shape)) {
     throw new ShapeError(
       `grad needs a scalar (1×1) expression, but this one is ${shapeText(f.shape)}; use jacobian for vector or matrix functions`,
     );
   }
-  const raw = gradRaw(expandDerivatives(f), vars);
+  const gradients = gradRaw(expandDerivatives(f), vars);
+  const raw = opts.layout === 'numerator' ? gradients.map(transpose) : gradients;
   return opts.raw ? raw : simplifyMany(raw, opts.log);
 }
 
@@ -59,10 +63,25 @@ export function jacobian(f: Expr, x: VarRef, opts: DerivOptions & { layout?: Lay
   return opts.raw ? oriented : simplifyOne(oriented, opts.log);
 }
 
-/** The Hessian of a scalar f: the Jacobian of its gradient, (numel x)×(numel x). */
-export function hessian(f: Expr, x: VarRef, opts: DerivOptions = {}): Expr {
+/** The Hessian of a scalar f: the Jacobian of its gradient, (numel x)×(numel x); transposed in denominator layout. */
+export function hessian(f: Expr, x: VarRef, opts: DerivOptions & { layout?: Layout } = {}): Expr {
   const [v] = resolveVars(f, [x], opts.scope);
-  const h = hessianRaw(expandDerivatives(f), v);
+  const jac = hessianRaw(expandDerivatives(f), v);
+  const h = opts.layout === 'denominator' ? transpose(jac) : jac;
+  return opts.raw ? h : simplifyOne(h, opts.log);
+}
+
+/**
+ * The Hessian-vector product H·vec(V) of a scalar f, (numel x)×1 (for a vector x, the x-shaped H v):
+ * the directional derivative of the gradient along V, simplified without forming H.
+ */
+export function hvp(f: Expr, x: VarRef, direction: VarRef | Expr, opts: DerivOptions = {}): Expr {
+  const [v] = resolveVars(f, [x], opts.scope);
+  const d =
+    typeof direction === 'string' || direction.kind === 'var'
+      ? resolveVars(f, [direction as VarRef], opts.scope)[0]
+      : direction;
+  const h = hvpRaw(expandDerivatives(f), v, expandDerivatives(d));
   return opts.raw ? h : simplifyOne(h, opts.log);
 }
 

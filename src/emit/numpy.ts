@@ -19,6 +19,11 @@ export interface ModuleSpec {
   readonly grads: readonly { readonly wrt: VarExpr; readonly expr: Expr }[];
   /** Every declared variable in declaration order: each function takes all of them. */
   readonly inputs: readonly VarExpr[];
+  /**
+   * Hessian-vector products, each H·vec(V) for the variable `wrt` along the input `direction` (a variable
+   * outside `inputs`, given to the hvp function by position), written without forming H.
+   */
+  readonly hvps?: readonly { readonly wrt: VarExpr; readonly direction: VarExpr; readonly expr: Expr }[];
   /** The value's name in documentation (`L`, `f`): the gradients are ∂L/∂W1. */
   readonly name: string;
   /** One line saying what the module is, e.g. `f = sum((X*w - y).^2)`. */
@@ -289,6 +294,25 @@ export function pythonModule(written: ModuleSpec, dialect: PyDialect): string {
       ),
     );
   }
+  for (const h of spec.hvps ?? []) {
+    const withDirection = { ...spec, inputs: [...spec.inputs, h.direction] };
+    const body = pyBody(
+      withDirection,
+      dialect,
+      [h.expr],
+      ([c], shape) => `return _out(${c}, ${shape(h.expr.shape)})`,
+    );
+    // The direction comes by position, so a declared name never clashes with it.
+    body.splice(1, 0, `values = {**values, ${JSON.stringify(h.direction.name)}: direction}`);
+    const doc = `∇²${f}·vec(direction) for ${h.wrt.name} (direction ${shapeDoc(h.wrt.shape)}), ${shapeDoc(h.expr.shape)}, without forming the Hessian: ${shortText(h.expr)}.`;
+    fns.push(
+      [
+        `def hvp_${h.wrt.name}(direction, /, **values):`,
+        `    """${commentText(doc)}"""`,
+        ...body.map((l) => `    ${l}`),
+      ].join('\n'),
+    );
+  }
   fns.push(
     def(
       'value_and_grad',
@@ -309,6 +333,11 @@ export function pythonModule(written: ModuleSpec, dialect: PyDialect): string {
     '(d, 1) columns (flat arrays are read as columns), scalars as floats; symbolic sizes are read from the',
     `shapes. value(**values) returns ${f} (a 0-d array when it is 1×1); grad_<name>(**values) returns the`,
     `gradient ∂${f}/∂name with the variable's shape; value_and_grad(**values) returns both at once.`,
+    ...(spec.hvps?.length
+      ? [
+          'hvp_<name>(direction, **values) returns the Hessian times vec(direction), a column, without forming it.',
+        ]
+      : []),
     ...(dialect.note ? [dialect.note] : []),
     '"""',
   ].join('\n');
@@ -343,6 +372,11 @@ function stableForm(e: OpExpr): Expr | null {
 }
 
 /** The module with every expression in its stable forms (generated code never overflows where they apply). */
+/** One expression with its unstable forms replaced (for the hvp functions). */
+function stabilizedOne(e: Expr): Expr {
+  return stabilized({ value: e, grads: [], inputs: [], name: '', title: '' }).value;
+}
+
 export function stabilized(spec: ModuleSpec): ModuleSpec {
   const roots = [spec.value, ...spec.grads.map((g) => g.expr)];
   const memo = new Map<number, Expr>();
@@ -358,7 +392,12 @@ export function stabilized(spec: ModuleSpec): ModuleSpec {
     memo.set(node.id, out);
   }
   const at = (e: Expr) => memo.get(e.id)!;
-  return { ...spec, value: at(spec.value), grads: spec.grads.map((g) => ({ wrt: g.wrt, expr: at(g.expr) })) };
+  return {
+    ...spec,
+    value: at(spec.value),
+    grads: spec.grads.map((g) => ({ wrt: g.wrt, expr: at(g.expr) })),
+    ...(spec.hvps ? { hvps: spec.hvps.map((h) => ({ ...h, expr: stabilizedOne(h.expr) })) } : {}),
+  };
 }
 
 /** Nodes counted as a tree (saturating): above this, docstrings name the expression instead of printing it. */

@@ -257,6 +257,23 @@ export function toTsModule(written: ModuleSpec): string {
       ([r]) => `return ${r};`,
     );
   }
+  for (const h of spec.hvps ?? []) {
+    const body = tsBody({ ...spec, inputs: [...spec.inputs, h.direction] }, [h.expr]);
+    bodies.push(body);
+    // The direction comes as its own argument, so a declared name never clashes with it.
+    const lines = [
+      `const values = { ...given, ${JSON.stringify(h.direction.name)}: hvpDirection };`,
+      ...body.lines,
+    ];
+    fns.push(
+      fn(
+        `∇²${f}·vec(direction) for ${h.wrt.name} (direction ${shapeDoc(h.wrt.shape)}), ${shapeDoc(h.expr.shape)}, without forming the Hessian: ${shortText(h.expr)}.`,
+        `export function hvp_${h.wrt.name}(given: Values, hvpDirection: Matrix): Matrix`,
+        { ...body, lines },
+        `return ${body.results[0]};`,
+      ),
+    );
+  }
   add(
     `${f} and its gradients with respect to ${spec.grads.map((g) => g.wrt.name).join(', ') || 'nothing'}, sharing their common work.`,
     'export function value_and_grad(values: Values): { readonly value: Matrix; readonly grad: Gradients }',

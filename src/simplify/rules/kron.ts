@@ -6,6 +6,7 @@ import type { Expr, OpExpr } from '../../ir/expr.js';
 import { isScalar } from '../../ir/shape.js';
 import {
   add,
+  apply,
   commutation,
   eye,
   inv,
@@ -190,17 +191,49 @@ function alongChain(pair: (x: Expr, y: Expr) => Expr | null): (e: OpExpr) => Exp
   };
 }
 
+/** (Bᵀ ⊗ A) x as vec(A X B) for a column x = vec(X) (a column that is no vec is its own vec), or null. */
+function kronTimesColumn(k: Expr, v: Expr): Expr | null {
+  if (!isOp(k, 'kron') || isScalar(v.shape) || !isOne(v.shape.cols)) return null;
+  const [bt, a] = k.args;
+  const x = isOp(v, 'vec') ? v.args[0] : v;
+  if (a.shape.cols !== x.shape.rows || bt.shape.cols !== x.shape.cols) return null;
+  const ax = isOp(a, 'eye') ? x : matmul(a, x);
+  return vec(isOp(bt, 'eye') ? ax : matmul(ax, transposeOf(bt)));
+}
+
 export const vecOfProduct = rule(
   'vec of a product',
-  '(Bᵀ ⊗ A) vec(X) → vec(AXB) (M&N Thm 2.2)',
-  alongChain((k, v) => {
-    if (!isOp(k, 'kron') || !isOp(v, 'vec')) return null;
-    const [bt, a] = k.args;
-    const x = v.args[0];
-    if (a.shape.cols !== x.shape.rows || bt.shape.cols !== x.shape.cols) return null;
-    const ax = isOp(a, 'eye') ? x : matmul(a, x);
-    return vec(isOp(bt, 'eye') ? ax : matmul(ax, transposeOf(bt)));
-  }),
+  '(Bᵀ ⊗ A) vec(X) → vec(AXB) (M&N Thm 2.2); a column x is vec(x)',
+  (e) => {
+    if (e.op !== 'matmul') return null;
+    const fs = chainFactors(e);
+    // The kron times the factors after it up to the first point where their product is a column.
+    for (let i = 0; i + 1 < fs.length; i++) {
+      if (!isOp(fs[i], 'kron')) continue;
+      for (let j = i + 2; j <= fs.length; j++) {
+        const merged = kronTimesColumn(fs[i], fs.slice(i + 1, j).reduce((l, r) => matmul(l, r)));
+        if (merged) return [...fs.slice(0, i), merged, ...fs.slice(j)].reduce((l, r) => matmul(l, r));
+      }
+    }
+    return null;
+  },
+);
+
+export const vecOfColumn = rule('vec of a column', 'vec(x) → x for a column x', (e) =>
+  e.op === 'vec' && isOne(e.args[0].shape.cols) ? e.args[0] : null,
+);
+
+export const structuredTimesVec = rule(
+  'structured sum times a vec',
+  '(P + Q) vec(X) → P vec(X) + Q vec(X) when P or Q is a Kronecker product or K (so each becomes a vec)',
+  (e) => {
+    if (e.op !== 'matmul') return null;
+    const [s, v] = e.args;
+    if (!isOp(s, 'add', 'sub') || !isOp(v, 'vec')) return null;
+    const structured = (x: Expr) => isOp(x, 'kron', 'commutation');
+    if (!structured(s.args[0]) && !structured(s.args[1])) return null;
+    return apply(s.op, [matmul(s.args[0], v), matmul(s.args[1], v)]);
+  },
 );
 
 export const rowVecOfProduct = rule(
@@ -261,5 +294,16 @@ export const commonKronFactor = rule(
     if (a === c && b.shape === d.shape) return kron(a, combine(b, d));
     if (b === d && a.shape === c.shape) return kron(combine(a, c), b);
     return null;
+  },
+);
+
+export const elementwiseOfVecs = rule(
+  'elementwise ops of vecs',
+  'vec(A) ∘ vec(B) → vec(A ∘ B) for ∘ in + − ⊙ ⊘ and A, B of one shape',
+  (e) => {
+    if (!['add', 'sub', 'emul', 'ediv'].includes(e.op)) return null;
+    const [l, r] = e.args;
+    if (!isOp(l, 'vec') || !isOp(r, 'vec') || l.args[0].shape !== r.args[0].shape) return null;
+    return vec(apply(e.op as 'add', [l.args[0], r.args[0]]));
   },
 );
