@@ -211,7 +211,10 @@ export const vecOfProduct = rule(
     for (let i = 0; i + 1 < fs.length; i++) {
       if (!isOp(fs[i], 'kron')) continue;
       for (let j = i + 2; j <= fs.length; j++) {
-        const merged = kronTimesColumn(fs[i], fs.slice(i + 1, j).reduce((l, r) => matmul(l, r)));
+        const merged = kronTimesColumn(
+          fs[i],
+          fs.slice(i + 1, j).reduce((l, r) => matmul(l, r)),
+        );
         if (merged) return [...fs.slice(0, i), merged, ...fs.slice(j)].reduce((l, r) => matmul(l, r));
       }
     }
