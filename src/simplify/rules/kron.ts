@@ -253,15 +253,34 @@ export const rowVecOfProduct = rule(
   }),
 );
 
+/** K_{m,n} x for x a vec(A) of an m×n A, a scalar times one, a negation or a sum of such; else null. */
+function commuted(sizes: readonly [Dim, Dim], x: Expr): Expr | null {
+  const [m, n] = sizes;
+  if (isOp(x, 'vec')) {
+    const a = x.args[0];
+    return a.shape.rows === m && a.shape.cols === n ? vec(transposeOf(a)) : null;
+  }
+  if (isOp(x, 'neg')) {
+    const inner = commuted(sizes, x.args[0]);
+    return inner && neg(inner);
+  }
+  if (isOp(x, 'emul') && isScalar(x.args[0].shape) !== isScalar(x.args[1].shape)) {
+    const [s, v] = isScalar(x.args[0].shape) ? x.args : [x.args[1], x.args[0]];
+    const inner = commuted(sizes, v);
+    return inner && mul(s, inner);
+  }
+  if (isOp(x, 'add', 'sub')) {
+    const [a, b] = [commuted(sizes, x.args[0]), commuted(sizes, x.args[1])];
+    return a && b ? apply(x.op, [a, b]) : null;
+  }
+  return null;
+}
+
 export const commutedVec = rule(
   'commutation of a vec',
-  'K_{m,n} vec(A) → vec(Aᵀ) for A m×n, vec(A)ᵀ K_{n,m} → vec(Aᵀ)ᵀ (M&N ch. 3 §7)',
+  'K_{m,n} vec(A) → vec(Aᵀ) for A m×n (also through sums and scalings), vec(A)ᵀ K_{n,m} → vec(Aᵀ)ᵀ (M&N ch. 3 §7)',
   alongChain((l, r) => {
-    if (isK(l) && isOp(r, 'vec')) {
-      const [m, n] = kSizes(l);
-      const a = r.args[0];
-      return a.shape.rows === m && a.shape.cols === n ? vec(transposeOf(a)) : null;
-    }
+    if (isK(l)) return commuted(kSizes(l), r);
     if (isK(r) && isOp(l, 'transpose') && isOp(l.args[0], 'vec')) {
       const [n, m] = kSizes(r);
       const a = l.args[0].args[0];
