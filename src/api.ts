@@ -3,7 +3,7 @@
 
 import { expandDerivatives } from './diff/expand.js';
 import { gradRaw } from './diff/grad.js';
-import { hessianRaw } from './diff/hessian.js';
+import { hessianRaw, hvpRaw } from './diff/hessian.js';
 import { jacobianRaw } from './diff/jacobian.js';
 import { ShapeError, ValueError } from './ir/errors.js';
 import { type Expr, freeVars, type VarExpr } from './ir/expr.js';
@@ -11,7 +11,7 @@ import { isScalar, shapeText } from './ir/shape.js';
 import type { Matrix } from './kernels/matrix.js';
 import { evaluateMany, type Values } from './numeric/evaluate.js';
 import { type CheckOptions, type CheckResult, checkGradients, checkJacobian } from './numeric/gradcheck.js';
-import { bindValues } from './numeric/values.js';
+import { bindValues, dimsUsed, requireDims } from './numeric/values.js';
 import { transpose } from './ops/build.js';
 import type { Scope } from './parse/index.js';
 import { didYouMean } from './parse/suggest.js';
@@ -68,15 +68,19 @@ export interface DerivOptions {
   readonly raw?: boolean;
 }
 
-/** Simplified gradients of a scalar f (each the shape of its variable, G_ij = ∂f/∂X_ij). */
-export function grad(f: Expr, wrt: readonly VarRef[], opts: DerivOptions = {}): Expr[] {
+/**
+ * Simplified gradients of a scalar f: each the shape of its variable, G_ij = ∂f/∂X_ij (denominator
+ * layout, the default); with `layout: 'numerator'` the derivative ∂f/∂Xᵀ, the transpose of the gradient.
+ */
+export function grad(f: Expr, wrt: readonly VarRef[], opts: DerivOptions & { layout?: Layout } = {}): Expr[] {
   const vars = resolveVars(f, wrt, opts.scope);
   if (!isScalar(f.shape)) {
     throw new ShapeError(
       `grad needs a scalar (1×1) expression, but this one is ${shapeText(f.shape)}; use jacobian for vector or matrix functions`,
     );
   }
-  const raw = gradRaw(expandDerivatives(f), vars);
+  const gradients = gradRaw(expandDerivatives(f), vars);
+  const raw = opts.layout === 'numerator' ? gradients.map(transpose) : gradients;
   return opts.raw ? raw : simplifyMany(raw, opts.log);
 }
 
@@ -91,12 +95,27 @@ export function jacobian(f: Expr, x: VarRef, opts: DerivOptions & { layout?: Lay
   return opts.raw ? oriented : simplifyOne(oriented, opts.log);
 }
 
-/** The Hessian of a scalar f: the Jacobian of its gradient, (numel x)×(numel x). */
-export function hessian(f: Expr, x: VarRef, opts: DerivOptions = {}): Expr {
+/** The Hessian of a scalar f: the Jacobian of its gradient, (numel x)×(numel x); transposed in denominator layout. */
+export function hessian(f: Expr, x: VarRef, opts: DerivOptions & { layout?: Layout } = {}): Expr {
   const [v] = resolveVars(f, [x], opts.scope);
   // The second sweep runs over the simplified gradient: σ(−x) differentiates to −diag(σ(−x) ⊙ σ(x)), where
   // the raw sweep divides by 1 − σ(−x), which is 0 at x = −800.
-  const h = hessianRaw(expandDerivatives(f), v, opts.raw ? undefined : (g) => simplifyOne(g));
+  const jac = hessianRaw(expandDerivatives(f), v, opts.raw ? undefined : (g) => simplifyOne(g));
+  const h = opts.layout === 'denominator' ? transpose(jac) : jac;
+  return opts.raw ? h : simplifyOne(h, opts.log);
+}
+
+/**
+ * The Hessian-vector product H·vec(V) of a scalar f, (numel x)×1 (for a vector x, the x-shaped H v):
+ * the directional derivative of the gradient along V, simplified without forming H.
+ */
+export function hvp(f: Expr, x: VarRef, direction: VarRef | Expr, opts: DerivOptions = {}): Expr {
+  const [v] = resolveVars(f, [x], opts.scope);
+  const d =
+    typeof direction === 'string' || direction.kind === 'var'
+      ? resolveVars(f, [direction as VarRef], opts.scope)[0]
+      : direction;
+  const h = hvpRaw(expandDerivatives(f), v, expandDerivatives(d));
   return opts.raw ? h : simplifyOne(h, opts.log);
 }
 
@@ -104,16 +123,28 @@ export function simplify(e: Expr, log?: Rewrite[]): Expr {
   return simplifyOne(e, log);
 }
 
-/** Evaluate expressions with values keyed by variable name; symbolic dims are bound from the values. */
-export function evaluateAll(es: readonly Expr[], values: Values): Matrix[] {
+export interface EvalOptions {
+  /** The declarations: every declared variable given a value fixes dims (`eye(p)` from B: m x p). */
+  readonly scope?: Scope;
+  /** Sizes given directly by dim name. */
+  readonly dims?: Readonly<Record<string, number>>;
+}
+
+/**
+ * Evaluate expressions with values keyed by variable name. Symbolic dims are bound from the values of
+ * their variables, of any other declared variable given (with `scope`), and from sizes given by name.
+ */
+export function evaluateAll(es: readonly Expr[], values: Values, opts: EvalOptions = {}): Matrix[] {
   const expanded = es.map(expandDerivatives);
   const vars = distinctVars(expanded);
-  const bound = bindValues(vars, values as Record<string, unknown>);
+  const declared = [...(opts.scope?.vars.values() ?? [])];
+  const bound = bindValues(vars, values as Record<string, unknown>, { declared, dims: opts.dims });
+  requireDims(dimsUsed(expanded), bound.dims, declared);
   return evaluateMany(expanded, bound.values, bound.dims);
 }
 
-export function evaluate(e: Expr, values: Values): Matrix {
-  return evaluateAll([e], values)[0];
+export function evaluate(e: Expr, values: Values, opts: EvalOptions = {}): Matrix {
+  return evaluateAll([e], values, opts)[0];
 }
 
 /** Check the gradients of f with respect to `wrt` (or `opts.claimed` ones) against finite differences at random dims and values. */

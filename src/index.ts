@@ -1,7 +1,7 @@
 // The public API (ARCHITECTURE.md §6, contract). Every function checks its arguments (src/public.ts) and
 // throws only the error classes below, with the messages the CLI prints.
 
-export type { DerivOptions, Layout, VarRef } from './api.js';
+export type { DerivOptions, EvalOptions, Layout, VarRef } from './api.js';
 export type { Compiled, CompileOptions } from './emit/js.js';
 export type { LatexOptions } from './emit/latex.js';
 export * from './ir/errors.js';
@@ -20,6 +20,7 @@ export {
   evaluateAll,
   grad,
   hessian,
+  hvp,
   jacobian,
   parse,
   simplify,

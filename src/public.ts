@@ -138,9 +138,12 @@ export function jacobian(f: Expr, x: api.VarRef, opts?: api.DerivOptions & { lay
   );
 }
 
-export function hessian(f: Expr, x: api.VarRef, opts?: api.DerivOptions): Expr {
+export function hessian(f: Expr, x: api.VarRef, opts?: api.DerivOptions & { layout?: api.Layout }): Expr {
   if (Array.isArray(x)) throw misuse('hessian', 'takes one variable, as in hessian(f, "x")', x);
-  const o = options<api.DerivOptions>('hessian', opts);
+  const o = options<api.DerivOptions & { layout?: api.Layout }>('hessian', opts);
+  if (o.layout !== undefined && o.layout !== 'numerator' && o.layout !== 'denominator') {
+    throw misuse('hessian', 'layout must be "numerator" or "denominator"', o.layout);
+  }
   return guarded(() =>
     api.hessian(expr('hessian', 'f', f), varRef('hessian', x), {
       ...o,
@@ -149,19 +152,38 @@ export function hessian(f: Expr, x: api.VarRef, opts?: api.DerivOptions): Expr {
   );
 }
 
+/** H·vec(V): the Hessian of f with respect to x times a direction (a variable, its name, or an expression). */
+export function hvp(f: Expr, x: api.VarRef, direction: api.VarRef | Expr, opts?: api.DerivOptions): Expr {
+  if (Array.isArray(x)) throw misuse('hvp', 'takes one variable, as in hvp(f, "x", "v")', x);
+  const o = options<api.DerivOptions>('hvp', opts);
+  const d = typeof direction === 'string' ? direction : expr('hvp', 'the direction', direction as Expr);
+  return guarded(() =>
+    api.hvp(expr('hvp', 'f', f), varRef('hvp', x), d, { ...o, scope: scope('hvp', o.scope, false) }),
+  );
+}
+
 export function simplify(e: Expr, log?: Parameters<typeof api.simplify>[1]): Expr {
   if (log !== undefined && !Array.isArray(log)) throw misuse('simplify', 'the log must be an array', log);
   return guarded(() => api.simplify(expr('simplify', 'its argument', e), log));
 }
 
-export function evaluate(e: Expr, at: Values): Matrix {
-  return guarded(() => api.evaluate(expr('evaluate', 'its argument', e), values('evaluate', at)));
+export function evaluate(e: Expr, at: Values, opts?: api.EvalOptions): Matrix {
+  const o = options<api.EvalOptions>('evaluate', opts);
+  return guarded(() =>
+    api.evaluate(expr('evaluate', 'its argument', e), values('evaluate', at), {
+      ...o,
+      scope: scope('evaluate', o.scope, false),
+    }),
+  );
 }
 
-export function evaluateAll(es: readonly Expr[], at: Values): Matrix[] {
+export function evaluateAll(es: readonly Expr[], at: Values, opts?: api.EvalOptions): Matrix[] {
   if (!Array.isArray(es)) throw misuse('evaluateAll', 'the expressions must be an array', es);
   const checked = es.map((e) => expr('evaluateAll', 'each expression', e));
-  return guarded(() => api.evaluateAll(checked, values('evaluateAll', at)));
+  const o = options<api.EvalOptions>('evaluateAll', opts);
+  return guarded(() =>
+    api.evaluateAll(checked, values('evaluateAll', at), { ...o, scope: scope('evaluateAll', o.scope, false) }),
+  );
 }
 
 export function check(

@@ -3,7 +3,7 @@
 import { ShapeError } from '../ir/errors.js';
 import type { Expr, VarExpr } from '../ir/expr.js';
 import { isScalar, isVector, shapeText } from '../ir/shape.js';
-import { vec } from '../ops/build.js';
+import { vec, vecOf } from '../ops/build.js';
 import { gradRaw } from './grad.js';
 import { jacobianRaw } from './jacobian.js';
 
@@ -19,4 +19,21 @@ export function hessianRaw(f: Expr, x: VarExpr, tidy: (g: Expr) => Expr = (g) =>
   }
   const g = tidy(gradRaw(f, [x])[0]);
   return jacobianRaw(isVector(x.shape) ? g : vec(g), x);
+}
+
+/**
+ * Unsimplified Hessian-vector product H·vec(V), (numel x)×1, forward over reverse: the directional
+ * derivative of vec(∇f) along V, so no Kronecker or commutation matrix of the full Hessian is formed.
+ */
+export function hvpRaw(f: Expr, x: VarExpr, direction: Expr): Expr {
+  if (direction.shape !== x.shape) {
+    throw new ShapeError(
+      `hvp needs a direction of the variable's shape ${shapeText(x.shape)}, got ${shapeText(direction.shape)}`,
+    );
+  }
+  if (!isScalar(f.shape)) {
+    throw new ShapeError(`hvp needs a scalar (1×1) expression, but this one is ${shapeText(f.shape)}`);
+  }
+  const [g] = gradRaw(f, [x]);
+  return jacobianRaw(vecOf(g), x, vecOf(direction));
 }

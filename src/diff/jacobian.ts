@@ -20,20 +20,31 @@ export function broadcastTangent(t: Expr, arg: Shape, out: Shape): Expr {
   throw new ShapeError(`internal: an operand ${shapeText(arg)} does not broadcast to ${shapeText(out)}`);
 }
 
-/** Unsimplified ∂vec f / ∂vec x, (numel f)×(numel x); zeros when f does not depend on x. */
-export function jacobianRaw(f: Expr, x: VarExpr): Expr {
-  const n = numel(x.shape);
+/**
+ * Unsimplified ∂vec f / ∂vec x, (numel f)×(numel x); zeros when f does not depend on x. With `seed`, the
+ * tangent of x ((numel x)×N, default I), the result is ∂vec f/∂vec x · seed: a directional derivative
+ * when seed is vec(V), which never forms the full Jacobian.
+ */
+export function jacobianRaw(f: Expr, x: VarExpr, seed: Expr = eye(numel(x.shape))): Expr {
+  if (seed.shape.rows !== numel(x.shape)) {
+    throw new ShapeError(`internal: a tangent seed of ${x.name} needs ${dimText(numel(x.shape))} rows`);
+  }
   const tangents = new Map<number, Expr | null>();
   for (const node of topoOrder([f])) {
-    tangents.set(node.id, tangentOf(node, x, tangents));
+    tangents.set(node.id, tangentOf(node, x, seed, tangents));
   }
-  return tangents.get(f.id) ?? zeros(numel(f.shape), n);
+  return tangents.get(f.id) ?? zeros(numel(f.shape), seed.shape.cols);
 }
 
-function tangentOf(node: Expr, x: VarExpr, tangents: ReadonlyMap<number, Expr | null>): Expr | null {
+function tangentOf(
+  node: Expr,
+  x: VarExpr,
+  seed: Expr,
+  tangents: ReadonlyMap<number, Expr | null>,
+): Expr | null {
   switch (node.kind) {
     case 'var':
-      return node === x ? eye(numel(x.shape)) : null;
+      return node === x ? seed : null;
     case 'const':
       return null;
     case 'deriv':
@@ -48,7 +59,7 @@ function tangentOf(node: Expr, x: VarExpr, tangents: ReadonlyMap<number, Expr | 
         t && elementwise ? broadcastTangent(t, node.args[k].shape, node.shape) : t,
       );
       const t = spec.jvp(node, node.args, node.attrs, ts);
-      if (t) checkTangent(node, t, numel(x.shape));
+      if (t) checkTangent(node, t, seed.shape.cols);
       return t;
     }
     default: {

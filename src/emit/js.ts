@@ -10,6 +10,8 @@ import { shapeText } from '../ir/shape.js';
 import * as Kernels from '../kernels/index.js';
 import type { Matrix } from '../kernels/matrix.js';
 import type { Values } from '../numeric/evaluate.js';
+import { valueSize } from '../numeric/values.js';
+import type { Scope } from '../parse/index.js';
 import { lowerAll } from './js-plan.js';
 import { Binder, type InputDecl, Instance, type MutableMatrix } from './js-runtime.js';
 import { schedule } from './js-schedule.js';
@@ -20,6 +22,8 @@ export interface CompileOptions {
   readonly copyOutputs?: boolean;
   /** The kernel namespace the generated code calls (default: src/kernels); tests pass an instrumented one. */
   readonly kernels?: KernelNamespace;
+  /** The declarations: a size no input of the expressions fixes is read from any declared variable given. */
+  readonly scope?: Scope;
 }
 
 /** A compiled closure: values keyed by declared name → the results. */
@@ -85,6 +89,7 @@ export function compile(
     if (n.kind === 'kernel') for (const x of n.extra) if (typeof x === 'object') addDim(x);
   }
   const symbolList = [...symbols];
+  const fromDeclared = declaredSizes(symbolList, inputs, opts.scope);
 
   const K = opts.kernels ?? Kernels;
   const source = generate(plan, symbolList, inputs.length, K);
@@ -112,7 +117,8 @@ export function compile(
     return inst;
   };
 
-  const call = (values: Values): Matrix | Matrix[] => {
+  const call = (given: Values): Matrix | Matrix[] => {
+    const values = fromDeclared.length > 0 ? withSizes(given, fromDeclared) : given;
     binder.bind(values as Readonly<Record<string, unknown>>);
     const inst = instanceFor(binder.dims);
     binder.load(inst);
@@ -125,4 +131,45 @@ export function compile(
   Object.defineProperty(call, 'source', { value: source });
   Object.defineProperty(call, 'allocations', { get: () => allocations });
   return call as Compiled<Matrix> | Compiled<Matrix[]>;
+}
+
+/** A symbol no input fixes, and the declared variables (name, side) whose value would give its size. */
+type SizeSource = readonly [string, readonly (readonly [string, 0 | 1, boolean])[]];
+
+function declaredSizes(
+  symbols: readonly string[],
+  inputs: readonly InputDecl[],
+  scope?: Scope,
+): SizeSource[] {
+  if (!scope) return [];
+  const fixed = new Set(inputs.flatMap((v) => [v.shape.rows.key, v.shape.cols.key]));
+  return symbols
+    .filter((s) => !fixed.has(s))
+    .map((s): SizeSource => {
+      const sides = [...scope.vars.values()].flatMap((v) =>
+        ([v.shape.rows, v.shape.cols] as const).flatMap((d, i) =>
+          d.key === s ? [[v.name, i as 0 | 1, v.shape.rows.key === '1'] as const] : [],
+        ),
+      );
+      return [s, sides];
+    })
+    .filter(([, sides]) => sides.length > 0);
+}
+
+/** The values with each missing size taken from the first declared variable given that has it. */
+function withSizes(values: Values, sources: readonly SizeSource[]): Values {
+  const out: Record<string, unknown> = { ...values };
+  for (const [s, sides] of sources) {
+    if (Object.hasOwn(values, s)) continue;
+    for (const [name, side, rowVector] of sides) {
+      if (!Object.hasOwn(values, name)) continue;
+      const size = valueSize(values[name]);
+      if (size) {
+        // A flat array given for a declared row vector is that row.
+        out[s] = rowVector && side === 1 && size[1] === 1 ? size[0] : size[side];
+        break;
+      }
+    }
+  }
+  return out as Values;
 }

@@ -18,6 +18,11 @@ export interface ModuleSpec {
   readonly grads: readonly { readonly wrt: VarExpr; readonly expr: Expr }[];
   /** Every declared variable in declaration order: each function takes all of them. */
   readonly inputs: readonly VarExpr[];
+  /**
+   * Hessian-vector products, each H·vec(V) for the variable `wrt` along the input `direction` (a variable
+   * outside `inputs`, given to the hvp function by position), written without forming H.
+   */
+  readonly hvps?: readonly { readonly wrt: VarExpr; readonly direction: VarExpr; readonly expr: Expr }[];
   /** The value's name in documentation (`L`, `f`): the gradients are ∂L/∂W1. */
   readonly name: string;
   /** One line saying what the module is, e.g. `f = sum((X*w - y).^2)`. */
@@ -359,6 +364,25 @@ export function pythonModule(written: ModuleSpec, dialect: PyDialect): string {
       ),
     );
   }
+  for (const h of spec.hvps ?? []) {
+    const withDirection = { ...spec, inputs: [...spec.inputs, h.direction] };
+    const body = pyBody(
+      withDirection,
+      dialect,
+      [h.expr],
+      ([c], shape) => `return _out(${c}, ${shape(h.expr.shape)})`,
+    );
+    // The direction comes by position, so a declared name never clashes with it.
+    body.splice(1, 0, `values = {**values, ${JSON.stringify(h.direction.name)}: direction}`);
+    const doc = `∇²${f}·vec(direction) for ${h.wrt.name} (direction ${shapeDoc(h.wrt.shape)}), ${shapeDoc(h.expr.shape)}, without forming the Hessian: ${shortText(h.expr)}.`;
+    fns.push(
+      [
+        `def hvp_${h.wrt.name}(direction, /, **values):`,
+        `    """${commentText(doc)}"""`,
+        ...body.map((l) => `    ${l}`),
+      ].join('\n'),
+    );
+  }
   fns.push(
     def(
       'value_and_grad',
@@ -381,6 +405,11 @@ export function pythonModule(written: ModuleSpec, dialect: PyDialect): string {
     `value(**values) returns ${f} (a 0-d array when it is 1×1); grad_<name>(**values) returns the gradient`,
     `∂${f}/∂name with the variable's shape (flat when the variable was given flat); value_and_grad(**values)`,
     'returns both at once.',
+    ...(spec.hvps?.length
+      ? [
+          'hvp_<name>(direction, **values) returns the Hessian times vec(direction), a column, without forming it.',
+        ]
+      : []),
     ...(dialect.note ? [dialect.note] : []),
     '"""',
   ].join('\n');
@@ -394,8 +423,19 @@ export function toNumpyModule(spec: ModuleSpec): string {
 
 /** The module with every expression in its stable forms (numeric/stable.ts, the table all backends share). */
 export function stabilized(spec: ModuleSpec): ModuleSpec {
-  const [value, ...grads] = stabilize([spec.value, ...spec.grads.map((g) => g.expr)]);
-  return { ...spec, value, grads: spec.grads.map((g, k) => ({ wrt: g.wrt, expr: grads[k] })) };
+  const [value, ...rest] = stabilize([
+    spec.value,
+    ...spec.grads.map((g) => g.expr),
+    ...(spec.hvps ?? []).map((h) => h.expr),
+  ]);
+  const grads = rest.slice(0, spec.grads.length);
+  const hvps = rest.slice(spec.grads.length);
+  return {
+    ...spec,
+    value,
+    grads: spec.grads.map((g, k) => ({ wrt: g.wrt, expr: grads[k] })),
+    ...(spec.hvps ? { hvps: spec.hvps.map((h, k) => ({ ...h, expr: hvps[k] })) } : {}),
+  };
 }
 
 /** Nodes counted as a tree (saturating): above this, docstrings name the expression instead of printing it. */

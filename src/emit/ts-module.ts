@@ -31,6 +31,7 @@ const HELPER_CALLS: Readonly<Record<string, (e: OpExpr, dim: (d: Dim) => string)
   diagm: () => ['diagm', []],
   diagv: () => ['diagv', []],
   eye: (e, dim) => ['eye', [dim(e.attrs.rows!)]],
+  commutation: (e, dim) => ['commutation', [dim(e.attrs.rows!), dim(e.attrs.cols!)]],
   tril: () => ['tril', []],
   shift: (e, dim) => ['shift', [dim(e.attrs.rows!), String(e.attrs.offset ?? 0)]],
   masked_softmax: () => ['maskedSoftmax', []],
@@ -259,6 +260,23 @@ export function toTsModule(written: ModuleSpec): string {
       `export function grad_${g.wrt.name}(values: Values): Matrix`,
       [g.expr],
       ([r]) => `return ${r};`,
+    );
+  }
+  for (const h of spec.hvps ?? []) {
+    const body = tsBody({ ...spec, inputs: [...spec.inputs, h.direction] }, [h.expr]);
+    bodies.push(body);
+    // The direction comes as its own argument, so a declared name never clashes with it.
+    const lines = [
+      `const values = { ...given, ${JSON.stringify(h.direction.name)}: hvpDirection };`,
+      ...body.lines,
+    ];
+    fns.push(
+      fn(
+        `∇²${f}·vec(direction) for ${h.wrt.name} (direction ${shapeDoc(h.wrt.shape)}), ${shapeDoc(h.expr.shape)}, without forming the Hessian: ${shortText(h.expr)}.`,
+        `export function hvp_${h.wrt.name}(given: Values, hvpDirection: Matrix): Matrix`,
+        { ...body, lines },
+        `return ${body.results[0]};`,
+      ),
     );
   }
   add(

@@ -245,6 +245,15 @@ function inv(a: Matrix): Matrix {
   return out;
 }`,
   },
+  commutation: {
+    deps: ['alloc'],
+    code: `/** K_{m,n}: K vec(X) = vec(X'), K[i*n + j, j*m + i] = 1. */
+function commutation(m: number, n: number): Matrix {
+  const out = alloc(m * n, m * n);
+  for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) out.data[(i * n + j) * m * n + j * m + i] = 1;
+  return out;
+}`,
+  },
   matpow: {
     deps: ['eye', 'matmul'],
     code: `function matpow(a: Matrix, k: number): Matrix {

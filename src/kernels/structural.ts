@@ -1,5 +1,6 @@
 // Kernels for constants and reshapes: fill, eye, vec (column stacking), diagm (vector → diagonal
-// matrix), diagv (square matrix → diagonal as a column). Out-parameter style.
+// matrix), diagv (square matrix → diagonal as a column),
+// commutation (K_{m,n}). Out-parameter style.
 import type { Matrix } from './matrix.js';
 
 export function fill(out: Matrix, v: number): Matrix {
@@ -35,5 +36,13 @@ export function diagm(out: Matrix, v: Matrix): Matrix {
 export function diagv(out: Matrix, a: Matrix): Matrix {
   const n = out.rows;
   for (let i = 0; i < n; i++) out.data[i] = a.data[i * a.cols + i];
+  return out;
+}
+
+/** out = K_{m,n} (mn×mn), the commutation matrix: K vec(X) = vec(Xᵀ) for X m×n, K[i·n + j, j·m + i] = 1. */
+export function commutation(out: Matrix, m: number, n: number): Matrix {
+  const size = m * n;
+  out.data.fill(0);
+  for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) out.data[(i * n + j) * size + j * m + i] = 1;
   return out;
 }

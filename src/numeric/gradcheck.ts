@@ -3,7 +3,6 @@
 // pass, fail, or "cannot check" (no point in the domain, finite differences never settle, or their noise
 // swamps every entry): never a pass without at least one entry actually checked.
 
-import { dimSymbols } from '../ir/dim.js';
 import { ShapeError, ValueError } from '../ir/errors.js';
 import { type Expr, freeVars, type VarExpr } from '../ir/expr.js';
 import { sameShape, shapeText } from '../ir/shape.js';
@@ -16,6 +15,7 @@ import { randomDims, seededRandom } from './random.js';
 import { entryLine, type Judgement, judge } from './refine.js';
 
 export type CheckVerdict = 'pass' | 'fail' | 'cannot check';
+import { dimsUsed } from './values.js';
 
 export interface EntryError {
   readonly variable: string;
@@ -63,15 +63,9 @@ export interface CheckOptions {
   readonly claimed?: readonly Expr[];
 }
 
-/** Every dim symbol the expressions mention (through their variables and their own shapes). */
+/** Every dim symbol the expressions mention: in any node's shape or size (eye(p) inside a product too). */
 export function symbolsOf(exprs: readonly Expr[]): string[] {
-  const out = new Set<string>();
-  for (const e of exprs) {
-    for (const d of [e.shape.rows, e.shape.cols]) for (const s of dimSymbols(d)) out.add(s);
-    for (const v of freeVars(e))
-      for (const d of [v.shape.rows, v.shape.cols]) for (const s of dimSymbols(d)) out.add(s);
-  }
-  return [...out];
+  return dimsUsed(exprs);
 }
 
 /** ∂f/∂x_i by central differences, Richardson-extrapolated: (4 D(h/2) − D(h)) / 3, error O(h⁴). */

@@ -115,14 +115,9 @@ export function fullTangent(t: Expr, out: Shape): Expr {
   return t.shape.rows === n ? t : matmul(ones(n), t);
 }
 
-/**
- * The commutation matrix K (mn×mn) with K vec(X) = vec(Xᵀ) for X m×n: K[i·n + j, j·m + i] = 1, the
- * Hadamard product of "same row i" (𝟏ᵀ_n ⊗ I_m ⊗ 𝟏_n) and "same column j" (𝟏_m ⊗ I_n ⊗ 𝟏ᵀ_m).
- */
+/** The commutation matrix K_{m,n} (mn×mn) with K vec(X) = vec(Xᵀ) for X m×n (the `commutation` op). */
 export function commutation(m: Dim, n: Dim): Expr {
-  const sameRow = kron(kron(ones(ONE, n), eye(m)), ones(n));
-  const sameCol = kron(kron(ones(m), eye(n)), ones(ONE, m));
-  return mul(sameRow, sameCol);
+  return apply('commutation', [], { rows: m, cols: n });
 }
 
 /**

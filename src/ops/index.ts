@@ -1,6 +1,7 @@
 // The op registry: every record exported by the op files of this folder (they export nothing else).
 // `OpName` is its key set; `satisfies` makes a record missing a field a compile error.
 import * as adjugate from './adjugate.js';
+import * as commutation from './commutation.js';
 import * as compare from './compare.js';
 import * as elementwise from './elementwise.js';
 import * as functions from './functions.js';
@@ -23,6 +24,7 @@ export const OPS = {
   ...compare,
   ...adjugate,
   ...sequence,
+  ...commutation,
 } satisfies Record<string, OpSpec>;
 
 export type OpName = keyof typeof OPS;

@@ -3,7 +3,7 @@
 import { type Dim, dimConst, dimMul, dimSym, ONE } from '../ir/dim.js';
 import { derivNode, type Expr, type VarExpr } from '../ir/expr.js';
 import { isScalar, isVector, shape, shapeText } from '../ir/shape.js';
-import { apply, eye, ones, zeros } from '../ops/build.js';
+import { apply, commutation, eye, ones, zeros } from '../ops/build.js';
 import type { OpName } from '../ops/index.js';
 import type { Ctx } from './context.js';
 import type { FunctionNode, MjNode } from './mathjs.js';
@@ -37,6 +37,7 @@ const ARITY: ReadonlyMap<string, readonly [number, number]> = new Map(
     eye: [1, 1],
     ones: [1, 2],
     zeros: [1, 2],
+    commutation: [2, 2],
     grad: [2, 2],
     jacobian: [2, 2],
     hessian: [2, 2],
@@ -56,7 +57,7 @@ const FIRST_ONLY = new Set([
   'hessian',
 ]);
 /** Functions whose arguments are all dims. */
-const SIZES = new Set(['eye', 'ones', 'zeros', 'shift']);
+const SIZES = new Set(['eye', 'ones', 'zeros', 'shift', 'commutation']);
 
 /** Names people reach for that the language spells differently. */
 const ALIASES: ReadonlyMap<string, string> = new Map(
@@ -138,6 +139,8 @@ export function buildCall(node: FunctionNode, args: readonly Expr[], cx: Ctx): E
       const cols = node.args.length === 2 ? sizeArg(name, node.args[1], cx) : ONE;
       return name === 'ones' ? ones(rows, cols) : zeros(rows, cols);
     }
+    case 'commutation':
+      return commutation(sizeArg(name, node.args[0], cx), sizeArg(name, node.args[1], cx));
     case 'shift':
       return apply('shift', [], {
         rows: sizeArg(name, node.args[0], cx),

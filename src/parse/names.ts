@@ -31,6 +31,7 @@ export const FUNCTIONS: readonly string[] = [
   'eye',
   'ones',
   'zeros',
+  'commutation',
   'vec',
   'kron',
   'transpose',

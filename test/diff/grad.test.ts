@@ -131,6 +131,7 @@ const EXAMPLES: Record<OpName, readonly OpExample[]> = {
   eye: [ex('sum(R .* (X + eye(n)))', SQUARE, ['X']), ex('trace(R*(X - 2*eye(n)))', SQUARE, ['X'])],
   ones: [ex('sum(R .* (X*ones(d, k)))', 'R: n x k; X: n x d', ['X', 'R'])],
   zeros: [ex('sum(R .* (X + zeros(n, d)))', M, ['X'])],
+  commutation: [ex('sum(vec(R) .* (commutation(n, d)*vec(X)).^2)', 'R: d x n; X: n x d', ['X', 'R'])],
   size: [ex('sum(R .* X)*n', M, ['X']), ex('sum(R .* X)/(n*d)', M, ['X'])],
   vec: [ex('sum(vec(R) .* vec(X).^2)', M, ['X', 'R'])],
   mean: [

@@ -137,6 +137,7 @@ const CASES: Record<OpName, readonly Case[]> = {
   ones: [{ shapes: [], attrs: { rows: N, cols: KD } }],
   zeros: [{ shapes: [], attrs: { rows: KD, cols: N } }],
   size: [{ shapes: [], attrs: { rows: N } }],
+  commutation: [{ shapes: [], attrs: { rows: N, cols: KD } }],
   tril: [square(), ...cases('nk')],
   shift: [-2, 0, 1].map((offset) => ({ shapes: [], attrs: { rows: N, offset } })),
   masked_softmax: [

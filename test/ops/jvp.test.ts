@@ -214,6 +214,7 @@ const CASES: Record<OpName, readonly Case[]> = {
   ones: [],
   zeros: [],
   size: [],
+  commutation: [],
 };
 
 describe('jvp rules against central differences', () => {
@@ -255,12 +256,13 @@ describe('jvp rules against central differences', () => {
 describe('jvp of constants', () => {
   const n = dimSym('n');
   const x = variable('x', shape(dimConst(2), ONE));
-  // With n = 3: eye is 3×3, ones 3×2, zeros 3×3, size 1×1; x has 2 entries.
+  // With n = 3: eye is 3×3, ones 3×2, zeros 3×3, size 1×1, K_{n,2} 6×6; x has 2 entries.
   it.each([
     ['eye', { rows: n, cols: n }, 9],
     ['ones', { rows: n, cols: dimConst(2) }, 6],
     ['zeros', { rows: dimConst(3), cols: n }, 9],
     ['size', { rows: n }, 1],
+    ['commutation', { rows: n, cols: dimConst(2) }, 36],
   ] as const)('%s has no tangent and a zero Jacobian', (op, attrs, entries) => {
     const out = apply(op, [], attrs);
     expect(OPS[op].jvp(out, [], attrs, [])).toBeNull();

@@ -31,7 +31,7 @@ export function run(argv: readonly string[], io: Io): number {
   if (json === null || typeof json !== 'object' || Array.isArray(json)) {
     throw new ValueError(`${at} must hold a JSON object mapping names to values`);
   }
-  const m = evaluate(e, json as Record<string, never>);
+  const m = evaluate(e, json as Record<string, never>, { scope });
   if (format === 'json') io.out(JSON.stringify({ shape: [m.rows, m.cols], value: matrixJson(m) }));
   else io.out(`${matrixText(m)}\n(${m.rows}×${m.cols})`);
   return 0;

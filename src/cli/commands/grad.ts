@@ -1,10 +1,10 @@
 // matcalc grad | jacobian | hessian EXPR --wrt X[,Y…] --let DECLS [--format text|latex|json|ts|numpy|jax|torch] [--no-check] [--layout …]
-import { grad, hessian, jacobian, type Layout } from '../../api.js';
+import { grad, hessian, hvp, jacobian, type Layout } from '../../api.js';
 import { latexName, toLatex } from '../../emit/latex.js';
 import { shortText } from '../../emit/numpy.js';
 import { toText } from '../../emit/text.js';
 import { UsageError } from '../../ir/errors.js';
-import type { Expr, VarExpr } from '../../ir/expr.js';
+import { type Expr, type VarExpr, variable } from '../../ir/expr.js';
 import type { Shape } from '../../ir/shape.js';
 import type { ExportTarget } from '../../parse/document.js';
 import type { Scope } from '../../parse/index.js';
@@ -20,22 +20,27 @@ export const usage = {
   grad: 'matcalc grad EXPR --wrt X[,Y…] --let DECLS [--format text|latex|json|ts|numpy|jax|torch] [--no-check] [--layout numerator|denominator]',
   jacobian:
     'matcalc jacobian EXPR --wrt x --let DECLS [--format text|latex|json] [--layout numerator|denominator]',
-  hessian: 'matcalc hessian EXPR --wrt x --let DECLS [--format text|latex|json]',
+  hessian:
+    'matcalc hessian EXPR --wrt x --let DECLS [--format text|latex|json|ts|numpy|jax] [--no-check] [--layout numerator|denominator]',
 };
 
 const dims = (s: Shape) => [s.rows.key, s.cols.key];
 
 function symbol(mode: Mode, v: VarExpr, layout: Layout): string {
-  if (mode === 'grad') return `∂f/∂${v.name}`;
-  if (mode === 'hessian') return `∇²_${v.name} f`;
+  if (mode === 'grad') return layout === 'numerator' ? `(∂f/∂${v.name})'` : `∂f/∂${v.name}`;
+  if (mode === 'hessian') return layout === 'numerator' ? `∇²_${v.name} f` : `(∇²_${v.name} f)'`;
   return layout === 'numerator' ? `∂vec f/∂vec ${v.name}` : `(∂vec f/∂vec ${v.name})'`;
 }
 
 /** The derivative's symbol in LaTeX, naming the layout for Jacobians. */
 function latexSymbol(mode: Mode, v: VarExpr, layout: Layout): string {
   const x = latexName(v.name);
-  if (mode === 'grad') return `\\frac{\\partial f}{\\partial ${x}}`;
-  if (mode === 'hessian') return `\\nabla^{2}_{${x}} f`;
+  if (mode === 'grad')
+    return layout === 'numerator'
+      ? `\\frac{\\partial f}{\\partial ${x}^{\\top}}`
+      : `\\frac{\\partial f}{\\partial ${x}}`;
+  if (mode === 'hessian')
+    return layout === 'numerator' ? `\\nabla^{2}_{${x}} f` : `\\left(\\nabla^{2}_{${x}} f\\right)^{\\top}`;
   return layout === 'numerator'
     ? `\\frac{\\partial \\operatorname{vec} f}{\\partial \\left(\\operatorname{vec} ${x}\\right)^{\\top}}`
     : `\\frac{\\partial \\left(\\operatorname{vec} f\\right)^{\\top}}{\\partial \\operatorname{vec} ${x}}`;
@@ -51,13 +56,25 @@ function exportCode(
   scope: Scope,
   noCheck: boolean,
   io: Io,
+  withHvp = false,
 ): number {
   const failure = noCheck ? null : checkFailure(f, vars, scope);
   if (failure) {
     io.err(`matcalc: ${failure}; no module written (--no-check writes it anyway)`);
     return 1;
   }
-  io.out(emitModule(format, moduleSpec(f, vars, [...scope.vars.values()], 'f', `f = ${shortText(f)}`)));
+  const spec = moduleSpec(f, vars, [...scope.vars.values()], 'f', `f = ${shortText(f)}`);
+  // Hessian code: hvp_<x>(direction, …) = H·vec(direction), the directional derivative of the gradient.
+  const hvps = withHvp
+    ? vars.map((x) => {
+        const taken = new Set(scope.vars.keys());
+        let name = 'direction';
+        for (let k = 1; taken.has(name); k++) name = `direction${k}`;
+        const direction = variable(name, x.shape);
+        return { wrt: x, direction, expr: hvp(f, x, direction) };
+      })
+    : [];
+  io.out(emitModule(format, hvps.length > 0 ? { ...spec, hvps } : spec));
   return 0;
 }
 
@@ -71,22 +88,39 @@ export function run(mode: Mode, argv: readonly string[], io: Io): number {
   });
   if (positionals.length > 1) throw new UsageError(`${mode} takes one EXPR; got ${positionals.length}`);
   const format = oneOf('--format', str(o.format), ['text', 'latex', 'json', ...CODE_FORMATS], 'text');
-  if (mode !== 'grad' && CODE_FORMATS.includes(format as ExportTarget)) {
-    throw new UsageError(`--format ${format} writes gradient code; it is an option of matcalc grad`);
+  if (mode === 'jacobian' && CODE_FORMATS.includes(format as ExportTarget)) {
+    throw new UsageError(
+      `--format ${format} writes gradient code; it is an option of matcalc grad and hessian`,
+    );
   }
-  const layout = oneOf<Layout>('--layout', str(o.layout), ['numerator', 'denominator'], 'numerator');
+  // A gradient has the variable's shape (denominator layout); a Jacobian or Hessian is ∂vec f/∂(vec x)ᵀ.
+  const layout = oneOf<Layout>(
+    '--layout',
+    str(o.layout),
+    ['numerator', 'denominator'],
+    mode === 'grad' ? 'denominator' : 'numerator',
+  );
   const scope = scopeOf(str(o.let));
   const text = exprArg(io, positionals[0]);
   const f = inOption('EXPR', () => parseExpr(text, scope));
   const vars = wrtVars(scope, str(o.wrt));
   if (mode !== 'grad' && vars.length > 1) throw new UsageError(`${mode} takes one variable in --wrt`);
-  if (mode === 'grad' && CODE_FORMATS.includes(format as ExportTarget)) {
-    return exportCode(format as ExportTarget, f, vars, scope, Boolean(o['no-check']), io);
+  if (mode !== 'jacobian' && CODE_FORMATS.includes(format as ExportTarget)) {
+    if (mode === 'grad' && layout === 'numerator') {
+      throw new UsageError(
+        `--format ${format} returns gradients in the variable's shape; --layout numerator is for printed derivatives`,
+      );
+    }
+    return exportCode(format as ExportTarget, f, vars, scope, Boolean(o['no-check']), io, mode === 'hessian');
   }
   const results: Expr[] =
     mode === 'grad'
-      ? grad(f, vars, { scope })
-      : [mode === 'jacobian' ? jacobian(f, vars[0], { scope, layout }) : hessian(f, vars[0], { scope })];
+      ? grad(f, vars, { scope, layout })
+      : [
+          mode === 'jacobian'
+            ? jacobian(f, vars[0], { scope, layout })
+            : hessian(f, vars[0], { scope, layout }),
+        ];
   results.forEach((g, k) => {
     if (isZero(g)) io.err(`note: the ${mode} with respect to ${vars[k].name} is exactly zero`);
   });
@@ -95,7 +129,7 @@ export function run(mode: Mode, argv: readonly string[], io: Io): number {
       JSON.stringify({
         expr: toText(f),
         shape: dims(f.shape),
-        ...(mode === 'jacobian' ? { layout } : {}),
+        layout,
         gradients: results.map((g, k) => ({
           wrt: vars[k].name,
           expr: toText(g),
