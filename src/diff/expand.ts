@@ -4,6 +4,7 @@ import { type Expr, topoOrder } from '../ir/expr.js';
 import { gradRaw } from './grad.js';
 import { hessianRaw } from './hessian.js';
 import { jacobianRaw } from './jacobian.js';
+import { substitute } from '../ops/substitute.js';
 import { rebuildOp } from './rebuild.js';
 
 export function hasDerivatives(e: Expr): boolean {
@@ -34,12 +35,14 @@ export function expandDerivativesMany(roots: readonly Expr[]): Expr[] {
         break;
       case 'deriv': {
         const f = memo.get(node.f.id)!;
-        out =
+        const d =
           node.mode === 'grad'
             ? gradRaw(f, [node.wrt])[0]
             : node.mode === 'jacobian'
               ? jacobianRaw(f, node.wrt)
               : hessianRaw(f, node.wrt);
+        // ∂L/∂H for an intermediate H: the derivative with H an input, evaluated at H's definition.
+        out = node.at ? substitute(d, node.wrt, memo.get(node.at.id)!) : d;
         break;
       }
       default: {

@@ -48,6 +48,11 @@ export interface DerivExpr extends Node {
   readonly mode: 'grad' | 'jacobian' | 'hessian';
   readonly f: Expr;
   readonly wrt: VarExpr;
+  /**
+   * For a named intermediate H (`grad(L, H)`): f is L with H's definition replaced by the input `wrt`,
+   * and the derivative is evaluated at `wrt = at`, H's definition. Absent for a declared variable.
+   */
+  readonly at?: Expr;
 }
 
 export type Expr = VarExpr | ConstExpr | OpExpr | DerivExpr;
@@ -111,8 +116,15 @@ export function opNode(op: string, args: readonly Expr[], attrs: Attrs, shape: S
   }));
 }
 
-export function derivNode(mode: DerivExpr['mode'], f: Expr, wrt: VarExpr, shape: Shape): DerivExpr {
-  return intern(`g:${mode}:${f.id}:${wrt.id}`, (id) => ({ kind: 'deriv', id, shape, mode, f, wrt }));
+export function derivNode(
+  mode: DerivExpr['mode'],
+  f: Expr,
+  wrt: VarExpr,
+  shape: Shape,
+  at?: Expr,
+): DerivExpr {
+  const key = `g:${mode}:${f.id}:${wrt.id}${at ? `@${at.id}` : ''}`;
+  return intern(key, (id) => (at ? { kind: 'deriv', id, shape, mode, f, wrt, at } : { kind: 'deriv', id, shape, mode, f, wrt }));
 }
 
 export function children(e: Expr): readonly Expr[] {
@@ -123,7 +135,7 @@ export function children(e: Expr): readonly Expr[] {
     case 'op':
       return e.args;
     case 'deriv':
-      return [e.f, e.wrt];
+      return e.at ? [e.f, e.wrt, e.at] : [e.f, e.wrt];
     default: {
       const never: never = e;
       return never;

@@ -33,6 +33,11 @@ import {
 export type DiagnosisKind =
   | 'shape-transposed'
   | 'shape-mismatch'
+  | 'shape-conflict'
+  | 'needs-symmetric'
+  | 'needs-onehot'
+  | 'wrong-axis'
+  | 'broadcast'
   | 'transposed'
   | 'factor'
   | 'sign'

@@ -261,7 +261,8 @@ export function withNames(e: Expr, names: ReadonlyMap<string, Expr>): Expr {
     let out: Expr = node;
     if (name !== undefined) out = variable(name, node.shape);
     else if (node.kind === 'op') out = rebuildOp(node, node.args.map(of));
-    else if (node.kind === 'deriv') out = derivNode(node.mode, of(node.f), node.wrt, node.shape);
+    else if (node.kind === 'deriv')
+      out = derivNode(node.mode, of(node.f), node.wrt, node.shape, node.at && of(node.at));
     memo.set(node.id, out);
   }
   return of(e);
