@@ -4,7 +4,7 @@
 import type { Dim } from './dim.js';
 import { SCALAR, type Shape, shapeText } from './shape.js';
 
-/** Value restrictions: numeric checks sample accordingly and simplify may use them. `onehot`: each row is a one-hot vector (so it sums to 1). */
+/** Value restrictions: numeric checks sample accordingly and simplify may use them. `onehot`: each row is a one-hot vector (so it sums to 1); a column vector is one one-hot vector. */
 export type Qualifier = 'symmetric' | 'spd' | 'positive' | 'onehot';
 
 /** Op attributes. Which fields an op reads is stated in its record. */

@@ -3,8 +3,11 @@
 // missing weight, or else a counterexample. Everything is decided numerically at seeded points.
 
 import { toText } from '../emit/text.js';
-import { type Expr, topoOrder } from '../ir/expr.js';
-import { isScalar, type Shape, sameShape, shapeText } from '../ir/shape.js';
+import { expandDerivatives } from '../diff/expand.js';
+import { dimSymbols, isOne } from '../ir/dim.js';
+import { type Expr, freeVars, type Qualifier, topoOrder, type VarExpr, variable } from '../ir/expr.js';
+import { isScalar, isSquare, type Shape, sameShape, shapeText } from '../ir/shape.js';
+import { substitute } from '../ops/substitute.js';
 import { add, div, mul, num, transpose } from '../ops/build.js';
 import { simplify } from '../simplify/engine.js';
 import {
@@ -82,6 +85,13 @@ export function diagnose(claim: Expr, truth: Expr, opts: DiagnoseOptions = {}): 
   return new Diagnoser(claim, truth, opts).run();
 }
 
+/** DIMS of a declaration: `scalar`, `k`, `n x k`. */
+function declShape(v: VarExpr): string {
+  const { rows, cols } = v.shape;
+  if (isOne(rows) && isOne(cols)) return 'scalar';
+  return isOne(cols) ? rows.key : `${rows.key} x ${cols.key}`;
+}
+
 const fmt = (x: number): string => (Number.isFinite(x) ? String(Number(x.toPrecision(6))) : String(x));
 const close = (a: number, b: number) => Math.abs(a - b) <= 1e-6 * Math.max(1, Math.abs(a), Math.abs(b));
 
@@ -137,10 +147,14 @@ class Diagnoser {
 
   run(): Diagnosis {
     const { claim, truth, ref } = this;
+    const spread = this.broadcast();
+    if (spread) return spread;
     if (!sameShape(claim.shape, truth.shape)) return this.shape();
     const ce = numericMismatch(this.sampler, claim, truth, this.tol) ?? undefined;
     const square = truth.shape.rows === truth.shape.cols && !isScalar(truth.shape);
     const found =
+      this.axis() ||
+      this.qualified() ||
       (square && this.transposed()) ||
       this.ratio() ||
       this.term() ||
@@ -159,9 +173,74 @@ class Diagnoser {
     };
   }
 
+  /** The claim holds once a variable is declared symmetric or one-hot: `2*A*x` for x'*A*x. */
+  private qualified(): Partial | null {
+    const vars = new Map<string, VarExpr>();
+    for (const e of [this.claim, this.truth]) for (const v of freeVars(expandDerivatives(e))) vars.set(v.name, v);
+    for (const v of vars.values()) {
+      const wanted: Qualifier[] = [];
+      if (isSquare(v.shape) && !isScalar(v.shape) && !v.qualifiers.includes('symmetric') && !v.qualifiers.includes('spd'))
+        wanted.push('symmetric');
+      if (!isScalar(v.shape) && !v.qualifiers.includes('onehot')) wanted.push('onehot');
+      for (const q of wanted) {
+        const w = variable(v.name, v.shape, [...v.qualifiers, q]);
+        const [c, t] = [this.claim, this.truth].map((e) => substitute(expandDerivatives(e), v, w));
+        if (!equal(c, t, this.opts).equal) continue;
+        const decl = `${v.name}: ${declShape(v)}${[...v.qualifiers, q].map((x) => ` ${x}`).join('')}`;
+        const only = q === 'symmetric' ? `symmetric \`${v.name}\`` : `a one-hot \`${v.name}\``;
+        return {
+          kind: q === 'symmetric' ? 'needs-symmetric' : 'needs-onehot',
+          message: `the claim equals ${this.ref} only for ${only}: declare ${v.name} ${q} (\`${decl}\`) if it is, otherwise ${this.ref} is \`${this.print(simplify(this.truth))}\``,
+        };
+      }
+    }
+    return null;
+  }
+
+  /** A sum or mean over the wrong axis: `sum(S, 2)` where `sum(S, 1)'` is meant. */
+  private axis(): Partial | null {
+    for (const r of repairs(this.claim, this.truth, 'shape', this.print)) {
+      if (!r.cause.startsWith('summing over the wrong axis') || !this.equalAll(r.expr, this.truth)) continue;
+      return { kind: 'wrong-axis', message: `${r.cause} (${this.equalsTruth(r)})`, fix: this.print(r.expr) };
+    }
+    return null;
+  }
+
+  /** A column plus a row (n×1 and 1×k) in the claim, which broadcasts to an n×k matrix the truth does not have. */
+  private broadcast(): Diagnosis | null {
+    if (sameShape(this.claim.shape, this.truth.shape) && this.truthBroadcasts()) return null;
+    for (const n of topoOrder([this.claim])) {
+      if (n.kind !== 'op' || !['add', 'sub', 'emul', 'ediv', 'mul'].includes(n.op) || n.args.length !== 2) continue;
+      const [a, b] = n.args;
+      const col = (x: Expr) => isOne(x.shape.cols) && !isOne(x.shape.rows);
+      const row = (x: Expr) => isOne(x.shape.rows) && !isOne(x.shape.cols);
+      if (!((col(a) && row(b)) || (row(a) && col(b)))) continue;
+      const fix = repairs(this.claim, this.truth, 'shape', this.print).find((r) => this.equalAll(r.expr, this.truth));
+      const more = fix ? `; likely cause: ${fix.cause} (${this.equalsTruth(fix)})` : '';
+      return {
+        kind: 'broadcast',
+        message: `\`${this.print(n)}\` combines a column ${shapeText(a.shape)} with a row ${shapeText(b.shape)}, which broadcasts to a matrix, ${shapeText(n.shape)}${more}`,
+        fix: fix && this.print(fix.expr),
+      };
+    }
+    return null;
+  }
+
+  private truthBroadcasts(): boolean {
+    return topoOrder([this.truth]).some(
+      (n) =>
+        n.kind === 'op' &&
+        n.args.length === 2 &&
+        n.args.some((a) => isOne(a.shape.cols) && !isOne(a.shape.rows)) &&
+        n.args.some((a) => isOne(a.shape.rows) && !isOne(a.shape.cols)),
+    );
+  }
+
   private shape(): Diagnosis {
     const { claim, truth, ref } = this;
     const sizes = `the claim is ${shapeText(claim.shape)} but ${ref} is ${shapeText(truth.shape)}`;
+    const axis = this.axis();
+    if (axis) return { ...axis, message: `${sizes}: ${axis.message}` };
     const found = repairs(claim, truth, 'shape', this.print).find((r) => this.equalAll(r.expr, truth));
     const more = found ? `; likely cause: ${found.cause} (${this.equalsTruth(found)})` : '';
     const fix = found && this.print(found.expr);
@@ -181,6 +260,15 @@ class Diagnoser {
       message: `${transposedShape} (its transpose ${this.code(flipped)} still differs)${more}`,
       fix,
     };
+  }
+
+  /** Does the truth divide by these dims (`/n`), so that a claim n times too big is missing that 1/n? */
+  private divides(m: ReadonlyMap<string, number>): boolean {
+    const sizes = new Set<string>();
+    for (const n of topoOrder([simplify(expandDerivatives(this.truth)), this.truth])) {
+      if (n.kind === 'op' && n.op === 'size' && n.attrs.rows) for (const s of dimSymbols(n.attrs.rows)) sizes.add(s);
+    }
+    return [...m.keys()].every((s) => sizes.has(s));
   }
 
   /** claim = truthᵀ for a square truth. */
@@ -273,7 +361,9 @@ class Diagnoser {
         : p === 1 && exps.every((k) => k <= 0)
           ? ` (a missing factor ${rationalText([q, 1], inverse)})`
           : q === 1 && exps.every((k) => k >= 0)
-            ? ` (a stray factor ${factor})`
+            ? this.divides(m)
+              ? ` (a missing factor ${rationalText([1, p], inverse)})`
+              : ` (a stray factor ${factor})`
             : '';
     return { kind: 'factor', message: `the claim is ${factor} times ${ref}${why}`, factor };
   }

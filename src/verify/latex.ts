@@ -134,7 +134,9 @@ export class LatexRun {
     const reference = c.claim === claim.part.tex ? truth : claim;
     if (reference.side instanceof ShapeError) return out;
     const value = simplify(expandDerivatives(reference.side as Expr));
-    return { ...out, engine: toLatex(withNames(value, this.run.scope.defs)) };
+    const defs = this.run.scope.defs;
+    const simplified = new Map([...defs].map(([n, d]) => [n, simplify(d)]));
+    return { ...out, engine: toLatex(withNames(withNames(value, simplified), defs)) };
   }
 }
 

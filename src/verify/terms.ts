@@ -103,6 +103,19 @@ export function rationalText(
   return `${p < 0 ? '-' : ''}${top}${bottom ? `/${bottom}` : ''}`;
 }
 
+/** A dimension used as a value (`n` in `/n`). */
+const isSize = (w: Expr): boolean =>
+  isOp(w, 'size') || (isOp(w, 'mul') && argsOf(w).every((a) => isSize(a) || a.kind === 'const'));
+
+/** A sum or mean over rows written over columns, or the other way round (with the result transposed to fit). */
+export function axisRepairs(n: Expr): Expr[] {
+  if (!(isOp(n, 'sum') || isOp(n, 'mean')) || n.kind !== 'op') return [];
+  const dim = n.attrs.dim;
+  if (dim !== 1 && dim !== 2) return [];
+  const other = apply(n.op as 'sum', n.args, { ...n.attrs, dim: dim === 1 ? 2 : 1 });
+  return [other, transpose(other)];
+}
+
 /** Nodes of e that a repair may change: not inside a grad/jacobian/hessian, not constants or sizes. */
 function editable(e: Expr): Expr[] {
   const out: Expr[] = [];
@@ -170,6 +183,9 @@ export function repairs(
   };
   const q = (e: Expr) => `\`${print(e)}\``;
   for (const n of nodes) {
+    for (const r of axisRepairs(n)) push(n, r, `summing over the wrong axis: ${q(n)} should be ${q(r)}`);
+  }
+  for (const n of nodes) {
     if (isOp(n, 'transpose')) push(n, argsOf(n)[0], `an extra transpose in ${q(n)}`);
     else if (!isScalar(n.shape)) push(n, transpose(n), `a missing transpose on ${q(n)}`);
     if (isOp(n, 'matmul')) {
@@ -194,7 +210,10 @@ export function repairs(
       if (w === n) continue;
       for (const [build, cause] of [
         [() => mul(w, n), `a missing factor ${q(w)} on ${q(n)}`],
-        [() => div(n, w), `a stray factor ${q(w)} on ${q(n)}`],
+        [
+          () => div(n, w),
+          isSize(w) ? `a missing factor 1/${print(w)} on ${q(n)}` : `a stray factor ${q(w)} on ${q(n)}`,
+        ],
       ] as const) {
         try {
           const r = build();

@@ -68,7 +68,7 @@ export function readLatex(source: string, tex: boolean): LatexDoc {
       }
       if (!rel.continues) close();
       const steps = rel.parts.map((p, i): TexStep => {
-        const [from, to] = spanOf(p.nodes) ?? [p.at, p.at];
+        const [from, to] = widen(block.text, spanOf(p.nodes) ?? [p.at, p.at]);
         const offset = block.offset + from;
         let tx: Tx | NotUnderstood;
         try {
@@ -95,6 +95,19 @@ export function readLatex(source: string, tex: boolean): LatexDoc {
     commented: found.commented.map((o) => where(o).line),
     suspectFences: found.suspectFences.map((f) => ({ line: where(f.offset).line, info: f.info })),
   };
+}
+
+/** Where a part starts and ends in the block (node locs miss `\\frac`, `\\left`, `\\right)`): up to the delimiters. */
+function widen(text: string, [from, to]: [number, number]): [number, number] {
+  const before = text.slice(0, from);
+  const stops = [...before.matchAll(/=|&|\\\\|\\begin\{[^}]*\}(\{[^}]*\})?|^/g)];
+  const last = stops[stops.length - 1];
+  let start = (last.index ?? 0) + last[0].length;
+  while (start < from && /\s/.test(text[start])) start++;
+  const after = /=|&|\\\\|\\end\{|\\text\b|\\quad|\\qquad|\\label|\\tag|$/.exec(text.slice(to));
+  let end = to + (after?.index ?? 0);
+  while (end > to && /[\s,.]/.test(text[end - 1])) end--;
+  return [Math.min(start, from), Math.max(end, to)];
 }
 
 export { NotUnderstood } from './tree.js';
