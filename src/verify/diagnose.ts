@@ -8,7 +8,7 @@ import { dimSymbols, isOne } from '../ir/dim.js';
 import { type Expr, freeVars, type Qualifier, topoOrder, type VarExpr, variable } from '../ir/expr.js';
 import { isScalar, isSquare, type Shape, sameShape, shapeText } from '../ir/shape.js';
 import { substitute } from '../ops/substitute.js';
-import { add, div, mul, num, transpose } from '../ops/build.js';
+import { add, apply, div, mul, num, transpose } from '../ops/build.js';
 import { simplify } from '../simplify/engine.js';
 import {
   type Counterexample,
@@ -154,8 +154,8 @@ class Diagnoser {
     const square = truth.shape.rows === truth.shape.cols && !isScalar(truth.shape);
     const found =
       this.axis() ||
-      this.qualified() ||
       (square && this.transposed()) ||
+      this.qualified() ||
       this.ratio() ||
       this.term() ||
       this.repaired() ||
@@ -186,6 +186,8 @@ class Diagnoser {
         const w = variable(v.name, v.shape, [...v.qualifiers, q]);
         const [c, t] = [this.claim, this.truth].map((e) => substitute(expandDerivatives(e), v, w));
         if (!equal(c, t, this.opts).equal) continue;
+        // One-hot when what matters is that the rows sum to 1 (not 0/1 entries: w.^3 = w, or positivity).
+        if (q === 'onehot' && (!this.holdsFor(v, true) || this.holdsFor(v, false))) continue;
         const decl = `${v.name}: ${declShape(v)}${[...v.qualifiers, q].map((x) => ` ${x}`).join('')}`;
         const only = q === 'symmetric' ? `symmetric \`${v.name}\`` : `a one-hot \`${v.name}\``;
         return {
@@ -195,6 +197,15 @@ class Diagnoser {
       }
     }
     return null;
+  }
+
+  /** Does the claim hold for any positive v, or (`normalized`) any v whose rows are positive weights summing to 1? */
+  private holdsFor(v: VarExpr, normalized: boolean): boolean {
+    const pos = variable(v.name, v.shape, ['positive']);
+    const total = isOne(v.shape.cols) ? apply('sum', [pos], {}) : apply('sum', [pos], { dim: 2 });
+    const value = !normalized ? pos : isOne(v.shape.cols) ? div(pos, total) : apply('ediv', [pos, total]);
+    const [c, t] = [this.claim, this.truth].map((e) => substitute(expandDerivatives(e), v, value));
+    return equal(c, t, this.opts).equal;
   }
 
   /** A sum or mean over the wrong axis: `sum(S, 2)` where `sum(S, 1)'` is meant. */
@@ -268,7 +279,7 @@ class Diagnoser {
     for (const n of topoOrder([simplify(expandDerivatives(this.truth)), this.truth])) {
       if (n.kind === 'op' && n.op === 'size' && n.attrs.rows) for (const s of dimSymbols(n.attrs.rows)) sizes.add(s);
     }
-    return [...m.keys()].every((s) => sizes.has(s));
+    return m.size > 0 && [...m.keys()].every((s) => sizes.has(s));
   }
 
   /** claim = truthᵀ for a square truth. */
