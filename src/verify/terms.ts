@@ -4,11 +4,12 @@
 
 import { rebuildOp } from '../diff/rebuild.js';
 import { toText } from '../emit/text.js';
+import { ONE } from '../ir/dim.js';
 import { ShapeError } from '../ir/errors.js';
 import { derivNode, type Expr, topoOrder, variable } from '../ir/expr.js';
 import { isScalar, sameShape } from '../ir/shape.js';
 import type { Matrix } from '../kernels/matrix.js';
-import { apply, div, matmul, mul, neg, transpose } from '../ops/build.js';
+import { apply, div, matmul, mul, neg, ones, transpose } from '../ops/build.js';
 import type { OpName } from '../ops/index.js';
 import { simplify } from '../simplify/engine.js';
 import { scaleOf } from './equal.js';
@@ -109,11 +110,25 @@ const isSize = (w: Expr): boolean =>
 
 /** A sum or mean over rows written over columns, or the other way round (with the result transposed to fit). */
 export function axisRepairs(n: Expr): Expr[] {
-  if (!(isOp(n, 'sum') || isOp(n, 'mean')) || n.kind !== 'op') return [];
-  const dim = n.attrs.dim;
-  if (dim !== 1 && dim !== 2) return [];
-  const other = apply(n.op as 'sum', n.args, { ...n.attrs, dim: dim === 1 ? 2 : 1 });
-  return [other, transpose(other)];
+  if (n.kind !== 'op') return [];
+  if (n.op === 'matmul') return onesProductRepairs(n.args[0], n.args[1]);
+  if (n.op !== 'sum' && n.op !== 'mean') return [];
+  const dim = n.attrs.dim ?? 0;
+  const others = ([0, 1, 2] as const)
+    .filter((d) => d !== dim)
+    .map((d) => apply(n.op as 'sum', n.args, { ...n.attrs, dim: d }));
+  return others.flatMap((o) => [o, transpose(o)]);
+}
+
+const isOnes = (e: Expr) => isOp(e, 'ones') || (isOp(e, 'transpose') && isOp(argsOf(e)[0], 'ones'));
+
+/** `A*ones(k, 1)` sums across rows and `ones(n, 1)'*A` down columns: the other sum, either way round. */
+function onesProductRepairs(a: Expr, b: Expr): Expr[] {
+  if (!isOnes(a) && !isOnes(b)) return [];
+  const m = isOnes(b) ? a : b;
+  const across = matmul(m, ones(m.shape.cols, ONE));
+  const down = matmul(ones(ONE, m.shape.rows), m);
+  return [across, transpose(across), down, transpose(down)];
 }
 
 /** Nodes of e that a repair may change: not inside a grad/jacobian/hessian, not constants or sizes. */

@@ -1,7 +1,7 @@
 // The Tx tree of a TeX expression → text of the matcalc language in a scope: names resolved to the
 // declared ones (`W_1` → W1), `\mathbf{1}`, `I`, `\mathbf{0}` without a size sized from the operand they
 // meet, `/` or `./` and grad or jacobian chosen by shape. The text is then parsed like any claim.
-import { dimText, ONE } from '../../ir/dim.js';
+import { dimText, isOne, ONE } from '../../ir/dim.js';
 import { ShapeError } from '../../ir/errors.js';
 import { isScalar, isSquare, type Shape } from '../../ir/shape.js';
 import type { Scope } from '../decls.js';
@@ -123,7 +123,14 @@ export class TexEmitter {
           const arg = tx.args.map((a) => this.text(a)).join(', ');
           return this.scope.vars.has('sigma') ? { text: `sigma*(${arg})`, prec: 2 } : { text: `sigmoid(${arg})`, prec: 4 };
         }
-        return { text: `${tx.fn}(${tx.args.map((a) => this.text(a)).join(', ')})`, prec: 4 };
+        const args = tx.args.map((a) => this.text(a));
+        if (['softmax', 'logsoftmax', 'logsumexp'].includes(tx.fn) && args.length === 1) {
+          const s = this.shapeOf(args[0]);
+          if (!isOne(s.rows) && !isOne(s.cols)) {
+            throw this.fail(tx.args[0], `${tx.fn} of a matrix: over each row or over all entries? Define it, e.g. \\exp(S) \\oslash (\\exp(S) \\mathbf{1} \\mathbf{1}^\\top) for rows`);
+          }
+        }
+        return { text: `${tx.fn}(${args.join(', ')})`, prec: 4 };
       }
       case 'norm':
         return { text: `norm(${this.text(tx.a)})`, prec: 4 };

@@ -39,11 +39,18 @@ function annotationStart(nodes: readonly TexNode[]): number {
 
 function reasonText(nodes: readonly TexNode[]): string | undefined {
   const words = nodes
-    .map((n) => (n.type === 'text' ? (plainText(n) ?? '') : n.type === 'kern' ? ' ' : (n.text ?? ' ')))
+    .map((n) => (n.type === 'text' ? textOf(n) : n.type === 'kern' ? ' ' : (n.text ?? ' ')))
     .join('')
     .replace(/\s+/g, ' ')
     .trim();
   return words === '' ? undefined : words;
+}
+
+/** The words of a `\text{…}` node, spaces kept. */
+function textOf(n: TexNode): string {
+  if (n.type === 'spacing') return ' ';
+  if (Array.isArray(n.body)) return (n.body as TexNode[]).map(textOf).join('');
+  return n.text ?? plainText(n) ?? '';
 }
 
 export function relationOf(row: Row): Relation {

@@ -74,7 +74,7 @@ const body = (n: TexNode): TexNode[] =>
 export function plainText(n: TexNode | undefined): string | null {
   if (!n) return null;
   if (n.type === 'mathord' || n.type === 'textord') return n.text ?? null;
-  if (n.type === 'ordgroup' || n.type === 'font' || n.type === 'text' || n.type === 'mclass') {
+  if (['ordgroup', 'font', 'text', 'mclass', 'operatorname'].includes(n.type)) {
     const parts = body(n).map(plainText);
     return parts.every((p) => p !== null) ? parts.join('') : null;
   }
@@ -293,23 +293,31 @@ export class TexReader {
     return TexReader.read(nodes, this.at);
   }
 
-  /** Nodes up to the matching close delimiter. */
-  private until(close: string, open: TexNode): TexNode[] {
+  /** Nodes up to the matching close delimiter, and the closing node (a supsub when it carries `^\top`). */
+  private until(close: string, open: TexNode): { inner: TexNode[]; closer: TexNode } {
     const start = this.i;
     let depth = 0;
     for (; this.i < this.nodes.length; this.i++) {
       const n = this.nodes[this.i];
-      if (n.type === 'atom' && n.family === 'open') depth++;
-      if (n.type === 'atom' && n.family === 'close') {
-        if (depth === 0 && n.text === close) {
+      const d = n.type === 'supsub' ? (n.base as TexNode | undefined) : n;
+      if (d?.type === 'atom' && d.family === 'open') depth++;
+      if (d?.type === 'atom' && d.family === 'close') {
+        if (depth === 0 && d.text === close) {
           const inner = this.nodes.slice(start, this.i);
           this.i++;
-          return inner;
+          return { inner, closer: n };
         }
         depth--;
       }
     }
     throw this.fail(open, `an unclosed \`${open.text}\``);
+  }
+
+  /** A parenthesized group, with the superscript its closing parenthesis carries. */
+  private parenthesized(open: TexNode): Tx {
+    const { inner, closer } = this.until(open.text === '(' ? ')' : ']', open);
+    const e = this.group(inner);
+    return closer.type === 'supsub' && closer.sup ? this.superscript(e, closer.sup as TexNode) : e;
   }
 
   /** A function's argument: a parenthesized group, or the next factor (`\log \sigma(z)`, `\tanh Z_1`). */
@@ -318,7 +326,8 @@ export class TexReader {
     const n = this.peek();
     if (n?.type === 'atom' && n.family === 'open' && n.text === '(') {
       this.i++;
-      const inner = this.until(')', n);
+      const { inner, closer } = this.until(')', n);
+      if (closer.type === 'supsub') throw this.fail(closer, 'a superscript on the parenthesis of a function call');
       const args: TexNode[][] = [[]];
       for (const x of inner) {
         if (x.type === 'atom' && x.family === 'punct' && x.text === ',') args.push([]);
@@ -385,9 +394,7 @@ export class TexReader {
       case 'ordgroup':
         return this.group(body(n));
       case 'atom':
-        if (n.family === 'open' && (n.text === '(' || n.text === '[')) {
-          return this.group(this.until(n.text === '(' ? ')' : ']', n));
-        }
+        if (n.family === 'open' && (n.text === '(' || n.text === '[')) return this.parenthesized(n);
         break;
       case 'leftright': {
         const inner = body(n);
