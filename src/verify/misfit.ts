@@ -1,7 +1,7 @@
 // A claim whose own shapes do not fit (`2*X*(X*W - Y)` for an n×d X) is a wrong claim, not bad input: the
 // conflict is named, and transposes added to or removed from the operands (one, then two at a time) are
 // tried until a variant parses and equals the truth — "a missing transpose on X".
-import { ShapeError } from '../ir/errors.js';
+import { MatcalcError, type ShapeError } from '../ir/errors.js';
 import type { Expr } from '../ir/expr.js';
 import type { Scope } from '../parse/decls.js';
 import { parseExpr } from '../parse/expr.js';
@@ -56,7 +56,8 @@ function tryParse(text: string, scope: Scope): Expr | null {
   try {
     return parseExpr(text, scope);
   } catch (e) {
-    if (e instanceof ShapeError) return null;
+    // A transpose where the language takes a name (the variable of grad) does not parse: not a repair.
+    if (e instanceof MatcalcError) return null;
     throw e;
   }
 }

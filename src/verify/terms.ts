@@ -4,7 +4,7 @@
 
 import { rebuildOp } from '../diff/rebuild.js';
 import { toText } from '../emit/text.js';
-import { ONE } from '../ir/dim.js';
+import { isOne, ONE } from '../ir/dim.js';
 import { ShapeError } from '../ir/errors.js';
 import { derivNode, type Expr, topoOrder, variable } from '../ir/expr.js';
 import { isScalar, sameShape } from '../ir/shape.js';
@@ -120,12 +120,15 @@ export function axisRepairs(n: Expr): Expr[] {
   return others.flatMap((o) => [o, transpose(o)]);
 }
 
-const isOnes = (e: Expr) => isOp(e, 'ones') || (isOp(e, 'transpose') && isOp(argsOf(e)[0], 'ones'));
+const isOnes = (e: Expr): boolean => isOp(e, 'ones') || (isOp(e, 'transpose') && isOp(argsOf(e)[0], 'ones'));
 
 /** `A*ones(k, 1)` sums across rows and `ones(n, 1)'*A` down columns: the other sum, either way round. */
 function onesProductRepairs(a: Expr, b: Expr): Expr[] {
-  if (!isOnes(a) && !isOnes(b)) return [];
-  const m = isOnes(b) ? a : b;
+  // Only a contraction with ones is a sum (`p*ones(k, 1)'` is an outer product).
+  const sumsAcross = isOnes(b) && isOne(b.shape.cols) && !isOne(b.shape.rows);
+  const sumsDown = isOnes(a) && isOne(a.shape.rows) && !isOne(a.shape.cols);
+  if (!sumsAcross && !sumsDown) return [];
+  const m = sumsAcross ? a : b;
   const across = matmul(m, ones(m.shape.cols, ONE));
   const down = matmul(ones(ONE, m.shape.rows), m);
   return [across, transpose(across), down, transpose(down)];
@@ -286,7 +289,13 @@ export function monomials(symbols: readonly string[]): Map<string, number>[] {
 /** e with every occurrence of a named definition replaced by a variable of that name, for printing. */
 export function withNames(e: Expr, names: ReadonlyMap<string, Expr>): Expr {
   const byId = new Map<number, string>();
-  for (const [name, d] of names) if (d.kind === 'op' || d.kind === 'deriv') byId.set(d.id, name);
+  for (const [name, d] of names) {
+    if (d.kind !== 'op' && d.kind !== 'deriv') continue;
+    byId.set(d.id, name);
+    // Simplified claims print the simplified definition (`X*W1 + b1'` for `X*W1 + ones(n, 1)*b1'`) by name too.
+    const s = simplify(d);
+    if (s.kind === 'op' && !byId.has(s.id)) byId.set(s.id, name);
+  }
   if (byId.size === 0) return e;
   const memo = new Map<number, Expr>();
   const of = (x: Expr) => memo.get(x.id) ?? x;

@@ -73,7 +73,7 @@ const body = (n: TexNode): TexNode[] =>
 /** The plain characters of a node (`W`, `12`, `softmax` from `\mathrm{softmax}`), or null. */
 export function plainText(n: TexNode | undefined): string | null {
   if (!n) return null;
-  if (n.type === 'mathord' || n.type === 'textord') return n.text ?? null;
+  if (n.type === 'mathord' || n.type === 'textord' || n.type === 'atom') return n.text ?? null;
   if (['ordgroup', 'font', 'text', 'mclass', 'operatorname'].includes(n.type)) {
     const parts = body(n).map(plainText);
     return parts.every((p) => p !== null) ? parts.join('') : null;
