@@ -13,7 +13,9 @@ import { evaluateMany, type Values } from './numeric/evaluate.js';
 import { type CheckOptions, type CheckResult, checkGradients, checkJacobian } from './numeric/gradcheck.js';
 import { bindValues } from './numeric/values.js';
 import { transpose } from './ops/build.js';
+import { substitute } from './ops/substitute.js';
 import type { Scope } from './parse/index.js';
+import { heldInput } from './parse/intermediate.js';
 import { type Rewrite, simplifyMany, simplify as simplifyOne } from './simplify/engine.js';
 
 export type Layout = 'numerator' | 'denominator';
@@ -49,6 +51,15 @@ export function grad(f: Expr, wrt: readonly VarRef[], opts: DerivOptions = {}): 
   }
   const raw = gradRaw(expandDerivatives(f), vars);
   return opts.raw ? raw : simplifyMany(raw, opts.log);
+}
+
+/** ∂f/∂H for a named intermediate H of the scope (H held as an input, evaluated at its definition), or a variable. */
+export function gradAt(f: Expr, name: string, opts: DerivOptions = {}): Expr {
+  const held = opts.scope ? heldInput(opts.scope, name, f) : null;
+  if (!held?.at) return grad(f, [name], opts)[0];
+  const [g] = grad(held.f, [held.wrt], { ...opts, raw: true });
+  const at = substitute(g, held.wrt, held.at);
+  return opts.raw ? at : simplifyOne(at, opts.log);
 }
 
 /** ∂vec f/∂vec x: (numel f)×(numel x) in numerator layout; its transpose in denominator layout. */

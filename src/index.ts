@@ -1,7 +1,7 @@
 // The public API (ARCHITECTURE.md §6, contract).
 
 export type { Layout, VarRef } from './api.js';
-export { check, evaluate, evaluateAll, grad, hessian, jacobian, simplify } from './api.js';
+export { check, evaluate, evaluateAll, grad, gradAt, hessian, jacobian, simplify } from './api.js';
 export { type Compiled, type CompileOptions, compile } from './emit/js.js';
 export { toLatex } from './emit/latex.js';
 export { toText } from './emit/text.js';

@@ -4,7 +4,7 @@
 // reported as not understood, with line, column and the TeX, and the rest goes on.
 import { toLatex } from '../emit/latex.js';
 import { expandDerivatives } from '../diff/expand.js';
-import { ParseError, ShapeError } from '../ir/errors.js';
+import { MatcalcError, ParseError, ShapeError } from '../ir/errors.js';
 import type { Expr } from '../ir/expr.js';
 import type { Shape } from '../ir/shape.js';
 import { extendScope, parseDecls } from '../parse/decls.js';
@@ -56,7 +56,8 @@ export class LatexRun {
   item(item: MathItem): void {
     switch (item.kind) {
       case 'let':
-        this.run.scope = parseDecls(item.text, this.run.scope);
+        // `\lambda: scalar` in a TeX comment declares lambda (a space for the backslash keeps columns).
+        this.run.scope = this.located(item, () => parseDecls(item.text.replace(/\\(?=[A-Za-z])/g, ' '), this.run.scope));
         break;
       case 'unread':
         this.unread(item.line, item.column, item.tex, item.reason);
@@ -68,6 +69,25 @@ export class LatexRun {
         const never: never = item;
         throw never;
       }
+    }
+  }
+
+  /** Errors of a declaration comment, at their place in the file. */
+  private located<T>(at: { line: number; column: number }, f: () => T): T {
+    try {
+      return f();
+    } catch (e) {
+      if (e instanceof MatcalcError && e.pos && !e.pos.file) {
+        const { line, column, length } = e.pos;
+        e.pos = {
+          file: this.run.doc.file,
+          line: at.line + line - 1,
+          column: line === 1 ? at.column + column - 1 : column,
+          source: this.run.doc.source,
+          length,
+        };
+      }
+      throw e;
     }
   }
 

@@ -62,7 +62,7 @@ const FUNCTION_NAMES: ReadonlyMap<string, string> = new Map([
   ['logdet', 'logdet'],
 ]);
 
-const GREEK = /^\\(alpha|beta|gamma|delta|epsilon|varepsilon|zeta|eta|theta|vartheta|iota|kappa|lambda|mu|nu|xi|pi|rho|sigma|tau|upsilon|phi|varphi|chi|psi|omega|Gamma|Delta|Theta|Lambda|Xi|Pi|Sigma|Phi|Psi|Omega)$/;
+const GREEK = /^\\(ell|alpha|beta|gamma|delta|epsilon|varepsilon|zeta|eta|theta|vartheta|iota|kappa|lambda|mu|nu|xi|pi|rho|sigma|tau|upsilon|phi|varphi|chi|psi|omega|Gamma|Delta|Theta|Lambda|Xi|Pi|Sigma|Phi|Psi|Omega)$/;
 const TRANSPOSE = new Set(['\\top', 'T', '\\intercal', '\\prime', '\\mathsf{T}', '\\mathrm{T}', '\\textsf{T}']);
 const HADAMARD: Readonly<Record<string, '.*' | './'>> = { '\\odot': '.*', '\\circ': '.*', '\\oslash': './' };
 const PRODUCT = new Set(['\\cdot', '\\times', '*', '\\ast']);
