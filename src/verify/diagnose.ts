@@ -85,6 +85,11 @@ export function diagnose(claim: Expr, truth: Expr, opts: DiagnoseOptions = {}): 
   return new Diagnoser(claim, truth, opts).run();
 }
 
+/** Equal at fresh seeded points (numerically only: the variants tried here need no simplification). */
+export function agrees(a: Expr, b: Expr, opts: EqualOptions): boolean {
+  return sameShape(a.shape, b.shape) && numericMismatch(new Sampler([a, b], opts), a, b, opts.tolerance ?? DEFAULTS.tolerance) === null;
+}
+
 /** DIMS of a declaration: `scalar`, `k`, `n x k`. */
 function declShape(v: VarExpr): string {
   const { rows, cols } = v.shape;
@@ -185,7 +190,7 @@ class Diagnoser {
       for (const q of wanted) {
         const w = variable(v.name, v.shape, [...v.qualifiers, q]);
         const [c, t] = [this.claim, this.truth].map((e) => substitute(expandDerivatives(e), v, w));
-        if (!equal(c, t, this.opts).equal) continue;
+        if (!agrees(c, t, this.opts)) continue;
         // One-hot when what matters is that the rows sum to 1 (not 0/1 entries: w.^3 = w, or positivity).
         if (q === 'onehot' && (!this.holdsFor(v, true) || this.holdsFor(v, false))) continue;
         const decl = `${v.name}: ${declShape(v)}${[...v.qualifiers, q].map((x) => ` ${x}`).join('')}`;
@@ -205,7 +210,7 @@ class Diagnoser {
     const total = isOne(v.shape.cols) ? apply('sum', [pos], {}) : apply('sum', [pos], { dim: 2 });
     const value = !normalized ? pos : isOne(v.shape.cols) ? div(pos, total) : apply('ediv', [pos, total]);
     const [c, t] = [this.claim, this.truth].map((e) => substitute(expandDerivatives(e), v, value));
-    return equal(c, t, this.opts).equal;
+    return agrees(c, t, this.opts);
   }
 
   /** A sum or mean over the wrong axis: `sum(S, 2)` where `sum(S, 1)'` is meant. */

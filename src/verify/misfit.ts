@@ -6,8 +6,8 @@ import type { Expr } from '../ir/expr.js';
 import type { Scope } from '../parse/decls.js';
 import { parseExpr } from '../parse/expr.js';
 import { lex } from '../parse/lexer.js';
-import type { Diagnosis, Judgement } from './diagnose.js';
-import { equal, type EqualOptions } from './equal.js';
+import { agrees, type Diagnosis, type Judgement } from './diagnose.js';
+import type { EqualOptions } from './equal.js';
 
 interface Edit {
   /** Offset in the claim text: insert `'` there, or delete the `'` there. */
@@ -93,7 +93,7 @@ export function misfit(
     const fixed = applyEdits(text, group);
     const e = tryParse(fixed, scope);
     if (!e || e.shape.rows !== truth.shape.rows || e.shape.cols !== truth.shape.cols) continue;
-    if (equal(e, truth, opts).equal) {
+    if (agrees(e, truth, opts)) {
       const cause = group.map(describe).join(' and ');
       const diagnosis: Diagnosis = {
         kind: 'shape-conflict',

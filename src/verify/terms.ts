@@ -286,8 +286,12 @@ export function monomials(symbols: readonly string[]): Map<string, number>[] {
   return out;
 }
 
-/** e with every occurrence of a named definition replaced by a variable of that name, for printing. */
-export function withNames(e: Expr, names: ReadonlyMap<string, Expr>): Expr {
+const namedIdsCache = new WeakMap<ReadonlyMap<string, Expr>, Map<number, string>>();
+
+/** Node ids of the definitions, and of their simplified forms, by name (computed once per scope). */
+function namedIds(names: ReadonlyMap<string, Expr>): Map<number, string> {
+  const cached = namedIdsCache.get(names);
+  if (cached) return cached;
   const byId = new Map<number, string>();
   for (const [name, d] of names) {
     if (d.kind !== 'op' && d.kind !== 'deriv') continue;
@@ -296,6 +300,13 @@ export function withNames(e: Expr, names: ReadonlyMap<string, Expr>): Expr {
     const s = simplify(d);
     if (s.kind === 'op' && !byId.has(s.id)) byId.set(s.id, name);
   }
+  namedIdsCache.set(names, byId);
+  return byId;
+}
+
+/** e with every occurrence of a named definition replaced by a variable of that name, for printing. */
+export function withNames(e: Expr, names: ReadonlyMap<string, Expr>): Expr {
+  const byId = namedIds(names);
   if (byId.size === 0) return e;
   const memo = new Map<number, Expr>();
   const of = (x: Expr) => memo.get(x.id) ?? x;
