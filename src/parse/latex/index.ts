@@ -50,7 +50,8 @@ export function readLatex(source: string, tex: boolean): LatexDoc {
   for (const block of found.blocks) {
     const { rows, failures } = rowsOf(block.text);
     for (const f of failures) {
-      const offset = block.offset + f.start;
+      const lead = block.text.slice(f.start, f.end).length - block.text.slice(f.start, f.end).trimStart().length;
+      const offset = block.offset + f.start + lead;
       items.push({ kind: 'unread', ...where(offset), tex: clip(block.text.slice(f.start, f.end)), reason: f.message, offset });
     }
     let open: { steps: TexStep[]; line: number; offset: number } | null = null;
@@ -62,7 +63,7 @@ export function readLatex(source: string, tex: boolean): LatexDoc {
       const rel: Relation = relationOf(row);
       if (rel.other) {
         close();
-        const offset = block.offset + rel.other.at;
+        const offset = block.offset + row.start;
         items.push({ kind: 'unread', ...where(offset), tex: clip(block.text.slice(row.start, row.end)), reason: `the relation \`${rel.other.text}\` is not checked (only \`=\` is)`, offset });
         continue;
       }

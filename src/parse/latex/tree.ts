@@ -188,6 +188,17 @@ export class TexReader {
   }
 
   private inNorm = false;
+  private pendingSup: TexNode | null = null;
+
+  /** A call, with the superscript its closing parenthesis carried. */
+  private call(fn: string, fnNode: TexNode): Tx {
+    this.pendingSup = null;
+    const args = this.argument(fnNode);
+    const sup = this.pendingSup as TexNode | null;
+    this.pendingSup = null;
+    const e: Tx = { k: 'call', fn, args };
+    return sup ? this.superscript(e, sup) : e;
+  }
 
   private product(): Tx {
     let e = this.unary();
@@ -327,7 +338,8 @@ export class TexReader {
     if (n?.type === 'atom' && n.family === 'open' && n.text === '(') {
       this.i++;
       const { inner, closer } = this.until(')', n);
-      if (closer.type === 'supsub') throw this.fail(closer, 'a superscript on the parenthesis of a function call');
+      // `\operatorname{softmax}(t)^\top`: the superscript of the closing parenthesis applies to the call.
+      if (closer.type === 'supsub' && closer.sup) this.pendingSup = closer.sup as TexNode;
       const args: TexNode[][] = [[]];
       for (const x of inner) {
         if (x.type === 'atom' && x.family === 'punct' && x.text === ',') args.push([]);
@@ -357,7 +369,7 @@ export class TexReader {
         }
         if (n.text === '\\|') return this.norm(n);
         if (n.text === '\\partial') return this.slashDerivative(n);
-        if (n.text === '\\sigma' && this.startsGroup()) return { k: 'call', fn: 'sigmoid?', args: this.argument(n) };
+        if (n.text === '\\sigma' && this.startsGroup()) return this.call('sigmoid?', n);
         if (names) return { k: 'sym', names: [names.base], tex: n.text ?? '', at: here, base: names.base };
         break;
       }
@@ -365,11 +377,10 @@ export class TexReader {
         const name = String(n.name ?? '').replace('\\', '');
         if (name === 'log' && this.peek()?.type === 'op' && this.peek()?.name === '\\det') {
           this.i++;
-          return { k: 'call', fn: 'logdet', args: this.argument(n) };
+          return this.call('logdet', n);
         }
         const fn = FUNCTION_NAMES.get(name);
-        if (fn && !n.limits) return { k: 'call', fn, args: this.argument(n) };
-        if (fn === 'det') return { k: 'call', fn, args: this.argument(n) };
+        if (fn && (!n.limits || fn === 'det')) return this.call(fn, n);
         break;
       }
       case 'operatorname':
@@ -377,7 +388,7 @@ export class TexReader {
       case 'font': {
         const fn = text !== null ? FUNCTION_NAMES.get(text) : undefined;
         if (fn && (n.type !== 'font' || n.font === 'mathrm' || n.font === 'textrm' || n.font === 'text')) {
-          return { k: 'call', fn, args: this.argument(n) };
+          return this.call(fn, n);
         }
         if (text === '1' || text === '0') return { k: 'const', which: text === '1' ? 'ones' : 'zeros' };
         if (n.type === 'font' && names) return { k: 'sym', names: [names.base], tex: text ?? '', at: here };
