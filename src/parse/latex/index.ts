@@ -60,7 +60,7 @@ export function readLatex(source: string, tex: boolean): LatexDoc {
       open = null;
     };
     for (const row of rows) {
-      const rel: Relation = relationOf(row);
+      const rel: Relation = relationOf(row, block.text);
       if (rel.other) {
         close();
         const offset = block.offset + row.start;

@@ -1,7 +1,7 @@
 // One row of display math → the parts of its relation: `A = B = C` split at top-level `=` (also `:=`),
 // whether the row continues the relation above (it starts with `=` or `&=`), and the trailing annotation
 // (`\text{…}`, `\quad …`, a final `,` or `.`) kept as the step's reason.
-import type { Row, TexNode } from './rows.js';
+import { type Row, spanOf, type TexNode } from './rows.js';
 import { plainText } from './tree.js';
 
 export interface Part {
@@ -53,10 +53,26 @@ function textOf(n: TexNode): string {
   return n.text ?? plainText(n) ?? '';
 }
 
-export function relationOf(row: Row): Relation {
-  const cut = annotationStart(row.nodes);
+/** The annotation as written, `\text{…}` unwrapped: `use the fact that \nabla \log z = \nabla z / z`. */
+function annotationText(nodes: readonly TexNode[], block: string): string | undefined {
+  const span = spanOf(nodes);
+  if (!span) return reasonText(nodes);
+  const start = block.lastIndexOf('\\text', span[0]);
+  const from = start >= 0 && start >= span[0] - 6 ? start : span[0];
+  const text = block
+    .slice(from, span[1])
+    .replace(/\\(text|textrm|mathrm)\{([^}]*)(\}|$)/g, '$2')
+    .replace(/\\q?quad\b/g, ' ')
+    .replace(/^[\s&]+/, '')
+    .replace(/\s+/g, ' ')
+    .trim();
+  return text === '' ? reasonText(nodes) : text;
+}
+
+export function relationOf(row: Row, block = ''): Relation {
+  const cut = Math.min(annotationStart(row.nodes), row.annotationFrom ?? row.nodes.length);
   let nodes = row.nodes.slice(0, cut);
-  const reason = reasonText(row.nodes.slice(cut));
+  const reason = block ? annotationText(row.nodes.slice(cut), block) : reasonText(row.nodes.slice(cut));
   while (nodes.length > 0) {
     const last = nodes[nodes.length - 1];
     const punct = (last.type === 'atom' && last.family === 'punct') || (last.type === 'textord' && last.text === '.');

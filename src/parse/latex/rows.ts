@@ -15,6 +15,8 @@ export interface TexNode {
 
 export interface Row {
   readonly nodes: readonly TexNode[];
+  /** Where the third alignment cell starts (`A &= B & \text{reason}`): the rest of the row annotates it. */
+  readonly annotationFrom?: number;
   /** Offsets (into the block text) of the row's first and last characters. */
   readonly start: number;
   readonly end: number;
@@ -111,16 +113,20 @@ export function spanOf(n: unknown): [number, number] | null {
 
 function splitRows(nodes: TexNode[], text: string): Row[] {
   const rows: Row[] = [];
-  const push = (ns: TexNode[]) => {
+  const push = (ns: TexNode[], annotationFrom?: number) => {
     const span = spanOf(ns);
-    if (span && ns.length > 0) rows.push({ nodes: ns, start: span[0], end: span[1] });
+    if (span && ns.length > 0) rows.push({ nodes: ns, start: span[0], end: span[1], annotationFrom });
   };
   let loose: TexNode[] = [];
   for (const n of nodes) {
     if (n.type === 'array' && Array.isArray(n.body)) {
       if (loose.length > 0) push(loose);
       loose = [];
-      for (const row of n.body as TexNode[][]) push(row.flatMap(cellNodes));
+      for (const row of n.body as TexNode[][]) {
+        const cells = row.map(cellNodes);
+        const third = cells.length > 2 ? cells.slice(0, 2).flat().length : undefined;
+        push(cells.flat(), third);
+      }
     } else if (n.type === 'cr') {
       push(loose);
       loose = [];
