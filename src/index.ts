@@ -11,5 +11,10 @@ export type { Shape } from './ir/shape.js';
 export type { Matrix } from './kernels/matrix.js';
 export type { Value, Values } from './numeric/evaluate.js';
 export type { CheckResult } from './numeric/gradcheck.js';
-export { extendScope as define, parseDecls as declare, parseExpr as parse, type Scope } from './parse/index.js';
+export {
+  extendScope as define,
+  parseDecls as declare,
+  parseExpr as parse,
+  type Scope,
+} from './parse/index.js';
 export { type Diagnosis, equal, type Verdict, verify, verifyDocument } from './verify/claims.js';

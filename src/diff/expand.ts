@@ -1,10 +1,10 @@
 // Gives `grad(f, X)`, `jacobian(f, x)` and `hessian(f, x)` written in the language their meaning:
 // each derivative node is replaced, innermost first, by its (unsimplified) derivative expression.
 import { type Expr, topoOrder } from '../ir/expr.js';
+import { substitute } from '../ops/substitute.js';
 import { gradRaw } from './grad.js';
 import { hessianRaw } from './hessian.js';
 import { jacobianRaw } from './jacobian.js';
-import { substitute } from '../ops/substitute.js';
 import { rebuildOp } from './rebuild.js';
 
 export function hasDerivatives(e: Expr): boolean {

@@ -124,7 +124,9 @@ export function derivNode(
   at?: Expr,
 ): DerivExpr {
   const key = `g:${mode}:${f.id}:${wrt.id}${at ? `@${at.id}` : ''}`;
-  return intern(key, (id) => (at ? { kind: 'deriv', id, shape, mode, f, wrt, at } : { kind: 'deriv', id, shape, mode, f, wrt }));
+  return intern(key, (id) =>
+    at ? { kind: 'deriv', id, shape, mode, f, wrt, at } : { kind: 'deriv', id, shape, mode, f, wrt },
+  );
 }
 
 export function children(e: Expr): readonly Expr[] {

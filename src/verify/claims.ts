@@ -66,21 +66,33 @@ export class DocumentRun {
   /** Judge `claim` (an expression, or the text whose shapes do not fit) against `truth`. */
   judgeSide(claim: Side, claimText: string, truth: Expr, reference: string) {
     const o = { ...this.opts, reference, names: this.scope.defs };
-    return claim instanceof ShapeError ? misfit(claimText, claim, truth, this.scope, o) : judge(claim, truth, o);
+    return claim instanceof ShapeError
+      ? misfit(claimText, claim, truth, this.scope, o)
+      : judge(claim, truth, o);
   }
 
   /** A claim `lhs = rhs`: the side holding a derivative is the truth, otherwise the left side. */
   claim(line: number, lhs: Side, rhs: Side, texts: readonly [string, string], parsed = texts): CheckReport {
     if (lhs instanceof ShapeError && rhs instanceof ShapeError) throw lhs;
-    const flip = lhs instanceof ShapeError || (!(rhs instanceof ShapeError) && hasDerivative(rhs) && !hasDerivative(lhs));
+    const flip =
+      lhs instanceof ShapeError ||
+      (!(rhs instanceof ShapeError) && hasDerivative(rhs) && !hasDerivative(lhs));
     const [truth, claim] = (flip ? [rhs, lhs] : [lhs, rhs]) as [Expr, Side];
     const [truthText, claimText] = flip ? [texts[1], texts[0]] : texts;
-    const j = this.judgeSide(claim, flip ? parsed[0] : parsed[1], truth, referenceName(truth, flip ? 'right' : 'left'));
+    const j = this.judgeSide(
+      claim,
+      flip ? parsed[0] : parsed[1],
+      truth,
+      referenceName(truth, flip ? 'right' : 'left'),
+    );
     return { kind: 'claim', line, claim: claimText, truth: truthText, ...j };
   }
 
   /** Steps of a chain: each side equal to the last one that could be read before it. */
-  chain(line: number, sides: readonly { side: Side; text: string; parsed: string; line: number; reason?: string }[]): ChainReport {
+  chain(
+    line: number,
+    sides: readonly { side: Side; text: string; parsed: string; line: number; reason?: string }[],
+  ): ChainReport {
     const steps: CheckReport[] = [];
     let last = sides[0];
     if (last.side instanceof ShapeError) throw last.side;
@@ -116,7 +128,10 @@ export class DocumentRun {
       case 'grad': {
         const f = parse(st.f);
         if (!isScalar(f.shape)) {
-          throw new ShapeError(`grad needs a scalar (1×1) function, got ${shapeText(f.shape)}`, filePos(doc, st.f));
+          throw new ShapeError(
+            `grad needs a scalar (1×1) function, got ${shapeText(f.shape)}`,
+            filePos(doc, st.f),
+          );
         }
         for (const w of st.wrt) {
           if (!heldInput(this.scope, w.text, f)) {
@@ -187,8 +202,17 @@ export function runDocument(doc: DerivationDoc, opts: DocumentOptions = {}): Doc
       : '';
     problems.push(`no checks were found: no claim, chain or relation to verify${hint}`);
   }
-  if (opts.strict && unread.length > 0) problems.push(`${unread.length} piece(s) of math could not be read (--strict)`);
-  return { file: doc.file, ok: failures.length === 0 && problems.length === 0, checks, failures, count, unread, problems };
+  if (opts.strict && unread.length > 0)
+    problems.push(`${unread.length} piece(s) of math could not be read (--strict)`);
+  return {
+    file: doc.file,
+    ok: failures.length === 0 && problems.length === 0,
+    checks,
+    failures,
+    count,
+    unread,
+    problems,
+  };
 }
 
 /** Parse and verify a derivation file's text. */

@@ -2,13 +2,13 @@
 // constant or symbolic factor (2, 1/2, −1, n, 1/n, det(X)), a term missing, extra or of the wrong sign, a
 // missing weight, or else a counterexample. Everything is decided numerically at seeded points.
 
-import { toText } from '../emit/text.js';
 import { expandDerivatives } from '../diff/expand.js';
+import { toText } from '../emit/text.js';
 import { dimSymbols, isOne } from '../ir/dim.js';
 import { type Expr, freeVars, type Qualifier, topoOrder, type VarExpr, variable } from '../ir/expr.js';
 import { isScalar, isSquare, type Shape, sameShape, shapeText } from '../ir/shape.js';
-import { substitute } from '../ops/substitute.js';
 import { add, apply, div, mul, num, transpose } from '../ops/build.js';
+import { substitute } from '../ops/substitute.js';
 import { simplify } from '../simplify/engine.js';
 import {
   type Counterexample,
@@ -87,7 +87,10 @@ export function diagnose(claim: Expr, truth: Expr, opts: DiagnoseOptions = {}): 
 
 /** Equal at fresh seeded points (numerically only: the variants tried here need no simplification). */
 export function agrees(a: Expr, b: Expr, opts: EqualOptions): boolean {
-  return sameShape(a.shape, b.shape) && numericMismatch(new Sampler([a, b], opts), a, b, opts.tolerance ?? DEFAULTS.tolerance) === null;
+  return (
+    sameShape(a.shape, b.shape) &&
+    numericMismatch(new Sampler([a, b], opts), a, b, opts.tolerance ?? DEFAULTS.tolerance) === null
+  );
 }
 
 /** DIMS of a declaration: `scalar`, `k`, `n x k`. */
@@ -181,10 +184,16 @@ class Diagnoser {
   /** The claim holds once a variable is declared symmetric or one-hot: `2*A*x` for x'*A*x. */
   private qualified(): Partial | null {
     const vars = new Map<string, VarExpr>();
-    for (const e of [this.claim, this.truth]) for (const v of freeVars(expandDerivatives(e))) vars.set(v.name, v);
+    for (const e of [this.claim, this.truth])
+      for (const v of freeVars(expandDerivatives(e))) vars.set(v.name, v);
     for (const v of vars.values()) {
       const wanted: Qualifier[] = [];
-      if (isSquare(v.shape) && !isScalar(v.shape) && !v.qualifiers.includes('symmetric') && !v.qualifiers.includes('spd'))
+      if (
+        isSquare(v.shape) &&
+        !isScalar(v.shape) &&
+        !v.qualifiers.includes('symmetric') &&
+        !v.qualifiers.includes('spd')
+      )
         wanted.push('symmetric');
       if (!isScalar(v.shape) && !v.qualifiers.includes('onehot')) wanted.push('onehot');
       for (const q of wanted) {
@@ -226,12 +235,15 @@ class Diagnoser {
   private broadcast(): Diagnosis | null {
     if (sameShape(this.claim.shape, this.truth.shape) && this.truthBroadcasts()) return null;
     for (const n of topoOrder([this.claim])) {
-      if (n.kind !== 'op' || !['add', 'sub', 'emul', 'ediv', 'mul'].includes(n.op) || n.args.length !== 2) continue;
+      if (n.kind !== 'op' || !['add', 'sub', 'emul', 'ediv', 'mul'].includes(n.op) || n.args.length !== 2)
+        continue;
       const [a, b] = n.args;
       const col = (x: Expr) => isOne(x.shape.cols) && !isOne(x.shape.rows);
       const row = (x: Expr) => isOne(x.shape.rows) && !isOne(x.shape.cols);
       if (!((col(a) && row(b)) || (row(a) && col(b)))) continue;
-      const fix = repairs(this.claim, this.truth, 'shape', this.print).find((r) => this.equalAll(r.expr, this.truth));
+      const fix = repairs(this.claim, this.truth, 'shape', this.print).find((r) =>
+        this.equalAll(r.expr, this.truth),
+      );
       const more = fix ? `; likely cause: ${fix.cause} (${this.equalsTruth(fix)})` : '';
       return {
         kind: 'broadcast',
@@ -282,7 +294,8 @@ class Diagnoser {
   private divides(m: ReadonlyMap<string, number>): boolean {
     const sizes = new Set<string>();
     for (const n of topoOrder([simplify(expandDerivatives(this.truth)), this.truth])) {
-      if (n.kind === 'op' && n.op === 'size' && n.attrs.rows) for (const s of dimSymbols(n.attrs.rows)) sizes.add(s);
+      if (n.kind === 'op' && n.op === 'size' && n.attrs.rows)
+        for (const s of dimSymbols(n.attrs.rows)) sizes.add(s);
     }
     return m.size > 0 && [...m.keys()].every((s) => sizes.has(s));
   }

@@ -2,8 +2,9 @@
 // language (parse/latex), then a plain undeclared symbol on the left is defined, a derivative or any other
 // expression on the left makes a claim, and further `=` parts are chain steps. What cannot be read is
 // reported as not understood, with line, column and the TeX, and the rest goes on.
-import { toLatex } from '../emit/latex.js';
+
 import { expandDerivatives } from '../diff/expand.js';
+import { toLatex } from '../emit/latex.js';
 import { MatcalcError, ParseError, ShapeError } from '../ir/errors.js';
 import type { Expr } from '../ir/expr.js';
 import type { Shape } from '../ir/shape.js';
@@ -57,7 +58,9 @@ export class LatexRun {
     switch (item.kind) {
       case 'let':
         // `\lambda: scalar` in a TeX comment declares lambda (a space for the backslash keeps columns).
-        this.run.scope = this.located(item, () => parseDecls(item.text.replace(/\\(?=[A-Za-z])/g, ' '), this.run.scope));
+        this.run.scope = this.located(item, () =>
+          parseDecls(item.text.replace(/\\(?=[A-Za-z])/g, ' '), this.run.scope),
+        );
         break;
       case 'unread':
         this.unread(item.line, item.column, item.tex, item.reason);
@@ -112,7 +115,12 @@ export class LatexRun {
       const value = this.read(steps[1].part);
       if (!value) return;
       if (value.side instanceof ShapeError) {
-        this.unread(steps[1].part.line, steps[1].part.column, steps[1].part.tex, `the definition of ${name}: ${value.side.message}`);
+        this.unread(
+          steps[1].part.line,
+          steps[1].part.column,
+          steps[1].part.tex,
+          `the definition of ${name}: ${value.side.message}`,
+        );
         return;
       }
       this.run.scope = extendScope(this.run.scope, name, value.side);
@@ -122,7 +130,7 @@ export class LatexRun {
     const reads: Read[] = [];
     let want: Shape | undefined;
     for (const s of rest) {
-      let r = this.read(s.part, want);
+      const r = this.read(s.part, want);
       if (!r) continue;
       if (!(r.side instanceof ShapeError)) want = r.side.shape;
       reads.push({ part: s.part, ...r, reason: s.reason });
@@ -138,7 +146,13 @@ export class LatexRun {
     } else {
       const chain = this.run.chain(
         reads[0].part.line,
-        reads.map((r) => ({ side: r.side, text: r.part.tex, parsed: r.text, line: r.part.line, reason: r.reason })),
+        reads.map((r) => ({
+          side: r.side,
+          text: r.part.tex,
+          parsed: r.text,
+          line: r.part.line,
+          reason: r.reason,
+        })),
       );
       const steps = chain.steps.map((s, k) => this.decorate(s, reads[k + 1], reads[k]));
       const firstFailure = steps.find((s) => !s.verdict.equal);

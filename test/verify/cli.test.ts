@@ -65,19 +65,53 @@ describe('matcalc verify EXPR --wrt X --claim CLAIM', () => {
 
   it('a claim whose own shapes do not fit is a wrong claim (exit 1): the conflict and the missing transpose', async () => {
     // The issue's acceptance case: the gradient of ‖XW − Y‖² is 2Xᵀ(XW − Y); the claim forgot the transpose.
-    const r = await run('sum((X*W - Y).^2)', '--wrt', 'W', '--claim', '2*X*(X*W - Y)', '--let', 'X: n x d; W: d x k; Y: n x k');
+    const r = await run(
+      'sum((X*W - Y).^2)',
+      '--wrt',
+      'W',
+      '--claim',
+      '2*X*(X*W - Y)',
+      '--let',
+      'X: n x d; W: d x k; Y: n x k',
+    );
     expect(r.code).toBe(1);
     expect(r.out).toMatch(/shapes do not fit: `2\*X\*\(X\*W - Y\)` is \[n×d\]\[n×k\]/);
     expect(r.out).toMatch(/a missing transpose on `X` \(`2\*X'\*\(X\*W - Y\)` equals the gradient\)/);
-    const json = await run('sum((X*w - y).^2)', '--wrt', 'w', '--claim', "(X*w - y)'*X*2", '--format', 'json', '--let', 'X: n x d; w: d; y: n');
+    const json = await run(
+      'sum((X*w - y).^2)',
+      '--wrt',
+      'w',
+      '--claim',
+      "(X*w - y)'*X*2",
+      '--format',
+      'json',
+      '--let',
+      'X: n x d; w: d; y: n',
+    );
     expect(json.code).toBe(1);
     const j = JSON.parse(json.out);
     expect(j.equal).toBe(false);
     expect(j.diagnosis.kind).toMatch(/^shape-/);
     // An extra transpose is found too, and two edits at once.
-    const extra = await run('sum((X*W - Y).^2)', '--wrt', 'W', '--claim', "2*X'*(X*W - Y)'", '--let', 'X: n x d; W: d x k; Y: n x k');
+    const extra = await run(
+      'sum((X*W - Y).^2)',
+      '--wrt',
+      'W',
+      '--claim',
+      "2*X'*(X*W - Y)'",
+      '--let',
+      'X: n x d; W: d x k; Y: n x k',
+    );
     expect(extra.out).toMatch(/an extra transpose in `\(X\*W - Y\)'`/);
-    const two = await run('trace(A*X*B)', '--wrt', 'X', '--claim', 'A*B', '--let', 'A: p x m; X: m x n; B: n x p');
+    const two = await run(
+      'trace(A*X*B)',
+      '--wrt',
+      'X',
+      '--claim',
+      'A*B',
+      '--let',
+      'A: p x m; X: m x n; B: n x p',
+    );
     expect(two.code).toBe(1);
   });
 

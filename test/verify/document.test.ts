@@ -132,7 +132,7 @@ describe('parseDocument errors point at file, line and column', () => {
     expect(decl.pos).toMatchObject({ file: 'g.md', line: 3 });
     const shape = errorOf(() => verifyDocument('```matcalc\nlet X: n x d; w: n\nZ = X*w\n```', 'g.md'));
     expect(shape).toBeInstanceOf(ShapeError);
-    expect(shape.pos).toMatchObject({ file: "g.md", line: 3, column: 6 });
+    expect(shape.pos).toMatchObject({ file: 'g.md', line: 3, column: 6 });
     const wrt = errorOf(() => verifyDocument('```matcalc\nlet x: n\ngrad sum(x) wrt z\n```', 'g.md'));
     expect(wrt.pos).toMatchObject({ line: 3, column: 17 });
   });

@@ -47,7 +47,7 @@ claim grad(L, H) = 2*delta2*W2'
 `;
 
 describe('derivatives with respect to named intermediates', () => {
-  it('claim grad(L, H) = delta2*W2\' verifies; a wrong one is diagnosed and the file still checked', () => {
+  it("claim grad(L, H) = delta2*W2' verifies; a wrong one is diagnosed and the file still checked", () => {
     const r = verifyDocument(BACKPROP, 'b.md');
     const c = r.checks.flatMap((x) => (x.kind === 'chain' ? x.steps : [x]));
     expect(c.map((x) => x.verdict.equal)).toEqual([true, true, false, false]);
@@ -66,7 +66,11 @@ describe('derivatives with respect to named intermediates', () => {
     const Lh = parseExpr('sum((Hin*W2 - Y).^2)', free);
     const [nn, d, h, k] = [3, 2, 4, 2];
     const rnd = (r: number, c: number, s: number) =>
-      matrix(r, c, Float64Array.from({ length: r * c }, (_, i) => Math.sin(s * 7.1 + i * 1.3)));
+      matrix(
+        r,
+        c,
+        Float64Array.from({ length: r * c }, (_, i) => Math.sin(s * 7.1 + i * 1.3)),
+      );
     const values = { X: rnd(nn, d, 1), W1: rnd(d, h, 2), W2: rnd(h, k, 3), Y: rnd(nn, k, 4) };
     const sizes = { n: nn, d, h, k };
     const Hval = evaluate(parseExpr('tanh(X*W1)', scope), { ...values, ...sizes } as never);
@@ -118,16 +122,58 @@ $$
     const r = await verify(file(unread), '--format', 'json');
     const j = JSON.parse(r.out);
     const checks = j.files[0].checks;
-    expect(checks.map((c: { line: number }) => c.line)).toEqual([...checks.map((c: { line: number }) => c.line)].sort((a, b) => a - b));
+    expect(checks.map((c: { line: number }) => c.line)).toEqual(
+      [...checks.map((c: { line: number }) => c.line)].sort((a, b) => a - b),
+    );
     const claim = checks.find((c: { kind: string }) => c.kind === 'claim');
     expect(claim).toMatchObject({ line: 4, verdict: { equal: true } });
     const unreadEntries = checks.filter((c: { kind: string }) => c.kind === 'not understood');
     expect(unreadEntries.length).toBe(4);
-    for (const u of unreadEntries) expect(u).toEqual(expect.objectContaining({ line: expect.any(Number), column: expect.any(Number), fragment: expect.any(String), reason: expect.any(String) }));
+    for (const u of unreadEntries)
+      expect(u).toEqual(
+        expect.objectContaining({
+          line: expect.any(Number),
+          column: expect.any(Number),
+          fragment: expect.any(String),
+          reason: expect.any(String),
+        }),
+      );
   });
 
   it('never crashes on arbitrary TeX', () => {
-    const atoms = ['x', 'A', '^\\top', '_1', '\\frac{', '}', '{', '(', ')', '\\left(', '\\right)', '+', '-', '=', '&', '\\\\', '\\odot', '\\nabla_x', '\\partial', '/', '\\|', '^2', '\\mathbf{1}', 'I', '\\log', '\\sum_x', '\\text{ok}', '2', '\\sigma', ',', "'"];
+    const atoms = [
+      'x',
+      'A',
+      '^\\top',
+      '_1',
+      '\\frac{',
+      '}',
+      '{',
+      '(',
+      ')',
+      '\\left(',
+      '\\right)',
+      '+',
+      '-',
+      '=',
+      '&',
+      '\\\\',
+      '\\odot',
+      '\\nabla_x',
+      '\\partial',
+      '/',
+      '\\|',
+      '^2',
+      '\\mathbf{1}',
+      'I',
+      '\\log',
+      '\\sum_x',
+      '\\text{ok}',
+      '2',
+      '\\sigma',
+      ',',
+      "'",
+    ];
     fc.assert(
       fc.property(fc.array(fc.constantFrom(...atoms), { maxLength: 14 }), (parts) => {
         const r = verifyDocument(`<!-- matcalc let x: n; A: n x n -->\n$$\n${parts.join(' ')}\n$$\n`, 'f.md');
@@ -140,13 +186,17 @@ $$
 
 describe('no vacuous passes', () => {
   it('a file with no checks exits 1 saying none were found', async () => {
-    const r = await verify(file('# Notes\n\nJust prose, and math without declarations:\n\n$$\n\\nabla_w L = X^\\top r\n$$\n'));
+    const r = await verify(
+      file('# Notes\n\nJust prose, and math without declarations:\n\n$$\n\\nabla_w L = X^\\top r\n$$\n'),
+    );
     expect(r.code).toBe(1);
     expect(r.out).toMatch(/no checks were found.*declares its symbols/);
   });
 
   it('a mistyped fence is reported and fails the file', async () => {
-    const typo = await verify(file('```Matcalc\nlet x: n\nclaim x = x\n```\n\n```matcalc\nlet y: n\nclaim y = y\n```\n'));
+    const typo = await verify(
+      file('```Matcalc\nlet x: n\nclaim x = x\n```\n\n```matcalc\nlet y: n\nclaim y = y\n```\n'),
+    );
     expect(typo.code).toBe(1);
     expect(typo.out).toMatch(/line 1: a ```Matcalc block/);
     const math = await verify(file('```math\nlet x: n\nclaim grad(sum(x), x) = ones(n, 1)\n```\n'));
@@ -166,7 +216,8 @@ describe('declarations', () => {
   });
 
   it('a .tex file declares in a % comment; display math in \\[ \\] and equation', async () => {
-    const tex = '% matcalc let X: n x d; w: d\n\\[ \\nabla_w \\|X w\\|^2 = 2 X^\\top X w \\]\n\\begin{equation}\n\\nabla_w \\|X w\\|^2 = X^\\top X w\n\\end{equation}\n';
+    const tex =
+      '% matcalc let X: n x d; w: d\n\\[ \\nabla_w \\|X w\\|^2 = 2 X^\\top X w \\]\n\\begin{equation}\n\\nabla_w \\|X w\\|^2 = X^\\top X w\n\\end{equation}\n';
     const r = await verify(file(tex, 'tex'));
     expect(r.code).toBe(1);
     expect(r.out).toMatch(/ok +.*:2:.*claim/);

@@ -169,7 +169,10 @@ const dir = new URL('../fixtures/latex/', import.meta.url);
 function verdicts(file: string) {
   const r = verifyDocument(readFileSync(new URL(file, dir), 'utf8'), file);
   const checks = r.checks.flatMap((c) => (c.kind === 'chain' ? c.steps : [c]));
-  return { r, got: checks.map((c) => [c.line, c.verdict.equal ? 'ok' : (c.diagnosis?.kind ?? '?')] as const) };
+  return {
+    r,
+    got: checks.map((c) => [c.line, c.verdict.equal ? 'ok' : (c.diagnosis?.kind ?? '?')] as const),
+  };
 }
 
 function suite(name: string, posts: typeof CORPUS) {
@@ -197,7 +200,16 @@ describe('corpus size', () => {
     expect(wrong / all.length).toBeGreaterThan(0.25);
     expect(wrong / all.length).toBeLessThan(0.5);
     const kinds = new Set(all.map(([, v]) => v));
-    for (const k of ['shape-conflict', 'factor', 'sign', 'missing-term', 'wrong-axis', 'needs-symmetric', 'needs-onehot', 'broadcast'])
+    for (const k of [
+      'shape-conflict',
+      'factor',
+      'sign',
+      'missing-term',
+      'wrong-axis',
+      'needs-symmetric',
+      'needs-onehot',
+      'broadcast',
+    ])
       expect(kinds).toContain(k);
   });
 });

@@ -158,7 +158,8 @@ function printReport(r: DocumentReport, io: Io): void {
       }
     }
   }
-  const unread = r.unread.length > 0 ? `; ${r.unread.length} piece(s) of math not understood (listed above)` : '';
+  const unread =
+    r.unread.length > 0 ? `; ${r.unread.length} piece(s) of math not understood (listed above)` : '';
   for (const p of r.problems) io.out(`${name}: ${p}`);
   if (r.failures.length === 0) {
     if (r.problems.length === 0) io.out(`${name}: all ${r.count} checks hold${unread}`);

@@ -67,10 +67,15 @@ export class TexEmitter {
   }
 
   private sized(which: 'ones' | 'eye' | 'zeros', tx: Tx, want?: Shape): Out {
-    if (!want) throw this.fail(tx, `cannot tell the size of ${which === 'eye' ? 'I' : which === 'ones' ? '\\mathbf{1}' : '\\mathbf{0}'} here; give it a subscript`);
+    if (!want)
+      throw this.fail(
+        tx,
+        `cannot tell the size of ${which === 'eye' ? 'I' : which === 'ones' ? '\\mathbf{1}' : '\\mathbf{0}'} here; give it a subscript`,
+      );
     const [r, c] = [dimText(want.rows).replaceAll('·', '*'), dimText(want.cols).replaceAll('·', '*')];
     if (which === 'eye') {
-      if (!isSquare(want) && !isScalar(want)) throw this.fail(tx, `an identity where a ${r}×${c} matrix is needed`);
+      if (!isSquare(want) && !isScalar(want))
+        throw this.fail(tx, `an identity where a ${r}×${c} matrix is needed`);
       return { text: `eye(${r})`, prec: 4 };
     }
     return { text: `${which}(${r}, ${c})`, prec: 4 };
@@ -91,7 +96,8 @@ export class TexEmitter {
       }
       case 'const': {
         if (tx.size === undefined) return this.sized(tx.which, tx, want);
-        if (!this.scope.dims.has(tx.size) && !/^\d+$/.test(tx.size)) throw this.fail(tx, `the size \`${tx.size}\` is not a declared dimension`);
+        if (!this.scope.dims.has(tx.size) && !/^\d+$/.test(tx.size))
+          throw this.fail(tx, `the size \`${tx.size}\` is not a declared dimension`);
         return { text: tx.which === 'eye' ? `eye(${tx.size})` : `${tx.which}(${tx.size}, 1)`, prec: 4 };
       }
       case 'neg': {
@@ -105,9 +111,14 @@ export class TexEmitter {
         }
         const a = this.emit(tx.a);
         const s = this.shapeOf(a.text);
-        if (tx.op === 'inv') return isScalar(s) ? { text: `1/${wrap(a, 4)}`, prec: 2 } : { text: `inv(${a.text})`, prec: 4 };
+        if (tx.op === 'inv')
+          return isScalar(s) ? { text: `1/${wrap(a, 4)}`, prec: 2 } : { text: `inv(${a.text})`, prec: 4 };
         if (tx.op === 'epow') return { text: `${wrap(a, 4)}.^${tx.p}`, prec: 3 };
-        if (!isScalar(s) && !isSquare(s)) throw this.fail(tx.a, `a power of a non-square matrix: write \\odot or ^{\\circ ${tx.p}} for an elementwise power`);
+        if (!isScalar(s) && !isSquare(s))
+          throw this.fail(
+            tx.a,
+            `a power of a non-square matrix: write \\odot or ^{\\circ ${tx.p}} for an elementwise power`,
+          );
         return { text: `${wrap(a, 4)}^${tx.p}`, prec: 3 };
       }
       case 'bin':
@@ -121,13 +132,18 @@ export class TexEmitter {
       case 'call': {
         if (tx.fn === 'sigmoid?') {
           const arg = tx.args.map((a) => this.text(a)).join(', ');
-          return this.scope.vars.has('sigma') ? { text: `sigma*(${arg})`, prec: 2 } : { text: `sigmoid(${arg})`, prec: 4 };
+          return this.scope.vars.has('sigma')
+            ? { text: `sigma*(${arg})`, prec: 2 }
+            : { text: `sigmoid(${arg})`, prec: 4 };
         }
         const args = tx.args.map((a) => this.text(a));
         if (['softmax', 'logsoftmax', 'logsumexp'].includes(tx.fn) && args.length === 1) {
           const s = this.shapeOf(args[0]);
           if (!isOne(s.rows) && !isOne(s.cols)) {
-            throw this.fail(tx.args[0], `${tx.fn} of a matrix: over each row or over all entries? Define it, e.g. \\exp(S) \\oslash (\\exp(S) \\mathbf{1} \\mathbf{1}^\\top) for rows`);
+            throw this.fail(
+              tx.args[0],
+              `${tx.fn} of a matrix: over each row or over all entries? Define it, e.g. \\exp(S) \\oslash (\\exp(S) \\mathbf{1} \\mathbf{1}^\\top) for rows`,
+            );
           }
         }
         return { text: `${tx.fn}(${args.join(', ')})`, prec: 4 };
@@ -142,7 +158,11 @@ export class TexEmitter {
         const scalar = isScalar(this.shapeOf(f));
         if (tx.order === 2) return { text: `hessian(${f}, ${wrt})`, prec: 4 };
         if (scalar) return { text: `grad(${f}, ${wrt})`, prec: 4 };
-        if (tx.nabla) throw this.fail(tx.wrt, '\\nabla of a non-scalar; write \\frac{\\partial f}{\\partial x} for a Jacobian');
+        if (tx.nabla)
+          throw this.fail(
+            tx.wrt,
+            '\\nabla of a non-scalar; write \\frac{\\partial f}{\\partial x} for a Jacobian',
+          );
         return { text: `jacobian(${f}, ${wrt})`, prec: 4 };
       }
       default: {

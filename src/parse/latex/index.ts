@@ -1,9 +1,10 @@
 // The LaTeX side of a derivation file (ARCHITECTURE.md §8): its declaration comments and its display
 // relations in file order, each part read into a Tx tree (or the reason it could not be read) with its
 // line, column and TeX. Meaning in a scope (names, sizes, checks) is given later, by verify/.
-import { findMath, lineColumn } from './source.js';
+
 import { type Relation, relationOf } from './relation.js';
 import { rowsOf, spanOf } from './rows.js';
+import { findMath, lineColumn } from './source.js';
 import { NotUnderstood, TexReader, type Tx } from './tree.js';
 
 export interface TexPart {
@@ -26,7 +27,13 @@ export type MathItem =
   | { readonly kind: 'let'; readonly line: number; readonly column: number; readonly text: string }
   /** A relation: parts[0] = parts[1] = …, rows that start with `=` included. */
   | { readonly kind: 'relation'; readonly line: number; readonly steps: readonly TexStep[] }
-  | { readonly kind: 'unread'; readonly line: number; readonly column: number; readonly tex: string; readonly reason: string };
+  | {
+      readonly kind: 'unread';
+      readonly line: number;
+      readonly column: number;
+      readonly tex: string;
+      readonly reason: string;
+    };
 
 export interface LatexDoc {
   readonly items: readonly MathItem[];
@@ -46,17 +53,26 @@ export function readLatex(source: string, tex: boolean): LatexDoc {
   const found = findMath(source, tex);
   const where = (offset: number) => lineColumn(source, offset);
   const items: (MathItem & { offset: number })[] = [];
-  for (const d of found.decls) items.push({ kind: 'let', ...where(d.offset), text: d.text, offset: d.offset });
+  for (const d of found.decls)
+    items.push({ kind: 'let', ...where(d.offset), text: d.text, offset: d.offset });
   for (const block of found.blocks) {
     const { rows, failures } = rowsOf(block.text);
     for (const f of failures) {
-      const lead = block.text.slice(f.start, f.end).length - block.text.slice(f.start, f.end).trimStart().length;
+      const lead =
+        block.text.slice(f.start, f.end).length - block.text.slice(f.start, f.end).trimStart().length;
       const offset = block.offset + f.start + lead;
-      items.push({ kind: 'unread', ...where(offset), tex: clip(block.text.slice(f.start, f.end)), reason: f.message, offset });
+      items.push({
+        kind: 'unread',
+        ...where(offset),
+        tex: clip(block.text.slice(f.start, f.end)),
+        reason: f.message,
+        offset,
+      });
     }
     let open: { steps: TexStep[]; line: number; offset: number } | null = null;
     const close = () => {
-      if (open && open.steps.length > 0) items.push({ kind: 'relation', line: open.line, steps: open.steps, offset: open.offset });
+      if (open && open.steps.length > 0)
+        items.push({ kind: 'relation', line: open.line, steps: open.steps, offset: open.offset });
       open = null;
     };
     for (const row of rows) {
@@ -64,7 +80,13 @@ export function readLatex(source: string, tex: boolean): LatexDoc {
       if (rel.other) {
         close();
         const offset = block.offset + row.start;
-        items.push({ kind: 'unread', ...where(offset), tex: clip(block.text.slice(row.start, row.end)), reason: `the relation \`${rel.other.text}\` is not checked (only \`=\` is)`, offset });
+        items.push({
+          kind: 'unread',
+          ...where(offset),
+          tex: clip(block.text.slice(row.start, row.end)),
+          reason: `the relation \`${rel.other.text}\` is not checked (only \`=\` is)`,
+          offset,
+        });
         continue;
       }
       if (!rel.continues) close();
@@ -83,7 +105,8 @@ export function readLatex(source: string, tex: boolean): LatexDoc {
           reason: i === rel.parts.length - 1 ? rel.reason : undefined,
         };
       });
-      if (!open) open = { steps: [], line: where(block.offset + row.start).line, offset: block.offset + row.start };
+      if (!open)
+        open = { steps: [], line: where(block.offset + row.start).line, offset: block.offset + row.start };
       const o: { steps: TexStep[] } = open;
       o.steps.push(...steps);
     }

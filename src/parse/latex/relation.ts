@@ -19,7 +19,8 @@ export interface Relation {
   readonly other?: { readonly text: string; readonly at: number };
 }
 
-const FUNCTION_TEXT = /^(softmax|logsoftmax|logsumexp|relu|ReLU|softplus|sigmoid|diag|tr|trace|sum|mean|vec|log|exp|tanh)$/;
+const FUNCTION_TEXT =
+  /^(softmax|logsoftmax|logsumexp|relu|ReLU|softplus|sigmoid|diag|tr|trace|sum|mean|vec|log|exp|tanh)$/;
 
 const isEquals = (n: TexNode) => n.type === 'atom' && n.family === 'rel' && n.text === '=';
 const locOf = (n: TexNode, fallback: number) => n.loc?.start ?? fallback;
@@ -75,7 +76,8 @@ export function relationOf(row: Row, block = ''): Relation {
   const reason = block ? annotationText(row.nodes.slice(cut), block) : reasonText(row.nodes.slice(cut));
   while (nodes.length > 0) {
     const last = nodes[nodes.length - 1];
-    const punct = (last.type === 'atom' && last.family === 'punct') || (last.type === 'textord' && last.text === '.');
+    const punct =
+      (last.type === 'atom' && last.family === 'punct') || (last.type === 'textord' && last.text === '.');
     if (!punct && last.type !== 'kern' && last.type !== 'spacing') break;
     nodes = nodes.slice(0, -1);
   }
@@ -84,9 +86,15 @@ export function relationOf(row: Row, block = ''): Relation {
   let at = row.start;
   let other: Relation['other'];
   nodes.forEach((n, i) => {
-    const colonEquals = n.type === 'atom' && n.family === 'rel' && n.text === ':' && nodes[i + 1] && isEquals(nodes[i + 1]);
+    const colonEquals =
+      n.type === 'atom' && n.family === 'rel' && n.text === ':' && nodes[i + 1] && isEquals(nodes[i + 1]);
     if (colonEquals) return;
-    if (isEquals(n) || (n.type === 'atom' && n.family === 'rel' && ['\\coloneqq', '\\triangleq', '\\eqqcolon'].includes(n.text ?? ''))) {
+    if (
+      isEquals(n) ||
+      (n.type === 'atom' &&
+        n.family === 'rel' &&
+        ['\\coloneqq', '\\triangleq', '\\eqqcolon'].includes(n.text ?? ''))
+    ) {
       parts.push({ nodes: current, at });
       current = [];
       at = locOf(n, at);

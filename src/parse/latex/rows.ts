@@ -47,7 +47,9 @@ export function rowsOf(block: string): { rows: Row[]; failures: RowFailure[] } {
       return { rows: splitRows(parseTex(text), text), failures };
     } catch (e) {
       const pos = (e as { position?: number }).position;
-      const message = String((e as Error).message ?? e).replace(/^KaTeX parse error: /, '').replace(/ at position.*$/s, '');
+      const message = String((e as Error).message ?? e)
+        .replace(/^KaTeX parse error: /, '')
+        .replace(/ at position.*$/s, '');
       const [start, end] = rowAround(text, pos ?? 0);
       failures.push({ start, end, message });
       if (text.slice(start, end).trim() === '') return { rows: [], failures };

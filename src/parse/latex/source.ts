@@ -67,7 +67,7 @@ export function findMath(src: string, tex: boolean): MathSource {
   const decls: DeclComment[] = [];
   const commented: number[] = [];
   if (tex) {
-    text = text.replace(/(^|[^\\])%([^\n]*)/g, (m, pre: string, body: string, at: number) => {
+    text = text.replace(/(^|[^\\])%([^\n]*)/g, (_m, pre: string, body: string, at: number) => {
       if (DECL.test(body)) {
         const k = body.indexOf('let');
         decls.push({ text: body.slice(k + 3), offset: at + pre.length + 1 + k + 3 });

@@ -2,7 +2,7 @@
 // `\cdot`, `\times`; `\odot`/`\circ`/`\oslash` bind looser than products; `^\top`, `^{-1}`, `^{\circ 2}`,
 // `\frac`, `\sqrt`, norms, functions with or without parentheses, and derivative forms. Anything else is
 // a NotUnderstood error with the offsets of the fragment.
-import { type TexNode, spanOf } from './rows.js';
+import { spanOf, type TexNode } from './rows.js';
 
 export type Tx =
   /** A name: the candidates it may be declared as (`W_1` → W1, W_1), its base letter and subscript. */
@@ -62,8 +62,17 @@ const FUNCTION_NAMES: ReadonlyMap<string, string> = new Map([
   ['logdet', 'logdet'],
 ]);
 
-const GREEK = /^\\(ell|alpha|beta|gamma|delta|epsilon|varepsilon|zeta|eta|theta|vartheta|iota|kappa|lambda|mu|nu|xi|pi|rho|sigma|tau|upsilon|phi|varphi|chi|psi|omega|Gamma|Delta|Theta|Lambda|Xi|Pi|Sigma|Phi|Psi|Omega)$/;
-const TRANSPOSE = new Set(['\\top', 'T', '\\intercal', '\\prime', '\\mathsf{T}', '\\mathrm{T}', '\\textsf{T}']);
+const GREEK =
+  /^\\(ell|alpha|beta|gamma|delta|epsilon|varepsilon|zeta|eta|theta|vartheta|iota|kappa|lambda|mu|nu|xi|pi|rho|sigma|tau|upsilon|phi|varphi|chi|psi|omega|Gamma|Delta|Theta|Lambda|Xi|Pi|Sigma|Phi|Psi|Omega)$/;
+const TRANSPOSE = new Set([
+  '\\top',
+  'T',
+  '\\intercal',
+  '\\prime',
+  '\\mathsf{T}',
+  '\\mathrm{T}',
+  '\\textsf{T}',
+]);
 const HADAMARD: Readonly<Record<string, '.*' | './'>> = { '\\odot': '.*', '\\circ': '.*', '\\oslash': './' };
 const PRODUCT = new Set(['\\cdot', '\\times', '*', '\\ast']);
 
@@ -136,7 +145,11 @@ export class TexReader {
   }
 
   private isAtom(n: TexNode | undefined, ...texts: string[]): boolean {
-    return !!n && (n.type === 'atom' || n.type === 'textord' || n.type === 'mathord') && texts.includes(n.text ?? '');
+    return (
+      !!n &&
+      (n.type === 'atom' || n.type === 'textord' || n.type === 'mathord') &&
+      texts.includes(n.text ?? '')
+    );
   }
 
   private skipSpace(): void {
@@ -265,7 +278,14 @@ export class TexReader {
       const { base: nm, accent } = names;
       const cands = [`${nm}${size}`, `${nm}_${size}`];
       if (accent) cands.unshift(`${nm}${accent}${size}`, `${nm}_${accent}${size}`);
-      return { k: 'sym', names: cands, tex: `${nm}_${size}`, at: loc(whole, this.at)[0], base: nm, sub: size };
+      return {
+        k: 'sym',
+        names: cands,
+        tex: `${nm}_${size}`,
+        at: loc(whole, this.at)[0],
+        base: nm,
+        sub: size,
+      };
     }
     throw this.fail(whole, 'a subscript that is not part of a name');
   }
@@ -275,7 +295,8 @@ export class TexReader {
     const inner = sup.type === 'ordgroup' ? body(sup) : [sup];
     if (t !== null && TRANSPOSE.has(t)) return { k: 'post', op: 't', a: e };
     if (inner.length === 1 && TRANSPOSE.has(inner[0].text ?? '')) return { k: 'post', op: 't', a: e };
-    if (inner.length === 1 && inner[0].type === 'font' && TRANSPOSE.has(plainText(inner[0]) ?? '')) return { k: 'post', op: 't', a: e };
+    if (inner.length === 1 && inner[0].type === 'font' && TRANSPOSE.has(plainText(inner[0]) ?? ''))
+      return { k: 'post', op: 't', a: e };
     if (inner.every((x) => x.text === '\\prime')) {
       return inner.reduce<Tx>((acc) => ({ k: 'post', op: 't', a: acc }), e);
     }
@@ -364,7 +385,8 @@ export class TexReader {
       case 'mathord': {
         if (/^\d$/.test(n.text ?? '') || n.text === '.') {
           let digits = n.text ?? '';
-          while (/^[\d.]$/.test(this.peek()?.text ?? '') && this.peek()?.type === 'textord') digits += this.nodes[this.i++].text;
+          while (/^[\d.]$/.test(this.peek()?.text ?? '') && this.peek()?.type === 'textord')
+            digits += this.nodes[this.i++].text;
           return { k: 'num', value: digits };
         }
         if (n.text === '\\|') return this.norm(n);
@@ -397,7 +419,13 @@ export class TexReader {
       case 'mclass':
       case 'accent':
         if (names) {
-          const cands = names.accent ? [`${names.base}${names.accent}`, `${names.base}_${names.accent}`, `${names.accent}${names.base}`] : [names.base];
+          const cands = names.accent
+            ? [
+                `${names.base}${names.accent}`,
+                `${names.base}_${names.accent}`,
+                `${names.accent}${names.base}`,
+              ]
+            : [names.base];
           return { k: 'sym', names: cands, tex: text ?? names.base, at: here };
         }
         if (text === '1' || text === '0') return { k: 'const', which: text === '1' ? 'ones' : 'zeros' };
@@ -409,8 +437,10 @@ export class TexReader {
         break;
       case 'leftright': {
         const inner = body(n);
-        if ((n.left === '(' || n.left === '[') && (n.right === ')' || n.right === ']')) return this.group(inner);
-        if ((n.left === '\\|' || n.left === '\\Vert') && n.left === n.right) return { k: 'norm', a: this.group(inner) };
+        if ((n.left === '(' || n.left === '[') && (n.right === ')' || n.right === ']'))
+          return this.group(inner);
+        if ((n.left === '\\|' || n.left === '\\Vert') && n.left === n.right)
+          return { k: 'norm', a: this.group(inner) };
         break;
       }
       case 'sizing':
@@ -437,7 +467,8 @@ export class TexReader {
     const start = this.i;
     for (let j = this.i; j < this.nodes.length; j++) {
       const n = this.nodes[j];
-      const bar = n.text === '\\|' || (n.type === 'supsub' && (n.base as TexNode | undefined)?.text === '\\|');
+      const bar =
+        n.text === '\\|' || (n.type === 'supsub' && (n.base as TexNode | undefined)?.text === '\\|');
       if (!bar) continue;
       this.inNorm = true;
       const inner = TexReader.read(this.nodes.slice(start, j), this.at);
@@ -461,7 +492,8 @@ export class TexReader {
     if (!this.isAtom(this.peek(), '/')) throw this.fail(n, '\\partial outside a derivative');
     this.i++;
     this.skipSpace();
-    if (this.peek()?.text !== '\\partial') throw this.fail(n, 'a derivative `\\partial f / \\partial x` needs `\\partial` below');
+    if (this.peek()?.text !== '\\partial')
+      throw this.fail(n, 'a derivative `\\partial f / \\partial x` needs `\\partial` below');
     this.i++;
     const wrt = this.postfix();
     return { k: 'deriv', order: 1, f, wrt, nabla: false };
@@ -471,7 +503,8 @@ export class TexReader {
   private fraction(n: TexNode): Tx {
     const numer = body(n.numer as TexNode).length ? body(n.numer as TexNode) : [n.numer as TexNode];
     const denom = body(n.denom as TexNode).length ? body(n.denom as TexNode) : [n.denom as TexNode];
-    const isPartial = (x: TexNode | undefined) => x?.text === '\\partial' || (x?.type === 'supsub' && (x.base as TexNode)?.text === '\\partial');
+    const isPartial = (x: TexNode | undefined) =>
+      x?.text === '\\partial' || (x?.type === 'supsub' && (x.base as TexNode)?.text === '\\partial');
     if (isPartial(numer[0]) && isPartial(denom[0])) {
       const order = numer[0].type === 'supsub' ? plainText(numer[0].sup as TexNode) : '1';
       if (order !== '1' && order !== '2') throw this.fail(n, 'a derivative of order above 2');
@@ -483,7 +516,11 @@ export class TexReader {
       }
       const strip = (ns: TexNode[]): TexNode[] => {
         const last = ns[ns.length - 1];
-        if (last?.type === 'supsub' && last.sup && (TRANSPOSE.has(plainText(last.sup as TexNode) ?? '') || plainText(last.sup as TexNode) === '2')) {
+        if (
+          last?.type === 'supsub' &&
+          last.sup &&
+          (TRANSPOSE.has(plainText(last.sup as TexNode) ?? '') || plainText(last.sup as TexNode) === '2')
+        ) {
           return [...ns.slice(0, -1), last.base as TexNode];
         }
         return ns;
