@@ -4,12 +4,12 @@
 
 import { expandDerivatives } from '../diff/expand.js';
 import { toText } from '../emit/text.js';
-import { dimSymbols, isOne } from '../ir/dim.js';
-import { type Expr, freeVars, type Qualifier, topoOrder, type VarExpr, variable } from '../ir/expr.js';
-import { isScalar, isSquare, type Shape, sameShape, shapeText } from '../ir/shape.js';
-import { add, apply, div, mul, num, transpose } from '../ops/build.js';
-import { substitute } from '../ops/substitute.js';
+import { dimSymbols } from '../ir/dim.js';
+import { type Expr, topoOrder } from '../ir/expr.js';
+import { isScalar, type Shape, sameShape, shapeText } from '../ir/shape.js';
+import { add, div, mul, num, transpose } from '../ops/build.js';
 import { simplify } from '../simplify/engine.js';
+import { broadcastDiagnosis, onlyIf } from './assumptions.js';
 import {
   type Counterexample,
   DEFAULTS,
@@ -83,21 +83,6 @@ export function judge(claim: Expr, truth: Expr, opts: DiagnoseOptions = {}): Jud
 /** Explain how `claim` differs from `truth` (which it is assumed not to equal). */
 export function diagnose(claim: Expr, truth: Expr, opts: DiagnoseOptions = {}): Diagnosis {
   return new Diagnoser(claim, truth, opts).run();
-}
-
-/** Equal at fresh seeded points (numerically only: the variants tried here need no simplification). */
-export function agrees(a: Expr, b: Expr, opts: EqualOptions): boolean {
-  return (
-    sameShape(a.shape, b.shape) &&
-    numericMismatch(new Sampler([a, b], opts), a, b, opts.tolerance ?? DEFAULTS.tolerance) === null
-  );
-}
-
-/** DIMS of a declaration: `scalar`, `k`, `n x k`. */
-function declShape(v: VarExpr): string {
-  const { rows, cols } = v.shape;
-  if (isOne(rows) && isOne(cols)) return 'scalar';
-  return isOne(cols) ? rows.key : `${rows.key} x ${cols.key}`;
 }
 
 const fmt = (x: number): string => (Number.isFinite(x) ? String(Number(x.toPrecision(6))) : String(x));
@@ -181,45 +166,8 @@ class Diagnoser {
     };
   }
 
-  /** The claim holds once a variable is declared symmetric or one-hot: `2*A*x` for x'*A*x. */
   private qualified(): Partial | null {
-    const vars = new Map<string, VarExpr>();
-    for (const e of [this.claim, this.truth])
-      for (const v of freeVars(expandDerivatives(e))) vars.set(v.name, v);
-    for (const v of vars.values()) {
-      const wanted: Qualifier[] = [];
-      if (
-        isSquare(v.shape) &&
-        !isScalar(v.shape) &&
-        !v.qualifiers.includes('symmetric') &&
-        !v.qualifiers.includes('spd')
-      )
-        wanted.push('symmetric');
-      if (!isScalar(v.shape) && !v.qualifiers.includes('onehot')) wanted.push('onehot');
-      for (const q of wanted) {
-        const w = variable(v.name, v.shape, [...v.qualifiers, q]);
-        const [c, t] = [this.claim, this.truth].map((e) => substitute(expandDerivatives(e), v, w));
-        if (!agrees(c, t, this.opts)) continue;
-        // One-hot when what matters is that the rows sum to 1 (not 0/1 entries: w.^3 = w, or positivity).
-        if (q === 'onehot' && (!this.holdsFor(v, true) || this.holdsFor(v, false))) continue;
-        const decl = `${v.name}: ${declShape(v)}${[...v.qualifiers, q].map((x) => ` ${x}`).join('')}`;
-        const only = q === 'symmetric' ? `symmetric \`${v.name}\`` : `a one-hot \`${v.name}\``;
-        return {
-          kind: q === 'symmetric' ? 'needs-symmetric' : 'needs-onehot',
-          message: `the claim equals ${this.ref} only for ${only}: declare ${v.name} ${q} (\`${decl}\`) if it is, otherwise ${this.ref} is \`${this.print(simplify(this.truth))}\``,
-        };
-      }
-    }
-    return null;
-  }
-
-  /** Does the claim hold for any positive v, or (`normalized`) any v whose rows are positive weights summing to 1? */
-  private holdsFor(v: VarExpr, normalized: boolean): boolean {
-    const pos = variable(v.name, v.shape, ['positive']);
-    const total = isOne(v.shape.cols) ? apply('sum', [pos], {}) : apply('sum', [pos], { dim: 2 });
-    const value = !normalized ? pos : isOne(v.shape.cols) ? div(pos, total) : apply('ediv', [pos, total]);
-    const [c, t] = [this.claim, this.truth].map((e) => substitute(expandDerivatives(e), v, value));
-    return agrees(c, t, this.opts);
+    return onlyIf(this.claim, this.truth, this.opts, this.ref, this.print);
   }
 
   /** A sum or mean over the wrong axis: `sum(S, 2)` where `sum(S, 1)'` is meant. */
@@ -231,37 +179,10 @@ class Diagnoser {
     return null;
   }
 
-  /** A column plus a row (n×1 and 1×k) in the claim, which broadcasts to an n×k matrix the truth does not have. */
   private broadcast(): Diagnosis | null {
-    if (sameShape(this.claim.shape, this.truth.shape) && this.truthBroadcasts()) return null;
-    for (const n of topoOrder([this.claim])) {
-      if (n.kind !== 'op' || !['add', 'sub', 'emul', 'ediv', 'mul'].includes(n.op) || n.args.length !== 2)
-        continue;
-      const [a, b] = n.args;
-      const col = (x: Expr) => isOne(x.shape.cols) && !isOne(x.shape.rows);
-      const row = (x: Expr) => isOne(x.shape.rows) && !isOne(x.shape.cols);
-      if (!((col(a) && row(b)) || (row(a) && col(b)))) continue;
-      const fix = repairs(this.claim, this.truth, 'shape', this.print).find((r) =>
-        this.equalAll(r.expr, this.truth),
-      );
-      const more = fix ? `; likely cause: ${fix.cause} (${this.equalsTruth(fix)})` : '';
-      return {
-        kind: 'broadcast',
-        message: `\`${this.print(n)}\` combines a column ${shapeText(a.shape)} with a row ${shapeText(b.shape)}, which broadcasts to a matrix, ${shapeText(n.shape)}${more}`,
-        fix: fix && this.print(fix.expr),
-      };
-    }
-    return null;
-  }
-
-  private truthBroadcasts(): boolean {
-    return topoOrder([this.truth]).some(
-      (n) =>
-        n.kind === 'op' &&
-        n.args.length === 2 &&
-        n.args.some((a) => isOne(a.shape.cols) && !isOne(a.shape.rows)) &&
-        n.args.some((a) => isOne(a.shape.rows) && !isOne(a.shape.cols)),
-    );
+    const fits = () =>
+      repairs(this.claim, this.truth, 'shape', this.print).find((r) => this.equalAll(r.expr, this.truth));
+    return broadcastDiagnosis(this.claim, this.truth, this.print, fits, (r) => this.equalsTruth(r));
   }
 
   private shape(): Diagnosis {

@@ -6,7 +6,8 @@ import type { Expr } from '../ir/expr.js';
 import type { Scope } from '../parse/decls.js';
 import { parseExpr } from '../parse/expr.js';
 import { lex } from '../parse/lexer.js';
-import { agrees, type Diagnosis, type Judgement } from './diagnose.js';
+import { agrees } from './assumptions.js';
+import type { Diagnosis, Judgement } from './diagnose.js';
 import type { EqualOptions } from './equal.js';
 
 interface Edit {

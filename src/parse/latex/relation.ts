@@ -1,8 +1,9 @@
 // One row of display math → the parts of its relation: `A = B = C` split at top-level `=` (also `:=`),
 // whether the row continues the relation above (it starts with `=` or `&=`), and the trailing annotation
 // (`\text{…}`, `\quad …`, a final `,` or `.`) kept as the step's reason.
+
+import { plainText } from './names.js';
 import { type Row, spanOf, type TexNode } from './rows.js';
-import { plainText } from './tree.js';
 
 export interface Part {
   readonly nodes: readonly TexNode[];
