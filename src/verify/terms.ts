@@ -113,6 +113,9 @@ export function axisRepairs(n: Expr): Expr[] {
   if (n.kind !== 'op') return [];
   if (n.op === 'matmul') return onesProductRepairs(n.args[0], n.args[1]);
   if (n.op !== 'sum' && n.op !== 'mean') return [];
+  // Only a matrix has two axes to confuse (sum(w, 2) of a column w is w itself).
+  const a = n.args[0].shape;
+  if (isOne(a.rows) || isOne(a.cols)) return [];
   const dim = n.attrs.dim ?? 0;
   const others = ([0, 1, 2] as const)
     .filter((d) => d !== dim)
