@@ -6,8 +6,8 @@ import { expandDerivatives } from '../diff/expand.js';
 import { toText } from '../emit/text.js';
 import { dimSymbols } from '../ir/dim.js';
 import { type Expr, topoOrder } from '../ir/expr.js';
-import { isScalar, type Shape, sameShape, shapeText } from '../ir/shape.js';
-import { add, div, mul, num, transpose } from '../ops/build.js';
+import { isScalar, isSquare, type Shape, sameShape, shapeText } from '../ir/shape.js';
+import { add, apply, div, mul, num, transpose } from '../ops/build.js';
 import { simplify } from '../simplify/engine.js';
 import { broadcastDiagnosis, onlyIf } from './assumptions.js';
 import {
@@ -270,7 +270,12 @@ class Diagnoser {
       }
       return this.factor(c, m, qs[0]);
     }
-    const scalars = topoOrder([simplify(this.truth), simplify(this.claim)]).filter(
+    const nodes = topoOrder([simplify(this.truth), simplify(this.claim), expandDerivatives(this.truth)]);
+    // det(X) is the classic missing scalar, also where the truth is written with adj(X).
+    const dets = nodes
+      .filter((n) => n.kind === 'var' && isSquare(n.shape) && !isScalar(n.shape))
+      .map((v) => apply('det', [v]));
+    const scalars = [...nodes, ...dets].filter(
       (n) => isScalar(n.shape) && n.kind !== 'const' && !(n.kind === 'op' && n.op === 'neg'),
     );
     for (const s of scalars) {
