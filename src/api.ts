@@ -13,8 +13,10 @@ import { evaluateMany, type Values } from './numeric/evaluate.js';
 import { type CheckOptions, type CheckResult, checkGradients, checkJacobian } from './numeric/gradcheck.js';
 import { bindValues, dimsUsed, requireDims } from './numeric/values.js';
 import { transpose } from './ops/build.js';
+import { substitute } from './ops/substitute.js';
 import type { Scope } from './parse/index.js';
 import { didYouMean } from './parse/suggest.js';
+import { heldInput } from './parse/intermediate.js';
 import { type Rewrite, simplifyMany, simplify as simplifyOne } from './simplify/engine.js';
 
 export type Layout = 'numerator' | 'denominator';
@@ -82,6 +84,15 @@ export function grad(f: Expr, wrt: readonly VarRef[], opts: DerivOptions & { lay
   const gradients = gradRaw(expandDerivatives(f), vars);
   const raw = opts.layout === 'numerator' ? gradients.map(transpose) : gradients;
   return opts.raw ? raw : simplifyMany(raw, opts.log);
+}
+
+/** ∂f/∂H for a named intermediate H of the scope (H held as an input, evaluated at its definition), or a variable. */
+export function gradAt(f: Expr, name: string, opts: DerivOptions = {}): Expr {
+  const held = opts.scope ? heldInput(opts.scope, name, f) : null;
+  if (!held?.at) return grad(f, [name], opts)[0];
+  const [g] = grad(held.f, [held.wrt], { ...opts, raw: true });
+  const at = substitute(g, held.wrt, held.at);
+  return opts.raw ? at : simplifyOne(at, opts.log);
 }
 
 /** ∂vec f/∂vec x: (numel f)×(numel x) in numerator layout; its transpose in denominator layout. */

@@ -8,7 +8,7 @@ import { LimitError, MatcalcError, UsageError } from './ir/errors.js';
 import type { Expr } from './ir/expr.js';
 import type { Matrix } from './kernels/matrix.js';
 import type { Values } from './numeric/evaluate.js';
-import { parseDecls, parseExpr, type Scope } from './parse/index.js';
+import { extendScope, parseDecls, parseExpr, type Scope } from './parse/index.js';
 import {
   equal as equalRaw,
   verifyDocument as verifyDocumentRaw,
@@ -115,6 +115,19 @@ export function declare(decls: string, base?: Scope): Scope {
 export function parse(source: string, within: Scope): Expr {
   const t = text('parse', 'the expression', source);
   return guarded(() => parseExpr(t, scope('parse', within, true)!));
+}
+
+/** The scope with `name` defined as `e` (a named intermediate: `grad(L, H)` then holds H as an input). */
+export function define(within: Scope, name: string, e: Expr): Scope {
+  const t = text('define', 'the name', name);
+  return guarded(() => extendScope(scope('define', within, true)!, t, expr('define', 'the definition', e)));
+}
+
+/** ∂f/∂name for a declared variable or a named intermediate of the scope (held as an input). */
+export function gradAt(f: Expr, name: string, opts?: api.DerivOptions): Expr {
+  const o = options<api.DerivOptions>('gradAt', opts);
+  const t = text('gradAt', 'the name', name);
+  return guarded(() => api.gradAt(expr('gradAt', 'f', f), t, { ...o, scope: scope('gradAt', o.scope, false) }));
 }
 
 export function grad(f: Expr, wrt: readonly api.VarRef[], opts?: api.DerivOptions): Expr[] {

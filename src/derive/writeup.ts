@@ -8,6 +8,7 @@ import { ShapeError } from '../ir/errors.js';
 import type { Expr, VarExpr } from '../ir/expr.js';
 import { isScalar, shapeText } from '../ir/shape.js';
 import { checkGradients } from '../numeric/gradcheck.js';
+import { substitute } from '../ops/substitute.js';
 import { EMPTY_SCOPE, extendScope, type Scope } from '../parse/decls.js';
 import {
   type Block,
@@ -18,6 +19,7 @@ import {
   parseDocument,
   type Snippet,
 } from '../parse/document.js';
+import { heldInput } from '../parse/intermediate.js';
 import { type ChainReport, type CheckReport, runDocument } from '../verify/claims.js';
 import { type DimCheck, dimCheck } from './dims.js';
 import { graphSvg } from './graph.js';
@@ -251,58 +253,73 @@ export async function buildWriteup(source: string, file: string, options: StepOp
         }
         case 'grad': {
           hasGrad = true;
-          const f = parse(st.f);
-          if (!isScalar(f.shape)) {
+          const fLoss = parse(st.f);
+          if (!isScalar(fLoss.shape)) {
             throw new ShapeError(
-              `grad needs a scalar (1×1) function, got ${shapeText(f.shape)}`,
+              `grad needs a scalar (1×1) function, got ${shapeText(fLoss.shape)}`,
               filePos(doc, st.f),
             );
           }
-          const wrt = st.wrt.map((w) => {
-            const v = scope.vars.get(w.text);
-            if (!v) throw new ShapeError(`\`${w.text}\` is not a declared variable`, filePos(doc, w));
-            return v;
+          // Declared variables share one backward pass; each named intermediate H (∂L/∂H) gets its own,
+          // of L with H held as an input.
+          const held = st.wrt.map((w) => {
+            const h = heldInput(scope, w.text, fLoss);
+            if (!h)
+              throw new ShapeError(
+                `\`${w.text}\` is not a declared variable or a named intermediate`,
+                filePos(doc, w),
+              );
+            return h;
           });
-          const loss = /^[A-Za-z_]\w*$/.test(st.f.text) ? st.f.text : 'f';
-          const sym = symbolsFor(allDefs, loss, options.layout);
-          const back = backwardSteps(f, wrt, allDefs, sym, options);
-          const bad = back.steps.flatMap((s) => s.equations).find((e) => !e.dims.ok);
-          if (bad)
-            throw new ShapeError(
-              `internal: a step fails its dimension check: ${bad.dims.text}`,
-              filePos(doc, st.f),
+          const declared = held.filter((h) => !h.at).map((h) => h.wrt);
+          const passes = [
+            ...(declared.length > 0 ? [{ f: fLoss, wrt: declared, at: undefined }] : []),
+            ...held.filter((h) => h.at).map((h) => ({ f: h.f, wrt: [h.wrt], at: h.at })),
+          ];
+          for (const { f, wrt, at } of passes) {
+            const loss = /^[A-Za-z_]\w*$/.test(st.f.text) ? st.f.text : 'f';
+            const sym = symbolsFor(allDefs, loss, options.layout);
+            const back = backwardSteps(f, wrt, allDefs, sym, options);
+            const bad = back.steps.flatMap((s) => s.equations).find((e) => !e.dims.ok);
+            if (bad)
+              throw new ShapeError(
+                `internal: a step fails its dimension check: ${bad.dims.text}`,
+                filePos(doc, st.f),
+              );
+            const result = checkGradients(
+              expandDerivatives(f),
+              wrt,
+              // Names in the result stand for definitions; H's own is the held input here.
+              back.results.map((r) => (at ? substitute(r.gradient, at, wrt[0]) : r.gradient)),
+              {
+                trials: 3,
+                seed: 1,
+              },
             );
-          const result = checkGradients(
-            expandDerivatives(f),
-            wrt,
-            back.results.map((r) => r.gradient),
-            {
-              trials: 3,
-              seed: 1,
-            },
-          );
-          const rows = result.perVariable.map((p, k) => ({
-            variable: p.variable,
-            shape: shapeText(wrt[k].shape),
-            relError: p.relError,
-            ok: p.relError <= TOLERANCE,
-          }));
-          checks.push(...rows);
-          const lossLatex = sym.nodeLatex(f);
-          lossName ??= loss;
-          const known = symbolsFor(defsSoFar, loss, options.layout);
-          headline ??= loss === 'f' ? lossLatex : `${latexName(loss)} = ${known.latex(known.abstract(f, f))}`;
-          sections.push({
-            kind: 'grad',
-            line: st.line,
-            lossName: loss,
-            loss: lossLatex,
-            wrt: wrt.map((v) => v.name),
-            steps: back.steps,
-            checks: rows,
-            texts: back.results.map((r) => ({ variable: r.variable.name, text: r.text })),
-            graph: await graphSvg({ roots: [f], names: defNames, wrt: new Set(wrt.map((v) => v.id)) }),
-          });
+            const rows = result.perVariable.map((p, k) => ({
+              variable: p.variable,
+              shape: shapeText(wrt[k].shape),
+              relError: p.relError,
+              ok: p.relError <= TOLERANCE,
+            }));
+            checks.push(...rows);
+            const lossLatex = sym.nodeLatex(f);
+            lossName ??= loss;
+            const known = symbolsFor(defsSoFar, loss, options.layout);
+            headline ??=
+              loss === 'f' ? lossLatex : `${latexName(loss)} = ${known.latex(known.abstract(f, f))}`;
+            sections.push({
+              kind: 'grad',
+              line: st.line,
+              lossName: loss,
+              loss: lossLatex,
+              wrt: wrt.map((v) => v.name),
+              steps: back.steps,
+              checks: rows,
+              texts: back.results.map((r) => ({ variable: r.variable.name, text: r.text })),
+              graph: await graphSvg({ roots: [f], names: defNames, wrt: new Set(wrt.map((v) => v.id)) }),
+            });
+          }
           break;
         }
         case 'claim': {

@@ -1,6 +1,7 @@
 // Gives `grad(f, X)`, `jacobian(f, x)` and `hessian(f, x)` written in the language their meaning:
 // each derivative node is replaced, innermost first, by its (unsimplified) derivative expression.
 import { type Expr, topoOrder } from '../ir/expr.js';
+import { substitute } from '../ops/substitute.js';
 import { gradRaw } from './grad.js';
 import { hessianRaw } from './hessian.js';
 import { jacobianRaw } from './jacobian.js';
@@ -34,12 +35,14 @@ export function expandDerivativesMany(roots: readonly Expr[]): Expr[] {
         break;
       case 'deriv': {
         const f = memo.get(node.f.id)!;
-        out =
+        const d =
           node.mode === 'grad'
             ? gradRaw(f, [node.wrt])[0]
             : node.mode === 'jacobian'
               ? jacobianRaw(f, node.wrt)
               : hessianRaw(f, node.wrt);
+        // ∂L/∂H for an intermediate H: the derivative with H an input, evaluated at H's definition.
+        out = node.at ? substitute(d, node.wrt, memo.get(node.at.id)!) : d;
         break;
       }
       default: {

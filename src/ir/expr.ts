@@ -5,7 +5,7 @@ import type { Dim } from './dim.js';
 import { SCALAR, type Shape, shapeText } from './shape.js';
 import { WeakInternTable } from './weak.js';
 
-/** Value restrictions: numeric checks sample accordingly and simplify may use them. `onehot`: each row is a one-hot vector (so it sums to 1). */
+/** Value restrictions: numeric checks sample accordingly and simplify may use them. `onehot`: each row is a one-hot vector (so it sums to 1); a column vector is one one-hot vector. */
 export type Qualifier = 'symmetric' | 'spd' | 'positive' | 'onehot';
 
 /** Op attributes. Which fields an op reads is stated in its record. */
@@ -54,6 +54,11 @@ export interface DerivExpr extends Node {
   readonly mode: 'grad' | 'jacobian' | 'hessian';
   readonly f: Expr;
   readonly wrt: VarExpr;
+  /**
+   * For a named intermediate H (`grad(L, H)`): f is L with H's definition replaced by the input `wrt`,
+   * and the derivative is evaluated at `wrt = at`, H's definition. Absent for a declared variable.
+   */
+  readonly at?: Expr;
 }
 
 export type Expr = VarExpr | ConstExpr | OpExpr | DerivExpr;
@@ -145,11 +150,19 @@ export function opNode(op: string, args: readonly Expr[], attrs: Attrs, shape: S
   return ops.add(h, e);
 }
 
-export function derivNode(mode: DerivExpr['mode'], f: Expr, wrt: VarExpr, shape: Shape): DerivExpr {
-  const key = `g${mode}:${f.id}:${wrt.id}`;
+export function derivNode(
+  mode: DerivExpr['mode'],
+  f: Expr,
+  wrt: VarExpr,
+  shape: Shape,
+  at?: Expr,
+): DerivExpr {
+  const key = `g${mode}:${f.id}:${wrt.id}${at ? `@${at.id}` : ''}`;
   const found = leaves.find(key, () => true);
   if (found) return found as DerivExpr;
-  const d: DerivExpr = Object.freeze({ kind: 'deriv', id: nextId++, shape, mode, f, wrt });
+  const d: DerivExpr = Object.freeze(
+    at ? { kind: 'deriv', id: nextId++, shape, mode, f, wrt, at } : { kind: 'deriv', id: nextId++, shape, mode, f, wrt },
+  );
   return leaves.add(key, d) as DerivExpr;
 }
 
@@ -161,7 +174,7 @@ export function children(e: Expr): readonly Expr[] {
     case 'op':
       return e.args;
     case 'deriv':
-      return [e.f, e.wrt];
+      return e.at ? [e.f, e.wrt, e.at] : [e.f, e.wrt];
     default: {
       const never: never = e;
       return never;

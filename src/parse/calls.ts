@@ -1,11 +1,12 @@
 // Function calls of the language (ARCHITECTURE.md §4) → ops: which arguments are expressions and which are
 // literal dims or sizes, argument counts, and the derivative forms grad/jacobian/hessian.
 import { type Dim, dimConst, dimMul, dimSym, ONE } from '../ir/dim.js';
-import { derivNode, type Expr, type VarExpr } from '../ir/expr.js';
+import { derivNode, type Expr } from '../ir/expr.js';
 import { isScalar, isVector, shape, shapeText } from '../ir/shape.js';
 import { apply, commutation, eye, ones, zeros } from '../ops/build.js';
 import type { OpName } from '../ops/index.js';
 import type { Ctx } from './context.js';
+import { type HeldInput, heldInput } from './intermediate.js';
 import type { FunctionNode, MjNode } from './mathjs.js';
 import { ELEMENTWISE, FUNCTIONS } from './names.js';
 import { didYouMean } from './suggest.js';
@@ -256,8 +257,8 @@ function sizeArg(fn: string, arg: MjNode, cx: Ctx): Dim {
 }
 
 /** grad(f, X): X's shape, f 1×1; jacobian(f, x): numel f × numel x; hessian(f, x): numel x × numel x, f 1×1. */
-function derivative(mode: 'grad' | 'jacobian' | 'hessian', node: FunctionNode, f: Expr, cx: Ctx): Expr {
-  const wrt = wrtVariable(mode, node.args[1], cx);
+function derivative(mode: 'grad' | 'jacobian' | 'hessian', node: FunctionNode, fIn: Expr, cx: Ctx): Expr {
+  const { f, wrt, at } = wrtVariable(mode, node.args[1], fIn, cx);
   const numel = (e: Expr) => dimMul(e.shape.rows, e.shape.cols);
   if (mode !== 'jacobian' && !isScalar(f.shape)) {
     const instead = mode === 'grad' ? 'jacobian(f, x)' : 'jacobian(grad(f, x), x) or a scalar f';
@@ -272,21 +273,22 @@ function derivative(mode: 'grad' | 'jacobian' | 'hessian', node: FunctionNode, f
       : mode === 'jacobian'
         ? shape(numel(f), numel(wrt))
         : shape(numel(wrt), numel(wrt));
-  return derivNode(mode, f, wrt, s);
+  return derivNode(mode, f, wrt, s, at);
 }
 
-function wrtVariable(mode: string, arg: MjNode, cx: Ctx): VarExpr {
+/** A declared variable, or a named intermediate `H = …` held as an input `H` of its shape, at its definition. */
+function wrtVariable(mode: string, arg: MjNode, f: Expr, cx: Ctx): HeldInput {
   const n = unwrap(arg);
   if (n.type === 'SymbolNode') {
-    const v = cx.scope.vars.get(n.name);
-    if (v) return v;
-    if (!cx.scope.defs.has(n.name) && !cx.scope.dims.has(n.name)) {
+    const held = heldInput(cx.scope, n.name, f);
+    if (held) return held;
+    if (!cx.scope.dims.has(n.name)) {
       throw cx.argError(arg, `undeclared symbol \`${n.name}\`${didYouMean(n.name, cx.scope.vars.keys())}`);
     }
   }
   throw cx.argError(
     arg,
-    `${mode} differentiates with respect to a declared variable; \`${cx.said(arg)}\` is not one`,
+    `${mode} differentiates with respect to a declared variable; \`${cx.said(arg)}\` is not one (nor a named intermediate)`,
   );
 }
 

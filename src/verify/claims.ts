@@ -1,6 +1,6 @@
-// Running the checks of a derivation file: every `claim` and every chain step, each with its verdict, the
-// method that decided it, the diagnosis when it fails, and its line. Statements are taken in file order,
-// so later ones see earlier `let` declarations and `NAME = EXPR` definitions.
+// Running the checks of a derivation file: every `claim` and chain step (of ```matcalc blocks and, when the
+// file declares its symbols, of its display math), each with its verdict, method, diagnosis and line.
+// Statements are taken in file order, so later ones see earlier declarations and definitions.
 import { DeclarationError, ShapeError } from '../ir/errors.js';
 import { type Expr, topoOrder } from '../ir/expr.js';
 import { isScalar, shapeText } from '../ir/shape.js';
@@ -12,67 +12,118 @@ import {
   filePos,
   parseDocument,
   type Snippet,
+  type Statement,
   statementsOf,
 } from '../parse/document.js';
-import { type DiagnoseOptions, type Diagnosis, judge } from './diagnose.js';
-import type { Verdict } from './equal.js';
+import { heldInput } from '../parse/intermediate.js';
+import { type LatexDoc, readLatex } from '../parse/latex/index.js';
+import { type DiagnoseOptions, judge } from './diagnose.js';
+import { LatexRun } from './latex.js';
+import { misfit } from './misfit.js';
+import type { ChainReport, CheckReport, DocumentReport, UnreadReport } from './report.js';
 
-export interface CheckReport {
-  readonly kind: 'claim' | 'step';
-  /** The line of the claim, or of the step's `= EXPR`. */
-  readonly line: number;
-  /** The claimed expression as written, and the one it is checked against. */
-  readonly claim: string;
-  readonly truth: string;
-  /** Steps: the `# reason`, the step number (1 = the first `=` line) and the line of the chain. */
-  readonly reason?: string;
-  readonly step?: number;
-  readonly chainLine?: number;
-  readonly verdict: Verdict;
-  readonly diagnosis?: Diagnosis;
+export interface DocumentOptions extends DiagnoseOptions {
+  /** Read display math too: of a Markdown post, or (`tex`) of a LaTeX file. */
+  readonly latex?: { readonly tex: boolean };
+  /** Declarations given on the command line (`--let`), before the file's own. */
+  readonly base?: Scope;
+  /** Math that cannot be read fails the file. */
+  readonly strict?: boolean;
 }
 
-export interface ChainReport {
-  readonly kind: 'chain';
-  readonly line: number;
-  /** The expression the chain starts from, as written. */
-  readonly start: string;
-  readonly steps: readonly CheckReport[];
-  readonly ok: boolean;
-  /** The first step that does not equal the one before it. */
-  readonly firstFailure?: CheckReport;
-}
-
-export interface DocumentReport {
-  readonly file?: string;
-  readonly ok: boolean;
-  readonly checks: readonly (CheckReport | ChainReport)[];
-  /** Failing claims, and the first failing step of each failing chain, in file order. */
-  readonly failures: readonly CheckReport[];
-  /** Number of equalities checked (claims plus chain steps). */
-  readonly count: number;
-}
-
-const hasDerivative = (e: Expr): boolean => topoOrder([e]).some((n) => n.kind === 'deriv');
+export const hasDerivative = (e: Expr): boolean => topoOrder([e]).some((n) => n.kind === 'deriv');
 
 /** How messages name the truth side of a claim. */
-function referenceName(truth: Expr, side: 'left' | 'right'): string {
+export function referenceName(truth: Expr, side: 'left' | 'right'): string {
   if (truth.kind === 'deriv') return truth.mode === 'grad' ? 'the gradient' : `the ${truth.mode}`;
   return `the ${side} side`;
 }
 
-/** Verify every claim and chain of a parsed derivation. */
-export function runDocument(doc: DerivationDoc, opts: DiagnoseOptions = {}): DocumentReport {
-  let scope: Scope = EMPTY_SCOPE;
-  const checks: (CheckReport | ChainReport)[] = [];
-  const parse = (s: Snippet) => exprIn(doc, s, scope);
-  for (const st of statementsOf(doc)) {
+/** A side of a claim: its expression, or the ShapeError that makes it a claim whose shapes do not fit. */
+export type Side = Expr | ShapeError;
+
+export function sideOf(parse: () => Expr): Side {
+  try {
+    return parse();
+  } catch (e) {
+    if (e instanceof ShapeError) return e;
+    throw e;
+  }
+}
+
+/** The running state of one file: scope, options and the reports so far. */
+export class DocumentRun {
+  scope: Scope;
+  readonly checks: (CheckReport | ChainReport | UnreadReport)[] = [];
+
+  constructor(
+    readonly doc: DerivationDoc,
+    readonly opts: DocumentOptions,
+  ) {
+    this.scope = opts.base ?? EMPTY_SCOPE;
+  }
+
+  /** Judge `claim` (an expression, or the text whose shapes do not fit) against `truth`. */
+  judgeSide(claim: Side, claimText: string, truth: Expr, reference: string) {
+    const o = { ...this.opts, reference, names: this.scope.defs };
+    return claim instanceof ShapeError
+      ? misfit(claimText, claim, truth, this.scope, o)
+      : judge(claim, truth, o);
+  }
+
+  /** A claim `lhs = rhs`: the side holding a derivative is the truth, otherwise the left side. */
+  claim(line: number, lhs: Side, rhs: Side, texts: readonly [string, string], parsed = texts): CheckReport {
+    if (lhs instanceof ShapeError && rhs instanceof ShapeError) throw lhs;
+    const flip =
+      lhs instanceof ShapeError ||
+      (!(rhs instanceof ShapeError) && hasDerivative(rhs) && !hasDerivative(lhs));
+    const [truth, claim] = (flip ? [rhs, lhs] : [lhs, rhs]) as [Expr, Side];
+    const [truthText, claimText] = flip ? [texts[1], texts[0]] : texts;
+    const j = this.judgeSide(
+      claim,
+      flip ? parsed[0] : parsed[1],
+      truth,
+      referenceName(truth, flip ? 'right' : 'left'),
+    );
+    return { kind: 'claim', line, claim: claimText, truth: truthText, ...j };
+  }
+
+  /** Steps of a chain: each side equal to the last one that could be read before it. */
+  chain(
+    line: number,
+    sides: readonly { side: Side; text: string; parsed: string; line: number; reason?: string }[],
+  ): ChainReport {
+    const steps: CheckReport[] = [];
+    let last = sides[0];
+    if (last.side instanceof ShapeError) throw last.side;
+    for (let k = 1; k < sides.length; k++) {
+      const s = sides[k];
+      const j = this.judgeSide(s.side, s.parsed, last.side as Expr, 'the previous line');
+      steps.push({
+        kind: 'step',
+        line: s.line,
+        claim: s.text,
+        truth: last.text,
+        ...(s.reason ? { reason: s.reason } : {}),
+        step: k,
+        chainLine: line,
+        ...j,
+      });
+      if (!(s.side instanceof ShapeError)) last = s;
+    }
+    const firstFailure = steps.find((s) => !s.verdict.equal);
+    return { kind: 'chain', line, start: sides[0].text, steps, ok: !firstFailure, firstFailure };
+  }
+
+  statement(st: Statement): void {
+    const { doc } = this;
+    const parse = (s: Snippet) => exprIn(doc, s, this.scope);
     switch (st.kind) {
       case 'let':
-        scope = declsIn(doc, st.decls, scope);
+        this.scope = declsIn(doc, st.decls, this.scope);
         break;
       case 'def':
-        scope = extendScope(scope, st.name.text, parse(st.expr), filePos(doc, st.name));
+        this.scope = extendScope(this.scope, st.name.text, parse(st.expr), filePos(doc, st.name));
         break;
       case 'grad': {
         const f = parse(st.f);
@@ -83,53 +134,29 @@ export function runDocument(doc: DerivationDoc, opts: DiagnoseOptions = {}): Doc
           );
         }
         for (const w of st.wrt) {
-          if (!scope.vars.has(w.text))
-            throw new DeclarationError(`\`${w.text}\` is not a declared variable`, filePos(doc, w));
+          if (!heldInput(this.scope, w.text, f)) {
+            throw new DeclarationError(
+              `\`${w.text}\` is not a declared variable or a named intermediate`,
+              filePos(doc, w),
+            );
+          }
         }
         break;
       }
       case 'claim': {
-        const lhs = parse(st.lhs);
-        const rhs = parse(st.rhs);
-        // The side holding a derivative is the truth; otherwise the left side is.
-        const flip = hasDerivative(rhs) && !hasDerivative(lhs);
-        const [truth, claim] = flip ? [rhs, lhs] : [lhs, rhs];
-        const [truthText, claimText] = flip ? [st.rhs.text, st.lhs.text] : [st.lhs.text, st.rhs.text];
-        const reference = referenceName(truth, flip ? 'right' : 'left');
-        const j = judge(claim, truth, { ...opts, reference, names: scope.defs });
-        checks.push({ kind: 'claim', line: st.line, claim: claimText, truth: truthText, ...j });
+        const [lhs, rhs] = [sideOf(() => parse(st.lhs)), sideOf(() => parse(st.rhs))];
+        this.checks.push(this.claim(st.line, lhs, rhs, [st.lhs.text, st.rhs.text]));
         break;
       }
       case 'chain': {
-        const exprs = st.steps.map((s) => parse(s.expr));
-        const steps: CheckReport[] = [];
-        for (let k = 1; k < exprs.length; k++) {
-          const s = st.steps[k];
-          const j = judge(exprs[k], exprs[k - 1], {
-            ...opts,
-            reference: 'the previous line',
-            names: scope.defs,
-          });
-          steps.push({
-            kind: 'step',
-            line: s.line,
-            claim: s.expr.text,
-            truth: st.steps[k - 1].expr.text,
-            ...(s.reason ? { reason: s.reason } : {}),
-            step: k,
-            chainLine: st.line,
-            ...j,
-          });
-        }
-        const firstFailure = steps.find((s) => !s.verdict.equal);
-        checks.push({
-          kind: 'chain',
-          line: st.line,
-          start: st.steps[0].expr.text,
-          steps,
-          ok: !firstFailure,
-          firstFailure,
-        });
+        const sides = st.steps.map((s) => ({
+          side: sideOf(() => parse(s.expr)),
+          text: s.expr.text,
+          parsed: s.expr.text,
+          line: s.line,
+          reason: s.reason,
+        }));
+        this.checks.push(this.chain(st.line, sides));
         break;
       }
       case 'export':
@@ -140,19 +167,63 @@ export function runDocument(doc: DerivationDoc, opts: DiagnoseOptions = {}): Doc
       }
     }
   }
+}
+
+/** Verify every claim and chain of a parsed derivation (and its display math when opts.latex is given). */
+export function runDocument(doc: DerivationDoc, opts: DocumentOptions = {}): DocumentReport {
+  const run = new DocumentRun(doc, opts);
+  const latex: LatexDoc | null = opts.latex ? readLatex(doc.source, opts.latex.tex) : null;
+  const readMath = latex !== null && (latex.declared || opts.base !== undefined);
+  const items = readMath ? latex.items : [];
+  const statements = statementsOf(doc);
+  const tex = new LatexRun(run);
+  let k = 0;
+  for (const st of statements) {
+    while (k < items.length && items[k].line < st.line) tex.item(items[k++]);
+    run.statement(st);
+  }
+  while (k < items.length) tex.item(items[k++]);
+  const checks = run.checks.filter((c): c is CheckReport | ChainReport => c.kind !== 'not understood');
+  const unread = run.checks.filter((c): c is UnreadReport => c.kind === 'not understood');
   const failures = checks.flatMap((c) =>
-    c.kind === 'chain' ? (c.firstFailure ? [c.firstFailure] : []) : c.verdict.equal ? [] : [c],
+    c.kind === 'chain' ? (c.firstFailure ? [c.firstFailure] : []) : !c.verdict.equal ? [c] : [],
   );
   const count = checks.reduce((n, c) => n + (c.kind === 'chain' ? c.steps.length : 1), 0);
-  return { file: doc.file, ok: failures.length === 0, checks, failures, count };
+  const problems: string[] = [];
+  for (const f of latex?.suspectFences ?? []) {
+    problems.push(
+      `line ${f.line}: a \`\`\`${f.info} block that looks like matcalc statements; matcalc reads only \`\`\`matcalc blocks`,
+    );
+  }
+  if (count === 0) {
+    const undeclared = latex && !readMath && latex.items.some((i) => i.kind === 'relation');
+    const hint = undeclared
+      ? `; its display math is read once it declares its symbols in a comment ${opts.latex?.tex ? '`% matcalc let X: n x d; …`' : '`<!-- matcalc let X: n x d; … -->`'} or --let is given`
+      : '';
+    problems.push(`no checks were found: no claim, chain or relation to verify${hint}`);
+  }
+  if (opts.strict && unread.length > 0)
+    problems.push(`${unread.length} piece(s) of math could not be read (--strict)`);
+  return {
+    file: doc.file,
+    ok: failures.length === 0 && problems.length === 0,
+    checks,
+    failures,
+    count,
+    unread,
+    problems,
+  };
 }
 
 /** Parse and verify a derivation file's text. */
-export function verifyDocument(source: string, file?: string, opts: DiagnoseOptions = {}): DocumentReport {
-  return runDocument(parseDocument(source, file), opts);
+export function verifyDocument(source: string, file?: string, opts: DocumentOptions = {}): DocumentReport {
+  const tex = file !== undefined && /\.tex$/i.test(file);
+  const doc = tex ? { file, source, chunks: [] } : parseDocument(source, file);
+  return runDocument(doc, { latex: { tex }, ...opts });
 }
 
 export type { Diagnosis, DiagnosisKind, Judgement } from './diagnose.js';
 export { type Counterexample, type EqualOptions, equal, type Method, type Verdict } from './equal.js';
+export type { ChainReport, CheckReport, DocumentReport, UnreadReport } from './report.js';
 /** Whether `claim` equals `truth`, and when it does not, how it differs (the public `verify`). */
 export const verify = judge;

@@ -2,11 +2,14 @@
 // constant or symbolic factor (2, 1/2, −1, n, 1/n, det(X)), a term missing, extra or of the wrong sign, a
 // missing weight, or else a counterexample. Everything is decided numerically at seeded points.
 
+import { expandDerivatives } from '../diff/expand.js';
 import { toText } from '../emit/text.js';
+import { dimSymbols } from '../ir/dim.js';
 import { type Expr, topoOrder } from '../ir/expr.js';
-import { isScalar, type Shape, sameShape, shapeText } from '../ir/shape.js';
-import { add, det, div, mul, num, transpose } from '../ops/build.js';
+import { isScalar, isSquare, type Shape, sameShape, shapeText } from '../ir/shape.js';
+import { add, apply, div, mul, num, transpose } from '../ops/build.js';
 import { simplify } from '../simplify/engine.js';
+import { broadcastDiagnosis, onlyIf } from './assumptions.js';
 import {
   type Counterexample,
   DEFAULTS,
@@ -33,6 +36,11 @@ import {
 export type DiagnosisKind =
   | 'shape-transposed'
   | 'shape-mismatch'
+  | 'shape-conflict'
+  | 'needs-symmetric'
+  | 'needs-onehot'
+  | 'wrong-axis'
+  | 'broadcast'
   | 'transposed'
   | 'factor'
   | 'sign'
@@ -132,6 +140,8 @@ class Diagnoser {
 
   run(): Diagnosis {
     const { claim, truth, ref } = this;
+    const spread = this.broadcast();
+    if (spread) return spread;
     if (!sameShape(claim.shape, truth.shape)) return this.shape();
     const ce = numericMismatch(this.sampler, claim, truth, this.tol) ?? undefined;
     const failure = this.sampler.failure;
@@ -139,7 +149,9 @@ class Diagnoser {
       return { kind: 'counterexample', message: `cannot decide numerically: ${failure}`, counterexample: ce };
     const square = truth.shape.rows === truth.shape.cols && !isScalar(truth.shape);
     const found =
+      this.axis() ||
       (square && this.transposed()) ||
+      this.qualified() ||
       this.ratio() ||
       this.term() ||
       this.repaired() ||
@@ -157,9 +169,30 @@ class Diagnoser {
     };
   }
 
+  private qualified(): Partial | null {
+    return onlyIf(this.claim, this.truth, this.opts, this.ref, this.print);
+  }
+
+  /** A sum or mean over the wrong axis: `sum(S, 2)` where `sum(S, 1)'` is meant. */
+  private axis(): Partial | null {
+    for (const r of repairs(this.claim, this.truth, 'shape', this.print)) {
+      if (!r.cause.startsWith('summing over the wrong axis') || !this.equalAll(r.expr, this.truth)) continue;
+      return { kind: 'wrong-axis', message: `${r.cause} (${this.equalsTruth(r)})`, fix: this.print(r.expr) };
+    }
+    return null;
+  }
+
+  private broadcast(): Diagnosis | null {
+    const fits = () =>
+      repairs(this.claim, this.truth, 'shape', this.print).find((r) => this.equalAll(r.expr, this.truth));
+    return broadcastDiagnosis(this.claim, this.truth, this.print, fits, (r) => this.equalsTruth(r));
+  }
+
   private shape(): Diagnosis {
     const { claim, truth, ref } = this;
     const sizes = `the claim is ${shapeText(claim.shape)} but ${ref} is ${shapeText(truth.shape)}`;
+    const axis = this.axis();
+    if (axis) return { ...axis, message: `${sizes}: ${axis.message}` };
     const found = repairs(claim, truth, 'shape', this.print).find((r) => this.equalAll(r.expr, truth));
     const more = found ? `; likely cause: ${found.cause} (${this.equalsTruth(found)})` : '';
     const fix = found && this.print(found.expr);
@@ -179,6 +212,16 @@ class Diagnoser {
       message: `${transposedShape} (its transpose ${this.code(flipped)} still differs)${more}`,
       fix,
     };
+  }
+
+  /** Does the truth divide by these dims (`/n`), so that a claim n times too big is missing that 1/n? */
+  private divides(m: ReadonlyMap<string, number>): boolean {
+    const sizes = new Set<string>();
+    for (const n of topoOrder([simplify(expandDerivatives(this.truth)), this.truth])) {
+      if (n.kind === 'op' && n.op === 'size' && n.attrs.rows)
+        for (const s of dimSymbols(n.attrs.rows)) sizes.add(s);
+    }
+    return m.size > 0 && [...m.keys()].every((s) => sizes.has(s));
   }
 
   /** claim = truthᵀ for a square truth. */
@@ -230,12 +273,16 @@ class Diagnoser {
       }
       return this.factor(c, m, qs[0]);
     }
-    const nodes = topoOrder([simplify(this.truth), simplify(this.claim)]);
-    const scalars = [
-      ...nodes.filter((n) => isScalar(n.shape) && n.kind !== 'const' && !(n.kind === 'op' && n.op === 'neg')),
-      // adj(A) = det(A)·A⁻¹: a claim written with A⁻¹ against adj(A) is off by det(A)
-      ...nodes.flatMap((n) => (n.kind === 'op' && (n.op === 'adj' || n.op === 'inv') ? [det(n.args[0])] : [])),
-    ];
+    const nodes = topoOrder([simplify(this.truth), simplify(this.claim), expandDerivatives(this.truth)]);
+    // det(X) is the classic missing scalar, also where the truth is written with adj(X) or inv(X):
+    // adj(A) = det(A)·A⁻¹
+    const dets = [
+      ...nodes.filter((n) => n.kind === 'var' && isSquare(n.shape) && !isScalar(n.shape)),
+      ...nodes.flatMap((n) => (n.kind === 'op' && (n.op === 'adj' || n.op === 'inv') ? [n.args[0]] : [])),
+    ].map((a) => apply('det', [a]));
+    const scalars = [...new Set([...nodes, ...dets])].filter(
+      (n) => isScalar(n.shape) && n.kind !== 'const' && !(n.kind === 'op' && n.op === 'neg'),
+    );
     for (const s of scalars) {
       const vs = this.sampler.values(s);
       for (const k of [1, -1] as const) {
@@ -274,7 +321,9 @@ class Diagnoser {
         : p === 1 && exps.every((k) => k <= 0)
           ? ` (a missing factor ${rationalText([q, 1], inverse)})`
           : q === 1 && exps.every((k) => k >= 0)
-            ? ` (a stray factor ${factor})`
+            ? this.divides(m)
+              ? ` (a missing factor ${rationalText([1, p], inverse)})`
+              : ` (a stray factor ${factor})`
             : '';
     return { kind: 'factor', message: `the claim is ${factor} times ${ref}${why}`, factor };
   }

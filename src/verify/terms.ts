@@ -4,11 +4,12 @@
 
 import { rebuildOp } from '../diff/rebuild.js';
 import { toText } from '../emit/text.js';
+import { isOne, ONE } from '../ir/dim.js';
 import { ShapeError } from '../ir/errors.js';
 import { derivNode, type Expr, topoOrder, variable } from '../ir/expr.js';
 import { isScalar, sameShape } from '../ir/shape.js';
 import type { Matrix } from '../kernels/matrix.js';
-import { apply, div, matmul, mul, neg, transpose } from '../ops/build.js';
+import { apply, div, matmul, mul, neg, ones, transpose } from '../ops/build.js';
 import type { OpName } from '../ops/index.js';
 import { simplify } from '../simplify/engine.js';
 import { scaleOf } from './equal.js';
@@ -103,6 +104,39 @@ export function rationalText(
   return `${p < 0 ? '-' : ''}${top}${bottom ? `/${bottom}` : ''}`;
 }
 
+/** A dimension used as a value (`n` in `/n`). */
+const isSize = (w: Expr): boolean =>
+  isOp(w, 'size') || (isOp(w, 'mul') && argsOf(w).every((a) => isSize(a) || a.kind === 'const'));
+
+/** A sum or mean over rows written over columns, or the other way round (with the result transposed to fit). */
+export function axisRepairs(n: Expr): Expr[] {
+  if (n.kind !== 'op') return [];
+  if (n.op === 'matmul') return onesProductRepairs(n.args[0], n.args[1]);
+  if (n.op !== 'sum' && n.op !== 'mean') return [];
+  // Only a matrix has two axes to confuse (sum(w, 2) of a column w is w itself).
+  const a = n.args[0].shape;
+  if (isOne(a.rows) || isOne(a.cols)) return [];
+  const dim = n.attrs.dim ?? 0;
+  const others = ([0, 1, 2] as const)
+    .filter((d) => d !== dim)
+    .map((d) => apply(n.op as 'sum', n.args, { ...n.attrs, dim: d }));
+  return others.flatMap((o) => [o, transpose(o)]);
+}
+
+const isOnes = (e: Expr): boolean => isOp(e, 'ones') || (isOp(e, 'transpose') && isOp(argsOf(e)[0], 'ones'));
+
+/** `A*ones(k, 1)` sums across rows and `ones(n, 1)'*A` down columns: the other sum, either way round. */
+function onesProductRepairs(a: Expr, b: Expr): Expr[] {
+  // Only a contraction with ones is a sum (`p*ones(k, 1)'` is an outer product).
+  const sumsAcross = isOnes(b) && isOne(b.shape.cols) && !isOne(b.shape.rows);
+  const sumsDown = isOnes(a) && isOne(a.shape.rows) && !isOne(a.shape.cols);
+  if (!sumsAcross && !sumsDown) return [];
+  const m = sumsAcross ? a : b;
+  const across = matmul(m, ones(m.shape.cols, ONE));
+  const down = matmul(ones(ONE, m.shape.rows), m);
+  return [across, transpose(across), down, transpose(down)];
+}
+
 /** Nodes of e that a repair may change: not inside a grad/jacobian/hessian, not constants or sizes. */
 function editable(e: Expr): Expr[] {
   const out: Expr[] = [];
@@ -170,6 +204,9 @@ export function repairs(
   };
   const q = (e: Expr) => `\`${print(e)}\``;
   for (const n of nodes) {
+    for (const r of axisRepairs(n)) push(n, r, `summing over the wrong axis: ${q(n)} should be ${q(r)}`);
+  }
+  for (const n of nodes) {
     if (isOp(n, 'transpose')) push(n, argsOf(n)[0], `an extra transpose in ${q(n)}`);
     else if (!isScalar(n.shape)) push(n, transpose(n), `a missing transpose on ${q(n)}`);
     if (isOp(n, 'matmul')) {
@@ -194,7 +231,10 @@ export function repairs(
       if (w === n) continue;
       for (const [build, cause] of [
         [() => mul(w, n), `a missing factor ${q(w)} on ${q(n)}`],
-        [() => div(n, w), `a stray factor ${q(w)} on ${q(n)}`],
+        [
+          () => div(n, w),
+          isSize(w) ? `a missing factor 1/${print(w)} on ${q(n)}` : `a stray factor ${q(w)} on ${q(n)}`,
+        ],
       ] as const) {
         try {
           const r = build();
@@ -249,10 +289,27 @@ export function monomials(symbols: readonly string[]): Map<string, number>[] {
   return out;
 }
 
+const namedIdsCache = new WeakMap<ReadonlyMap<string, Expr>, Map<number, string>>();
+
+/** Node ids of the definitions, and of their simplified forms, by name (computed once per scope). */
+function namedIds(names: ReadonlyMap<string, Expr>): Map<number, string> {
+  const cached = namedIdsCache.get(names);
+  if (cached) return cached;
+  const byId = new Map<number, string>();
+  for (const [name, d] of names) {
+    if (d.kind !== 'op' && d.kind !== 'deriv') continue;
+    byId.set(d.id, name);
+    // Simplified claims print the simplified definition (`X*W1 + b1'` for `X*W1 + ones(n, 1)*b1'`) by name too.
+    const s = simplify(d);
+    if (s.kind === 'op' && !byId.has(s.id)) byId.set(s.id, name);
+  }
+  namedIdsCache.set(names, byId);
+  return byId;
+}
+
 /** e with every occurrence of a named definition replaced by a variable of that name, for printing. */
 export function withNames(e: Expr, names: ReadonlyMap<string, Expr>): Expr {
-  const byId = new Map<number, string>();
-  for (const [name, d] of names) if (d.kind === 'op' || d.kind === 'deriv') byId.set(d.id, name);
+  const byId = namedIds(names);
   if (byId.size === 0) return e;
   const memo = new Map<number, Expr>();
   const of = (x: Expr) => memo.get(x.id) ?? x;
@@ -261,7 +318,8 @@ export function withNames(e: Expr, names: ReadonlyMap<string, Expr>): Expr {
     let out: Expr = node;
     if (name !== undefined) out = variable(name, node.shape);
     else if (node.kind === 'op') out = rebuildOp(node, node.args.map(of));
-    else if (node.kind === 'deriv') out = derivNode(node.mode, of(node.f), node.wrt, node.shape);
+    else if (node.kind === 'deriv')
+      out = derivNode(node.mode, of(node.f), node.wrt, node.shape, node.at && of(node.at));
     memo.set(node.id, out);
   }
   return of(e);

@@ -56,14 +56,63 @@ describe('matcalc verify EXPR --wrt X --claim CLAIM', () => {
     expect(j.counterexample.expected).toBeCloseTo(2 * j.counterexample.claimed, 9);
   });
 
-  it('a claim that does not parse or type-check is bad input (exit 2)', async () => {
+  it('a claim that does not parse is bad input (exit 2)', async () => {
     const decls = ['--let', 'X: n x d; w: d; y: n'];
     const bad = await run('sum((X*w - y).^2)', '--wrt', 'w', '--claim', "X'*(X*w - ", ...decls);
     expect(bad.code).toBe(2);
     expect(bad.err).toMatch(/^matcalc: error: .* at --claim:1:\d+/);
-    const shape = await run('sum((X*w - y).^2)', '--wrt', 'w', '--claim', 'X*(X*w - y)', ...decls);
-    expect(shape.code).toBe(2);
-    expect(shape.err).toMatch(/cannot multiply n×d by n×1/);
+  });
+
+  it('a claim whose own shapes do not fit is a wrong claim (exit 1): the conflict and the missing transpose', async () => {
+    // The issue's acceptance case: the gradient of ‖XW − Y‖² is 2Xᵀ(XW − Y); the claim forgot the transpose.
+    const r = await run(
+      'sum((X*W - Y).^2)',
+      '--wrt',
+      'W',
+      '--claim',
+      '2*X*(X*W - Y)',
+      '--let',
+      'X: n x d; W: d x k; Y: n x k',
+    );
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/shapes do not fit: `2\*X\*\(X\*W - Y\)` is \[n×d\]\[n×k\]/);
+    expect(r.out).toMatch(/a missing transpose on `X` \(`2\*X'\*\(X\*W - Y\)` equals the gradient\)/);
+    const json = await run(
+      'sum((X*w - y).^2)',
+      '--wrt',
+      'w',
+      '--claim',
+      "(X*w - y)'*X*2",
+      '--format',
+      'json',
+      '--let',
+      'X: n x d; w: d; y: n',
+    );
+    expect(json.code).toBe(1);
+    const j = JSON.parse(json.out);
+    expect(j.equal).toBe(false);
+    expect(j.diagnosis.kind).toMatch(/^shape-/);
+    // An extra transpose is found too, and two edits at once.
+    const extra = await run(
+      'sum((X*W - Y).^2)',
+      '--wrt',
+      'W',
+      '--claim',
+      "2*X'*(X*W - Y)'",
+      '--let',
+      'X: n x d; W: d x k; Y: n x k',
+    );
+    expect(extra.out).toMatch(/an extra transpose in `\(X\*W - Y\)'`/);
+    const two = await run(
+      'trace(A*X*B)',
+      '--wrt',
+      'X',
+      '--claim',
+      'A*B',
+      '--let',
+      'A: p x m; X: m x n; B: n x p',
+    );
+    expect(two.code).toBe(1);
   });
 
   it('usage errors exit 2', async () => {

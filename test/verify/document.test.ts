@@ -130,9 +130,9 @@ describe('parseDocument errors point at file, line and column', () => {
     const decl = errorOf(() => verifyDocument('```matcalc\nlet x: n\n  y: n x\n```', 'g.md'));
     expect(decl).toBeInstanceOf(DeclarationError);
     expect(decl.pos).toMatchObject({ file: 'g.md', line: 3 });
-    const shape = errorOf(() => verifyDocument('```matcalc\nlet X: n x d; w: n\nclaim X*w = w\n```', 'g.md'));
+    const shape = errorOf(() => verifyDocument('```matcalc\nlet X: n x d; w: n\nZ = X*w\n```', 'g.md'));
     expect(shape).toBeInstanceOf(ShapeError);
-    expect(shape.pos).toMatchObject({ file: 'g.md', line: 3, column: 8 });
+    expect(shape.pos).toMatchObject({ file: 'g.md', line: 3, column: 6 });
     const wrt = errorOf(() => verifyDocument('```matcalc\nlet x: n\ngrad sum(x) wrt z\n```', 'g.md'));
     expect(wrt.pos).toMatchObject({ line: 3, column: 17 });
   });

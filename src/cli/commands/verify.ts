@@ -1,21 +1,23 @@
 // matcalc verify EXPR --wrt X --claim CLAIM --let DECLS [--format text|json]
-// matcalc verify FILE.md… [--format text|json]
+// matcalc verify FILE.md|FILE.tex… [--let DECLS] [--strict] [--format text|json]  (display math too, §8)
 // Exit 0 when the claim (every claim and chain step of the files) holds, 1 when one does not, with the diagnosis.
 import { grad } from '../../api.js';
 import { toText } from '../../emit/text.js';
-import { UsageError } from '../../ir/errors.js';
-import { parseExpr } from '../../parse/index.js';
+import { ShapeError, UsageError } from '../../ir/errors.js';
+import type { Expr } from '../../ir/expr.js';
+import { parseExpr, type Scope } from '../../parse/index.js';
 import { type CheckReport, type DocumentReport, verifyDocument } from '../../verify/claims.js';
 import type { Diagnosis } from '../../verify/diagnose.js';
 import { judge } from '../../verify/diagnose.js';
 import type { Verdict } from '../../verify/equal.js';
+import { misfit } from '../../verify/misfit.js';
 import { exprArg, type Io } from '../io.js';
 import { inOption, oneOf, parse, positiveInt, scopeOf, str, wrtVars } from '../options.js';
 
 export const usage =
-  'matcalc verify EXPR --wrt X --claim CLAIM --let DECLS [--format text|json]  |  matcalc verify FILE.md [--format text|json]';
+  'matcalc verify EXPR --wrt X --claim CLAIM --let DECLS [--format text|json]  |  matcalc verify FILE.md|FILE.tex… [--let DECLS] [--strict] [--format text|json]';
 
-const DOCUMENT = /\.(md|markdown)$/i;
+const DOCUMENT = /\.(md|markdown|tex)$/i;
 
 /** JSON with non-finite numbers as strings ("NaN", "Infinity"), which JSON cannot hold. */
 const json = (v: unknown): string =>
@@ -36,6 +38,16 @@ function howDecided(v: Verdict): string {
   }
 }
 
+/** The claim, or the ShapeError that makes it a wrong claim (its own shapes do not fit). */
+function parseClaim(text: string, scope: Scope): Expr | ShapeError {
+  try {
+    return inOption('--claim', () => parseExpr(text, scope));
+  } catch (e) {
+    if (e instanceof ShapeError) return e;
+    throw e;
+  }
+}
+
 export function run(argv: readonly string[], io: Io): number {
   const { values: o, positionals } = parse(argv, {
     let: { type: 'string' },
@@ -43,6 +55,7 @@ export function run(argv: readonly string[], io: Io): number {
     claim: { type: 'string' },
     format: { type: 'string' },
     seed: { type: 'string' },
+    strict: { type: 'boolean' },
   });
   const format = oneOf('--format', str(o.format), ['text', 'json'], 'text');
   const seed = positiveInt('--seed', str(o.seed), 0x5eed);
@@ -52,13 +65,14 @@ export function run(argv: readonly string[], io: Io): number {
     const notFile = positionals.find((p) => !DOCUMENT.test(p));
     if (notFile !== undefined) {
       throw new UsageError(
-        `missing --claim CLAIM (the claimed gradient of ${notFile}); or give derivation files FILE.md`,
+        `missing --claim CLAIM (the claimed gradient of ${notFile}); or give derivation files FILE.md or FILE.tex`,
       );
     }
-    if (o.let !== undefined || o.wrt !== undefined) {
-      throw new UsageError('--let and --wrt go with --claim; a derivation file declares its own names');
+    if (o.wrt !== undefined) {
+      throw new UsageError('--wrt goes with --claim; a derivation file states its own derivatives');
     }
-    return verifyFiles(positionals, io, format, seed);
+    const base = o.let === undefined ? undefined : scopeOf(str(o.let));
+    return verifyFiles(positionals, io, format, { seed, strict: o.strict === true, base });
   }
   if (positionals.length > 1) throw new UsageError(`verify takes one EXPR; got ${positionals.length}`);
   const scope = scopeOf(str(o.let));
@@ -66,16 +80,20 @@ export function run(argv: readonly string[], io: Io): number {
   const vars = wrtVars(scope, str(o.wrt));
   if (vars.length !== 1)
     throw new UsageError('verify checks the gradient with respect to one variable in --wrt');
-  const claim = inOption('--claim', () => parseExpr(exprArg(io, claimText, '--claim'), scope));
   const [g] = grad(f, vars, { scope });
-  const { verdict, diagnosis } = judge(claim, g, { reference: 'the gradient', seed });
+  const text = exprArg(io, claimText, '--claim');
+  const claim = parseClaim(text, scope);
+  const { verdict, diagnosis } =
+    claim instanceof ShapeError
+      ? misfit(text, claim, g, scope, { reference: 'the gradient', seed })
+      : judge(claim, g, { reference: 'the gradient', seed });
   if (format === 'json') {
     io.out(
       json({
         equal: verdict.equal,
         method: verdict.method,
         reason: verdict.reason,
-        claim: toText(claim),
+        claim: claim instanceof ShapeError ? text : toText(claim),
         gradient: toText(g),
         diagnosis: diagnosis ?? null,
         counterexample: diagnosis?.counterexample ?? verdict.counterexample ?? null,
@@ -92,11 +110,22 @@ export function run(argv: readonly string[], io: Io): number {
   return verdict.equal ? 0 : 1;
 }
 
-function verifyFiles(files: readonly string[], io: Io, format: 'text' | 'json', seed: number): number {
-  const reports = files.map((file) => verifyDocument(io.readFile(file), file, { seed }));
+function verifyFiles(
+  files: readonly string[],
+  io: Io,
+  format: 'text' | 'json',
+  opts: { seed: number; strict: boolean; base?: Scope },
+): number {
+  const reports = files.map((file) => verifyDocument(io.readFile(file), file, opts));
   const ok = reports.every((r) => r.ok);
-  if (format === 'json') io.out(json({ ok, files: reports }));
-  else for (const r of reports) printReport(r, io);
+  if (format === 'json') {
+    // Unread math is listed among the checks, in line order, as `kind: "not understood"` entries.
+    const files = reports.map(({ unread, ...r }) => ({
+      ...r,
+      checks: [...r.checks, ...unread].sort((a, b) => a.line - b.line),
+    }));
+    io.out(json({ ok, files }));
+  } else for (const r of reports) printReport(r, io);
   return ok ? 0 : 1;
 }
 
@@ -111,26 +140,36 @@ function explain(d: Diagnosis | undefined, v: Verdict): string {
 
 function printReport(r: DocumentReport, io: Io): void {
   const name = r.file ?? 'input';
-  for (const c of r.checks) {
+  const entries = [...r.checks, ...r.unread].sort((a, b) => a.line - b.line);
+  for (const c of entries) {
+    if (c.kind === 'not understood') {
+      io.out(`??    ${name}:${c.line}:${c.column}  not understood: \`${c.fragment}\` (${c.reason})`);
+      continue;
+    }
     const items = c.kind === 'chain' ? c.steps : [c];
     for (const s of items) {
       const mark = s.verdict.equal ? 'ok  ' : 'FAIL';
-      io.out(`${mark}  ${name}:${s.line}  ${label(s)} [${s.verdict.method}]`);
+      const at = s.column === undefined ? `${s.line}` : `${s.line}:${s.column}`;
+      io.out(`${mark}  ${name}:${at}  ${label(s)} [decided ${howDecided(s.verdict)}]`);
       if (!s.verdict.equal) {
         io.out(`      \`${s.claim}\` is not equal to \`${s.truth}\``);
         io.out(`      ${explain(s.diagnosis, s.verdict)}`);
+        if (s.engine !== undefined) io.out(`      matcalc's value: ${s.engine}`);
       }
     }
   }
-  if (r.ok) {
-    io.out(`${name}: all ${r.count} checks hold`);
-  } else {
-    const first = r.failures[0];
-    const failing = r.checks
-      .flatMap((c) => (c.kind === 'chain' ? c.steps : [c]))
-      .filter((s) => !s.verdict.equal);
-    io.out(
-      `${name}: ${failing.length} of ${r.count} checks fail; the first at ${name}:${first.line}, ${label(first)}`,
-    );
+  const unread =
+    r.unread.length > 0 ? `; ${r.unread.length} piece(s) of math not understood (listed above)` : '';
+  for (const p of r.problems) io.out(`${name}: ${p}`);
+  if (r.failures.length === 0) {
+    if (r.problems.length === 0) io.out(`${name}: all ${r.count} checks hold${unread}`);
+    return;
   }
+  const first = r.failures[0];
+  const failing = r.checks
+    .flatMap((c) => (c.kind === 'chain' ? c.steps : [c]))
+    .filter((s) => !s.verdict.equal);
+  io.out(
+    `${name}: ${failing.length} of ${r.count} checks fail; the first at ${name}:${first.line}, ${label(first)}${unread}`,
+  );
 }

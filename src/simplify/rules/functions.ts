@@ -36,14 +36,17 @@ export const trivialSum = rule(
 export const rowsSumToOne = rule(
   ['sum'],
   'probabilities sum to one',
-  'sum(softmax(Z, 2), 2) → 1, sum(Y, 2) → 1 for one-hot rows of Y',
+  'sum(softmax(Z, 2), 2) → 1, sum(Y, 2) → 1 for one-hot rows of Y, sum(y) → 1 for a one-hot vector y',
   (e) => {
     if (e.op !== 'sum') return null;
     const a = e.args[0];
     const dim = e.attrs.dim ?? 0;
     if (isOp(a, 'softmax') && (a.attrs.dim ?? 0) === dim) return ones(e.shape.rows, e.shape.cols);
-    if (dim === 2 && a.kind === 'var' && a.qualifiers.includes('onehot'))
-      return ones(e.shape.rows, e.shape.cols);
+    if (a.kind === 'var' && a.qualifiers.includes('onehot')) {
+      // Rows of a one-hot matrix sum to 1; so do all entries of a one-hot column vector.
+      const column = isOne(a.shape.cols);
+      if (column ? dim !== 2 : dim === 2) return ones(e.shape.rows, e.shape.cols);
+    }
     return null;
   },
 );

@@ -1,0 +1,89 @@
+// The vocabulary of TeX math the reader knows: function names, Greek letters, transposes, elementwise and
+// product operators, and how a node spells a symbol (`W`, `\delta`, `\mathbf{x}`, `\hat{Y}`).
+import type { TexNode } from './rows.js';
+
+/** TeX function names → the language's functions. */
+export const FUNCTION_NAMES: ReadonlyMap<string, string> = new Map([
+  ['log', 'log'],
+  ['ln', 'log'],
+  ['exp', 'exp'],
+  ['tanh', 'tanh'],
+  ['sin', 'sin'],
+  ['cos', 'cos'],
+  ['det', 'det'],
+  ['tr', 'trace'],
+  ['Tr', 'trace'],
+  ['trace', 'trace'],
+  ['sigmoid', 'sigmoid'],
+  ['softmax', 'softmax'],
+  ['logsoftmax', 'logsoftmax'],
+  ['logsumexp', 'logsumexp'],
+  ['relu', 'relu'],
+  ['ReLU', 'relu'],
+  ['softplus', 'softplus'],
+  ['diag', 'diag'],
+  ['sum', 'sum'],
+  ['mean', 'mean'],
+  ['vec', 'vec'],
+  ['sqrt', 'sqrt'],
+  ['abs', 'abs'],
+  ['logdet', 'logdet'],
+]);
+
+export const GREEK =
+  /^\\(ell|alpha|beta|gamma|delta|epsilon|varepsilon|zeta|eta|theta|vartheta|iota|kappa|lambda|mu|nu|xi|pi|rho|sigma|tau|upsilon|phi|varphi|chi|psi|omega|Gamma|Delta|Theta|Lambda|Xi|Pi|Sigma|Phi|Psi|Omega)$/;
+export const TRANSPOSE = new Set([
+  '\\top',
+  'T',
+  '\\intercal',
+  '\\prime',
+  '\\mathsf{T}',
+  '\\mathrm{T}',
+  '\\textsf{T}',
+]);
+export const HADAMARD: Readonly<Record<string, '.*' | './'>> = {
+  '\\odot': '.*',
+  '\\circ': '.*',
+  '\\oslash': './',
+};
+export const PRODUCT = new Set(['\\cdot', '\\times', '*', '\\ast']);
+
+export const body = (n: TexNode): TexNode[] =>
+  Array.isArray(n.body) ? (n.body as TexNode[]) : n.body ? [n.body as TexNode] : [];
+
+/** The plain characters of a node (`W`, `12`, `softmax` from `\mathrm{softmax}`), or null. */
+export function plainText(n: TexNode | undefined): string | null {
+  if (!n) return null;
+  if (n.type === 'mathord' || n.type === 'textord' || n.type === 'atom') return n.text ?? null;
+  if (['ordgroup', 'font', 'text', 'mclass', 'operatorname'].includes(n.type)) {
+    const parts = body(n).map(plainText);
+    return parts.every((p) => p !== null) ? parts.join('') : null;
+  }
+  if (n.type === 'spacing' && n.text === ' ') return '';
+  return null;
+}
+
+/** The name of a symbol node: its letter or Greek command, with any font or accent. */
+export function symbolNames(n: TexNode): { base: string; accent?: string } | null {
+  if (n.type === 'mathord' || n.type === 'textord') {
+    const t = n.text ?? '';
+    if (/^[A-Za-z]$/.test(t)) return { base: t };
+    const g = GREEK.exec(t);
+    return g ? { base: g[1] } : null;
+  }
+  if (n.type === 'font' || n.type === 'mclass' || (n.type === 'ordgroup' && body(n).length === 1)) {
+    const inner = body(n);
+    if (inner.length !== 1) {
+      const t = plainText(n);
+      return t && /^[A-Za-z]\w*$/.test(t) ? { base: t } : null;
+    }
+    return symbolNames(inner[0]);
+  }
+  if (n.type === 'accent') {
+    const inner = symbolNames(n.base as TexNode);
+    const label = String(n.label ?? '').replace('\\', '');
+    if (!inner) return null;
+    return label === 'vec' ? inner : { base: inner.base, accent: label };
+  }
+  return null;
+}
