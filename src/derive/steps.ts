@@ -15,7 +15,8 @@ import { differentialOf } from './differential.js';
 import { type DimCheck, dimCheck } from './dims.js';
 import { type Layout, Symbols, substitute } from './symbols.js';
 
-export type Style = 'differential' | 'chain';
+/** compact: the textbook's equations; steps: node by node; differential: node by node with dN and tr(Gᵀ dN). */
+export type Style = 'compact' | 'steps' | 'differential';
 
 export interface StepOptions {
   readonly style: Style;
@@ -32,6 +33,8 @@ export interface Equation {
   readonly shape: string;
   /** What else happened: a broadcast summed away, the simplification rules used. */
   readonly note?: string;
+  /** The rules the equation used, as TeX, for a justification column. */
+  readonly rules?: readonly string[];
 }
 
 export interface Step {
@@ -325,6 +328,17 @@ class BackwardPass {
   }
 }
 
+/** Each definition's simplified form over the other names → its own name's symbol (`E/n` → δ₂). */
+export function definitionPatterns(defs: readonly Definition[], sym: Symbols): Map<number, Expr> {
+  const patterns = new Map<number, Expr>();
+  for (const d of defs) {
+    if (hasDerivative(d.expr) || d.expr.kind === 'var') continue;
+    const p = simplify(sym.abstract(d.expr, d.expr));
+    if (p.kind === 'op' && !patterns.has(p.id)) patterns.set(p.id, sym.abstract(d.expr));
+  }
+  return patterns;
+}
+
 /** Nodes of f that depend on one of `wrt`. */
 function dependents(order: readonly Expr[], wrt: readonly VarExpr[]): Set<number> {
   const dep = new Set(wrt.map((v) => v.id));
@@ -350,12 +364,7 @@ export function backwardSteps(
   gradRaw(f, wrt, log);
   const order = topoOrder([f]);
   const relevant = dependents(order, wrt);
-  const patterns = new Map<number, Expr>();
-  for (const d of defs) {
-    if (hasDerivative(d.expr) || d.expr.kind === 'var') continue;
-    const p = simplify(sym.abstract(d.expr, d.expr));
-    if (p.kind === 'op' && !patterns.has(p.id)) patterns.set(p.id, sym.abstract(d.expr));
-  }
+  const patterns = definitionPatterns(defs, sym);
   const pass = new BackwardPass(sym, opts, patterns, relevant, order);
   for (const st of log) if (relevant.has(st.node.id)) pass.visit(st, f);
   pass.finish(wrt);

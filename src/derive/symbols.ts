@@ -5,6 +5,7 @@ import { type Expr, topoOrder, type VarExpr, variable } from '../ir/expr.js';
 import { isScalar, type Shape, shape } from '../ir/shape.js';
 import { transpose } from '../ops/build.js';
 import { rebuild } from '../simplify/engine.js';
+import { fieldNotation } from './notation.js';
 
 export type Layout = 'numerator' | 'denominator';
 
@@ -62,6 +63,11 @@ export class Symbols {
   abstract(e: Expr, except?: Expr): Expr {
     const map = new Map<number, Expr>([...this.named].filter(([id]) => id !== except?.id));
     return substitute(e, map);
+  }
+
+  /** Concrete node id → the variable naming it, for every named node. */
+  namedNodes(): ReadonlyMap<number, Expr> {
+    return this.named;
   }
 
   isNamed(node: Expr): boolean {
@@ -138,7 +144,7 @@ export class Symbols {
 
   /** LaTeX of a symbol expression; a derivative symbol under a superscript is enclosed. */
   latex(e: Expr): string {
-    let out = toLatex(e, { names: this.tex });
+    let out = toLatex(fieldNotation(e), { names: this.tex });
     for (const v of this.cotangents.values()) {
       const sym = this.tex.get((v.kind === 'op' ? v.args[0] : v).id)!;
       out = out
