@@ -108,7 +108,7 @@ function checkMath(tokens: readonly Token[], text: string, opts: ProseOptions): 
   const lines = text.split('\n');
   const fail = (tex: string, line: number, display: boolean, e: unknown) => {
     const source = lines[line] ?? '';
-    const column = Math.max(0, source.indexOf(tex)) + 1;
+    const column = Math.max(1, source.indexOf(tex) - (display ? 1 : 0));
     const shown = tex.length > 60 ? `${tex.slice(0, 57)}...` : tex;
     throw new ParseError(
       `the formula ${display ? '$$' : '$'}${shown}${display ? '$$' : '$'} does not render: ${katexReason(e)}`,
