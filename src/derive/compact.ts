@@ -157,6 +157,10 @@ export function compactBackward(input: CompactInput): Compact {
     }
     return out;
   };
+  const show = (e: Expr, skip?: number): string => {
+    const map = new Map([...patterns].filter(([, v]) => v.id !== skip));
+    return sym.latex(fieldNotation(substitute(simplify(sym.oriented(e)), map)));
+  };
   const derivative = (target: Expr) => {
     const front = frontier(target, f, stops, users);
     const t = variable(`#t${target.id}`, target.shape);
@@ -169,20 +173,29 @@ export function compactBackward(input: CompactInput): Compact {
       back.set(v.id, s);
     }
     const direct = front.includes(f) ? substitute(substitute(f, frozen), new Map([[target.id, t]])) : null;
-    const local = front.filter((s) => s !== f).map((s) => substitute(s, new Map([[target.id, t]])));
+    // A signal inside another (μ inside x − μ) is held fixed there too: its own term carries that path.
+    const local = front
+      .filter((s) => s !== f)
+      .map((s) => {
+        const others = new Map([...frozen].filter(([id]) => id !== s.id));
+        const held = s.kind === 'op' ? rebuild(s, s.args.map((a) => substitute(a, others))) : s;
+        return substitute(held, new Map([[target.id, t]]));
+      });
     const terms = front.filter((s) => s !== f).map((s, k) => sum(mul(symbolOf.get(s.id)!, local[k])));
     const parts = direct ? [direct, ...terms] : terms;
     const phi = parts.reduce((a, b) => add(a, b));
     const log: Rewrite[] = [];
-    const g = simplify(gradRaw(phi, [t])[0], log);
+    const raw = gradRaw(phi, [t])[0];
+    const g = simplify(raw, log);
     const conc = substitute(g, back);
     const self = named.get(conc.id);
-    const over = self ? sym.abstract(conc, conc) : sym.abstract(conc);
-    return { self, value: simplify(over), rules: rulesOf(direct ? [direct, ...local] : local, t, log) };
-  };
-  const show = (e: Expr, skip?: number): string => {
-    const map = new Map([...patterns].filter(([, v]) => v.id !== skip));
-    return sym.latex(fieldNotation(substitute(simplify(sym.oriented(e)), map)));
+    const rules = rulesOf(direct ? [direct, ...local] : local, t, log);
+    if (self) return { self, value: simplify(sym.abstract(conc, conc)), rules };
+    // Simplified inside and then named, or named first and simplified over the names: the shorter.
+    const inside = simplify(sym.abstract(conc));
+    const overNames = simplify(sym.abstract(substitute(raw, back)));
+    const size = (e: Expr) => show(e).length;
+    return { self, value: size(overNames) < size(inside) ? overNames : inside, rules };
   };
   const equation = (target: Expr, value: Expr, rules: string[], label?: Expr): Equation => {
     const forms = [show(value, label?.id)];
