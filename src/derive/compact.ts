@@ -5,6 +5,7 @@
 // downstream signals fixed: φ(t) = L[S → s, T → t] + Σ_S ⟨G_S, S[T → t]⟩, so ∇φ(T) = ∂L/∂T over the G_S.
 import { gradRaw } from '../diff/grad.js';
 import { toLatex } from '../emit/latex.js';
+import { isOne } from '../ir/dim.js';
 import { type Expr, type OpExpr, topoOrder, type VarExpr, variable } from '../ir/expr.js';
 import { isScalar, SCALAR, sameShape } from '../ir/shape.js';
 import { add, mul, num, sum, transpose } from '../ops/build.js';
@@ -77,8 +78,13 @@ function rulesOf(parts: readonly Expr[], t: Expr, log: readonly Rewrite[]): stri
     const spec = specOf(n.op);
     const elementwise = spec.js.kind === 'map';
     if (elementwise && n.args.length === 2) {
-      const broadcast = n.args.some((a, k) => on[k] && !sameShape(a.shape, n.shape) && !isScalar(a.shape));
-      if (broadcast) push('\\text{broadcast: sum over the copies}');
+      const copied = n.args.find((a, k) => on[k] && !sameShape(a.shape, n.shape) && !isScalar(a.shape));
+      if (copied)
+        push(
+          isOne(copied.shape.rows)
+            ? '\\text{broadcast over the rows: sum over them}'
+            : '\\text{broadcast over the columns: sum over them}',
+        );
     }
     if (SKIP.has(n.op)) continue;
     if (n.op === 'matmul') push('\\text{matrix product}');
@@ -136,6 +142,7 @@ export function compactBackward(input: CompactInput): Compact {
   const labels = new Set<string>();
   const { f, wrt, sym, named, patterns } = input;
   const order = topoOrder([f]);
+  const inLoss = new Set(order.map((n) => n.id));
   const users = consumersOf(order);
   const relevant = new Set<number>();
   for (const v of wrt) for (const id of dependentsOf(order, v)) relevant.add(id);
@@ -188,7 +195,8 @@ export function compactBackward(input: CompactInput): Compact {
     const raw = gradRaw(phi, [t])[0];
     const g = simplify(raw, log);
     const conc = substitute(g, back);
-    const self = named.get(conc.id);
+    // Only a quantity the loss does not use can name a derivative (δ₂ = ∂L/∂Z₂, not r = ∂L/∂r).
+    const self = inLoss.has(conc.id) ? undefined : named.get(conc.id);
     const rules = rulesOf(direct ? [direct, ...local] : local, t, log);
     if (self) return { self, value: simplify(sym.abstract(conc, conc)), rules };
     // Simplified inside and then named, or named first and simplified over the names: the shorter.
@@ -228,7 +236,8 @@ export function compactBackward(input: CompactInput): Compact {
   for (const s of sorted) {
     const d = derivative(s);
     const full = simplify(closed(d.value));
-    const known = (e: Expr) => patterns.get(e.id) ?? patterns.get(simplify(e).id);
+    const outside = (v: Expr | undefined) => (v && !inLoss.has(sym.concrete(v).id) ? v : undefined);
+    const known = (e: Expr) => outside(patterns.get(e.id)) ?? outside(patterns.get(simplify(e).id));
     const label = d.self ?? known(full) ?? known(d.value);
     symbolOf.set(s.id, label ?? sym.cotangent(s));
     if (!label) closedValue.set(s.id, full);

@@ -16,15 +16,38 @@ export interface GraphInput {
 }
 
 const SYMBOL: Readonly<Record<string, string>> = {
-  matmul: 'matmul',
+  matmul: 'A·B',
   add: '+',
   sub: '−',
-  neg: '−',
+  neg: '−x',
   emul: '⊙',
   ediv: '⊘',
-  epow: '.^',
-  transpose: 'transpose',
+  epow: 'x^p',
+  transpose: 'xᵀ',
+  sigmoid: 'σ',
+  trace: 'tr',
 };
+
+const GREEK: Readonly<Record<string, string>> = {
+  alpha: 'α', beta: 'β', gamma: 'γ', delta: 'δ', epsilon: 'ε', eta: 'η', theta: 'θ', kappa: 'κ',
+  lambda: 'λ', mu: 'μ', nu: 'ν', xi: 'ξ', pi: 'π', rho: 'ρ', sigma: 'σ', tau: 'τ', phi: 'φ', chi: 'χ',
+  psi: 'ψ', omega: 'ω', Delta: 'Δ', Sigma: 'Σ', Theta: 'Θ', Lambda: 'Λ', Phi: 'Φ', Omega: 'Ω',
+};
+const SUBSCRIPT: Readonly<Record<string, string>> = {
+  '0': '₀', '1': '₁', '2': '₂', '3': '₃', '4': '₄', '5': '₅', '6': '₆', '7': '₇', '8': '₈', '9': '₉',
+  a: 'ₐ', e: 'ₑ', h: 'ₕ', i: 'ᵢ', j: 'ⱼ', k: 'ₖ', l: 'ₗ', m: 'ₘ', n: 'ₙ', o: 'ₒ', p: 'ₚ', r: 'ᵣ',
+  s: 'ₛ', t: 'ₜ', u: 'ᵤ', v: 'ᵥ', x: 'ₓ',
+};
+
+/** A name as the writeup's math shows it, in plain Unicode: `W1` → W₁, `delta2` → δ₂, `W_q` → W_q. */
+export function unicodeName(name: string): string {
+  const m = /^([A-Za-z]+?)_?([0-9]+|_[A-Za-z0-9]+)?$/.exec(name);
+  if (!m) return name;
+  const base = GREEK[m[1]] ?? m[1];
+  const sub = (m[2] ?? '').replace(/^_/, '');
+  const small = [...sub].map((c) => SUBSCRIPT[c]);
+  return small.every((c) => c !== undefined) ? base + small.join('') : `${base}_${sub}`;
+}
 
 const COLORS = {
   wrt: 'fillcolor="#fde68a", color="#b45309", penwidth=2',
@@ -44,6 +67,8 @@ function opLabel(e: Expr): string {
   const scalar = (a: Expr) => shapeText(a.shape) === '1×1';
   if (e.op === 'emul' && e.args.some(scalar)) return '·';
   if (e.op === 'ediv' && scalar(e.args[1])) return '/';
+  const p = e.args[1];
+  if (e.op === 'epow' && p?.kind === 'const' && p.value === 2) return 'x ⊙ x';
   if (known) return known;
   const syntax = specOf(e.op).text(
     e.args.map((a) => a.shape),
@@ -84,14 +109,14 @@ export function graphDot(input: GraphInput): string {
     let label: string;
     let style: string;
     if (n.kind === 'var') {
-      label = `${n.name}\n${shape}`;
+      label = `${unicodeName(n.name)}\n${shape}`;
       style = input.wrt.has(n.id) ? COLORS.wrt : COLORS.variable;
     } else if (!hasVar.has(n.id)) {
       label = toText(n);
-      style = `${COLORS.constant}, shape=plaintext`;
+      style = `${COLORS.constant}, style="rounded,filled,dashed"`;
     } else {
       const op = n.kind === 'op' ? opLabel(n) : n.kind === 'deriv' ? n.mode : toText(n);
-      label = name ? `${name} = ${op}\n${shape}` : `${op}\n${shape}`;
+      label = name ? `${unicodeName(name)} = ${op}\n${shape}` : `${op}\n${shape}`;
       style = roots.has(n.id) ? COLORS.root : name ? COLORS.named : COLORS.op;
     }
     lines.push(`  n${id} [label=${quote(label)}, ${style}];`);

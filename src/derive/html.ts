@@ -1,11 +1,11 @@
 // A Writeup as a standalone offline HTML page: KaTeX rendered on the server (strict), the prose through
 // markdown-it, the steps as cards with their dimension checks, the numeric checks and verdicts as tables,
 // and the computation graph as inline SVG. It links only katex/katex.min.css and style.css beside it.
+import { latexName } from '../emit/latex.js';
 import { GENERATED } from './files.js';
-import { alignedTex } from './markdown.js';
 import { proseHtml, renderMath } from './prose.js';
 import type { RenderOptions } from './site.js';
-import type { Step } from './steps.js';
+import type { Equation, Step } from './steps.js';
 import { conventions, equationTex, errorBound, mark, stepHeading, verdictLine } from './wording.js';
 import type { Claimed, Section, Writeup } from './writeup.js';
 
@@ -32,6 +32,22 @@ function stepsHtml(steps: readonly Step[], numbered: boolean): string {
     return `<li class="step ${step.kind}">${head}${eqs.join('')}</li>`;
   });
   return `<ol class="steps${numbered ? ' numbered' : ''}">${items.join('\n')}</ol>`;
+}
+
+/**
+ * Equations as a table a reader scans like an align block — left side, right side, dimension check,
+ * rules — whose rows stack on a narrow screen, each formula scrolling on its own instead of clipping.
+ */
+function equationTable(rows: readonly Equation[], forward: boolean): string {
+  const body = rows.map((eq) => {
+    const rule = (r: string) => {
+      const words = /^\\text\{([^{}\\]*)\}$/.exec(r);
+      return words ? esc(words[1]) : inline(r);
+    };
+    const rules = eq.rules?.length ? eq.rules.map(rule).join('<span class="sep">; </span>') : '';
+    return `<tr><td class="lhs"><div class="eq">${inline(`\\displaystyle ${eq.lhs}`)}</div></td><td class="rhs"><div class="eq">${inline(`\\displaystyle = ${eq.forms.join(' = ')}`)}</div></td><td class="check ${eq.dims.ok ? 'ok' : 'bad'}">${esc(eq.dims.text)}</td>${forward ? '' : `<td class="why">${rules}</td>`}</tr>`;
+  });
+  return `<table class="equations${forward ? ' forward' : ''}"><tbody>${body.join('\n')}</tbody></table>`;
 }
 
 /** Verdict text with its `code spans` as code. */
@@ -81,11 +97,9 @@ function sectionHtml(s: Section, w: Writeup, render: RenderOptions): string {
           ? figure(s.graph, 'The computation graph of the definitions; each node shows its shape.')
           : '';
       const body = compact
-        ? math(
-            alignedTex(
-              s.steps.flatMap((st) => st.equations),
-              true,
-            ),
+        ? equationTable(
+            s.steps.flatMap((st) => st.equations),
+            true,
           )
         : stepsHtml(s.steps, false);
       return `<section class="forward"><h3>${s.first ? 'Forward pass: definitions and shapes' : 'Definitions and shapes'}</h3>${body}${graph}</section>`;
@@ -99,12 +113,12 @@ function sectionHtml(s: Section, w: Writeup, render: RenderOptions): string {
         )
         .join('');
       if (compact && s.compact) {
-        return `<section class="backward compact"><h3>Backward pass of ${inline(s.loss)} with respect to ${esc(s.wrt.join(', '))}</h3>
-${math(alignedTex(s.compact, false))}
+        return `<section class="backward compact"><h3>Backward pass of ${inline(s.loss)} with respect to ${s.wrt.map((v) => inline(latexName(v))).join(', ')}</h3>
+${equationTable(s.compact, false)}
 <table class="checks"><thead><tr><th>variable</th><th>shape</th><th>max relative error vs finite differences</th><th></th></tr></thead><tbody>${rows}</tbody></table>
 <details class="more"><summary>In the input language, and the computation graph</summary><pre class="gradients"><code>${esc(texts)}</code></pre>${figure(s.graph, GRAPH_CAPTION)}</details></section>`;
       }
-      return `<section class="backward"><h3>Backward pass of ${inline(s.loss)} with respect to ${esc(s.wrt.join(', '))}</h3>
+      return `<section class="backward"><h3>Backward pass of ${inline(s.loss)} with respect to ${s.wrt.map((v) => inline(latexName(v))).join(', ')}</h3>
 ${figure(s.graph, GRAPH_CAPTION)}
 ${stepsHtml(s.steps, true)}
 <p class="lead">In the input language, over the names defined above:</p><pre class="gradients"><code>${esc(texts)}</code></pre>

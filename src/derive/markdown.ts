@@ -1,6 +1,7 @@
 // A Writeup as Markdown for a blog or a repository: the prose as written (raw HTML and script links
 // neutralised unless allowed), each matcalc block followed by its expansion, in one of three flavours:
 // github (`$`…`$` inline math), kramdown as Jekyll runs it (`$$…$$` for inline and display math), plain.
+import { latexName } from '../emit/latex.js';
 import { GENERATED } from './files.js';
 import { sanitizeProse } from './sanitize.js';
 import type { RenderOptions } from './site.js';
@@ -170,7 +171,7 @@ function sectionMd(
     }
     case 'grad': {
       const graph = `![The computation graph: inputs on the left, the loss on the right; the variables differentiated are highlighted](${urlName(graphFile(graphs.n++))})`;
-      const head = `**Backward pass** of ${mathMd(s.loss, flavor)} with respect to ${escapeMd(s.wrt.join(', '))}.`;
+      const head = `**Backward pass** of ${mathMd(s.loss, flavor)} with respect to ${s.wrt.map((v) => mathMd(latexName(v), flavor)).join(', ')}.`;
       const body =
         compact && s.compact ? [display(alignedTex(s.compact, false))] : stepsMd(s.steps, true, flavor);
       const table = `| variable | shape | max relative error vs finite differences | |\n|---|---|---|---|\n${s.checks

@@ -22,6 +22,7 @@ import { type ChainReport, type CheckReport, runDocument } from '../verify/claim
 import { compactBackward } from './compact.js';
 import { type DimCheck, dimCheck } from './dims.js';
 import { graphSvg } from './graph.js';
+import { fieldNotation } from './notation.js';
 import {
   backwardSteps,
   type Definition,
@@ -156,7 +157,7 @@ function sideLatex(e: Expr, text: string, defs: readonly Definition[]): string {
     if (words.has(d.name) && d.expr.kind !== 'var' && !names.has(d.expr.id))
       names.set(d.expr.id, latexName(d.name));
   }
-  return toLatex(e, { names });
+  return toLatex(fieldNotation(e), { names });
 }
 
 /** Build the writeup of a derivation file's text. */
