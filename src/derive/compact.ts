@@ -185,7 +185,13 @@ export function compactBackward(input: CompactInput): Compact {
       .filter((s) => s !== f)
       .map((s) => {
         const others = new Map([...frozen].filter(([id]) => id !== s.id));
-        const held = s.kind === 'op' ? rebuild(s, s.args.map((a) => substitute(a, others))) : s;
+        const held =
+          s.kind === 'op'
+            ? rebuild(
+                s,
+                s.args.map((a) => substitute(a, others)),
+              )
+            : s;
         return substitute(held, new Map([[target.id, t]]));
       });
     const terms = front.filter((s) => s !== f).map((s, k) => sum(mul(symbolOf.get(s.id)!, local[k])));

@@ -116,12 +116,12 @@ function sectionHtml(s: Section, w: Writeup, render: RenderOptions): string {
         return `<section class="backward compact"><h3>Backward pass of ${inline(s.loss)} with respect to ${s.wrt.map((v) => inline(latexName(v))).join(', ')}</h3>
 ${equationTable(s.compact, false)}
 <table class="checks"><thead><tr><th>variable</th><th>shape</th><th>max relative error vs finite differences</th><th></th></tr></thead><tbody>${rows}</tbody></table>
-<details class="more"><summary>In the input language, and the computation graph</summary><pre class="gradients"><code>${esc(texts)}</code></pre>${figure(s.graph, GRAPH_CAPTION)}</details></section>`;
+<details class="more"><summary>In the input language${w.options.layout === 'numerator' ? ' (numerator layout: each is the transpose of the gradient)' : ''}, and the computation graph</summary><pre class="gradients"><code>${esc(texts)}</code></pre>${figure(s.graph, GRAPH_CAPTION)}</details></section>`;
       }
       return `<section class="backward"><h3>Backward pass of ${inline(s.loss)} with respect to ${s.wrt.map((v) => inline(latexName(v))).join(', ')}</h3>
 ${figure(s.graph, GRAPH_CAPTION)}
 ${stepsHtml(s.steps, true)}
-<p class="lead">In the input language, over the names defined above:</p><pre class="gradients"><code>${esc(texts)}</code></pre>
+<p class="lead">In the input language, over the names defined above${w.options.layout === 'numerator' ? ' (numerator layout: each is the transpose of the gradient)' : ''}:</p><pre class="gradients"><code>${esc(texts)}</code></pre>
 <table class="checks"><thead><tr><th>variable</th><th>shape</th><th>max relative error vs finite differences</th><th></th></tr></thead><tbody>${rows}</tbody></table></section>`;
     }
     case 'claim':

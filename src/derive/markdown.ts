@@ -66,22 +66,39 @@ const display = (tex: string): string => `$$\n${tex}\n$$`;
  */
 export function proseMath(text: string, flavor: Flavor): string {
   if (flavor === 'plain') return text;
-  let fenced = false;
-  return text
-    .split('\n')
-    .map((line) => {
-      if (/^ {0,3}(`{3,}|~{3,})/.test(line)) {
-        fenced = !fenced;
-        return line;
-      }
-      if (fenced || /^\s*\$\$/.test(line)) return line;
-      return line.replace(
-        /(`+)[\s\S]*?\1|\\\$|\$\$[\s\S]*?\$\$|\$(?=\S)((?:\\.|[^$\\])*?\S)\$(?!\d)/g,
-        (m: string, _ticks: string | undefined, body: string | undefined) =>
-          body === undefined ? m : mathMd(body, flavor),
-      );
-    })
-    .join('\n');
+  const out: string[] = [];
+  let chunk: string[] = [];
+  let fence: string | undefined;
+  const flush = () => {
+    if (chunk.length === 0) return;
+    out.push(
+      chunk
+        .join('\n')
+        .replace(
+          /(`+)[\s\S]*?\1|\\\$|\$\$[\s\S]*?\$\$|\$(?=\S)((?:\\.|[^$\\]|\n(?!\s*\n))*?\S)\$(?!\d)/g,
+          (m: string, _ticks: string | undefined, body: string | undefined) =>
+            body === undefined ? m : mathMd(body.replace(/\n/g, ' '), flavor),
+        ),
+    );
+    chunk = [];
+  };
+  for (const line of text.split('\n')) {
+    const open = /^ {0,3}(`{3,}|~{3,})/.exec(line);
+    if (fence) {
+      out.push(line);
+      if (open && open[1][0] === fence[0] && open[1].length >= fence.length) fence = undefined;
+      continue;
+    }
+    if (open) {
+      flush();
+      fence = open[1];
+      out.push(line);
+      continue;
+    }
+    chunk.push(line);
+  }
+  flush();
+  return out.join('\n');
 }
 
 function dimsLine(text: string, notes: readonly (string | undefined)[] = []): string {
@@ -178,9 +195,10 @@ function sectionMd(
         .map((c) => `| ${c.variable} | ${c.shape} | ${errorBound(c.relError)} | ${mark(c.ok)} |`)
         .join('\n')}`;
       const texts = `\`\`\`text\n${s.texts.map((t) => `∂${s.lossName}/∂${t.variable} = ${t.text}`).join('\n')}\n\`\`\``;
+      const lead = `In the input language, over the names defined above${w.options.layout === 'numerator' ? ' (numerator layout: each is the transpose of the gradient)' : ''}:`;
       return compact
-        ? [head, ...body, table, 'In the input language:', texts, graph]
-        : [head, graph, ...body, 'In the input language, over the names defined above:', texts, table];
+        ? [head, ...body, table, lead, texts, graph]
+        : [head, graph, ...body, lead, texts, table];
     }
     case 'claim':
       return compact

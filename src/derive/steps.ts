@@ -372,7 +372,7 @@ export function backwardSteps(
   const results = wrt.map((v, k) => ({
     variable: v,
     gradient: sym.concrete(named[k]),
-    text: toText(named[k]),
+    text: toText(simplify(sym.oriented(named[k]))),
   }));
   const resultSteps: Step[] = wrt.map((v, k) => {
     const shown = substitute(simplify(sym.oriented(named[k])), patterns);

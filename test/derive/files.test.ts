@@ -7,7 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { capture } from './helpers.js';
 
-const GOOD = "# Good\n\n```matcalc\nlet X: n x d; y: n; w: d\nL = sum((X*w - y).^2)/2\ngrad L wrt w\nclaim grad(L, w) = X'*(X*w - y)\n```\n";
+const GOOD =
+  "# Good\n\n```matcalc\nlet X: n x d; y: n; w: d\nL = sum((X*w - y).^2)/2\ngrad L wrt w\nclaim grad(L, w) = X'*(X*w - y)\n```\n";
 const OTHER = '# Other\n\n```matcalc\nlet x: n\nf = sum(exp(x))\ngrad f wrt x\n```\n';
 
 function folder(files: Record<string, string>): string {
@@ -29,7 +30,9 @@ describe('derive refuses to overwrite', () => {
     const before = readFileSync(join(dir, 'least-squares.md'), 'utf8');
     const { code, io } = await derive(join(dir, 'least-squares.md'), '--out', dir);
     expect(code).toBe(2);
-    expect(io.stderr).toMatch(/^matcalc: error: refusing to overwrite .*least-squares\.md: it is an input file/);
+    expect(io.stderr).toMatch(
+      /^matcalc: error: refusing to overwrite .*least-squares\.md: it is an input file/,
+    );
     expect(io.stderr.trim().split('\n')).toHaveLength(1);
     expect(readFileSync(join(dir, 'least-squares.md'), 'utf8')).toBe(before);
     expect(existsSync(join(dir, 'least-squares.html'))).toBe(false);
@@ -183,8 +186,7 @@ describe('errors in a derivation file', () => {
   });
 
   it('names with underscores are LaTeX names, not raw text', async () => {
-    const text =
-      '# Names\n\n```matcalc\nlet x_a: n\nloss_a_b = sum(exp(x_a))\ngrad loss_a_b wrt x_a\n```\n';
+    const text = '# Names\n\n```matcalc\nlet x_a: n\nloss_a_b = sum(exp(x_a))\ngrad loss_a_b wrt x_a\n```\n';
     const src = folder({ 'case.md': text });
     const { code, io } = await derive(join(src, 'case.md'), '--out', join(src, 'out'));
     expect(io.stderr).not.toContain('internal error');

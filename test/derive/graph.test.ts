@@ -32,7 +32,11 @@ describe('graphDot', () => {
       'b₁₂',
     ]);
     const sc = parseDecls('X: n x d; W1: d x h');
-    const dot = graphDot({ roots: [parseExpr("sum((X*W1).^2) + sum(W1')", sc)], names: new Map(), wrt: new Set() });
+    const dot = graphDot({
+      roots: [parseExpr("sum((X*W1).^2) + sum(W1')", sc)],
+      names: new Map(),
+      wrt: new Set(),
+    });
     expect(dot).toContain('x ⊙ x');
     expect(dot).toContain('xᵀ');
     expect(dot).toContain('W₁');

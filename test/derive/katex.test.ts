@@ -4,8 +4,8 @@ import katex from 'katex';
 import { describe, expect, it } from 'vitest';
 import { toHtml } from '../../src/derive/html.js';
 import { alignedTex } from '../../src/derive/markdown.js';
-import { DEFAULT_RENDER } from '../../src/derive/site.js';
 import { proseHtml } from '../../src/derive/prose.js';
+import { DEFAULT_RENDER } from '../../src/derive/site.js';
 import { conventions, equationTex } from '../../src/derive/wording.js';
 import type { Writeup } from '../../src/derive/writeup.js';
 import { FILES, writeup } from './helpers.js';
@@ -25,7 +25,13 @@ function latexOf(w: Writeup): string[] {
       out.push(alignedTex(s.compact, false));
       for (const eq of s.compact) out.push(eq.lhs, ...eq.forms, eq.dims.tex, ...(eq.rules ?? []));
     }
-    if (s.kind === 'forward') out.push(alignedTex(s.steps.flatMap((x) => x.equations), true));
+    if (s.kind === 'forward')
+      out.push(
+        alignedTex(
+          s.steps.flatMap((x) => x.equations),
+          true,
+        ),
+      );
     if (s.kind === 'claim') out.push(s.claim.lhs, s.claim.rhs);
     if (s.kind === 'chain') out.push(s.start, ...s.steps.flatMap((c) => [c.lhs, c.rhs]));
   }
