@@ -38,6 +38,14 @@ function stepsHtml(steps: readonly Step[], numbered: boolean): string {
  * Equations as a table a reader scans like an align block — left side, right side, dimension check,
  * rules — whose rows stack on a narrow screen, each formula scrolling on its own instead of clipping.
  */
+/** The right side: its forms on one line, or one line each (`= …`) when together they are long. */
+function rhsHtml(forms: readonly string[]): string {
+  const one = forms.join(' = ');
+  if (forms.length === 1 || one.length <= 160)
+    return `<div class="eq">${inline(`\\displaystyle = ${one}`)}</div>`;
+  return forms.map((f) => `<div class="eq">${inline(`\\displaystyle = ${f}`)}</div>`).join('');
+}
+
 function equationTable(rows: readonly Equation[], forward: boolean): string {
   const body = rows.map((eq) => {
     const rule = (r: string) => {
@@ -45,7 +53,7 @@ function equationTable(rows: readonly Equation[], forward: boolean): string {
       return words ? esc(words[1]) : inline(r);
     };
     const rules = eq.rules?.length ? eq.rules.map(rule).join('<span class="sep">; </span>') : '';
-    return `<tr><td class="lhs"><div class="eq">${inline(`\\displaystyle ${eq.lhs}`)}</div></td><td class="rhs"><div class="eq">${inline(`\\displaystyle = ${eq.forms.join(' = ')}`)}</div></td><td class="check ${eq.dims.ok ? 'ok' : 'bad'}">${esc(eq.dims.text)}</td>${forward ? '' : `<td class="why">${rules}</td>`}</tr>`;
+    return `<tr><td class="lhs"><div class="eq">${inline(`\\displaystyle ${eq.lhs}`)}</div></td><td class="rhs">${rhsHtml(eq.forms)}</td><td class="check ${eq.dims.ok ? 'ok' : 'bad'}">${esc(eq.dims.text)}</td>${forward ? '' : `<td class="why">${rules}</td>`}</tr>`;
   });
   return `<table class="equations${forward ? ' forward' : ''}"><tbody>${body.join('\n')}</tbody></table>`;
 }

@@ -90,7 +90,7 @@ table.equations td.check.bad { color: var(--bad); font-weight: 700; }
 table.equations td.why { font-size: 0.8rem; color: var(--muted); }
 table.equations td.why .katex { font-size: 1em; }
 table.equations tr + tr td { border-top: 1px solid #f3f4f6; }
-table.equations .eq { max-width: 100%; }
+table.equations .eq { max-width: 100%; white-space: nowrap; }
 .claim-line { margin: 0.35rem 0 0.6rem; }
 .claim-line .verdict { font-size: 0.85rem; }
 .claim-line.bad .eq { color: var(--bad); }
