@@ -126,6 +126,40 @@ function opLabel(e: Expr): string {
   return e.op;
 }
 
+const INFIX: Readonly<Record<string, string>> = { add: ' + ', sub: ' − ', emul: ' ⊙ ', ediv: ' ⊘ ' };
+const FUNCTION: Readonly<Record<string, string>> = { sigmoid: 'σ' };
+
+/**
+ * A node's expression in plain math over the names (`X W₁`, `b₁ᵀ`, `E ⊙ E`, `tanh(Z₁)`), or undefined
+ * when it would be long; named nodes and variables are atoms.
+ */
+function mathLabel(e: Expr, names: ReadonlyMap<number, string>, depth = 0): string | undefined {
+  const name = names.get(e.id);
+  if (depth > 0 && name) return unicodeName(name);
+  if (e.kind === 'var') return unicodeName(e.name);
+  if (e.kind === 'const') return String(e.value);
+  if (e.kind !== 'op' || depth > 2) return undefined;
+  const args = e.args.map((a) => mathLabel(a, names, depth + 1));
+  if (args.some((a) => a === undefined)) return undefined;
+  const [a, b] = args as string[];
+  const wrap = (x: string) => (/[ +−⊙⊘]/.test(x) ? `(${x})` : x);
+  let out: string | undefined;
+  if (e.op === 'matmul') out = `${wrap(a)} ${wrap(b)}`;
+  else if (e.op === 'transpose') out = `${wrap(a)}ᵀ`;
+  else if (e.op === 'neg') out = `−${wrap(a)}`;
+  else if (e.op === 'epow' && b === '2') out = `${wrap(a)} ⊙ ${wrap(a)}`;
+  else if (e.op === 'ediv' && shapeText(e.args[1].shape) === '1×1') out = `${wrap(a)} / ${wrap(b)}`;
+  else if (e.op === 'emul' && shapeText(e.args[0].shape) === '1×1') out = `${wrap(a)} ${wrap(b)}`;
+  else if (e.op === 'add') out = `${a} + ${b}`;
+  else if (e.op === 'sub') out = `${a} − ${/[+−]/.test(b) ? `(${b})` : b}`;
+  else if (INFIX[e.op]) out = `${wrap(a)}${INFIX[e.op]}${wrap(b)}`;
+  else if (e.args.length === 1) {
+    const syntax = specOf(e.op).text([e.args[0].shape], e.attrs);
+    if (syntax.form === 'call' && !syntax.extra?.length) out = `${FUNCTION[e.op] ?? syntax.name}(${a})`;
+  }
+  return out !== undefined && out.length <= 18 ? out : undefined;
+}
+
 /** DOT text of the graph of `roots`, left to right from the inputs to the loss. */
 export function graphDot(input: GraphInput): string {
   const order = topoOrder(input.roots);
@@ -162,7 +196,12 @@ export function graphDot(input: GraphInput): string {
       label = toText(n);
       style = `${COLORS.constant}, style="rounded,filled,dashed"`;
     } else {
-      const op = n.kind === 'op' ? opLabel(n) : n.kind === 'deriv' ? n.mode : toText(n);
+      const op =
+        n.kind === 'op'
+          ? (mathLabel(n, input.names) ?? opLabel(n))
+          : n.kind === 'deriv'
+            ? n.mode
+            : toText(n);
       label = name ? `${unicodeName(name)} = ${op}\n${shape}` : `${op}\n${shape}`;
       style = roots.has(n.id) ? COLORS.root : name ? COLORS.named : COLORS.op;
     }

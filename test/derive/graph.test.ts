@@ -15,8 +15,8 @@ describe('graphDot', () => {
     const dot = graphDot(input);
     expect(dot).toMatch(/label="w\\nd×1", fillcolor="#fde68a"/);
     expect(dot).toMatch(/label="X\\nn×d", fillcolor="#f3f4f6"/);
-    expect(dot).toContain('label="r = −\\nn×1"');
-    expect(dot).toContain('label="A·B\\nn×1"');
+    expect(dot).toContain('label="r = X w − y\\nn×1"');
+    expect(dot).toContain('label="X w\\nn×1"');
     expect(dot).toContain('label="/\\n1×1"');
   });
 
@@ -37,9 +37,9 @@ describe('graphDot', () => {
       names: new Map(),
       wrt: new Set(),
     });
-    expect(dot).toContain('x ⊙ x');
-    expect(dot).toContain('xᵀ');
-    expect(dot).toContain('W₁');
+    expect(dot).toContain('(X W₁) ⊙ (X W₁)');
+    expect(dot).toContain('W₁ᵀ');
+    expect(dot).toContain('label="W₁\\nd×h"');
   });
 
   it('folds a constant subtree into one node, drawn in a dashed box', () => {
