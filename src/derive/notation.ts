@@ -7,6 +7,9 @@ import { isScalar } from '../ir/shape.js';
 import { matmul, mul, norm, num, ones, pow, transpose } from '../ops/build.js';
 import { rebuild, simplify } from '../simplify/engine.js';
 
+/** Aᵀ, with (Bᵀ)ᵀ written B. */
+const transposeOf = (a: Expr): Expr => (a.kind === 'op' && a.op === 'transpose' ? a.args[0] : transpose(a));
+
 /** e in the notation of the field (display only). */
 export function fieldNotation(e: Expr): Expr {
   const memo = new Map<number, Expr>();
@@ -35,9 +38,9 @@ export function fieldNotation(e: Expr): Expr {
     else if (n.op === 'epow' && b.kind === 'const' && b.value === 2 && !isScalar(a.shape)) out = mul(a, a);
     else if (n.op === 'transpose' && isSum(n.args[0], 1)) {
       const inner = memo.get((n.args[0] as OpExpr).args[0].id)!;
-      out = matmul(transpose(inner), ones(inner.shape.rows));
+      out = matmul(transposeOf(inner), ones(inner.shape.rows));
     } else if (n.op === 'sum' && n.attrs.dim === 1 && !isOne(a.shape.rows))
-      out = matmul(transpose(ones(a.shape.rows)), a);
+      out = matmul(transposeOf(ones(a.shape.rows)), a);
     else if (n.op === 'sum' && n.attrs.dim === 2 && !isOne(a.shape.cols)) out = matmul(a, ones(a.shape.cols));
     memo.set(n.id, out);
   }

@@ -35,6 +35,8 @@ export interface Equation {
   readonly note?: string;
   /** The rules the equation used, as TeX, for a justification column. */
   readonly rules?: readonly string[];
+  /** `u_{1} = …`: the short name its left side uses for a long expression. */
+  readonly where?: string;
 }
 
 export interface Step {
@@ -153,25 +155,39 @@ const joinNotes = (...notes: (string | undefined)[]): string | undefined =>
 /** Distinct LaTeX forms, in order. */
 const distinct = (forms: readonly string[]): string[] => forms.filter((f, i) => forms.indexOf(f) === i);
 
-/** (Aᵀ)ᵀ → A everywhere, and nothing else: the rule's own form, read in the other layout. */
+/**
+ * Transposes pushed down to the leaves: (Aᵀ)ᵀ → A, (AB)ᵀ → BᵀAᵀ, (A ± B)ᵀ → Aᵀ ± Bᵀ, (cA)ᵀ → c Aᵀ, and the
+ * same for elementwise products and quotients; the rule's own form, read in the other layout.
+ */
 function cancelDoubleTransposes(e: Expr): Expr {
   const memo = new Map<number, Expr>();
+  const t = (x: Expr): Expr => {
+    if (isScalar(x.shape)) return x;
+    if (x.kind !== 'op') return transpose(x);
+    const [a, b] = x.args;
+    switch (x.op) {
+      case 'transpose':
+        return a;
+      case 'matmul':
+        return matmul(t(b), t(a));
+      case 'add':
+      case 'sub':
+      case 'emul':
+      case 'ediv':
+        return rebuild(x, [t(a), t(b)]);
+      case 'neg':
+        return rebuild(x, [t(a)]);
+      default:
+        return transpose(x);
+    }
+  };
   for (const n of topoOrder([e])) {
     if (n.kind !== 'op') {
       memo.set(n.id, n);
       continue;
     }
-    const inner = memo.get(n.args[0]?.id ?? -1);
-    const twice = n.op === 'transpose' && inner?.kind === 'op' && inner.op === 'transpose';
-    memo.set(
-      n.id,
-      twice
-        ? inner.args[0]
-        : rebuild(
-            n,
-            n.args.map((a) => memo.get(a.id)!),
-          ),
-    );
+    const args = n.args.map((a) => memo.get(a.id)!);
+    memo.set(n.id, n.op === 'transpose' ? t(args[0]) : rebuild(n, args));
   }
   return memo.get(e.id)!;
 }
@@ -179,7 +195,11 @@ function cancelDoubleTransposes(e: Expr): Expr {
 /** tr(Gᵀ dA) in this layout, or g·dA for a scalar. */
 function pairing(sym: Symbols, g: Expr, d: Expr): Expr {
   if (isScalar(d.shape)) return g.kind === 'const' && g.value === 1 ? d : mul(g, d);
-  return trace(sym.layout === 'numerator' ? matmul(simplify(sym.oriented(g)), d) : matmul(transpose(g), d));
+  return trace(
+    sym.layout === 'numerator'
+      ? matmul(simplify(sym.oriented(g)), d)
+      : matmul(cancelDoubleTransposes(transpose(g)), d),
+  );
 }
 
 class BackwardPass {
@@ -228,6 +248,7 @@ class BackwardPass {
     const expected = sym.orientedShape(target);
     return {
       lhs: sym.derivLatex(target),
+      where: sym.whereLatex(target),
       forms: distinct(forms),
       dims: dimCheck(simplified, expected),
       shape: shapeText(expected),
@@ -280,7 +301,23 @@ class BackwardPass {
     });
     if (this.opts.style === 'differential')
       equations.unshift(...this.differentials(node, g, args, pairs, root));
-    this.steps.push({ kind: 'backward', rule: specOf(node.op).rule, node: sym.nodeLatex(node), equations });
+    this.steps.push({
+      kind: 'backward',
+      rule: this.ruleOf(node),
+      node: sym.whereLatex(node) ?? sym.nodeLatex(node),
+      equations,
+    });
+  }
+
+  /** The op record's rule, or the plainer name of what happens when one operand is a constant. */
+  private ruleOf(node: OpExpr): string {
+    const held = node.args.map((a) => !this.relevant.has(a.id));
+    const scalarConstant = (k: number) => held[k] && isScalar(node.args[k].shape);
+    if (node.op === 'ediv' && held[1]) return scalarConstant(1) ? 'division by a constant' : 'elementwise division by a fixed factor';
+    if (node.op === 'emul' && held.some(Boolean) && !held.every(Boolean)) {
+      return scalarConstant(held.indexOf(true)) ? 'multiplication by a constant' : 'elementwise product with a fixed factor';
+    }
+    return specOf(node.op).rule;
   }
 
   /** dN = … and dL = tr(Gᵀ dN) = Σ tr(G_Aᵀ dA): the differential reading of one step. */

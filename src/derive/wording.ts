@@ -39,8 +39,9 @@ export function equationTex(eq: Equation, withShape = false): string {
       ? ' \\qquad \\in \\mathbb{R}'
       : ` \\qquad \\in \\mathbb{R}^{${shapeTex(eq.shape)}}`
     : '';
-  if (eq.forms.length === 1) return `${eq.lhs} = ${eq.forms[0]}${space}`;
-  return `\\begin{aligned} ${eq.lhs} &= ${eq.forms.join(' \\\\ &= ')}${space} \\end{aligned}`;
+  const where = eq.where ? ` \\qquad \\text{where } ${eq.where}` : '';
+  if (eq.forms.length === 1) return `${eq.lhs} = ${eq.forms[0]}${space}${where}`;
+  return `\\begin{aligned} ${eq.lhs} &= ${eq.forms.join(' \\\\ &= ')}${space}${where} \\end{aligned}`;
 }
 
 /** The heading of a step, without its number. */

@@ -73,6 +73,21 @@ describe('artifacts the compact style never shows', () => {
     }
   }
 
+  for (const style of ['steps', 'differential'] as const) {
+    for (const layout of ['denominator', 'numerator'] as const) {
+      it(`node by node (${style}, ${layout}): no E^{2−1}, no double transpose, short denominators`, async () => {
+        for (const file of FILES) {
+          const text = md(await writeup(file, { style, layout }));
+          expect(text, file).not.toMatch(/\^\{\d+ - \d+\}/);
+          expect(text, file).not.toMatch(/\^\{\\top\}\\right\)\^\{\\top\}/);
+          for (const m of text.matchAll(/\\partial \\left\((.*?)\\right\)\}/g))
+            expect(m[1].length, `${file}: ${m[1]}`).toBeLessThanOrEqual(40);
+          expect(text, file).not.toMatch(/quotient rule\*\* — at \$`L`\$/);
+        }
+      });
+    }
+  }
+
   it('a failed claim is typeset with ≠ and its diagnosis keeps its code spans', async () => {
     const source =
       "# Wrong\n\n```matcalc\nlet X: n x d; y: n; w: d\nL = sum((X*w - y).^2)/2\ngrad L wrt w\nclaim grad(L, w) = X'*(X*w - y)/2\n```\n";
