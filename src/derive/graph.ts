@@ -197,11 +197,7 @@ export function graphDot(input: GraphInput): string {
       style = `${COLORS.constant}, style="rounded,filled,dashed"`;
     } else {
       const op =
-        n.kind === 'op'
-          ? (mathLabel(n, input.names) ?? opLabel(n))
-          : n.kind === 'deriv'
-            ? n.mode
-            : toText(n);
+        n.kind === 'op' ? (mathLabel(n, input.names) ?? opLabel(n)) : n.kind === 'deriv' ? n.mode : toText(n);
       label = name ? `${unicodeName(name)} = ${op}\n${shape}` : `${op}\n${shape}`;
       style = roots.has(n.id) ? COLORS.root : name ? COLORS.named : COLORS.op;
     }

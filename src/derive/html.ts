@@ -74,7 +74,7 @@ function verdictHtml(c: Claimed, label: string, file: string): string {
 /** A claim as one line: the mark, the claim in inline math (≠ when it fails), the verdict. */
 function claimLineHtml(c: Claimed, file: string): string {
   const rel = c.verdict.equal ? '=' : '\\neq';
-  return `<div class="claim-line ${c.verdict.equal ? 'ok' : 'bad'}"><div class="eq">${renderMath(`${c.lhs} ${rel} ${c.rhs}`, false)}</div>${verdictHtml(c, '', file)}</div>`;
+  return `<div class="claim-line ${c.verdict.equal ? 'ok' : 'bad'}"><div class="eq">${renderMath(`\\displaystyle ${c.lhs} ${rel} ${c.rhs}`, false)}</div>${verdictHtml(c, '', file)}</div>`;
 }
 
 function figure(svg: string, caption: string): string {

@@ -313,9 +313,12 @@ class BackwardPass {
   private ruleOf(node: OpExpr): string {
     const held = node.args.map((a) => !this.relevant.has(a.id));
     const scalarConstant = (k: number) => held[k] && isScalar(node.args[k].shape);
-    if (node.op === 'ediv' && held[1]) return scalarConstant(1) ? 'division by a constant' : 'elementwise division by a fixed factor';
+    if (node.op === 'ediv' && held[1])
+      return scalarConstant(1) ? 'division by a constant' : 'elementwise division by a fixed factor';
     if (node.op === 'emul' && held.some(Boolean) && !held.every(Boolean)) {
-      return scalarConstant(held.indexOf(true)) ? 'multiplication by a constant' : 'elementwise product with a fixed factor';
+      return scalarConstant(held.indexOf(true))
+        ? 'multiplication by a constant'
+        : 'elementwise product with a fixed factor';
     }
     return specOf(node.op).rule;
   }
