@@ -81,9 +81,7 @@ function rulesOf(parts: readonly Expr[], t: Expr, log: readonly Rewrite[]): stri
       const copied = n.args.find((a, k) => on[k] && !sameShape(a.shape, n.shape) && !isScalar(a.shape));
       if (copied)
         push(
-          isOne(copied.shape.rows)
-            ? '\\text{broadcast over the rows: sum over them}'
-            : '\\text{broadcast over the columns: sum over them}',
+          isOne(copied.shape.rows) ? '\\text{broadcast rows: summed}' : '\\text{broadcast columns: summed}',
         );
     }
     if (SKIP.has(n.op)) continue;

@@ -55,7 +55,7 @@ function equationTable(rows: readonly Equation[], forward: boolean): string {
     const rules = eq.rules?.length ? eq.rules.map(rule).join('<span class="sep">; </span>') : '';
     return `<tr><td class="lhs"><div class="eq">${inline(`\\displaystyle ${eq.lhs}`)}</div></td><td class="rhs">${rhsHtml(eq.forms)}</td><td class="check ${eq.dims.ok ? 'ok' : 'bad'}">${esc(eq.dims.text)}</td>${forward ? '' : `<td class="why">${rules}</td>`}</tr>`;
   });
-  return `<table class="equations${forward ? ' forward' : ''}"><tbody>${body.join('\n')}</tbody></table>`;
+  return `<div class="table-wrap"><table class="equations${forward ? ' forward' : ''}"><tbody>${body.join('\n')}</tbody></table></div>`;
 }
 
 /** Verdict text with its `code spans` as code. */

@@ -85,12 +85,20 @@ table.equations { border-collapse: collapse; margin: 0.5rem 0 1rem; width: 100%;
 table.equations td { border: none; padding: 0.2rem 0.4rem; vertical-align: middle; }
 table.equations td.lhs { text-align: right; white-space: nowrap; padding-right: 0; }
 table.equations td.rhs { text-align: left; padding-left: 0.2rem; }
-table.equations td.check { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 0.72rem; color: var(--muted); white-space: nowrap; }
+table.equations td.check { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 0.72rem; color: var(--muted); }
 table.equations td.check.bad { color: var(--bad); font-weight: 700; }
 table.equations td.why { font-size: 0.8rem; color: var(--muted); }
 table.equations td.why .katex { font-size: 1em; }
 table.equations tr + tr td { border-top: 1px solid #f3f4f6; }
 table.equations .eq { max-width: 100%; white-space: nowrap; }
+table.equations { table-layout: fixed; }
+table.equations td.lhs { width: 14%; }
+table.equations td.rhs { width: 40%; }
+table.equations td.check { width: 24%; white-space: normal; }
+table.equations td.why { width: 22%; }
+table.equations.forward td.lhs { width: 20%; }
+table.equations.forward td.rhs { width: 50%; }
+table.equations.forward td.check { width: 30%; }
 .claim-line { margin: 0.35rem 0 0.6rem; }
 .claim-line .verdict { font-size: 0.85rem; }
 .claim-line.bad .eq { color: var(--bad); }
@@ -107,6 +115,8 @@ table.index { width: 100%; }
   table.equations td { display: block; }
   table.equations td.lhs { text-align: left; padding: 0.4rem 0 0; max-width: 100%; }
   table.equations td.rhs { padding: 0.4rem 0 0 0.2rem; max-width: 100%; }
+  table.equations td.lhs, table.equations td.rhs, table.equations td.check, table.equations td.why { width: auto; }
+  table.equations td.rhs .eq { max-width: calc(100vw - 2rem); }
   table.equations td.check, table.equations td.why { width: 100%; }
   table.equations td.check, table.equations td.why { padding: 0 0 0 1rem; white-space: normal; }
   table.equations tr + tr td { border-top: none; }

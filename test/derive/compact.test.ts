@@ -34,7 +34,7 @@ describe('the compact two-layer batch writeup', () => {
     ]);
     for (const eq of rows) expect(eq.dims.ok).toBe(true);
     expect(rows[3].rules?.join(' ')).toContain("\\tanh'(u) = 1 - \\tanh(u)^{2}");
-    expect(rows[2].rules?.join(' ')).toContain('broadcast over the rows');
+    expect(rows[2].rules?.join(' ')).toContain('broadcast rows: summed');
   });
 
   it('states the key simplification with the qualifier that makes it hold', async () => {
