@@ -13,7 +13,7 @@ import { specOf } from '../ops/index.js';
 import { type Rewrite, rebuild, simplify } from '../simplify/engine.js';
 import { dimCheck } from './dims.js';
 import { fieldNotation } from './notation.js';
-import type { Equation } from './steps.js';
+import { cancelDoubleTransposes, type Equation } from './steps.js';
 import { type Symbols, substitute } from './symbols.js';
 
 /** x ↦ the node it depends on, over the DAG of f: nodes of f that depend on `from`. */
@@ -164,7 +164,7 @@ export function compactBackward(input: CompactInput): Compact {
   };
   const show = (e: Expr, skip?: number): string => {
     const map = new Map([...patterns].filter(([, v]) => v.id !== skip));
-    return sym.latex(fieldNotation(substitute(simplify(sym.oriented(e)), map)));
+    return sym.latex(fieldNotation(cancelDoubleTransposes(substitute(simplify(sym.oriented(e)), map))));
   };
   const derivative = (target: Expr) => {
     const front = frontier(target, f, stops, users);

@@ -159,7 +159,7 @@ const distinct = (forms: readonly string[]): string[] => forms.filter((f, i) => 
  * Transposes pushed down to the leaves: (Aᵀ)ᵀ → A, (AB)ᵀ → BᵀAᵀ, (A ± B)ᵀ → Aᵀ ± Bᵀ, (cA)ᵀ → c Aᵀ, and the
  * same for elementwise products and quotients; the rule's own form, read in the other layout.
  */
-function cancelDoubleTransposes(e: Expr): Expr {
+export function cancelDoubleTransposes(e: Expr): Expr {
   const memo = new Map<number, Expr>();
   const t = (x: Expr): Expr => {
     if (isScalar(x.shape)) return x;
@@ -243,8 +243,9 @@ class BackwardPass {
     const simplified = this.tidy(shown, log);
     // A number (`\frac{1}{2}`) is shown as the rule gives it, not again as the simplifier folds it.
     const constant = !topoOrder([shown]).some((n) => n.kind === 'var');
-    const forms = constant ? [sym.latex(shown)] : [sym.latex(shown), sym.latex(simplified)];
-    if (closed) forms.push(sym.latex(this.tidy(sym.oriented(closed))));
+    const tex = (e: Expr) => sym.latex(cancelDoubleTransposes(e));
+    const forms = constant ? [tex(shown)] : [tex(shown), tex(simplified)];
+    if (closed) forms.push(tex(this.tidy(sym.oriented(closed))));
     const expected = sym.orientedShape(target);
     return {
       lhs: sym.derivLatex(target),
@@ -415,7 +416,7 @@ export function backwardSteps(
     text: toText(simplify(sym.oriented(named[k]))),
   }));
   const resultSteps: Step[] = wrt.map((v, k) => {
-    const shown = substitute(simplify(sym.oriented(named[k])), patterns);
+    const shown = cancelDoubleTransposes(substitute(simplify(sym.oriented(named[k])), patterns));
     return {
       kind: 'result',
       rule: `the gradient with respect to ${v.name}`,
