@@ -1,7 +1,8 @@
 // Server-side math and prose for the HTML writeups: KaTeX in strict mode (a LaTeX string KaTeX would
 // merely warn about is an error here), and Markdown prose through markdown-it with `$…$` and `$$…$$` math.
 import katex from 'katex';
-import markdownIt, { type MarkdownIt, type StateBlock, type StateInline } from 'markdown-it';
+import markdownIt, { type MarkdownIt, type StateBlock, type StateInline, type Token } from 'markdown-it';
+import { ParseError } from '../ir/errors.js';
 
 /** KaTeX HTML for one LaTeX string; throws on anything KaTeX's strict mode rejects. */
 export function renderMath(tex: string, displayMode: boolean): string {
@@ -67,12 +68,17 @@ function mathBlock(state: StateBlock, startLine: number, endLine: number, silent
   return true;
 }
 
-let md: MarkdownIt | undefined;
+const renderers = new Map<boolean, MarkdownIt>();
 
-/** The prose renderer: CommonMark plus tables, raw HTML kept (derivation files are the author's own). */
-export function prose(): MarkdownIt {
-  if (md) return md;
-  md = markdownIt({ html: true, linkify: false, typographer: false });
+/**
+ * The prose renderer: CommonMark plus tables and math. Raw HTML is shown as text unless `allowHtml`;
+ * links with a script-capable scheme are never links (markdown-it's validateLink).
+ */
+export function prose(allowHtml = false): MarkdownIt {
+  const known = renderers.get(allowHtml);
+  if (known) return known;
+  const md = markdownIt({ html: allowHtml, linkify: false, typographer: false });
+  renderers.set(allowHtml, md);
   md.inline.ruler.after('escape', 'math_inline', mathInline);
   md.block.ruler.before('fence', 'math_block', mathBlock, {
     alt: ['paragraph', 'reference', 'blockquote', 'list'],
@@ -83,7 +89,64 @@ export function prose(): MarkdownIt {
   return md;
 }
 
-/** Markdown prose as HTML, its math rendered by KaTeX. */
-export function proseHtml(text: string): string {
-  return prose().render(text);
+export interface ProseOptions {
+  readonly allowHtml?: boolean;
+  /** Where the text starts, so that a formula KaTeX rejects is reported at its file and line. */
+  readonly file?: string;
+  readonly line?: number;
+}
+
+/** KaTeX's own message without the underlined excerpt (combining U+0332) it appends. */
+function katexReason(e: unknown): string {
+  const raw = (e as { rawMessage?: unknown }).rawMessage;
+  const msg = typeof raw === 'string' ? raw : e instanceof Error ? e.message : String(e);
+  return msg.replace(/ at position \d+:.*$/s, '').replace(/\u0332/g, '');
+}
+
+/** Every formula of the parsed prose rendered once, so a bad one is reported where it is. */
+function checkMath(tokens: readonly Token[], text: string, opts: ProseOptions): void {
+  const lines = text.split('\n');
+  const fail = (tex: string, line: number, display: boolean, e: unknown) => {
+    const source = lines[line] ?? '';
+    const column = Math.max(1, source.indexOf(tex) - (display ? 1 : 0));
+    const shown = tex.length > 60 ? `${tex.slice(0, 57)}...` : tex;
+    throw new ParseError(
+      `the formula ${display ? '$$' : '$'}${shown}${display ? '$$' : '$'} does not render: ${katexReason(e)}`,
+      {
+        file: opts.file,
+        line: (opts.line ?? 1) + line,
+        column,
+        source,
+      },
+    );
+  };
+  for (const t of tokens) {
+    if (t.type === 'math_block') {
+      try {
+        renderMath(t.content, true);
+      } catch (e) {
+        fail(t.content.split('\n')[0], t.map?.[0] ?? 0, true, e);
+      }
+    }
+    if (t.type !== 'inline' || !t.children) continue;
+    for (const c of t.children) {
+      if (c.type !== 'math_inline') continue;
+      try {
+        renderMath(c.content, false);
+      } catch (e) {
+        const start = t.map?.[0] ?? 0;
+        const before = t.content.slice(0, Math.max(0, t.content.indexOf(`$${c.content}$`)));
+        fail(c.content, start + (before.match(/\n/g)?.length ?? 0), false, e);
+      }
+    }
+  }
+}
+
+/** Markdown prose as HTML, its math rendered by KaTeX; a formula KaTeX rejects is a ParseError at its line. */
+export function proseHtml(text: string, opts: ProseOptions = {}): string {
+  const md = prose(opts.allowHtml ?? false);
+  const env = {};
+  const tokens = md.parse(text, env);
+  checkMath(tokens, text, opts);
+  return md.renderer.render(tokens, md.options, env);
 }

@@ -15,7 +15,8 @@ import { differentialOf } from './differential.js';
 import { type DimCheck, dimCheck } from './dims.js';
 import { type Layout, Symbols, substitute } from './symbols.js';
 
-export type Style = 'differential' | 'chain';
+/** compact: the textbook's equations; steps: node by node; differential: node by node with dN and tr(Gᵀ dN). */
+export type Style = 'compact' | 'steps' | 'differential';
 
 export interface StepOptions {
   readonly style: Style;
@@ -32,6 +33,10 @@ export interface Equation {
   readonly shape: string;
   /** What else happened: a broadcast summed away, the simplification rules used. */
   readonly note?: string;
+  /** The rules the equation used, as TeX, for a justification column. */
+  readonly rules?: readonly string[];
+  /** `u_{1} = …`: the short name its left side uses for a long expression. */
+  readonly where?: string;
 }
 
 export interface Step {
@@ -150,25 +155,39 @@ const joinNotes = (...notes: (string | undefined)[]): string | undefined =>
 /** Distinct LaTeX forms, in order. */
 const distinct = (forms: readonly string[]): string[] => forms.filter((f, i) => forms.indexOf(f) === i);
 
-/** (Aᵀ)ᵀ → A everywhere, and nothing else: the rule's own form, read in the other layout. */
-function cancelDoubleTransposes(e: Expr): Expr {
+/**
+ * Transposes pushed down to the leaves: (Aᵀ)ᵀ → A, (AB)ᵀ → BᵀAᵀ, (A ± B)ᵀ → Aᵀ ± Bᵀ, (cA)ᵀ → c Aᵀ, and the
+ * same for elementwise products and quotients; the rule's own form, read in the other layout.
+ */
+export function cancelDoubleTransposes(e: Expr): Expr {
   const memo = new Map<number, Expr>();
+  const t = (x: Expr): Expr => {
+    if (isScalar(x.shape)) return x;
+    if (x.kind !== 'op') return transpose(x);
+    const [a, b] = x.args;
+    switch (x.op) {
+      case 'transpose':
+        return a;
+      case 'matmul':
+        return matmul(t(b), t(a));
+      case 'add':
+      case 'sub':
+      case 'emul':
+      case 'ediv':
+        return rebuild(x, [t(a), t(b)]);
+      case 'neg':
+        return rebuild(x, [t(a)]);
+      default:
+        return transpose(x);
+    }
+  };
   for (const n of topoOrder([e])) {
     if (n.kind !== 'op') {
       memo.set(n.id, n);
       continue;
     }
-    const inner = memo.get(n.args[0]?.id ?? -1);
-    const twice = n.op === 'transpose' && inner?.kind === 'op' && inner.op === 'transpose';
-    memo.set(
-      n.id,
-      twice
-        ? inner.args[0]
-        : rebuild(
-            n,
-            n.args.map((a) => memo.get(a.id)!),
-          ),
-    );
+    const args = n.args.map((a) => memo.get(a.id)!);
+    memo.set(n.id, n.op === 'transpose' ? t(args[0]) : rebuild(n, args));
   }
   return memo.get(e.id)!;
 }
@@ -176,7 +195,11 @@ function cancelDoubleTransposes(e: Expr): Expr {
 /** tr(Gᵀ dA) in this layout, or g·dA for a scalar. */
 function pairing(sym: Symbols, g: Expr, d: Expr): Expr {
   if (isScalar(d.shape)) return g.kind === 'const' && g.value === 1 ? d : mul(g, d);
-  return trace(sym.layout === 'numerator' ? matmul(simplify(sym.oriented(g)), d) : matmul(transpose(g), d));
+  return trace(
+    sym.layout === 'numerator'
+      ? matmul(simplify(sym.oriented(g)), d)
+      : matmul(cancelDoubleTransposes(transpose(g)), d),
+  );
 }
 
 class BackwardPass {
@@ -220,11 +243,13 @@ class BackwardPass {
     const simplified = this.tidy(shown, log);
     // A number (`\frac{1}{2}`) is shown as the rule gives it, not again as the simplifier folds it.
     const constant = !topoOrder([shown]).some((n) => n.kind === 'var');
-    const forms = constant ? [sym.latex(shown)] : [sym.latex(shown), sym.latex(simplified)];
-    if (closed) forms.push(sym.latex(this.tidy(sym.oriented(closed))));
+    const tex = (e: Expr) => sym.latex(cancelDoubleTransposes(e));
+    const forms = constant ? [tex(shown)] : [tex(shown), tex(simplified)];
+    if (closed) forms.push(tex(this.tidy(sym.oriented(closed))));
     const expected = sym.orientedShape(target);
     return {
       lhs: sym.derivLatex(target),
+      where: sym.whereLatex(target),
       forms: distinct(forms),
       dims: dimCheck(simplified, expected),
       shape: shapeText(expected),
@@ -277,7 +302,26 @@ class BackwardPass {
     });
     if (this.opts.style === 'differential')
       equations.unshift(...this.differentials(node, g, args, pairs, root));
-    this.steps.push({ kind: 'backward', rule: specOf(node.op).rule, node: sym.nodeLatex(node), equations });
+    this.steps.push({
+      kind: 'backward',
+      rule: this.ruleOf(node),
+      node: sym.whereLatex(node) ?? sym.nodeLatex(node),
+      equations,
+    });
+  }
+
+  /** The op record's rule, or the plainer name of what happens when one operand is a constant. */
+  private ruleOf(node: OpExpr): string {
+    const held = node.args.map((a) => !this.relevant.has(a.id));
+    const scalarConstant = (k: number) => held[k] && isScalar(node.args[k].shape);
+    if (node.op === 'ediv' && held[1])
+      return scalarConstant(1) ? 'division by a constant' : 'elementwise division by a fixed factor';
+    if (node.op === 'emul' && held.some(Boolean) && !held.every(Boolean)) {
+      return scalarConstant(held.indexOf(true))
+        ? 'multiplication by a constant'
+        : 'elementwise product with a fixed factor';
+    }
+    return specOf(node.op).rule;
   }
 
   /** dN = … and dL = tr(Gᵀ dN) = Σ tr(G_Aᵀ dA): the differential reading of one step. */
@@ -325,6 +369,17 @@ class BackwardPass {
   }
 }
 
+/** Each definition's simplified form over the other names → its own name's symbol (`E/n` → δ₂). */
+export function definitionPatterns(defs: readonly Definition[], sym: Symbols): Map<number, Expr> {
+  const patterns = new Map<number, Expr>();
+  for (const d of defs) {
+    if (hasDerivative(d.expr) || d.expr.kind === 'var') continue;
+    const p = simplify(sym.abstract(d.expr, d.expr));
+    if (p.kind === 'op' && !patterns.has(p.id)) patterns.set(p.id, sym.abstract(d.expr));
+  }
+  return patterns;
+}
+
 /** Nodes of f that depend on one of `wrt`. */
 function dependents(order: readonly Expr[], wrt: readonly VarExpr[]): Set<number> {
   const dep = new Set(wrt.map((v) => v.id));
@@ -350,12 +405,7 @@ export function backwardSteps(
   gradRaw(f, wrt, log);
   const order = topoOrder([f]);
   const relevant = dependents(order, wrt);
-  const patterns = new Map<number, Expr>();
-  for (const d of defs) {
-    if (hasDerivative(d.expr) || d.expr.kind === 'var') continue;
-    const p = simplify(sym.abstract(d.expr, d.expr));
-    if (p.kind === 'op' && !patterns.has(p.id)) patterns.set(p.id, sym.abstract(d.expr));
-  }
+  const patterns = definitionPatterns(defs, sym);
   const pass = new BackwardPass(sym, opts, patterns, relevant, order);
   for (const st of log) if (relevant.has(st.node.id)) pass.visit(st, f);
   pass.finish(wrt);
@@ -363,10 +413,10 @@ export function backwardSteps(
   const results = wrt.map((v, k) => ({
     variable: v,
     gradient: sym.concrete(named[k]),
-    text: toText(named[k]),
+    text: toText(simplify(sym.oriented(named[k]))),
   }));
   const resultSteps: Step[] = wrt.map((v, k) => {
-    const shown = substitute(simplify(sym.oriented(named[k])), patterns);
+    const shown = cancelDoubleTransposes(substitute(simplify(sym.oriented(named[k])), patterns));
     return {
       kind: 'result',
       rule: `the gradient with respect to ${v.name}`,

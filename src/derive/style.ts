@@ -81,8 +81,56 @@ p.lead { margin-bottom: 0.25rem; font-size: 0.9rem; color: var(--muted); }
 ol.chain-steps { margin: 0.25rem 0; padding-left: 1.75rem; }
 ol.chain-steps li { margin: 0.2rem 0; }
 ol.chain-steps .dims { margin: 0; }
+table.equations { border-collapse: collapse; margin: 0.5rem 0 1rem; width: 100%; font-size: 1rem; }
+table.equations td { border: none; padding: 0.2rem 0.4rem; vertical-align: middle; }
+table.equations td.lhs { text-align: right; white-space: nowrap; padding-right: 0; }
+table.equations td.rhs { text-align: left; padding-left: 0.2rem; }
+table.equations td.check { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 0.72rem; color: var(--muted); }
+table.equations td.check.bad { color: var(--bad); font-weight: 700; }
+table.equations td.why { font-size: 0.8rem; color: var(--muted); }
+table.equations td.why .katex { font-size: 1em; }
+table.equations tr + tr td { border-top: 1px solid #f3f4f6; }
+table.equations .eq { max-width: 100%; white-space: nowrap; }
+table.equations { table-layout: fixed; }
+table.equations td.lhs { width: 14%; }
+table.equations td.rhs { width: 40%; }
+table.equations td.check { width: 24%; white-space: normal; }
+table.equations td.why { width: 22%; }
+table.equations.forward td.lhs { width: 20%; }
+table.equations.forward td.rhs { width: 50%; }
+table.equations.forward td.check { width: 30%; }
+.claim-line { margin: 0.35rem 0 0.6rem; }
+.claim-line .verdict { font-size: 0.85rem; }
+.claim-line.bad .eq { color: var(--bad); }
+details.more { margin: 0.5rem 0 1rem; font-size: 0.9rem; }
+details.more summary { cursor: pointer; color: var(--muted); }
+.table-wrap { overflow-x: auto; }
 table.index { width: 100%; }
 .index th:nth-child(n + 3), .index td:nth-child(n + 3) { white-space: nowrap; }
+.index .headline .katex { white-space: normal; }
+@media (max-width: 800px) {
+  main { padding: 1rem 0.9rem 3rem; }
+  table.equations, table.equations tbody { display: block; width: 100%; }
+  table.equations tr { display: flex; flex-wrap: wrap; align-items: center; }
+  table.equations td { display: block; }
+  table.equations td.lhs { text-align: left; padding: 0.4rem 0 0; max-width: 100%; }
+  table.equations td.rhs { padding: 0.4rem 0 0 0.2rem; max-width: 100%; }
+  table.equations td.lhs, table.equations td.rhs, table.equations td.check, table.equations td.why { width: auto; }
+  table.equations td.rhs .eq { max-width: calc(100vw - 2rem); }
+  table.equations td.check, table.equations td.why { width: 100%; }
+  table.equations td.check, table.equations td.why { padding: 0 0 0 1rem; white-space: normal; }
+  table.equations tr + tr td { border-top: none; }
+  table.equations tr + tr td.lhs { border-top: 1px solid var(--rule); }
+  table.index thead { display: none; }
+  table.index, table.index tbody, table.index tr { display: block; width: 100%; }
+  table.index tr { border-bottom: 1px solid var(--rule); padding: 0.5rem 0; }
+  table.index td { display: block; border: none; padding: 0.1rem 0; }
+  table.index td.headline { overflow-x: auto; max-width: 100%; }
+  table.index td:nth-child(n + 3) { display: inline-block; margin-right: 1rem; color: var(--muted); font-size: 0.8rem; }
+  table.index td:nth-child(3)::before { content: "steps "; }
+  table.index td:nth-child(4)::before { content: "checks "; }
+  table.index td:nth-child(5)::before { content: "worst error "; }
+}
 .index td:first-child a { font-weight: 600; }
 .index .headline { font-size: 0.85rem; }
 .index .headline .katex-display { margin: 0; }

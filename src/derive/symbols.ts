@@ -5,6 +5,7 @@ import { type Expr, topoOrder, type VarExpr, variable } from '../ir/expr.js';
 import { isScalar, type Shape, shape } from '../ir/shape.js';
 import { transpose } from '../ops/build.js';
 import { rebuild } from '../simplify/engine.js';
+import { fieldNotation } from './notation.js';
 
 export type Layout = 'numerator' | 'denominator';
 
@@ -64,6 +65,11 @@ export class Symbols {
     return substitute(e, map);
   }
 
+  /** Concrete node id → the variable naming it, for every named node. */
+  namedNodes(): ReadonlyMap<number, Expr> {
+    return this.named;
+  }
+
   isNamed(node: Expr): boolean {
     return node.kind === 'var' || this.named.has(node.id);
   }
@@ -79,11 +85,32 @@ export class Symbols {
     return v ? this.tex.get(v.id)! : this.latex(this.abstract(node));
   }
 
+  /** Short names u₁, u₂, … for unnamed nodes too long to repeat in every denominator. */
+  private readonly auto = new Map<number, string>();
+
+  /** The node as a derivative is taken with respect to it: its name, a short `u_k`, or its expression. */
+  private wrtLatex(node: Expr): { readonly tex: string; readonly simple: boolean } {
+    if (this.isNamed(node)) return { tex: this.nodeLatex(node), simple: true };
+    const of = this.nodeLatex(node);
+    if (of.length <= 28) return { tex: of, simple: false };
+    let u = this.auto.get(node.id);
+    if (!u) {
+      u = `u_{${this.auto.size + 1}}`;
+      this.auto.set(node.id, u);
+    }
+    return { tex: u, simple: true };
+  }
+
+  /** `u_{1} = \operatorname{sum}(…)` when the node has a short name, for a `where` clause. */
+  whereLatex(node: Expr): string | undefined {
+    const u = this.auto.get(node.id);
+    return u ? `${u} = ${this.nodeLatex(node)}` : undefined;
+  }
+
   /** `\frac{\partial L}{\partial A}`: the derivative symbol of a node. */
   derivLatex(node: Expr): string {
-    const of = this.nodeLatex(node);
-    const simple = this.isNamed(node);
-    return `\\frac{\\partial ${latexName(this.loss)}}{\\partial ${simple ? of : `\\left(${of}\\right)`}}`;
+    const { tex, simple } = this.wrtLatex(node);
+    return `\\frac{\\partial ${latexName(this.loss)}}{\\partial ${simple ? tex : `\\left(${tex}\\right)`}}`;
   }
 
   /**
@@ -113,9 +140,8 @@ export class Symbols {
     let v = this.differentials.get(node.id);
     if (!v) {
       v = variable(`d#${node.id}`, node.shape);
-      const of = this.nodeLatex(node);
-      const simple = this.isNamed(node);
-      this.tex.set(v.id, simple ? `d${of}` : `d\\left(${of}\\right)`);
+      const { tex, simple } = this.wrtLatex(node);
+      this.tex.set(v.id, simple ? `d${tex}` : `d\\left(${tex}\\right)`);
       this.differentials.set(node.id, v);
     }
     return v;
@@ -138,7 +164,7 @@ export class Symbols {
 
   /** LaTeX of a symbol expression; a derivative symbol under a superscript is enclosed. */
   latex(e: Expr): string {
-    let out = toLatex(e, { names: this.tex });
+    let out = toLatex(fieldNotation(e), { names: this.tex });
     for (const v of this.cotangents.values()) {
       const sym = this.tex.get((v.kind === 'op' ? v.args[0] : v).id)!;
       out = out

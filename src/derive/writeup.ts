@@ -21,11 +21,15 @@ import {
 } from '../parse/document.js';
 import { heldInput } from '../parse/intermediate.js';
 import { type ChainReport, type CheckReport, runDocument } from '../verify/claims.js';
+import { compactBackward } from './compact.js';
 import { type DimCheck, dimCheck } from './dims.js';
 import { graphSvg } from './graph.js';
+import { fieldNotation } from './notation.js';
 import {
   backwardSteps,
   type Definition,
+  definitionPatterns,
+  type Equation,
   forwardSteps,
   type Step,
   type StepOptions,
@@ -88,6 +92,8 @@ export type Section =
       readonly loss: string;
       readonly wrt: readonly string[];
       readonly steps: readonly Step[];
+      /** The compact style's equations: error signals and parameter gradients. */
+      readonly compact?: readonly Equation[];
       readonly checks: readonly NumericCheck[];
       /** Each gradient in the input language, over the file's names. */
       readonly texts: readonly { readonly variable: string; readonly text: string }[];
@@ -153,7 +159,7 @@ function sideLatex(e: Expr, text: string, defs: readonly Definition[]): string {
     if (words.has(d.name) && d.expr.kind !== 'var' && !names.has(d.expr.id))
       names.set(d.expr.id, latexName(d.name));
   }
-  return toLatex(e, { names });
+  return toLatex(fieldNotation(e), { names });
 }
 
 /** Build the writeup of a derivation file's text. */
@@ -303,6 +309,32 @@ export async function buildWriteup(source: string, file: string, options: StepOp
               ok: p.relError <= TOLERANCE,
             }));
             checks.push(...rows);
+            const compact =
+              options.style === 'compact'
+                ? compactBackward({
+                    f: expandDerivatives(f),
+                    wrt,
+                    sym,
+                    named: sym.namedNodes(),
+                    patterns: definitionPatterns(allDefs, sym),
+                  })
+                : undefined;
+            if (compact) {
+              // Definitions the compact rows state (δ = ∂L/∂Z = …) are not listed again before them.
+              for (let k = sections.length - 1; k >= 0; k--) {
+                const sec = sections[k];
+                if (sec.kind !== 'forward' || sec.first) continue;
+                const steps = sec.steps.filter((x) => !compact.labels.has(x.equations[0]?.lhs ?? ''));
+                if (steps.length === 0) sections.splice(k, 1);
+                else sections[k] = { ...sec, steps };
+              }
+            }
+            const badRow = compact?.rows.find((e) => !e.dims.ok);
+            if (badRow)
+              throw new ShapeError(
+                `internal: a step fails its dimension check: ${badRow.dims.text}`,
+                filePos(doc, st.f),
+              );
             const lossLatex = sym.nodeLatex(f);
             lossName ??= loss;
             const known = symbolsFor(defsSoFar, loss, options.layout);
@@ -315,6 +347,7 @@ export async function buildWriteup(source: string, file: string, options: StepOp
               loss: lossLatex,
               wrt: wrt.map((v) => v.name),
               steps: back.steps,
+              compact: compact?.rows,
               checks: rows,
               texts: back.results.map((r) => ({ variable: r.variable.name, text: r.text })),
               graph: await graphSvg({ roots: [f], names: defNames, wrt: new Set(wrt.map((v) => v.id)) }),
@@ -364,7 +397,9 @@ export async function buildWriteup(source: string, file: string, options: StepOp
   }
   const verdicts = report.checks.flatMap((c) => (c.kind === 'chain' ? c.steps : [c]));
   const stepCount = sections.reduce(
-    (n, s) => n + (s.kind === 'forward' || s.kind === 'grad' ? s.steps.length : 0),
+    (n, s) =>
+      n +
+      (s.kind === 'forward' ? s.steps.length : s.kind === 'grad' ? (s.compact?.length ?? s.steps.length) : 0),
     0,
   );
   return {

@@ -1,6 +1,8 @@
 // The generated pages in a real browser: Debian's chromium driven by playwright-core opens every HTML page
 // of docs/derivations from a local server and checks that KaTeX rendered without errors, its fonts
-// loaded, the computation graph is there, and no request failed. Skipped only when chromium is absent.
+// loaded, the computation graph is there, no request failed, and — at 1200 and 390 px — that nothing
+// overflows the page and no equation is clipped (a formula wider than its box scrolls inside it).
+// Skipped only when chromium is absent.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -9,7 +11,7 @@ import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const CHROMIUM = '/usr/bin/chromium';
-const ROOT = 'docs/derivations';
+const ROOT = process.env.MATCALC_PAGES ?? 'docs/derivations';
 const TYPES: Readonly<Record<string, string>> = {
   '.html': 'text/html; charset=utf-8',
   '.css': 'text/css',
@@ -115,5 +117,36 @@ describe.skipIf(!hasChromium)('the generated pages in chromium', () => {
       expect(state.title).toMatch(/matcalc/);
       if (name !== 'index.html') expect(state.graphs).toBeGreaterThan(0);
     });
+
+    for (const width of [1200, 390]) {
+      it(`${name} at ${width} px: no page overflow, no clipped equation`, async () => {
+        const page = await browser.newPage({ viewport: { width, height: 900 } });
+        await page.goto(`${base}/${name}`, { waitUntil: 'load' });
+        const layout = await page.evaluate(async () => {
+          await document.fonts.ready;
+          const doc = document.documentElement;
+          const clipped: string[] = [];
+          for (const k of document.querySelectorAll('.katex')) {
+            const r = k.getBoundingClientRect();
+            if (r.width === 0) continue;
+            // The nearest box that could cut the formula off: it must scroll, or hold the whole formula.
+            let box = k.parentElement;
+            while (box && box !== document.body) {
+              const style = getComputedStyle(box);
+              if (style.overflowX !== 'visible') break;
+              box = box.parentElement;
+            }
+            const edge = box && box !== document.body ? box.getBoundingClientRect().right : doc.clientWidth;
+            const scrolls =
+              box && box !== document.body && ['auto', 'scroll'].includes(getComputedStyle(box).overflowX);
+            if (r.right > edge + 1 && !scrolls) clipped.push((k.textContent ?? '').slice(0, 40));
+          }
+          return { overflow: doc.scrollWidth - doc.clientWidth, clipped };
+        });
+        await page.close();
+        expect(layout.overflow).toBeLessThanOrEqual(0);
+        expect(layout.clipped).toEqual([]);
+      });
+    }
   }
 });

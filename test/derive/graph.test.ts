@@ -15,14 +15,36 @@ describe('graphDot', () => {
     const dot = graphDot(input);
     expect(dot).toMatch(/label="w\\nd×1", fillcolor="#fde68a"/);
     expect(dot).toMatch(/label="X\\nn×d", fillcolor="#f3f4f6"/);
-    expect(dot).toContain('label="r = −\\nn×1"');
-    expect(dot).toContain('label="matmul\\nn×1"');
+    expect(dot).toContain('label="r = X w − y\\nn×1"');
+    expect(dot).toContain('label="X w\\nn×1"');
     expect(dot).toContain('label="/\\n1×1"');
   });
 
-  it('folds a constant subtree into one node', () => {
+  it('writes names and ops as math: subscripts, Greek letters, ⊙ and ᵀ', async () => {
+    const { unicodeName } = await import('../../src/derive/graph.js');
+    expect(['W1', 'delta2', 'lambda', 'W_q', 'x_c', 'Yhat', 'b_12'].map(unicodeName)).toEqual([
+      'W₁',
+      'δ₂',
+      'λ',
+      'W_q',
+      'x_c',
+      'Yhat',
+      'b₁₂',
+    ]);
+    const sc = parseDecls('X: n x d; W1: d x h');
+    const dot = graphDot({
+      roots: [parseExpr("sum((X*W1).^2) + sum(W1')", sc)],
+      names: new Map(),
+      wrt: new Set(),
+    });
+    expect(dot).toContain('(X W₁) ⊙ (X W₁)');
+    expect(dot).toContain('W₁ᵀ');
+    expect(dot).toContain('label="W₁\\nd×h"');
+  });
+
+  it('folds a constant subtree into one node, drawn in a dashed box', () => {
     const dot = graphDot(input);
-    expect(dot).toContain('label="2*n"');
+    expect(dot).toMatch(/label="2\*n", [^\]]*dashed/);
     expect(dot).not.toMatch(/label="n"/);
   });
 

@@ -12,7 +12,7 @@ const cache = new Map<string, Promise<Writeup>>();
 
 export function writeup(
   file: string,
-  opts: StepOptions = { style: 'chain', layout: 'denominator' },
+  opts: StepOptions = { style: 'steps', layout: 'denominator' },
 ): Promise<Writeup> {
   const key = `${file}|${opts.style}|${opts.layout}`;
   let w = cache.get(key);

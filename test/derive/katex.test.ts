@@ -3,7 +3,9 @@
 import katex from 'katex';
 import { describe, expect, it } from 'vitest';
 import { toHtml } from '../../src/derive/html.js';
+import { alignedTex } from '../../src/derive/markdown.js';
 import { proseHtml } from '../../src/derive/prose.js';
+import { DEFAULT_RENDER } from '../../src/derive/site.js';
 import { conventions, equationTex } from '../../src/derive/wording.js';
 import type { Writeup } from '../../src/derive/writeup.js';
 import { FILES, writeup } from './helpers.js';
@@ -19,6 +21,17 @@ function latexOf(w: Writeup): string[] {
       }
     }
     if (s.kind === 'grad') out.push(s.loss);
+    if (s.kind === 'grad' && s.compact) {
+      out.push(alignedTex(s.compact, false));
+      for (const eq of s.compact) out.push(eq.lhs, ...eq.forms, eq.dims.tex, ...(eq.rules ?? []));
+    }
+    if (s.kind === 'forward')
+      out.push(
+        alignedTex(
+          s.steps.flatMap((x) => x.equations),
+          true,
+        ),
+      );
     if (s.kind === 'claim') out.push(s.claim.lhs, s.claim.rhs);
     if (s.kind === 'chain') out.push(s.start, ...s.steps.flatMap((c) => [c.lhs, c.rhs]));
   }
@@ -31,13 +44,13 @@ const strict = (tex: string, displayMode: boolean) =>
 describe('KaTeX strict mode', () => {
   for (const file of FILES) {
     it(`renders every formula of ${file}`, async () => {
-      for (const style of ['chain', 'differential'] as const) {
+      for (const style of ['compact', 'steps', 'differential'] as const) {
         for (const layout of ['denominator', 'numerator'] as const) {
           const w = await writeup(file, { style, layout });
           const all = latexOf(w);
           expect(all.length).toBeGreaterThan(3);
           for (const tex of all) expect(() => strict(tex, true), tex).not.toThrow();
-          const html = toHtml(w);
+          const html = toHtml(w, DEFAULT_RENDER);
           expect(html).not.toContain('katex-error');
           expect(html).toContain('class="katex"');
         }
@@ -52,7 +65,7 @@ describe('KaTeX strict mode', () => {
   });
 
   it('renders the conventions in every style and layout', () => {
-    for (const style of ['chain', 'differential'] as const) {
+    for (const style of ['compact', 'steps', 'differential'] as const) {
       for (const layout of ['denominator', 'numerator'] as const) {
         const html = proseHtml(conventions({ style, layout }, 'J').join('\n\n'));
         expect(html).toContain('class="katex"');

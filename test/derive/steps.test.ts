@@ -35,7 +35,7 @@ describe('every derivation', () => {
   for (const file of FILES) {
     it(`${file}: each equation carries a passing dimension check`, async () => {
       for (const opts of [
-        { style: 'chain', layout: 'denominator' },
+        { style: 'steps', layout: 'denominator' },
         { style: 'differential', layout: 'numerator' },
       ] as const) {
         const w = await writeup(file, opts);
@@ -101,7 +101,7 @@ describe('the two-layer batch writeup', () => {
   });
 
   it('writes derivatives transposed in numerator layout', async () => {
-    const all = steps(await writeup(batch, { style: 'chain', layout: 'numerator' }));
+    const all = steps(await writeup(batch, { style: 'steps', layout: 'numerator' }));
     const w2 = all.find((s) => s.kind === 'result' && s.rule.endsWith('W2'))!.equations[0];
     expect(w2.shape).toBe('k×h');
     expect(w2.forms).toEqual(['\\delta_{2}^{\\top} H']);
