@@ -95,13 +95,19 @@ export function gradAt(f: Expr, name: string, opts: DerivOptions = {}): Expr {
   return opts.raw ? at : simplifyOne(at, opts.log);
 }
 
+/**
+ * True when a variable of e has qualifiers: simplifications that hold only at such points (inv(S)' → inv(S)
+ * for symmetric S) do not preserve derivatives, so e is then differentiated as written.
+ */
+const qualified = (e: Expr): boolean => freeVars(e).some((v) => v.qualifiers.length > 0);
+
 /** ∂vec f/∂vec x: (numel f)×(numel x) in numerator layout; its transpose in denominator layout. */
 export function jacobian(f: Expr, x: VarRef, opts: DerivOptions & { layout?: Layout } = {}): Expr {
   const [v] = resolveVars(f, [x], opts.scope);
   // Differentiated in simplified form (exp(U) ./ sum(exp(U), 2) as softmax(U, 2)), whose derivative is finite
   // wherever the function is.
   const expanded = expandDerivatives(f);
-  const j = jacobianRaw(opts.raw ? expanded : simplifyOne(expanded), v);
+  const j = jacobianRaw(opts.raw || qualified(expanded) ? expanded : simplifyOne(expanded), v);
   const oriented = opts.layout === 'denominator' ? transpose(j) : j;
   return opts.raw ? oriented : simplifyOne(oriented, opts.log);
 }
@@ -111,7 +117,8 @@ export function hessian(f: Expr, x: VarRef, opts: DerivOptions & { layout?: Layo
   const [v] = resolveVars(f, [x], opts.scope);
   // The second sweep runs over the simplified gradient: σ(−x) differentiates to −diag(σ(−x) ⊙ σ(x)), where
   // the raw sweep divides by 1 − σ(−x), which is 0 at x = −800.
-  const jac = hessianRaw(expandDerivatives(f), v, opts.raw ? undefined : (g) => simplifyOne(g));
+  const expanded = expandDerivatives(f);
+  const jac = hessianRaw(expanded, v, opts.raw || qualified(expanded) ? undefined : (g) => simplifyOne(g));
   const h = opts.layout === 'denominator' ? transpose(jac) : jac;
   return opts.raw ? h : simplifyOne(h, opts.log);
 }

@@ -28,23 +28,27 @@ function isNegation(a: Expr, b: Expr): boolean {
 
 type Factor = [base: Expr, power: number];
 
-/** The factors of a product ⊙ / ⊘ / integer .^ chain, with their powers, in order; null if not a product. */
+/** Products with more factors than this are left alone (bounded work per node). */
+const MAX_FACTORS = 32;
+
+/**
+ * The factors of a product ⊙ / ⊘ / integer .^ chain, with their powers, in order; null if not a product
+ * or longer than MAX_FACTORS. Iterative, so a 10,000-deep chain costs nothing and cannot overflow the stack.
+ */
 function productFactors(e: Expr): Factor[] | null {
   if (!isOp(e, 'emul', 'ediv')) return null;
   const out: Factor[] = [];
-  const walk = (x: Expr, k: number): void => {
+  const stack: Factor[] = [[e, 1]];
+  let visited = 0;
+  while (stack.length > 0) {
+    if (++visited > 4 * MAX_FACTORS) return null;
+    const [x, k] = stack.pop()!;
     const p = isOp(x, 'epow') ? constValue(x.args[1]) : null;
-    if (isOp(x, 'emul')) {
-      walk(x.args[0], k);
-      walk(x.args[1], k);
-    } else if (isOp(x, 'ediv')) {
-      walk(x.args[0], k);
-      walk(x.args[1], -k);
-    } else if (p !== null && Number.isInteger(p) && p !== 0) {
-      walk((x as OpExpr).args[0], k * p);
-    } else out.push([x, k]);
-  };
-  walk(e, 1);
+    if (isOp(x, 'emul')) stack.push([x.args[1], k], [x.args[0], k]);
+    else if (isOp(x, 'ediv')) stack.push([x.args[1], -k], [x.args[0], k]);
+    else if (p !== null && Number.isInteger(p) && p !== 0) stack.push([(x as OpExpr).args[0], k * p]);
+    else if (out.push([x, k]) > MAX_FACTORS) return null;
+  }
   return out;
 }
 
@@ -138,7 +142,9 @@ export const scaledDiagonal = rule(
  */
 function absorbSoftmax(n: Expr, s: OpExpr): Expr | null {
   const expU = s.args[0];
+  let budget = 4 * MAX_FACTORS;
   const go = (x: Expr): Expr | null => {
+    if (--budget < 0) return null;
     if (x === expU) return apply('softmax', [expU.kind === 'op' ? expU.args[0] : expU], s.attrs);
     if (x.kind !== 'op') return null;
     const [l, r] = x.args;
