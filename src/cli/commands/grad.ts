@@ -12,9 +12,10 @@ import { parseExpr } from '../../parse/index.js';
 import { isZero } from '../../simplify/rule.js';
 import { exprArg, type Io } from '../io.js';
 import { inOption, oneOf, parse, scopeOf, str, wrtVars } from '../options.js';
+import { derivativeText, type Mode } from '../results.js';
 import { checkFailure, emitModule, moduleSpec } from './export.js';
 
-export type Mode = 'grad' | 'jacobian' | 'hessian';
+export type { Mode } from '../results.js';
 
 export const usage = {
   grad: 'matcalc grad EXPR --wrt X[,Y…] --let DECLS [--format text|latex|json|ts|numpy|jax] [--no-check] [--layout numerator|denominator]',
@@ -24,12 +25,6 @@ export const usage = {
 };
 
 const dims = (s: Shape) => [s.rows.key, s.cols.key];
-
-function symbol(mode: Mode, v: VarExpr, layout: Layout): string {
-  if (mode === 'grad') return `∂f/∂${v.name}`;
-  if (mode === 'hessian') return `∇²_${v.name} f`;
-  return layout === 'numerator' ? `∂vec f/∂vec ${v.name}` : `(∂vec f/∂vec ${v.name})'`;
-}
 
 /** The derivative's symbol in LaTeX, naming the layout for Jacobians. */
 function latexSymbol(mode: Mode, v: VarExpr, layout: Layout): string {
@@ -108,12 +103,8 @@ export function run(mode: Mode, argv: readonly string[], io: Io): number {
     results.forEach((g, k) => {
       io.out(`${latexSymbol(mode, vars[k], layout)} = ${toLatex(g)}`);
     });
-  } else if (results.length === 1 && mode === 'grad') {
-    io.out(toText(results[0]));
   } else {
-    results.forEach((g, k) => {
-      io.out(`${symbol(mode, vars[k], layout)} = ${toText(g)}`);
-    });
+    io.out(derivativeText(mode, vars, results, layout));
   }
   return 0;
 }

@@ -11,6 +11,7 @@ import { judge } from '../../verify/diagnose.js';
 import type { Verdict } from '../../verify/equal.js';
 import { exprArg, type Io } from '../io.js';
 import { inOption, oneOf, parse, positiveInt, scopeOf, str, wrtVars } from '../options.js';
+import { verdictText } from '../results.js';
 
 export const usage =
   'matcalc verify EXPR --wrt X --claim CLAIM --let DECLS [--format text|json]  |  matcalc verify FILE.md [--format text|json]';
@@ -20,21 +21,6 @@ const DOCUMENT = /\.(md|markdown)$/i;
 /** JSON with non-finite numbers as strings ("NaN", "Infinity"), which JSON cannot hold. */
 const json = (v: unknown): string =>
   JSON.stringify(v, (_k, x) => (typeof x === 'number' && !Number.isFinite(x) ? String(x) : x));
-
-function howDecided(v: Verdict): string {
-  switch (v.method) {
-    case 'shape':
-      return 'by shape';
-    case 'symbolic':
-      return 'symbolically';
-    case 'numeric':
-      return 'numerically';
-    default: {
-      const never: never = v.method;
-      return never;
-    }
-  }
-}
 
 export function run(argv: readonly string[], io: Io): number {
   const { values: o, positionals } = parse(argv, {
@@ -81,13 +67,8 @@ export function run(argv: readonly string[], io: Io): number {
         counterexample: diagnosis?.counterexample ?? verdict.counterexample ?? null,
       }),
     );
-  } else if (verdict.equal) {
-    io.out(
-      `equal (decided ${howDecided(verdict)}): the claim is the gradient ∂f/∂${vars[0].name} = ${toText(g)}`,
-    );
   } else {
-    io.out(`not equal (decided ${howDecided(verdict)}): ${diagnosis!.message}`);
-    io.out(`the gradient ∂f/∂${vars[0].name} is ${toText(g)}`);
+    io.out(verdictText(verdict, diagnosis, vars[0], g));
   }
   return verdict.equal ? 0 : 1;
 }

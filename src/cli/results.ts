@@ -1,0 +1,78 @@
+// The text `matcalc grad|jacobian|hessian`, `check` and `verify` print for one expression: one function
+// each, used by the CLI commands and by the playground (which shows exactly this text), so the two cannot
+// drift. No Node-only imports: this file is bundled for the browser.
+import type { Layout } from '../api.js';
+import { toText } from '../emit/text.js';
+import type { Expr, VarExpr } from '../ir/expr.js';
+import type { CheckResult } from '../numeric/gradcheck.js';
+import type { Diagnosis } from '../verify/diagnose.js';
+import type { Verdict } from '../verify/equal.js';
+import { fmt } from './format.js';
+
+export type Mode = 'grad' | 'jacobian' | 'hessian';
+
+function symbol(mode: Mode, v: VarExpr, layout: Layout): string {
+  if (mode === 'grad') return `∂f/∂${v.name}`;
+  if (mode === 'hessian') return `∇²_${v.name} f`;
+  return layout === 'numerator' ? `∂vec f/∂vec ${v.name}` : `(∂vec f/∂vec ${v.name})'`;
+}
+
+/** The derivatives as `--format text` prints them: a lone gradient bare, otherwise `∂f/∂X = …` per line. */
+export function derivativeText(
+  mode: Mode,
+  vars: readonly VarExpr[],
+  results: readonly Expr[],
+  layout: Layout,
+): string {
+  if (results.length === 1 && mode === 'grad') return toText(results[0]);
+  return results.map((g, k) => `${symbol(mode, vars[k], layout)} = ${toText(g)}`).join('\n');
+}
+
+/** A finite-difference check's report as `matcalc check` prints it (text format). */
+export function checkText(result: CheckResult): string {
+  const lines = result.perVariable.map(
+    (p) =>
+      `${p.relError <= 1e-5 ? 'ok  ' : 'FAIL'} ${p.variable} (${p.shape}): max relative error ${p.relError.toExponential(2)} over ${result.trials} trials`,
+  );
+  lines.push(
+    `${result.projectionError <= 1e-5 ? 'ok  ' : 'FAIL'} random projections ⟨∇f, V⟩ vs directional derivatives: max relative error ${result.projectionError.toExponential(2)}`,
+  );
+  const w = result.worst;
+  if (!result.ok && w) {
+    const at = Object.entries(w.dims)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(', ');
+    lines.push(
+      `worst entry: ${w.variable}[${w.row},${w.col}] at ${at || 'the declared sizes'}: symbolic ${fmt(w.symbolic)}, finite differences ${fmt(w.numeric)}`,
+    );
+  }
+  return lines.join('\n');
+}
+
+export function howDecided(v: Verdict): string {
+  switch (v.method) {
+    case 'shape':
+      return 'by shape';
+    case 'symbolic':
+      return 'symbolically';
+    case 'numeric':
+      return 'numerically';
+    default: {
+      const never: never = v.method;
+      return never;
+    }
+  }
+}
+
+/** A claimed gradient's verdict as `matcalc verify EXPR --claim …` prints it (text format). */
+export function verdictText(
+  verdict: Verdict,
+  diagnosis: Diagnosis | undefined,
+  v: VarExpr,
+  gradient: Expr,
+): string {
+  if (verdict.equal) {
+    return `equal (decided ${howDecided(verdict)}): the claim is the gradient ∂f/∂${v.name} = ${toText(gradient)}`;
+  }
+  return `not equal (decided ${howDecided(verdict)}): ${diagnosis!.message}\nthe gradient ∂f/∂${v.name} is ${toText(gradient)}`;
+}
