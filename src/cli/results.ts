@@ -2,6 +2,7 @@
 // each, used by the CLI commands and by the playground (which shows exactly this text), so the two cannot
 // drift. No Node-only imports: this file is bundled for the browser.
 import type { Layout } from '../api.js';
+import { latexName, toLatex } from '../emit/latex.js';
 import { toText } from '../emit/text.js';
 import type { Expr, VarExpr } from '../ir/expr.js';
 import type { CheckResult } from '../numeric/gradcheck.js';
@@ -47,6 +48,26 @@ export function checkText(result: CheckResult): string {
     );
   }
   return lines.join('\n');
+}
+
+/** The derivative's symbol in LaTeX, naming the layout for Jacobians. */
+export function latexSymbol(mode: Mode, v: VarExpr, layout: Layout): string {
+  const x = latexName(v.name);
+  if (mode === 'grad') return `\\frac{\\partial f}{\\partial ${x}}`;
+  if (mode === 'hessian') return `\\nabla^{2}_{${x}} f`;
+  return layout === 'numerator'
+    ? `\\frac{\\partial \\operatorname{vec} f}{\\partial \\left(\\operatorname{vec} ${x}\\right)^{\\top}}`
+    : `\\frac{\\partial \\left(\\operatorname{vec} f\\right)^{\\top}}{\\partial \\operatorname{vec} ${x}}`;
+}
+
+/** The derivatives as `--format latex` prints them, one `symbol = value` equation each. */
+export function derivativeLatex(
+  mode: Mode,
+  vars: readonly VarExpr[],
+  results: readonly Expr[],
+  layout: Layout,
+): string[] {
+  return results.map((g, k) => `${latexSymbol(mode, vars[k], layout)} = ${toLatex(g)}`);
 }
 
 export function howDecided(v: Verdict): string {

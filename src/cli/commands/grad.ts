@@ -1,6 +1,6 @@
 // matcalc grad | jacobian | hessian EXPR --wrt X[,Y…] --let DECLS [--format text|latex|json|ts|numpy|jax] [--no-check] [--layout …]
 import { grad, hessian, jacobian, type Layout } from '../../api.js';
-import { latexName, toLatex } from '../../emit/latex.js';
+import { toLatex } from '../../emit/latex.js';
 import { shortText } from '../../emit/numpy.js';
 import { toText } from '../../emit/text.js';
 import { UsageError } from '../../ir/errors.js';
@@ -12,7 +12,7 @@ import { parseExpr } from '../../parse/index.js';
 import { isZero } from '../../simplify/rule.js';
 import { exprArg, type Io } from '../io.js';
 import { inOption, oneOf, parse, scopeOf, str, wrtVars } from '../options.js';
-import { derivativeText, type Mode } from '../results.js';
+import { derivativeLatex, derivativeText, type Mode } from '../results.js';
 import { checkFailure, emitModule, moduleSpec } from './export.js';
 
 export type { Mode } from '../results.js';
@@ -25,16 +25,6 @@ export const usage = {
 };
 
 const dims = (s: Shape) => [s.rows.key, s.cols.key];
-
-/** The derivative's symbol in LaTeX, naming the layout for Jacobians. */
-function latexSymbol(mode: Mode, v: VarExpr, layout: Layout): string {
-  const x = latexName(v.name);
-  if (mode === 'grad') return `\\frac{\\partial f}{\\partial ${x}}`;
-  if (mode === 'hessian') return `\\nabla^{2}_{${x}} f`;
-  return layout === 'numerator'
-    ? `\\frac{\\partial \\operatorname{vec} f}{\\partial \\left(\\operatorname{vec} ${x}\\right)^{\\top}}`
-    : `\\frac{\\partial \\left(\\operatorname{vec} f\\right)^{\\top}}{\\partial \\operatorname{vec} ${x}}`;
-}
 
 const CODE_FORMATS: readonly ExportTarget[] = ['ts', 'numpy', 'jax'];
 
@@ -100,9 +90,7 @@ export function run(mode: Mode, argv: readonly string[], io: Io): number {
       }),
     );
   } else if (format === 'latex') {
-    results.forEach((g, k) => {
-      io.out(`${latexSymbol(mode, vars[k], layout)} = ${toLatex(g)}`);
-    });
+    io.out(derivativeLatex(mode, vars, results, layout).join('\n'));
   } else {
     io.out(derivativeText(mode, vars, results, layout));
   }

@@ -1,0 +1,104 @@
+// The playground page: reads the fields (or the URL hash), asks two workers — one for the derivative, one
+// for the check, verdict, steps, code and graph — and shows each stage as it arrives. An error shows the
+// message and the caret under its field and marks the last good result as stale; it never clears it.
+import type { Inputs, Stage } from './compute.js';
+import { EXAMPLES } from './examples.js';
+import { readHash, writeHash } from './hash.js';
+import { byId, renderStage, showError, showGraph } from './render.js';
+import type { Request } from './worker.js';
+
+const FIELDS = ['let', 'expr', 'wrt', 'claim'] as const;
+/** Delay after a keystroke before the derivative is recomputed, and before the slower details are. */
+const RESULT_DELAY_MS = 10;
+const DETAILS_DELAY_MS = 150;
+
+type Field = (typeof FIELDS)[number];
+const field = (name: Field) => byId<HTMLInputElement | HTMLTextAreaElement>(name);
+const modeSelect = byId<HTMLSelectElement>('mode');
+
+function readInputs(): Inputs {
+  return {
+    let: field('let').value,
+    expr: field('expr').value,
+    wrt: field('wrt').value,
+    claim: field('claim').value,
+    mode: modeSelect.value as Inputs['mode'],
+  };
+}
+
+function fill(inputs: Inputs): void {
+  for (const name of FIELDS) field(name).value = inputs[name];
+  modeSelect.value = inputs.mode;
+}
+
+/** A worker running one part, always on the newest inputs: older answers are dropped. */
+class Part {
+  private readonly worker: Worker;
+  private id = 0;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(
+    url: string,
+    private readonly part: Request['part'],
+    private readonly delay: number,
+    onStage: (s: Stage) => void,
+  ) {
+    this.worker = new Worker(url);
+    this.worker.onmessage = (ev: MessageEvent<{ id: number; stage?: Stage; done?: boolean }>) => {
+      if (ev.data.id === this.id && ev.data.stage) onStage(ev.data.stage);
+      if (ev.data.id === this.id && ev.data.done) document.body.dataset[this.part] = String(this.id);
+    };
+  }
+
+  request(inputs: Inputs): void {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.id++;
+      delete document.body.dataset[this.part];
+      this.worker.postMessage({ id: this.id, part: this.part, inputs } satisfies Request);
+    }, this.delay);
+  }
+}
+
+function start(): void {
+  const source = byId('worker-source').textContent ?? '';
+  const url = URL.createObjectURL(new Blob([source], { type: 'text/javascript' }));
+  const result = new Part(url, 'result', RESULT_DELAY_MS, (s) => {
+    if (s.kind === 'error') showError(s.error, field(s.error.field));
+    else renderStage(s);
+  });
+  const details = new Part(url, 'details', DETAILS_DELAY_MS, renderStage);
+
+  const update = () => {
+    const inputs = readInputs();
+    history.replaceState(null, '', writeHash(inputs));
+    result.request(inputs);
+    details.request(inputs);
+  };
+  for (const name of FIELDS) field(name).addEventListener('input', update);
+  modeSelect.addEventListener('change', update);
+  window.addEventListener('hashchange', () => {
+    const inputs = readHash(location.hash);
+    if (inputs) {
+      fill(inputs);
+      update();
+    }
+  });
+
+  const nav = byId('examples');
+  for (const ex of EXAMPLES) {
+    const b = document.createElement('button');
+    b.type = 'button';
+    b.textContent = ex.title;
+    b.addEventListener('click', () => {
+      fill(ex);
+      update();
+    });
+    nav.append(b);
+  }
+  byId('graph').addEventListener('toggle', () => showGraph());
+  fill(readHash(location.hash) ?? EXAMPLES[0]);
+  update();
+}
+
+start();
