@@ -46,15 +46,27 @@ class Part {
     this.worker = new Worker(url);
     this.worker.onmessage = (ev: MessageEvent<{ id: number; stage?: Stage; done?: boolean }>) => {
       if (ev.data.id === this.id && ev.data.stage) onStage(ev.data.stage);
-      if (ev.data.id === this.id && ev.data.done) document.body.dataset[this.part] = String(this.id);
+      if (ev.data.id === this.id && ev.data.done) this.mark('', String(this.id));
     };
+  }
+
+  /**
+   * State for tests and scripts on <body>: data-result / data-details is the id of the last finished
+   * computation, data-result-posted the newest asked for, data-result-pending set while a keystroke waits.
+   */
+  private mark(suffix: '' | 'Posted' | 'Pending', value: string | null): void {
+    const key = `${this.part}${suffix}`;
+    if (value === null) delete document.body.dataset[key];
+    else document.body.dataset[key] = value;
   }
 
   request(inputs: Inputs): void {
     clearTimeout(this.timer);
+    this.mark('Pending', '1');
     this.timer = setTimeout(() => {
       this.id++;
-      delete document.body.dataset[this.part];
+      this.mark('Posted', String(this.id));
+      this.mark('Pending', null);
       this.worker.postMessage({ id: this.id, part: this.part, inputs } satisfies Request);
     }, this.delay);
   }
