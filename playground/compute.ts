@@ -97,6 +97,14 @@ function attempt<T>(field: Field, f: () => T): T {
   }
 }
 
+/** The last declarations parsed: most keystrokes change the expression, not the declarations. */
+let lastDecls: { readonly text: string; readonly scope: Scope } | undefined;
+
+function declarations(text: string): Scope {
+  if (lastDecls?.text !== text) lastDecls = { text, scope: parseDecls(text) };
+  return lastDecls.scope;
+}
+
 function wrtVars(scope: Scope, wrt: string): VarExpr[] {
   if (!wrt.trim()) throw new UsageError('missing --wrt (the variable(s) to differentiate with respect to)');
   return wrt.split(',').map((raw) => {
@@ -159,7 +167,7 @@ export async function compute(
   let results: Expr[];
   const mode = inputs.mode;
   try {
-    scope = attempt('let', () => parseDecls(inputs.let));
+    scope = attempt('let', () => declarations(inputs.let));
     f = attempt('expr', () => {
       if (!inputs.expr.trim()) throw new UsageError('EXPR is empty');
       return parseExpr(inputs.expr, scope);

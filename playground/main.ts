@@ -10,7 +10,7 @@ import type { Request } from './worker.js';
 const FIELDS = ['let', 'expr', 'wrt', 'claim'] as const;
 /** Delay after a keystroke before the derivative is recomputed, and before the slower details are. */
 const RESULT_DELAY_MS = 10;
-const DETAILS_DELAY_MS = 150;
+const DETAILS_DELAY_MS = 300;
 
 type Field = (typeof FIELDS)[number];
 const field = (name: Field) => byId<HTMLInputElement | HTMLTextAreaElement>(name);
@@ -33,21 +33,33 @@ function fill(inputs: Inputs): void {
 
 /** A worker running one part, always on the newest inputs: older answers are dropped. */
 class Part {
-  private readonly worker: Worker;
+  private worker: Worker;
   private id = 0;
+  private done = 0;
   private timer: ReturnType<typeof setTimeout> | undefined;
 
+  /** `interruptible`: a keystroke during a computation ends that worker (freeing the CPU) and starts another. */
   constructor(
-    url: string,
+    private readonly url: string,
     private readonly part: Request['part'],
     private readonly delay: number,
-    onStage: (s: Stage) => void,
+    private readonly onStage: (s: Stage) => void,
+    private readonly interruptible = false,
   ) {
-    this.worker = new Worker(url);
-    this.worker.onmessage = (ev: MessageEvent<{ id: number; stage?: Stage; done?: boolean }>) => {
-      if (ev.data.id === this.id && ev.data.stage) onStage(ev.data.stage);
-      if (ev.data.id === this.id && ev.data.done) this.mark('', String(this.id));
+    this.worker = this.spawn();
+  }
+
+  private spawn(): Worker {
+    const worker = new Worker(this.url);
+    worker.onmessage = (ev: MessageEvent<{ id: number; stage?: Stage; done?: boolean }>) => {
+      if (ev.data.id !== this.id) return;
+      if (ev.data.stage) this.onStage(ev.data.stage);
+      if (ev.data.done) {
+        this.done = this.id;
+        this.mark('', String(this.id));
+      }
     };
+    return worker;
   }
 
   /**
@@ -63,6 +75,10 @@ class Part {
   request(inputs: Inputs): void {
     clearTimeout(this.timer);
     this.mark('Pending', '1');
+    if (this.interruptible && this.done !== this.id) {
+      this.worker.terminate();
+      this.worker = this.spawn();
+    }
     this.timer = setTimeout(() => {
       this.id++;
       this.mark('Posted', String(this.id));
@@ -79,7 +95,7 @@ function start(): void {
     if (s.kind === 'error') showError(s.error, field(s.error.field));
     else renderStage(s);
   });
-  const details = new Part(url, 'details', DETAILS_DELAY_MS, renderStage);
+  const details = new Part(url, 'details', DETAILS_DELAY_MS, renderStage, true);
 
   const update = () => {
     const inputs = readInputs();
