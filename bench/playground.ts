@@ -86,12 +86,15 @@ async function keystrokes(idle: boolean): Promise<number[]> {
     latencies.push(
       await page.evaluate(() => (window as unknown as { keystroke: Promise<number> }).keystroke),
     );
+    engine.push(Number(/(\d+)/.exec((await page.textContent('#status')) ?? '')?.[1] ?? Number.NaN));
     if (!idle) await page.waitForTimeout(150);
   }
   return latencies.sort((a, b) => a - b);
 }
 
+const engine: number[] = [];
 const idle = await keystrokes(true);
+const idleEngine = engine.splice(0).sort((a, b) => a - b);
 const typing = await keystrokes(false);
 await browser.close();
 
@@ -100,6 +103,7 @@ const summary = (xs: readonly number[]) =>
   `median ${q(xs, 0.5).toFixed(0)} ms, p90 ${q(xs, 0.9).toFixed(0)} ms, min ${xs[0].toFixed(0)} ms, max ${xs.at(-1)!.toFixed(0)} ms`;
 console.log(`machine load average (1 min): ${loadavg()[0].toFixed(1)} on ${cpus().length} cores`);
 console.log(`keystroke to updated gradient, page idle (${KEYSTROKES} keystrokes): ${summary(idle)}`);
+console.log(`  of which in the worker (parse, grad, simplify, print): ${summary(idleEngine)}`);
 console.log(
   `keystroke to updated gradient, typing every 150 ms (${KEYSTROKES} keystrokes): ${summary(typing)}`,
 );

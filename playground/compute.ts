@@ -46,7 +46,13 @@ export interface StepView {
 }
 
 export type Stage =
-  | { readonly kind: 'result'; readonly text: string; readonly latex: readonly string[] }
+  | {
+      readonly kind: 'result';
+      readonly text: string;
+      readonly latex: readonly string[];
+      /** Time to parse, differentiate, simplify and print, in the worker. */
+      readonly ms: number;
+    }
   | { readonly kind: 'check'; readonly text: string; readonly ok: boolean }
   | { readonly kind: 'verdict'; readonly text: string; readonly equal: boolean | null }
   | { readonly kind: 'steps'; readonly steps: readonly StepView[]; readonly note?: string }
@@ -166,6 +172,7 @@ export async function compute(
   let vars: VarExpr[];
   let results: Expr[];
   const mode = inputs.mode;
+  const start = performance.now();
   try {
     scope = attempt('let', () => declarations(inputs.let));
     f = attempt('expr', () => {
@@ -185,11 +192,9 @@ export async function compute(
     return;
   }
   if (part === 'result') {
-    emit({
-      kind: 'result',
-      text: derivativeText(mode, vars, results, 'numerator'),
-      latex: derivativeLatex(mode, vars, results, 'numerator'),
-    });
+    const text = derivativeText(mode, vars, results, 'numerator');
+    const latex = derivativeLatex(mode, vars, results, 'numerator');
+    emit({ kind: 'result', text, latex, ms: performance.now() - start });
     return;
   }
   const trials = { trials: 3, seed: 1 };

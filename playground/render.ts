@@ -35,6 +35,7 @@ export function renderStage(s: Stage): void {
     case 'result': {
       setText('result-text', s.text);
       byId('result-latex').innerHTML = s.latex.map((l) => tex(l, true)).join('');
+      byId('status').textContent = `computed in ${s.ms < 1 ? '<1' : s.ms.toFixed(0)} ms`;
       clearError();
       return;
     }
