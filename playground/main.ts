@@ -8,8 +8,7 @@ import { byId, renderStage, showError, showGraph } from './render.js';
 import type { Request } from './worker.js';
 
 const FIELDS = ['let', 'expr', 'wrt', 'claim'] as const;
-/** Delay after a keystroke before the derivative is recomputed, and before the slower details are. */
-const RESULT_DELAY_MS = 10;
+/** The pause in typing after which the slower details (check, verdict, steps, code, graph) are computed. */
 const DETAILS_DELAY_MS = 300;
 
 type Field = (typeof FIELDS)[number];
@@ -31,20 +30,24 @@ function fill(inputs: Inputs): void {
   modeSelect.value = inputs.mode;
 }
 
-/** A worker running one part, always on the newest inputs: older answers are dropped. */
+/**
+ * A worker running one part, always on the newest inputs; older answers are dropped. With `debounceMs`
+ * null (the derivative) a request goes out at once, or — while one is computing — waits as the single
+ * newest one. With a delay (the details), requests wait for typing to pause, and a keystroke during a
+ * computation ends that worker, freeing the CPU for the derivative; a new one starts when next needed.
+ */
 class Part {
-  private worker: Worker;
+  private worker: Worker | null;
   private id = 0;
   private done = 0;
   private timer: ReturnType<typeof setTimeout> | undefined;
+  private queued: Inputs | null = null;
 
-  /** `interruptible`: a keystroke during a computation ends that worker (freeing the CPU) and starts another. */
   constructor(
     private readonly url: string,
     private readonly part: Request['part'],
-    private readonly delay: number,
     private readonly onStage: (s: Stage) => void,
-    private readonly interruptible = false,
+    private readonly debounceMs: number | null,
   ) {
     this.worker = this.spawn();
   }
@@ -56,7 +59,8 @@ class Part {
       if (ev.data.stage) this.onStage(ev.data.stage);
       if (ev.data.done) {
         this.done = this.id;
-        this.mark('', String(this.id));
+        if (this.queued) this.post(this.queued);
+        else this.mark('', String(this.id));
       }
     };
     return worker;
@@ -64,7 +68,7 @@ class Part {
 
   /**
    * State for tests and scripts on <body>: data-result / data-details is the id of the last finished
-   * computation, data-result-posted the newest asked for, data-result-pending set while a keystroke waits.
+   * computation, data-result-posted the newest asked for, data-result-pending set while inputs wait.
    */
   private mark(suffix: '' | 'Posted' | 'Pending', value: string | null): void {
     const key = `${this.part}${suffix}`;
@@ -72,30 +76,47 @@ class Part {
     else document.body.dataset[key] = value;
   }
 
+  private post(inputs: Inputs): void {
+    this.queued = null;
+    this.id++;
+    this.mark('Posted', String(this.id));
+    this.mark('Pending', null);
+    this.worker ??= this.spawn();
+    this.worker.postMessage({ id: this.id, part: this.part, inputs } satisfies Request);
+  }
+
   request(inputs: Inputs): void {
+    const busy = this.done !== this.id;
+    if (this.debounceMs === null) {
+      if (busy) {
+        this.queued = inputs;
+        this.mark('Pending', '1');
+      } else this.post(inputs);
+      return;
+    }
     clearTimeout(this.timer);
     this.mark('Pending', '1');
-    if (this.interruptible && this.done !== this.id) {
-      this.worker.terminate();
-      this.worker = this.spawn();
+    if (busy) {
+      this.worker?.terminate();
+      this.worker = null;
     }
-    this.timer = setTimeout(() => {
-      this.id++;
-      this.mark('Posted', String(this.id));
-      this.mark('Pending', null);
-      this.worker.postMessage({ id: this.id, part: this.part, inputs } satisfies Request);
-    }, this.delay);
+    this.timer = setTimeout(() => this.post(inputs), this.debounceMs);
   }
 }
 
 function start(): void {
   const source = byId('worker-source').textContent ?? '';
   const url = URL.createObjectURL(new Blob([source], { type: 'text/javascript' }));
-  const result = new Part(url, 'result', RESULT_DELAY_MS, (s) => {
-    if (s.kind === 'error') showError(s.error, field(s.error.field));
-    else renderStage(s);
-  });
-  const details = new Part(url, 'details', DETAILS_DELAY_MS, renderStage, true);
+  const result = new Part(
+    url,
+    'result',
+    (s) => {
+      if (s.kind === 'error') showError(s.error, field(s.error.field));
+      else renderStage(s);
+    },
+    null,
+  );
+  const details = new Part(url, 'details', renderStage, DETAILS_DELAY_MS);
 
   const update = () => {
     const inputs = readInputs();
