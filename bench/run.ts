@@ -3,7 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
-const ALL = ['cli', 'playground', 'derive', 'simplify', 'gemm', 'codegen', 'limits'];
+const ALL = ['cli', 'playground', 'derive', 'simplify', 'gemm', 'codegen', 'limits', 'models'];
 const picked = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 let failed = 0;
 for (const name of picked.length > 0 ? picked : ALL) {

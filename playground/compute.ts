@@ -9,6 +9,7 @@ import { equationTex, stepHeading } from '../src/derive/wording.js';
 import { expandDerivatives } from '../src/diff/expand.js';
 import { toJaxModule } from '../src/emit/jax.js';
 import { type ModuleSpec, shortText, toNumpyModule } from '../src/emit/numpy.js';
+import { toTorchModule } from '../src/emit/torch.js';
 import { toTsModule } from '../src/emit/ts-module.js';
 import { DeclarationError, MatcalcError, UsageError } from '../src/ir/errors.js';
 import type { Expr, VarExpr } from '../src/ir/expr.js';
@@ -61,6 +62,7 @@ export type Stage =
       readonly ts: string;
       readonly numpy: string;
       readonly jax: string;
+      readonly torch: string;
       readonly note?: string;
     }
   | { readonly kind: 'graph'; readonly dot: string }
@@ -142,6 +144,7 @@ function codeOf(f: Expr, vars: readonly VarExpr[], scope: Scope): Stage {
       ts: '',
       numpy: '',
       jax: '',
+      torch: '',
       note: 'Code is exported for gradients of a scalar f.',
     };
   }
@@ -153,7 +156,13 @@ function codeOf(f: Expr, vars: readonly VarExpr[], scope: Scope): Stage {
     grads: vars.map((v, k) => ({ wrt: v, expr: gs[k] })),
     inputs: [...scope.vars.values()],
   };
-  return { kind: 'code', ts: toTsModule(spec), numpy: toNumpyModule(spec), jax: toJaxModule(spec) };
+  return {
+    kind: 'code',
+    ts: toTsModule(spec),
+    numpy: toNumpyModule(spec),
+    jax: toJaxModule(spec),
+    torch: toTorchModule(spec),
+  };
 }
 
 /**

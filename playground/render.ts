@@ -19,7 +19,7 @@ function setText(id: string, text: string): void {
   el.classList.toggle('empty', text === '');
 }
 
-const code = { ts: '', numpy: '', jax: '', lang: 'ts' as 'ts' | 'numpy' | 'jax' };
+const code = { ts: '', numpy: '', jax: '', torch: '', lang: 'ts' as 'ts' | 'numpy' | 'jax' | 'torch' };
 let dot = '';
 let drawn = '';
 
@@ -67,7 +67,12 @@ export function renderStage(s: Stage): void {
       return;
     }
     case 'code':
-      Object.assign(code, { ts: s.note ?? s.ts, numpy: s.note ?? s.numpy, jax: s.note ?? s.jax });
+      Object.assign(code, {
+        ts: s.note ?? s.ts,
+        numpy: s.note ?? s.numpy,
+        jax: s.note ?? s.jax,
+        torch: s.note ?? s.torch,
+      });
       showCode();
       return;
     case 'graph':

@@ -37,6 +37,14 @@ export interface PyDialect {
 
 const NUMPY_PREAMBLE = `import numpy as np
 
+try:  # SciPy's vectorized error function where it is installed, else the math module's, entry by entry
+    from scipy.special import erf as _erf, erfc as _erfc
+except ImportError:
+    from math import erf as _math_erf, erfc as _math_erfc
+
+    _erf = np.vectorize(_math_erf, otypes=[float])
+    _erfc = np.vectorize(_math_erfc, otypes=[float])
+
 
 def _sigmoid(x):
     return np.exp(-np.logaddexp(0.0, -x))
@@ -70,6 +78,43 @@ def _logsoftmax(x, axis):
 
 def _logdet(x):
     return np.reshape(np.linalg.slogdet(x)[1], (1, 1))
+
+
+def _normcdf(x):
+    return 0.5 * _erfc(-x * np.sqrt(0.5))
+
+
+def _normpdf(x):
+    return np.exp(-0.5 * x * x) / np.sqrt(2.0 * np.pi)
+
+
+def _gelu_erf(x):
+    return 0.5 * x * _erfc(-x * np.sqrt(0.5))
+
+
+def _gelu_tanh(x):
+    u = np.sqrt(2.0 / np.pi) * (x + 0.044715 * x**3)
+    return x * _sigmoid(2.0 * u)
+
+
+def _masked_softmax(s, m):
+    top = np.max(np.where(m != 0, s, -np.inf), axis=1, keepdims=True)
+    top = np.where(np.isfinite(top), top, 0.0)
+    e = np.where(m != 0, m * np.exp(np.minimum(s - top, 0.0)), 0.0)
+    total = np.sum(e, axis=1, keepdims=True)
+    return np.divide(e, total, out=np.zeros_like(e), where=total > 0)
+
+
+def _adj(a):
+    n = a.shape[0]
+    if n == 1:
+        return np.ones((1, 1))
+    cof = np.empty((n, n))
+    for i in range(n):
+        for j in range(n):
+            minor = np.delete(np.delete(a, i, axis=0), j, axis=1)
+            cof[i, j] = (-1) ** (i + j) * np.linalg.det(minor)
+    return cof.T
 
 
 def _asarray(v):
@@ -131,6 +176,16 @@ const HELPERS = [
   '_logsoftmax',
   '_logsumexp',
   '_logdet',
+  '_erf',
+  '_erfc',
+  '_gelu_erf',
+  '_masked_softmax',
+  '_adj',
+  '_normcdf',
+  '_normpdf',
+  '_gelu_tanh',
+  '_math_erf',
+  '_math_erfc',
 ];
 
 /** Python binding levels of the operators the op templates write; anything else prints as an atom. */

@@ -7,7 +7,7 @@ import { isScalar, type Shape, shapeText } from '../ir/shape.js';
 import { specOf } from '../ops/index.js';
 import { commentText, fillTemplate, Namer, TS_RESERVED, useCounts } from './names.js';
 import { type ModuleSpec, shortText, stabilized } from './numpy.js';
-import { helperSources, TS_HELPERS, TS_SCALARS } from './ts-runtime.js';
+import { helperSources, TS_HELPERS, TS_SCALARS, withScalarDeps } from './ts-runtime.js';
 
 /** Ops that are constants given their attrs: written as a number inside loops, `fill(…)` elsewhere. */
 const LITERAL_OPS = new Set(['size', 'ones', 'zeros']);
@@ -31,6 +31,11 @@ const HELPER_CALLS: Readonly<Record<string, (e: OpExpr, dim: (d: Dim) => string)
   diagm: () => ['diagm', []],
   diagv: () => ['diagv', []],
   eye: (e, dim) => ['eye', [dim(e.attrs.rows!)]],
+  tril: () => ['tril', []],
+  shift: (e, dim) => ['shift', [dim(e.attrs.rows!), String(e.attrs.offset ?? 0)]],
+  masked_softmax: () => ['maskedSoftmax', []],
+  norm1: () => ['norm1', []],
+  adj: () => ['adj', []],
 };
 
 /** Elementwise ops fused into one loop at most: longer chains are cut into several loops. */
@@ -264,7 +269,7 @@ export function toTsModule(written: ModuleSpec): string {
       `return { value: ${v}, grad: { ${spec.grads.map((g, k) => `${key(g.wrt.name)}: ${gs[k]}`).join(', ')} } };`,
   );
   const helpers = helperSources([...new Set(bodies.flatMap((b) => [...b.helpers]))].sort());
-  const scalars = [...new Set(bodies.flatMap((b) => [...b.scalars]))].sort();
+  const scalars = withScalarDeps(bodies.flatMap((b) => [...b.scalars]));
   const valueFields = spec.inputs.map(
     (v) =>
       `  /** ${shapeDoc(v.shape)} */\n  readonly ${key(v.name)}: ${isScalar(v.shape) ? 'Matrix | number' : 'Matrix'};`,

@@ -280,6 +280,77 @@ function diagm(v: Matrix): Matrix {
   return out;
 }`,
   },
+  tril: {
+    deps: ['alloc'],
+    code: `/** The entries on and below the diagonal. */
+function tril(a: Matrix): Matrix {
+  const out = alloc(a.rows, a.cols);
+  for (let i = 0; i < a.rows; i++) for (let j = 0; j <= i && j < a.cols; j++) out.data[i * a.cols + j] = a.data[i * a.cols + j];
+  return out;
+}`,
+  },
+  shift: {
+    deps: ['alloc'],
+    code: `/** The n×n matrix with ones at (i, i + k). */
+function shift(n: number, k: number): Matrix {
+  const out = alloc(n, n);
+  for (let i = 0; i < n; i++) if (i + k >= 0 && i + k < n) out.data[i * n + i + k] = 1;
+  return out;
+}`,
+  },
+  maskedSoftmax: {
+    deps: ['alloc'],
+    code: `/** Softmax of each row of s over the entries where the mask m is nonzero (weighted by m). */
+function maskedSoftmax(s: Matrix, m: Matrix): Matrix {
+  const out = alloc(s.rows, s.cols);
+  for (let i = 0; i < s.rows; i++) {
+    let top = Number.NEGATIVE_INFINITY;
+    for (let j = 0; j < s.cols; j++) if (m.data[i * s.cols + j] !== 0) top = Math.max(top, s.data[i * s.cols + j]);
+    let total = 0;
+    for (let j = 0; j < s.cols; j++) {
+      const w = m.data[i * s.cols + j];
+      const e = w === 0 ? 0 : w * Math.exp(s.data[i * s.cols + j] - top);
+      out.data[i * s.cols + j] = e;
+      total += e;
+    }
+    for (let j = 0; j < s.cols; j++) out.data[i * s.cols + j] = total > 0 ? out.data[i * s.cols + j] / total : 0;
+  }
+  return out;
+}`,
+  },
+  norm1: {
+    deps: ['fill'],
+    code: `/** Σ |a_ij| as 1×1. */
+function norm1(a: Matrix): Matrix {
+  let s = 0;
+  for (let k = 0; k < a.data.length; k++) s += Math.abs(a.data[k]);
+  return fill(1, 1, s);
+}`,
+  },
+  adj: {
+    deps: ['alloc', 'det'],
+    code: `/** The adjugate by cofactors: adj(a)_ij = (−1)^{i+j} det(a without row j and column i); exact at singular a. */
+function adj(a: Matrix): Matrix {
+  const n = a.rows;
+  const out = alloc(n, n);
+  if (n === 1) {
+    out.data[0] = 1;
+    return out;
+  }
+  const minor = alloc(n - 1, n - 1);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < n; j++) {
+      let p = 0;
+      for (let r = 0; r < n; r++) {
+        if (r === j) continue;
+        for (let c = 0; c < n; c++) if (c !== i) minor.data[p++] = a.data[r * n + c];
+      }
+      out.data[i * n + j] = ((i + j) % 2 ? -1 : 1) * det(minor).data[0];
+    }
+  }
+  return out;
+}`,
+  },
   diagv: {
     deps: ['alloc'],
     code: `/** The diagonal of a square matrix as a column. */
@@ -310,7 +381,80 @@ export const TS_SCALARS: Readonly<Record<string, string>> = {
   sign: `sign(x: number): number {
     return x > 0 ? 1 : x < 0 ? -1 : Number.isNaN(x) ? x : 0;
   }`,
+  // erf/erfc as in src/kernels/special.ts: a positive series below 2, a continued fraction (Lentz) above.
+  erfSeries: `erfSeries(x: number): number {
+    const x2 = x * x;
+    let term = x;
+    let total = x;
+    for (let k = 1; k < 200; k++) {
+      term *= (2 * x2) / (2 * k + 1);
+      total += term;
+      if (Math.abs(term) < Math.abs(total) * 1e-17) break;
+    }
+    return 1.1283791670955126 * Math.exp(-x2) * total;
+  }`,
+  erfcFraction: `erfcFraction(x: number): number {
+    let f = x;
+    let c = x;
+    let d = 0;
+    for (let k = 1; k < 500; k++) {
+      d = x + (k / 2) * d;
+      d = Math.abs(d) < 1e-300 ? 1e-300 : d;
+      c = x + k / 2 / c;
+      c = Math.abs(c) < 1e-300 ? 1e-300 : c;
+      d = 1 / d;
+      f *= c * d;
+      if (Math.abs(c * d - 1) < 1e-16) break;
+    }
+    return (0.5641895835477563 * Math.exp(-x * x)) / f;
+  }`,
+  erfc: `erfc(x: number): number {
+    if (Number.isNaN(x)) return x;
+    if (x < 0) return 2 - K.erfc(-x);
+    if (x < 2) return 1 - K.erfSeries(x);
+    return x > 27.3 ? 0 : K.erfcFraction(x);
+  }`,
+  erf: `erf(x: number): number {
+    if (Number.isNaN(x)) return x;
+    if (Math.abs(x) < 2) return K.erfSeries(x);
+    const r = 1 - K.erfcFraction(Math.min(Math.abs(x), 27.3));
+    return x < 0 ? -r : r;
+  }`,
+  normcdf: `normcdf(x: number): number {
+    return 0.5 * K.erfc(-x * Math.SQRT1_2);
+  }`,
+  normpdf: `normpdf(x: number): number {
+    return 0.3989422804014327 * Math.exp(-0.5 * x * x);
+  }`,
+  geluErf: `geluErf(x: number): number {
+    return 0.5 * x * K.erfc(-x * Math.SQRT1_2);
+  }`,
+  geluTanh: `geluTanh(x: number): number {
+    const u = 0.7978845608028654 * (x + 0.044715 * x * x * x);
+    return x * K.sigmoid(2 * u);
+  }`,
 };
+
+/** The scalar helpers each scalar helper calls (as `K.name`), so a module inlines them too. */
+export const TS_SCALAR_DEPS: Readonly<Record<string, readonly string[]>> = {
+  erfc: ['erfSeries', 'erfcFraction'],
+  erf: ['erfSeries', 'erfcFraction'],
+  geluErf: ['erfc'],
+  normcdf: ['erfc'],
+  geluTanh: ['sigmoid'],
+};
+
+/** `names` with every scalar helper they call, transitively. */
+export function withScalarDeps(names: Iterable<string>): string[] {
+  const out = new Set<string>();
+  const visit = (n: string): void => {
+    if (out.has(n)) return;
+    out.add(n);
+    for (const d of TS_SCALAR_DEPS[n] ?? []) visit(d);
+  };
+  for (const n of names) visit(n);
+  return [...out].sort();
+}
 
 /** The helpers `used` need, each once, dependencies first. */
 export function helperSources(used: Iterable<string>): string[] {

@@ -16,6 +16,8 @@ export interface Attrs {
   /** Sizes of eye/ones/zeros. */
   readonly rows?: Dim;
   readonly cols?: Dim;
+  /** Diagonal offset of a shift matrix (ones at (i, i + offset)). */
+  readonly offset?: number;
 }
 
 interface Node {
@@ -95,6 +97,7 @@ function attrsKey(a: Attrs): string {
   if (a.power !== undefined) k += `p${a.power}`;
   if (a.rows !== undefined) k += `r${a.rows.key}`;
   if (a.cols !== undefined) k += `c${a.cols.key}`;
+  if (a.offset !== undefined) k += `o${a.offset}`;
   return k;
 }
 

@@ -7,4 +7,6 @@ export * from './nn.js';
 export * from './reduce.js';
 export * from './scalar.js';
 export * from './scratch.js';
+export * from './sequence.js';
+export * from './special.js';
 export * from './structural.js';

@@ -1,20 +1,28 @@
 // The op registry: every record exported by the op files of this folder (they export nothing else).
 // `OpName` is its key set; `satisfies` makes a record missing a field a compile error.
+import * as adjugate from './adjugate.js';
+import * as compare from './compare.js';
 import * as elementwise from './elementwise.js';
 import * as functions from './functions.js';
 import * as linalg from './linalg.js';
 import * as nn from './nn.js';
 import * as reduce from './reduce.js';
+import * as sequence from './sequence.js';
 import type { OpSpec } from './spec.js';
+import * as special from './special.js';
 import * as structural from './structural.js';
 
 export const OPS = {
   ...elementwise,
   ...functions,
+  ...special,
   ...linalg,
   ...structural,
   ...reduce,
   ...nn,
+  ...compare,
+  ...adjugate,
+  ...sequence,
 } satisfies Record<string, OpSpec>;
 
 export type OpName = keyof typeof OPS;

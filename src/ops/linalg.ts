@@ -18,6 +18,7 @@ import { matrix } from '../kernels/matrix.js';
 import {
   add,
   addTangents,
+  apply,
   commutation,
   eye,
   inv as invE,
@@ -32,6 +33,9 @@ import {
   vecOf,
 } from './build.js';
 import { requireSquare } from './shared.js';
+
+const adjE = (a: Expr): Expr => apply('adj', [a]);
+
 import type { OpSpec } from './spec.js';
 
 /** Shape rule of trace/det/logdet: a square matrix to 1×1. */
@@ -102,10 +106,11 @@ export const trace: OpSpec = {
 export const det: OpSpec = {
   arity: 1,
   shape: scalarOfSquare('det'),
-  // Jacobi: d det(A) = det(A) tr(A⁻¹ dA) ⇒ ∇A = g·det(A)·A⁻ᵀ
-  vjp: (ct, out, [a]) => [mul(mul(ct, out), transposeE(invE(a)))],
-  // d det(A) = det(A) vec(A⁻ᵀ)ᵀ vec(dA)
-  jvp: (out, [a], _attrs, [t]) => t && mul(out, matmulE(transposeE(vec(transposeE(invE(a)))), t)),
+  // Jacobi: d det(A) = tr(adj(A) dA) ⇒ ∇A = g·adj(A)ᵀ (= g·det(A)·A⁻ᵀ where A is invertible, and defined
+  // where it is not)
+  vjp: (ct, _out, [a]) => [mul(ct, transposeE(adjE(a)))],
+  // d det(A) = vec(adj(A)ᵀ)ᵀ vec(dA)
+  jvp: (_out, [a], _attrs, [t]) => t && matmulE(transposeE(vec(transposeE(adjE(a)))), t),
   eval: ([a]) => detK(matrix(1, 1), a),
   text: () => ({ form: 'call', name: 'det' }),
   latex: () => ({ form: 'call', name: '\\det' }),

@@ -24,7 +24,13 @@ const ARITY: ReadonlyMap<string, readonly [number, number]> = new Map(
     logdet: [1, 1],
     inv: [1, 1],
     diag: [1, 1],
-    norm: [1, 1],
+    norm: [1, 2],
+    max: [2, 2],
+    min: [2, 2],
+    adj: [1, 1],
+    tril: [1, 1],
+    shift: [2, 2],
+    masked_softmax: [2, 2],
     vec: [1, 1],
     transpose: [1, 1],
     kron: [2, 2],
@@ -44,12 +50,13 @@ const FIRST_ONLY = new Set([
   'softmax',
   'logsoftmax',
   'logsumexp',
+  'norm',
   'grad',
   'jacobian',
   'hessian',
 ]);
 /** Functions whose arguments are all dims. */
-const SIZES = new Set(['eye', 'ones', 'zeros']);
+const SIZES = new Set(['eye', 'ones', 'zeros', 'shift']);
 
 /** Names people reach for that the language spells differently. */
 const ALIASES: ReadonlyMap<string, string> = new Map(
@@ -131,6 +138,19 @@ export function buildCall(node: FunctionNode, args: readonly Expr[], cx: Ctx): E
       const cols = node.args.length === 2 ? sizeArg(name, node.args[1], cx) : ONE;
       return name === 'ones' ? ones(rows, cols) : zeros(rows, cols);
     }
+    case 'shift':
+      return apply('shift', [], {
+        rows: sizeArg(name, node.args[0], cx),
+        offset: offsetArg(node.args[1], cx),
+      });
+    case 'norm':
+      return node.args.length === 2 ? normWithOrder(node, a, cx) : apply('norm', [a]);
+    case 'max':
+    case 'min':
+    case 'adj':
+    case 'tril':
+    case 'masked_softmax':
+      return apply(name, args);
     case 'grad':
     case 'jacobian':
     case 'hessian':
@@ -139,7 +159,6 @@ export function buildCall(node: FunctionNode, args: readonly Expr[], cx: Ctx): E
     case 'det':
     case 'logdet':
     case 'inv':
-    case 'norm':
     case 'vec':
     case 'kron':
       return apply(name, args);
@@ -147,6 +166,40 @@ export function buildCall(node: FunctionNode, args: readonly Expr[], cx: Ctx): E
       if (ELEMENTWISE.includes(name)) return apply(name as OpName, args);
       throw cx.parseError(node, `unknown function \`${name}\``);
   }
+}
+
+/** The integer offset of `shift(n, k)`: a literal, possibly negative. */
+function offsetArg(arg: MjNode, cx: Ctx): number {
+  const n = unwrap(arg);
+  const inner = n.type === 'OperatorNode' && n.fn === 'unaryMinus' ? unwrap(n.args[0]) : n;
+  const sign = inner === n ? 1 : -1;
+  if (inner.type === 'ConstantNode' && typeof inner.value === 'number' && Number.isSafeInteger(inner.value))
+    return sign * inner.value;
+  throw cx.argError(
+    arg,
+    `the offset of shift must be an integer literal such as 1 or -1, got \`${cx.said(arg)}\``,
+  );
+}
+
+/** `norm(x, 1)`, `norm(x, 2)` of a vector; `norm(X, fro)` of any matrix. */
+function normWithOrder(node: FunctionNode, a: Expr, cx: Ctx): Expr {
+  const order = unwrap(node.args[1]);
+  if (order.type === 'SymbolNode' && order.name === 'fro') return apply('norm', [a]);
+  const p = order.type === 'ConstantNode' ? order.value : undefined;
+  if (p !== 1 && p !== 2) {
+    throw cx.argError(
+      node.args[1],
+      `the order of norm must be 1, 2 or fro (Frobenius), got \`${cx.said(node.args[1])}\``,
+    );
+  }
+  if (!isVector(a.shape) && !isScalar(a.shape)) {
+    const instead = p === 1 ? 'sum(abs(X)) for the entrywise 1-norm' : 'norm(X, fro) for the Frobenius norm';
+    throw cx.shapeError(
+      node,
+      `norm(X, ${p}) of a matrix (${shapeText(a.shape)}) is ambiguous (an operator norm?); write ${instead}`,
+    );
+  }
+  return apply(p === 1 ? 'norm1' : 'norm', [a]);
 }
 
 /** The literal 1 or 2 of `sum(A, 1)`: down columns or across rows. */

@@ -20,7 +20,7 @@ export interface ChainStep {
   readonly reason?: string;
 }
 
-export type ExportTarget = 'ts' | 'numpy' | 'jax';
+export type ExportTarget = 'ts' | 'numpy' | 'jax' | 'torch';
 
 export type Statement =
   | { readonly kind: 'let'; readonly line: number; readonly decls: Snippet }
@@ -55,7 +55,7 @@ export function statementsOf(doc: DerivationDoc): Statement[] {
   return doc.chunks.flatMap((c) => (c.kind === 'block' ? c.statements : []));
 }
 
-const EXPORTS: readonly ExportTarget[] = ['ts', 'numpy', 'jax'];
+const EXPORTS: readonly ExportTarget[] = ['ts', 'numpy', 'jax', 'torch'];
 const FENCE = /^ {0,3}(`{3,}|~{3,})\s*([^\s`]*)/;
 
 interface Line {

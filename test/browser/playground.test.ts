@@ -308,6 +308,7 @@ describe.skipIf(!ready)('the playground in chromium', () => {
       ['ts', 'ts'],
       ['numpy', 'numpy'],
       ['jax', 'jax'],
+      ['torch', 'torch'],
     ] as const) {
       await page.click(`#code [data-lang="${lang}"]`);
       const module = cli(['grad', ex.expr, '--wrt', ex.wrt, '--let', ex.let, '--format', format]);

@@ -52,6 +52,18 @@ export const CASES: readonly EmitCase[] = [
     wrt: ['x', 'p'],
   },
   {
+    name: 'special functions and GELU',
+    decls: 'x: n; p: n positive',
+    expr: 'sum(gelu_erf(x) + gelu_tanh(x) + erf(x) .* atan(x) + log1p(p) + expm1(x/2) + tan(x/2) + asin(tanh(x)/2) + acos(tanh(x)/3) + normcdf(x) .* normpdf(x))',
+    wrt: ['x', 'p'],
+  },
+  {
+    name: 'masks, shifts, adjugate, 1-norm, max and min',
+    decls: 'Q: n x d; K: n x d; A: n x n; X: n x d; W: d x k; x: n',
+    expr: "sum(masked_softmax(Q*K', tril(ones(n, n))) .* A) + det(A) + sum(adj(A)) + norm(x, 1) + sum(max(X*W, 0.5) - min(X*W, -0.5)) + sum((shift(n, -1)*X*W).^2) + sum(tril(A).^2)",
+    wrt: ['Q', 'K', 'A', 'W', 'x'],
+  },
+  {
     name: 'means along dims',
     decls: 'X: n x d',
     expr: 'sum(mean(X, 1).^2) + sum(mean(X, 2).^3) + mean(X)^2 + sum(sum(X, 1)) * sum(sum(X, 2))',

@@ -93,9 +93,22 @@ def log_softmax(x, axis=-1):
     m = _np.max(x, axis=axis, keepdims=True)
     return x - m - _np.log(_np.sum(_np.exp(x - m), axis=axis, keepdims=True))
 def softmax(x, axis=-1): return _np.exp(log_softmax(x, axis))
+def gelu(x, approximate=True):
+    import math
+    if approximate:
+        return 0.5 * x * (1 + _np.tanh(math.sqrt(2 / math.pi) * (x + 0.044715 * x**3)))
+    return 0.5 * x * (1 + _np.vectorize(math.erf)(x / math.sqrt(2)))
 `,
-  'jax/scipy/__init__.py': 'from . import special\n',
-  'jax/scipy/special.py': `import numpy as _np
+  'jax/scipy/__init__.py': 'from . import special, stats\n',
+  'jax/scipy/stats/__init__.py': 'from . import norm\n',
+  'jax/scipy/stats/norm.py': `import math
+import numpy as _np
+def cdf(x): return 0.5 * (1 + _np.vectorize(math.erf)(x / math.sqrt(2)))
+def pdf(x): return _np.exp(-x * x / 2) / math.sqrt(2 * math.pi)
+`,
+  'jax/scipy/special.py': `import math
+import numpy as _np
+def erf(x): return _np.vectorize(math.erf)(x)
 def logsumexp(a, axis=None, keepdims=False):
     m = _np.max(a, axis=axis, keepdims=True)
     out = m + _np.log(_np.sum(_np.exp(a - m), axis=axis, keepdims=True))

@@ -58,8 +58,9 @@ const SOFTMAX_CE = `sum(logsumexp(${LOGITS}, 2) - sum(Y .* (${LOGITS}), 2))`;
 
 export const TEXTBOOK_CASES: readonly TextbookCase[] = [
   // Matrix Cookbook §2.1: determinants.
-  exact(c('∂det(X)/∂X = det(X) X⁻ᵀ (eq. 49)', SQ, 'det(X)', 'X', "det(X)*inv(X)'")),
-  gap(c('∂det(AXB)/∂X = det(AXB) X⁻ᵀ (eq. 51)', SQ, 'det(A*X*B)', 'X', "det(A*X*B)*inv(X)'")),
+  // adj(X) = det(X) X⁻¹ (eq. 148): the adjugate form also holds, and evaluates, at singular X
+  exact(c('∂det(X)/∂X = adj(X)ᵀ = det(X) X⁻ᵀ (eq. 49)', SQ, 'det(X)', 'X', "adj(X)'")),
+  c('∂det(AXB)/∂X = det(AXB) X⁻ᵀ (eq. 51)', SQ, 'det(A*X*B)', 'X', "det(A*X*B)*inv(X)'"),
   gap(
     c('∂det(XᵀAX)/∂X = 2 det(XᵀAX) X⁻ᵀ, X square (eq. 52)', SQ, "det(X'*A*X)", 'X', "2*det(X'*A*X)*inv(X)'"),
   ),

@@ -14,7 +14,8 @@ import type { OpName } from '../../src/ops/index.js';
 /** Deterministic PRNG, so tests never depend on luck. */
 export const rng = seededRandom;
 
-export type ArgKind = 'any' | 'positive' | 'spd' | 'awayFromZero';
+/** `unit`: inside (−0.9, 0.9), the domain of asin and acos with room for finite differences. */
+export type ArgKind = 'any' | 'positive' | 'spd' | 'awayFromZero' | 'unit';
 
 export function randomMatrix(r: number, c: number, kind: ArgKind, rand: () => number): Matrix {
   const m = matrix(r, c);
@@ -25,7 +26,9 @@ export function randomMatrix(r: number, c: number, kind: ArgKind, rand: () => nu
         ? 0.5 + rand() * 1.5
         : kind === 'awayFromZero'
           ? Math.sign(u || 1) * (0.3 + Math.abs(u))
-          : u;
+          : kind === 'unit'
+            ? 0.9 * u
+            : u;
   }
   if (kind === 'spd' && r === c) {
     // A Aᵀ + r·I is symmetric positive definite and well conditioned.

@@ -100,6 +100,19 @@ const CASES: Record<OpName, readonly Case[]> = {
   cos: unary(),
   sign: unary('awayFromZero'),
   step: unary('awayFromZero'),
+  log1p: unary('positive'),
+  expm1: unary(),
+  tan: unary('unit'),
+  atan: unary(),
+  asin: unary('unit'),
+  acos: unary('unit'),
+  erf: unary(),
+  gelu_erf: unary(),
+  max: binary(),
+  min: binary(),
+  normcdf: unary(),
+  normpdf: unary(),
+  gelu_tanh: unary(),
   matmul: [
     {
       sizes: [
@@ -126,6 +139,22 @@ const CASES: Record<OpName, readonly Case[]> = {
     { sizes: [[3, 3]], kinds: ['spd'] },
     { sizes: [[4, 4]], kinds: ['spd'] },
     { sizes: [[3, 3]], kinds: ['any'] },
+  ],
+  adj: [
+    { sizes: [[3, 3]], kinds: ['spd'] },
+    { sizes: [[2, 2]], kinds: ['any'] },
+  ],
+  norm1: [{ sizes: [[4, 1]], kinds: ['awayFromZero'] }],
+  tril: [{ sizes: [[3, 3]] }, { sizes: [[3, 2]] }],
+  shift: [],
+  masked_softmax: [
+    {
+      sizes: [
+        [3, 4],
+        [3, 4],
+      ],
+      kinds: ['any', 'positive'],
+    },
   ],
   logdet: [
     { sizes: [[3, 3]], kinds: ['spd'] },

@@ -6,6 +6,7 @@ import { check, grad } from '../../api.js';
 import { expandDerivatives } from '../../diff/expand.js';
 import { toJaxModule } from '../../emit/jax.js';
 import { type ModuleSpec, shortText, toNumpyModule } from '../../emit/numpy.js';
+import { toTorchModule } from '../../emit/torch.js';
 import { toTsModule } from '../../emit/ts-module.js';
 import { dimSymbols } from '../../ir/dim.js';
 import { DeclarationError, ShapeError, UsageError, ValueError } from '../../ir/errors.js';
@@ -27,12 +28,21 @@ import type { Io } from '../io.js';
 import { oneOf, parse, str } from '../options.js';
 
 export const usage =
-  'matcalc export FILE.md | --model linear|ridge|logistic|softmax|mlp|layernorm|attention [--layers 784,256,10] [--activation relu|tanh|sigmoid] [--loss softmax-ce|squared] [--batch|--single] --to ts|numpy|jax [--out FILE] [--no-check]';
+  'matcalc export FILE.md | --model linear|ridge|logistic|softmax|mlp|layernorm|attention|mha|transformer|rnn|gru|conv1d|convnet|embedding|vae|gp [--layers 784,256,10] [--activation relu|tanh|sigmoid] [--loss softmax-ce|squared] [--batch|--single] [--heads H] [--causal|--no-causal] [--steps T] [--width W] --to ts|numpy|jax|torch [--out FILE] [--no-check]';
 
-export const TARGETS: readonly ExportTarget[] = ['ts', 'numpy', 'jax'];
+export const TARGETS: readonly ExportTarget[] = ['ts', 'numpy', 'jax', 'torch'];
 
 export function emitModule(target: ExportTarget, spec: ModuleSpec): string {
-  return target === 'ts' ? toTsModule(spec) : target === 'numpy' ? toNumpyModule(spec) : toJaxModule(spec);
+  switch (target) {
+    case 'ts':
+      return toTsModule(spec);
+    case 'numpy':
+      return toNumpyModule(spec);
+    case 'jax':
+      return toJaxModule(spec);
+    case 'torch':
+      return toTorchModule(spec);
+  }
 }
 
 /** The module of f's value and its simplified gradients with respect to `wrt`. */
@@ -193,6 +203,10 @@ type Flags = Readonly<Record<string, string | boolean | undefined>>;
 /** The model named by --model, and a twin with symbolic sizes for the numeric check at small sizes. */
 function fromModel(name: string, o: Flags): { model: Model; twin: Model } {
   const kind = oneOf('--model', name, models.MODEL_NAMES, 'mlp');
+  for (const [opt, owners] of Object.entries(MODEL_OPTIONS)) {
+    if (o[opt] !== undefined && !owners.includes(kind))
+      throw new UsageError(`--${opt} is an option of --model ${owners.join(' or ')}, not of --model ${kind}`);
+  }
   const mlpOnly = ['layers', 'activation', 'single', 'batch'].filter((k) => o[k] !== undefined);
   if (kind !== 'mlp' && (mlpOnly.length > 0 || o.loss !== undefined)) {
     throw new UsageError(`--${mlpOnly[0] ?? 'loss'} is an option of --model mlp, not of --model ${kind}`);
@@ -210,6 +224,24 @@ function fromModel(name: string, o: Flags): { model: Model; twin: Model } {
       return twinless(models.layerNorm());
     case 'attention':
       return twinless(models.attention());
+    case 'mha':
+      return twinless(models.multiHeadAttention({ heads: count(o, 'heads', 2), causal: Boolean(o.causal) }));
+    case 'transformer':
+      return twinless(models.transformerBlock({ heads: count(o, 'heads', 2), causal: !o['no-causal'] }));
+    case 'rnn':
+      return twinless(models.elmanRnn({ steps: count(o, 'steps', 4) }));
+    case 'gru':
+      return twinless(models.gru({ steps: count(o, 'steps', 4) }));
+    case 'conv1d':
+      return twinless(models.conv1d({ width: count(o, 'width', 3) }));
+    case 'convnet':
+      return twinless(models.convNet({ width: count(o, 'width', 3) }));
+    case 'embedding':
+      return twinless(models.embedding());
+    case 'vae':
+      return twinless(models.vae());
+    case 'gp':
+      return twinless(models.gaussianProcess());
     case 'mlp': {
       if (o.single && o.batch) throw new UsageError('--batch and --single exclude each other');
       const layers = (str(o.layers) ?? 'd,h,k').split(',').map(size);
@@ -230,6 +262,24 @@ function fromModel(name: string, o: Flags): { model: Model; twin: Model } {
 
 const twinless = (model: Model) => ({ model, twin: model });
 
+/** A small positive integer option (--heads, --steps, --width). */
+function count(o: Flags, name: string, fallback: number): number {
+  const text = str(o[name]);
+  if (text === undefined) return fallback;
+  if (!/^\d{1,3}$/.test(text.trim()) || Number(text) < 1)
+    throw new UsageError(`--${name} takes a positive integer, not ${JSON.stringify(text)}`);
+  return Number(text);
+}
+
+/** Which --model each model-specific option belongs to. */
+const MODEL_OPTIONS: Readonly<Record<string, readonly string[]>> = {
+  heads: ['mha', 'transformer'],
+  causal: ['mha'],
+  'no-causal': ['transformer'],
+  steps: ['rnn', 'gru'],
+  width: ['conv1d', 'convnet'],
+};
+
 export function run(argv: readonly string[], io: Io): number {
   const { values: o, positionals } = parse(argv, {
     to: { type: 'string' },
@@ -241,6 +291,11 @@ export function run(argv: readonly string[], io: Io): number {
     loss: { type: 'string' },
     batch: { type: 'boolean' },
     single: { type: 'boolean' },
+    heads: { type: 'string' },
+    causal: { type: 'boolean' },
+    'no-causal': { type: 'boolean' },
+    steps: { type: 'string' },
+    width: { type: 'string' },
   });
   const modelName = str(o.model);
   if (positionals.length > 1) throw new UsageError(`export takes one FILE.md; got ${positionals.length}`);
@@ -263,8 +318,10 @@ export function run(argv: readonly string[], io: Io): number {
     );
     checkAgainst = { f: twin.loss, wrt: twin.params.map((p) => twin.scope.vars.get(p)!), scope: twin.scope };
   } else {
-    const ext = ['layers', 'activation', 'batch', 'single'].find((k) => o[k] !== undefined);
-    if (ext) throw new UsageError(`--${ext} is an option of --model mlp`);
+    const ext = ['layers', 'activation', 'batch', 'single', ...Object.keys(MODEL_OPTIONS)].find(
+      (k) => o[k] !== undefined,
+    );
+    if (ext) throw new UsageError(`--${ext} is an option of --model, not of a derivation file`);
     const file = positionals[0];
     const doc = fromDocument(io.readFile(file), file, str(o.loss));
     spec = doc.spec;
@@ -276,7 +333,7 @@ export function run(argv: readonly string[], io: Io): number {
   if (to === undefined && distinct.length !== 1) {
     throw new UsageError(
       distinct.length === 0
-        ? 'missing --to ts|numpy|jax'
+        ? 'missing --to ts|numpy|jax|torch'
         : `the file exports to ${distinct.join(' and ')}: choose one with --to`,
     );
   }

@@ -1,4 +1,4 @@
-// matcalc grad | jacobian | hessian EXPR --wrt X[,Y…] --let DECLS [--format text|latex|json|ts|numpy|jax] [--no-check] [--layout …]
+// matcalc grad | jacobian | hessian EXPR --wrt X[,Y…] --let DECLS [--format text|latex|json|ts|numpy|jax|torch] [--no-check] [--layout …]
 import { grad, hessian, jacobian, type Layout } from '../../api.js';
 import { toLatex } from '../../emit/latex.js';
 import { shortText } from '../../emit/numpy.js';
@@ -18,7 +18,7 @@ import { checkFailure, emitModule, moduleSpec } from './export.js';
 export type { Mode } from '../results.js';
 
 export const usage = {
-  grad: 'matcalc grad EXPR --wrt X[,Y…] --let DECLS [--format text|latex|json|ts|numpy|jax] [--no-check] [--layout numerator|denominator]',
+  grad: 'matcalc grad EXPR --wrt X[,Y…] --let DECLS [--format text|latex|json|ts|numpy|jax|torch] [--no-check] [--layout numerator|denominator]',
   jacobian:
     'matcalc jacobian EXPR --wrt x --let DECLS [--format text|latex|json] [--layout numerator|denominator]',
   hessian: 'matcalc hessian EXPR --wrt x --let DECLS [--format text|latex|json]',
@@ -26,7 +26,7 @@ export const usage = {
 
 const dims = (s: Shape) => [s.rows.key, s.cols.key];
 
-const CODE_FORMATS: readonly ExportTarget[] = ['ts', 'numpy', 'jax'];
+const CODE_FORMATS: readonly ExportTarget[] = ['ts', 'numpy', 'jax', 'torch'];
 
 /** A module taking every declared name, written after the numeric check passes (exit 1 when it fails). */
 function exportCode(

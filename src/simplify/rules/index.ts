@@ -1,6 +1,7 @@
 // The rule catalogue, in the order the engine tries them (order is important: cheap local identities
 // first, so that the costly term collection sees already-tidied operands).
 import type { Rule } from '../rule.js';
+import { adjugateOfInverse, adjugateOverDeterminant } from './adjugate.js';
 import { cancelInverses, mergePowers, mixedProduct, transposedChain } from './chains.js';
 import { collectTerms } from './collect.js';
 import {
@@ -37,6 +38,8 @@ export const RULES: readonly Rule[] = [
   transposeProduct,
   transposedSum,
   scalarMatmul,
+  adjugateOfInverse,
+  adjugateOverDeterminant,
   cancelInverses,
   mergePowers,
   mixedProduct,
