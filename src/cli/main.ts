@@ -41,12 +41,8 @@ const COMMANDS: Record<string, Command> = {
   verify: { summary: 'verify a claim, or a derivation file', load: () => import('./commands/verify.js') },
   export: {
     summary:
-      'a TypeScript, NumPy or JAX module of the value and gradients of a derivation file or a model (checked first)',
-    load: async () => ({
-      usage:
-        'matcalc export FILE.md | --model linear|ridge|logistic|softmax|mlp|layernorm|attention [--layers 784,256,10] [--activation relu|tanh|sigmoid] [--loss softmax-ce|squared] [--batch|--single] --to ts|numpy|jax [--out FILE] [--no-check]',
-      run: async (a, io) => (await import('./commands/export.js')).run(a, io),
-    }),
+      'a TypeScript, NumPy, JAX or PyTorch module of the value and gradients of a derivation file or a model (checked first)',
+    load: () => import('./commands/export.js'),
   },
   playground: {
     summary: 'serve the playground page on 127.0.0.1 and print its address',
