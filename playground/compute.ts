@@ -97,11 +97,22 @@ export function fieldError(field: Field, e: unknown): FieldError {
   };
 }
 
+/** An error already attributed to the field at fault. */
+class FieldFailure extends Error {
+  constructor(readonly error: FieldError) {
+    super(error.message);
+  }
+}
+
+/** An error of `e` attributed to `field`, unless it already names its field. */
+const blame = (field: Field, e: unknown): FieldError =>
+  e instanceof FieldFailure ? e.error : fieldError(field, e);
+
 function attempt<T>(field: Field, f: () => T): T {
   try {
     return f();
   } catch (e) {
-    throw Object.assign(new Error('field error'), { fieldError: fieldError(field, e) });
+    throw new FieldFailure(fieldError(field, e));
   }
 }
 
@@ -196,7 +207,7 @@ export async function compute(
     });
   } catch (e) {
     if (part === 'result') {
-      emit({ kind: 'error', error: (e as { fieldError?: FieldError }).fieldError ?? fieldError('expr', e) });
+      emit({ kind: 'error', error: blame('expr', e) });
     }
     return;
   }
@@ -254,11 +265,10 @@ export async function compute(
     try {
       emit(stage());
     } catch (e) {
-      const fe = (e as { fieldError?: FieldError }).fieldError;
       emit({
         kind: 'failed',
         stage: name,
-        error: fe ?? fieldError(name === 'verdict' ? 'claim' : 'expr', e),
+        error: blame(name === 'verdict' ? 'claim' : 'expr', e),
       });
     }
   }
