@@ -3,7 +3,19 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
-const ALL = ['derive', 'simplify', 'symbolic', 'memory', 'gemm', 'codegen', 'limits', 'models', 'hessian'];
+const ALL = [
+  'cli',
+  'playground',
+  'derive',
+  'simplify',
+  'symbolic',
+  'memory',
+  'gemm',
+  'codegen',
+  'limits',
+  'models',
+  'hessian',
+];
 const picked = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 let failed = 0;
 for (const name of picked.length > 0 ? picked : ALL) {

@@ -5,52 +5,48 @@ import { readFileSync, realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { MatcalcError } from '../ir/errors.js';
 import { SingularMatrixError } from '../kernels/linalg.js';
-import { formatCaret } from '../parse/index.js';
-import * as checkCmd from './commands/check.js';
-import * as deriveCmd from './commands/derive.js';
-import * as evalCmd from './commands/eval.js';
-import * as gradCmd from './commands/grad.js';
-import * as verifyCmd from './commands/verify.js';
+import { formatCaret } from '../parse/position.js';
 import { guardStreams, type Io, processIo } from './io.js';
 
 export type { Io } from './io.js';
 
-interface Command {
-  readonly summary: string;
+/** A command's module is imported only when that command runs (or its usage is shown): start-up stays light. */
+interface Loaded {
   readonly usage: string;
   run(argv: readonly string[], io: Io): number | Promise<number>;
 }
+interface Command {
+  readonly summary: string;
+  load(): Promise<Loaded>;
+}
+
+const derivative = (mode: 'grad' | 'jacobian' | 'hessian') => async (): Promise<Loaded> => {
+  const m = await import('./commands/grad.js');
+  return { usage: m.usage[mode], run: (a, io) => m.run(mode, a, io) };
+};
 
 const COMMANDS: Record<string, Command> = {
-  grad: {
-    summary: 'gradient of a scalar expression',
-    usage: gradCmd.usage.grad,
-    run: (a, io) => gradCmd.run('grad', a, io),
+  grad: { summary: 'gradient of a scalar expression', load: derivative('grad') },
+  jacobian: { summary: 'Jacobian ∂vec f/∂vec x', load: derivative('jacobian') },
+  hessian: { summary: 'Hessian of a scalar expression', load: derivative('hessian') },
+  eval: { summary: 'evaluate an expression at given values', load: () => import('./commands/eval.js') },
+  check: {
+    summary: 'check gradients against finite differences',
+    load: () => import('./commands/check.js'),
   },
-  jacobian: {
-    summary: 'Jacobian ∂vec f/∂vec x',
-    usage: gradCmd.usage.jacobian,
-    run: (a, io) => gradCmd.run('jacobian', a, io),
-  },
-  hessian: {
-    summary: 'Hessian of a scalar expression',
-    usage: gradCmd.usage.hessian,
-    run: (a, io) => gradCmd.run('hessian', a, io),
-  },
-  eval: { summary: 'evaluate an expression at given values', usage: evalCmd.usage, run: evalCmd.run },
-  check: { summary: 'check gradients against finite differences', usage: checkCmd.usage, run: checkCmd.run },
   derive: {
     summary: 'step-by-step writeups of derivation files: Markdown + offline HTML',
-    usage: deriveCmd.usage,
-    run: deriveCmd.run,
+    load: () => import('./commands/derive.js'),
   },
-  verify: { summary: 'verify a claim, or a derivation file', usage: verifyCmd.usage, run: verifyCmd.run },
+  verify: { summary: 'verify a claim, or a derivation file', load: () => import('./commands/verify.js') },
   export: {
     summary:
-      'a TypeScript, NumPy or JAX module of the value and gradients of a derivation file or a model (checked first)',
-    usage:
-      'matcalc export FILE.md | --model linear|ridge|logistic|softmax|mlp|layernorm|attention [--layers 784,256,10] [--activation relu|tanh|sigmoid] [--loss softmax-ce|squared] [--batch|--single] --to ts|numpy|jax [--out FILE] [--no-check]',
-    run: async (a, io) => (await import('./commands/export.js')).run(a, io),
+      'a TypeScript, NumPy, JAX or PyTorch module of the value and gradients of a derivation file or a model (checked first)',
+    load: () => import('./commands/export.js'),
+  },
+  playground: {
+    summary: 'serve the playground page on 127.0.0.1 and print its address',
+    load: () => import('./commands/playground.js'),
   },
 };
 
@@ -62,8 +58,9 @@ const EXAMPLES = `Examples:
   matcalc check "logdet(S) - trace(S*A)" --wrt S --let "S: n x n spd; A: n x n"
   matcalc eval "trace(A*inv(B))" --let "A: n x n; B: n x n" --at values.json --format json`;
 
-function help(): string {
-  const lines = Object.entries(COMMANDS).map(([, c]) => `  ${c.usage}\n      ${c.summary}`);
+async function help(): Promise<string> {
+  const loaded = await Promise.all(Object.values(COMMANDS).map((c) => c.load()));
+  const lines = Object.values(COMMANDS).map((c, i) => `  ${loaded[i].usage}\n      ${c.summary}`);
   return `matcalc — symbolic matrix calculus with symbolic shapes
 
 Usage:
@@ -104,7 +101,7 @@ export function errorMessage(e: unknown): string {
 export async function main(argv: readonly string[], io: Io = processIo): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
-    io.out(help());
+    io.out(await help());
     return name === undefined ? 2 : 0;
   }
   if (name === '--version' || name === '-v') {
@@ -118,12 +115,13 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     );
     return 2;
   }
+  const loaded = await cmd.load();
   if (rest.includes('--help') || rest.includes('-h')) {
-    io.out(`usage: ${cmd.usage}\n\n${EXAMPLES}`);
+    io.out(`usage: ${loaded.usage}\n\n${EXAMPLES}`);
     return 0;
   }
   try {
-    return await cmd.run(rest, io);
+    return await loaded.run(rest, io);
   } catch (e) {
     io.err(errorMessage(e));
     return 2;

@@ -1,8 +1,92 @@
-// The mathjs boundary: its parser alone (not the full bundle), and the node types matcalc reads, narrowed
-// from mathjs's own. Nothing else in matcalc imports mathjs.
-import { create, parseDependencies } from 'mathjs';
+// The mathjs boundary: its parser alone, composed from mathjs's own factories with only what parsing
+// uses (numbers, node classes), and the node types matcalc reads, narrowed from mathjs's. Nothing else in
+// matcalc imports mathjs; the bundles (scripts/build.ts) resolve 'mathjs' to its factory files only.
+import {
+  createAccessorNode,
+  createArrayNode,
+  createAssignmentNode,
+  createBlockNode,
+  createConditionalNode,
+  createConstantNode,
+  createFunctionAssignmentNode,
+  createFunctionNode,
+  createIndexNode,
+  createNode,
+  createNumber,
+  createNumeric,
+  createObjectNode,
+  createOperatorNode,
+  createParenthesisNode,
+  createParse,
+  createRangeNode,
+  createRelationalNode,
+  createResultSet,
+  createSymbolNode,
+  createTyped,
+} from 'mathjs';
 
-const { parse } = create({ parseDependencies });
+/** mathjs's factories (exported, though its typings omit them): dependencies in, one function or class out. */
+type Factory = (deps: Readonly<Record<string, unknown>>) => unknown;
+declare module 'mathjs' {
+  const createTyped: Factory;
+  const createNumber: Factory;
+  const createNumeric: Factory;
+  const createNode: Factory;
+  const createSymbolNode: Factory;
+  const createAccessorNode: Factory;
+  const createArrayNode: Factory;
+  const createAssignmentNode: Factory;
+  const createBlockNode: Factory;
+  const createResultSet: Factory;
+  const createConditionalNode: Factory;
+  const createConstantNode: Factory;
+  const createFunctionAssignmentNode: Factory;
+  const createFunctionNode: Factory;
+  const createIndexNode: Factory;
+  const createObjectNode: Factory;
+  const createOperatorNode: Factory;
+  const createParenthesisNode: Factory;
+  const createRangeNode: Factory;
+  const createRelationalNode: Factory;
+  const createParse: Factory;
+}
+
+/**
+ * The parser over a bare `math` namespace: the node classes only need it to evaluate or print trees,
+ * which matcalc never asks of them, so evaluation-only dependencies (subset, size, matrix) are refusals.
+ */
+function createMathParse(): (text: string) => unknown {
+  const unused = (what: string) => () => {
+    throw new Error(`mathjs ${what} is not loaded (matcalc uses its parser only)`);
+  };
+  const typed = createTyped({});
+  const numeric = createNumeric({ number: createNumber({ typed }) });
+  const config = { number: 'number', numberFallback: 'number', matrix: 'Matrix' };
+  const math = { config };
+  const Node = createNode({ mathWithTransform: math });
+  const SymbolNode = createSymbolNode({ math, Node });
+  const subset = unused('subset');
+  const nodes = {
+    AccessorNode: createAccessorNode({ subset, Node }),
+    ArrayNode: createArrayNode({ Node }),
+    AssignmentNode: createAssignmentNode({ subset, Node }),
+    BlockNode: createBlockNode({ ResultSet: createResultSet({}), Node }),
+    ConditionalNode: createConditionalNode({ Node }),
+    ConstantNode: createConstantNode({ Node, isBounded: () => true }),
+    FunctionAssignmentNode: createFunctionAssignmentNode({ typed, Node }),
+    FunctionNode: createFunctionNode({ math, Node, SymbolNode }),
+    IndexNode: createIndexNode({ Node, size: unused('size') }),
+    ObjectNode: createObjectNode({ Node }),
+    OperatorNode: createOperatorNode({ Node }),
+    ParenthesisNode: createParenthesisNode({ Node }),
+    RangeNode: createRangeNode({ Node }),
+    RelationalNode: createRelationalNode({ Node }),
+    SymbolNode,
+  };
+  return createParse({ typed, numeric, config, ...nodes }) as (text: string) => unknown;
+}
+
+const parse = createMathParse();
 
 export interface SymbolNode {
   readonly type: 'SymbolNode';

@@ -5,9 +5,9 @@ import { check } from '../../api.js';
 import { toText } from '../../emit/text.js';
 import { UsageError } from '../../ir/errors.js';
 import { parseExpr } from '../../parse/index.js';
-import { fmt } from '../format.js';
 import { exprArg, type Io } from '../io.js';
 import { inOption, oneOf, parse, positiveInt, scopeOf, str, wrtVars } from '../options.js';
+import { checkText } from '../results.js';
 
 export const usage =
   'matcalc check EXPR --wrt X[,Y…] --let DECLS [--trials N] [--seed S] [--format text|json]';
@@ -34,26 +34,8 @@ export function run(argv: readonly string[], io: Io): number {
   });
   if (format === 'json') {
     io.out(JSON.stringify(result, nonFiniteAsString));
-  } else if (result.verdict === 'cannot check') {
-    io.out(`cannot check numerically here: ${result.reason}`);
   } else {
-    for (const p of result.perVariable) {
-      io.out(
-        `${p.verdict === 'fail' ? 'FAIL' : 'ok  '} ${p.variable} (${p.shape}): max relative error ${p.relError.toExponential(2)} over ${result.trials} trials`,
-      );
-    }
-    io.out(
-      `${result.projectionError <= 1e-5 ? 'ok  ' : 'FAIL'} random projections ⟨∇f, V⟩ vs directional derivatives: max relative error ${result.projectionError.toExponential(2)}`,
-    );
-    const w = result.worst;
-    if (!result.ok && w) {
-      const at = Object.entries(w.dims)
-        .map(([k, v]) => `${k}=${v}`)
-        .join(', ');
-      io.out(
-        `worst entry: ${w.variable}[${w.row},${w.col}] at ${at || 'the declared sizes'}: symbolic ${fmt(w.symbolic)}, finite differences ${fmt(w.numeric)}`,
-      );
-    }
+    io.out(checkText(result));
   }
   return result.ok ? 0 : 1;
 }

@@ -1,6 +1,6 @@
 // matcalc grad | jacobian | hessian EXPR --wrt X[,Y…] --let DECLS [--format text|latex|json|ts|numpy|jax|torch] [--no-check] [--layout …]
 import { grad, hessian, hvp, jacobian, type Layout } from '../../api.js';
-import { latexName, toLatex } from '../../emit/latex.js';
+import { toLatex } from '../../emit/latex.js';
 import { shortText } from '../../emit/numpy.js';
 import { toText } from '../../emit/text.js';
 import { UsageError } from '../../ir/errors.js';
@@ -12,9 +12,10 @@ import { parseExpr } from '../../parse/index.js';
 import { isZero } from '../../simplify/rule.js';
 import { exprArg, type Io } from '../io.js';
 import { inOption, oneOf, parse, scopeOf, str, wrtVars } from '../options.js';
+import { derivativeLatex, derivativeText, type Mode } from '../results.js';
 import { checkFailure, emitModule, moduleSpec } from './export.js';
 
-export type Mode = 'grad' | 'jacobian' | 'hessian';
+export type { Mode } from '../results.js';
 
 export const usage = {
   grad: 'matcalc grad EXPR --wrt X[,Y…] --let DECLS [--format text|latex|json|ts|numpy|jax|torch] [--no-check] [--layout numerator|denominator]',
@@ -25,26 +26,6 @@ export const usage = {
 };
 
 const dims = (s: Shape) => [s.rows.key, s.cols.key];
-
-function symbol(mode: Mode, v: VarExpr, layout: Layout): string {
-  if (mode === 'grad') return layout === 'numerator' ? `(∂f/∂${v.name})'` : `∂f/∂${v.name}`;
-  if (mode === 'hessian') return layout === 'numerator' ? `∇²_${v.name} f` : `(∇²_${v.name} f)'`;
-  return layout === 'numerator' ? `∂vec f/∂vec ${v.name}` : `(∂vec f/∂vec ${v.name})'`;
-}
-
-/** The derivative's symbol in LaTeX, naming the layout for Jacobians. */
-function latexSymbol(mode: Mode, v: VarExpr, layout: Layout): string {
-  const x = latexName(v.name);
-  if (mode === 'grad')
-    return layout === 'numerator'
-      ? `\\frac{\\partial f}{\\partial ${x}^{\\top}}`
-      : `\\frac{\\partial f}{\\partial ${x}}`;
-  if (mode === 'hessian')
-    return layout === 'numerator' ? `\\nabla^{2}_{${x}} f` : `\\left(\\nabla^{2}_{${x}} f\\right)^{\\top}`;
-  return layout === 'numerator'
-    ? `\\frac{\\partial \\operatorname{vec} f}{\\partial \\left(\\operatorname{vec} ${x}\\right)^{\\top}}`
-    : `\\frac{\\partial \\left(\\operatorname{vec} f\\right)^{\\top}}{\\partial \\operatorname{vec} ${x}}`;
-}
 
 const CODE_FORMATS: readonly ExportTarget[] = ['ts', 'numpy', 'jax', 'torch'];
 
@@ -139,15 +120,9 @@ export function run(mode: Mode, argv: readonly string[], io: Io): number {
       }),
     );
   } else if (format === 'latex') {
-    results.forEach((g, k) => {
-      io.out(`${latexSymbol(mode, vars[k], layout)} = ${toLatex(g)}`);
-    });
-  } else if (results.length === 1 && mode === 'grad') {
-    io.out(toText(results[0]));
+    io.out(derivativeLatex(mode, vars, results, layout).join('\n'));
   } else {
-    results.forEach((g, k) => {
-      io.out(`${symbol(mode, vars[k], layout)} = ${toText(g)}`);
-    });
+    io.out(derivativeText(mode, vars, results, layout));
   }
   return 0;
 }

@@ -13,6 +13,7 @@ import type { Verdict } from '../../verify/equal.js';
 import { misfit } from '../../verify/misfit.js';
 import { exprArg, type Io } from '../io.js';
 import { inOption, oneOf, parse, positiveInt, scopeOf, str, wrtVars } from '../options.js';
+import { howDecided, verdictText } from '../results.js';
 
 export const usage =
   'matcalc verify EXPR --wrt X --claim CLAIM --let DECLS [--format text|json]  |  matcalc verify FILE.md|FILE.tex… [--let DECLS] [--strict] [--format text|json]';
@@ -22,21 +23,6 @@ const DOCUMENT = /\.(md|markdown|tex)$/i;
 /** JSON with non-finite numbers as strings ("NaN", "Infinity"), which JSON cannot hold. */
 const json = (v: unknown): string =>
   JSON.stringify(v, (_k, x) => (typeof x === 'number' && !Number.isFinite(x) ? String(x) : x));
-
-function howDecided(v: Verdict): string {
-  switch (v.method) {
-    case 'shape':
-      return 'by shape';
-    case 'symbolic':
-      return 'symbolically';
-    case 'numeric':
-      return 'numerically';
-    default: {
-      const never: never = v.method;
-      return never;
-    }
-  }
-}
 
 /** The claim, or the ShapeError that makes it a wrong claim (its own shapes do not fit). */
 function parseClaim(text: string, scope: Scope): Expr | ShapeError {
@@ -99,13 +85,8 @@ export function run(argv: readonly string[], io: Io): number {
         counterexample: diagnosis?.counterexample ?? verdict.counterexample ?? null,
       }),
     );
-  } else if (verdict.equal) {
-    io.out(
-      `equal (decided ${howDecided(verdict)}): the claim is the gradient ∂f/∂${vars[0].name} = ${toText(g)}`,
-    );
   } else {
-    io.out(`not equal (decided ${howDecided(verdict)}): ${diagnosis!.message}`);
-    io.out(`the gradient ∂f/∂${vars[0].name} is ${toText(g)}`);
+    io.out(verdictText(verdict, diagnosis, vars[0], g));
   }
   return verdict.equal ? 0 : 1;
 }
