@@ -7,8 +7,8 @@ import { grad, hessian, jacobian } from '../src/api.js';
 import { toText } from '../src/emit/text.js';
 import { parseDecls, parseExpr } from '../src/parse/index.js';
 import { countOps, loadCase, TEXTBOOK_CASES, withinTextbook } from '../test/helpers/cases.js';
-import { growthReport } from './growth.js';
 import { SECOND_ORDER_CASES } from '../test/helpers/second-order-cases.js';
+import { growthReport } from './growth.js';
 
 const pad = (s: string, n: number): string => (s.length > n ? `${s.slice(0, n - 1)}…` : s.padEnd(n));
 const lpad = (s: string, n: number): string => s.padStart(n);

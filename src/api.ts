@@ -15,8 +15,8 @@ import { bindValues, dimsUsed, requireDims } from './numeric/values.js';
 import { transpose } from './ops/build.js';
 import { substitute } from './ops/substitute.js';
 import type { Scope } from './parse/index.js';
-import { didYouMean } from './parse/suggest.js';
 import { heldInput } from './parse/intermediate.js';
+import { didYouMean } from './parse/suggest.js';
 import { type Rewrite, simplifyMany, simplify as simplifyOne } from './simplify/engine.js';
 
 export type Layout = 'numerator' | 'denominator';

@@ -127,7 +127,9 @@ export function define(within: Scope, name: string, e: Expr): Scope {
 export function gradAt(f: Expr, name: string, opts?: api.DerivOptions): Expr {
   const o = options<api.DerivOptions>('gradAt', opts);
   const t = text('gradAt', 'the name', name);
-  return guarded(() => api.gradAt(expr('gradAt', 'f', f), t, { ...o, scope: scope('gradAt', o.scope, false) }));
+  return guarded(() =>
+    api.gradAt(expr('gradAt', 'f', f), t, { ...o, scope: scope('gradAt', o.scope, false) }),
+  );
 }
 
 export function grad(f: Expr, wrt: readonly api.VarRef[], opts?: api.DerivOptions): Expr[] {
@@ -195,7 +197,10 @@ export function evaluateAll(es: readonly Expr[], at: Values, opts?: api.EvalOpti
   const checked = es.map((e) => expr('evaluateAll', 'each expression', e));
   const o = options<api.EvalOptions>('evaluateAll', opts);
   return guarded(() =>
-    api.evaluateAll(checked, values('evaluateAll', at), { ...o, scope: scope('evaluateAll', o.scope, false) }),
+    api.evaluateAll(checked, values('evaluateAll', at), {
+      ...o,
+      scope: scope('evaluateAll', o.scope, false),
+    }),
   );
 }
 

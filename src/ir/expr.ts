@@ -161,7 +161,9 @@ export function derivNode(
   const found = leaves.find(key, () => true);
   if (found) return found as DerivExpr;
   const d: DerivExpr = Object.freeze(
-    at ? { kind: 'deriv', id: nextId++, shape, mode, f, wrt, at } : { kind: 'deriv', id: nextId++, shape, mode, f, wrt },
+    at
+      ? { kind: 'deriv', id: nextId++, shape, mode, f, wrt, at }
+      : { kind: 'deriv', id: nextId++, shape, mode, f, wrt },
   );
   return leaves.add(key, d) as DerivExpr;
 }

@@ -15,6 +15,7 @@ import { randomDims, seededRandom } from './random.js';
 import { entryLine, type Judgement, judge } from './refine.js';
 
 export type CheckVerdict = 'pass' | 'fail' | 'cannot check';
+
 import { dimsUsed } from './values.js';
 
 export interface EntryError {

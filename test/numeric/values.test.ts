@@ -51,7 +51,10 @@ describe('evaluate() refuses malformed values', () => {
     const other = declare('x: m');
     const a = parse('sum(x)', scope);
     const b = parse('sum(x)', other);
-    refuses(() => evaluateAll([a, b], { x: [1, 2, 3] }), /different scopes: x is n×1 in one and m×1 in another/);
+    refuses(
+      () => evaluateAll([a, b], { x: [1, 2, 3] }),
+      /different scopes: x is n×1 in one and m×1 in another/,
+    );
     // The same declaration in two scopes is the same variable: no conflict.
     const same = declare('x: n');
     expect(evaluateAll([a, parse('sum(x.^2)', same)], { x: [1, 2] }).map((v) => v.data[0])).toEqual([3, 5]);
