@@ -3,10 +3,10 @@
 // statuses (0 success, 1 a check or verification failed, 2 bad usage or bad input — never a stack trace).
 import { readFileSync, realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { MatcalcError } from '../ir/errors.js';
-import { SingularMatrixError } from '../kernels/linalg.js';
-import { formatCaret } from '../parse/position.js';
+import { errorMessage } from './errors.js';
 import { guardStreams, type Io, processIo } from './io.js';
+
+export { errorMessage } from './errors.js';
 
 export type { Io } from './io.js';
 
@@ -80,22 +80,6 @@ function version(): string {
     version: string;
   };
   return pkg.version;
-}
-
-/** The one-line message, with the position, then the caret picture when input text is at fault. */
-export function errorMessage(e: unknown): string {
-  if (e instanceof MatcalcError) {
-    const pos = e.pos;
-    const where = pos ? ` at ${pos.file ? `${pos.file}:` : ''}${pos.line}:${pos.column}` : '';
-    const caret = pos ? formatCaret(pos) : '';
-    return `matcalc: error: ${e.message}${where}${caret ? `\n${caret}` : ''}`;
-  }
-  if (e instanceof SingularMatrixError) return `matcalc: error: ${e.message}`;
-  if (e instanceof RangeError && /call stack/i.test(e.message)) {
-    return 'matcalc: error: expression nested too deeply to process';
-  }
-  const msg = e instanceof Error ? e.message : String(e);
-  return `matcalc: error: internal error: ${msg.split('\n')[0]}`;
 }
 
 export async function main(argv: readonly string[], io: Io = processIo): Promise<number> {

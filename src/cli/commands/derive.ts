@@ -8,8 +8,8 @@ import type { Style } from '../../derive/steps.js';
 import type { Layout } from '../../derive/symbols.js';
 import { worstText } from '../../derive/wording.js';
 import { UsageError } from '../../ir/errors.js';
+import { errorMessage } from '../errors.js';
 import type { Io } from '../io.js';
-import { errorMessage } from '../main.js';
 import { oneOf, parse, str } from '../options.js';
 
 export const usage =
