@@ -1,4 +1,4 @@
-// The public API (ARCHITECTURE.md §6, contract). Every function checks its arguments (src/public.ts) and
+// The public API (README "Library", contract). Every function checks its arguments (src/public.ts) and
 // throws only the error classes below, with the messages the CLI prints.
 
 export type { DerivOptions, EvalOptions, Layout, VarRef } from './api.js';

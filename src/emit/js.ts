@@ -1,4 +1,4 @@
-// compile(): expressions → a JS closure over row-major Float64Array buffers (ARCHITECTURE.md §6), generated
+// compile(): expressions → a JS closure over row-major Float64Array buffers (README "Library"), generated
 // from the op records' templates with one temporary per shared DAG node, fused elementwise loops, gemm
 // with transpose flags and buffers allocated once per size signature. Returned matrices are the closure's
 // own: the next call overwrites them, unless `copyOutputs` is set.

@@ -1,4 +1,4 @@
-// Expr → a Python module over NumPy (ARCHITECTURE.md §5): `value(**values)`, one `grad_<NAME>(**values)`
+// Expr → a Python module over NumPy (README "Commands"): `value(**values)`, one `grad_<NAME>(**values)`
 // per variable and `value_and_grad(**values)`, each binding the dims from its inputs' shapes and computing
 // shared subexpressions once. The same printer, with another dialect, writes the JAX module (jax.ts).
 

@@ -1,4 +1,4 @@
-// Expr → the input language (ARCHITECTURE.md §4) with minimal parentheses, such that parsing the text back
+// Expr → the input language (README "Input language") with minimal parentheses, such that parsing the text back
 // with the same declarations returns the very same interned node. Strings are built bottom-up over the
 // DAG with a memo, so depth is not limited and shared subterms cost one concatenation each.
 import { LimitError } from '../ir/errors.js';

@@ -1,4 +1,4 @@
-// Function calls of the language (ARCHITECTURE.md §4) → ops: which arguments are expressions and which are
+// Function calls of the language (README "Input language") → ops: which arguments are expressions and which are
 // literal dims or sizes, argument counts, and the derivative forms grad/jacobian/hessian.
 import { type Dim, dimConst, dimMul, dimSym, ONE } from '../ir/dim.js';
 import { derivNode, type Expr } from '../ir/expr.js';

@@ -1,4 +1,4 @@
-// Declarations `name: DIMS [qualifiers]` (ARCHITECTURE.md §4) → a Scope: the declared variables, the dim
+// Declarations `name: DIMS [qualifiers]` (README "Input language") → a Scope: the declared variables, the dim
 // symbols they mention, and named definitions added later. Every mistake is a DeclarationError with a position.
 import { type Dim, dimConst, dimSym, dimSymbols } from '../ir/dim.js';
 import { DeclarationError, type SourcePos } from '../ir/errors.js';

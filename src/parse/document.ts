@@ -1,4 +1,4 @@
-// Derivation files (ARCHITECTURE.md §7): Markdown prose and ```matcalc blocks of statements, each with its
+// Derivation files (README "Step-by-step derivations"): Markdown prose and ```matcalc blocks of statements, each with its
 // 1-based line in the file. Expressions stay located text (Snippet) until they are parsed in scope with
 // exprIn/declsIn, whose errors point into the file (file, line, column and the file's text for the caret).
 import { MatcalcError, ParseError, type SourcePos } from '../ir/errors.js';

@@ -1,4 +1,4 @@
-// Expressions of the input language (ARCHITECTURE.md §4) → Expr: mathjs parses, lexer + locate recover
+// Expressions of the input language (README "Input language") → Expr: mathjs parses, lexer + locate recover
 // positions, and an iterative post-order walk builds the DAG with the smart constructors of ops/build.ts.
 import { dimSym } from '../ir/dim.js';
 import { LimitError, ParseError } from '../ir/errors.js';

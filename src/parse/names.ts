@@ -1,4 +1,4 @@
-// The names of the input language (ARCHITECTURE.md §4): its functions, the words a declaration may not
+// The names of the input language (README "Input language"): its functions, the words a declaration may not
 // take as a name, what a name looks like, and the qualifiers.
 import type { Qualifier } from '../ir/expr.js';
 import { SCALAR } from '../ir/shape.js';

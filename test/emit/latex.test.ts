@@ -189,6 +189,13 @@ const EXAMPLES: Readonly<Record<string, readonly string[]>> = {
   eye: ['eye(n)'],
   ones: ['ones(n, d)', 'ones(n, 1)'],
   zeros: ['zeros(n, d)', 'zeros(1, n)'],
+  shift: ['shift(n, -1)', 'shift(n, 2)*X'],
+  tril: ['tril(A)', 'tril(ones(n, n))'],
+  masked_softmax: ["masked_softmax(A*B', tril(ones(n, n)))"],
+  adj: ['adj(A)', "adj(A)'"],
+  norm1: ['norm(x, 1)', 'norm(x - A*x, 1)'],
+  max: ['max(X, Y)', 'max(1 - X, 0)'],
+  min: ['min(X, s)', 'min(max(X, -1), 1)'],
 };
 const UNARY_FUNCTIONS = ['exp', 'log', 'sqrt', 'abs', 'tanh', 'sigmoid', 'relu', 'softplus', 'sin', 'cos'];
 

@@ -1,4 +1,4 @@
-// The LaTeX side of a derivation file (ARCHITECTURE.md §8): its declaration comments and its display
+// The LaTeX side of a derivation file (README "Check your blog post"): its declaration comments and its display
 // relations in file order, each part read into a Tx tree (or the reason it could not be read) with its
 // line, column and TeX. Meaning in a scope (names, sizes, checks) is given later, by verify/.
 
