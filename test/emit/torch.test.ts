@@ -13,6 +13,10 @@ import { toTorchModule } from '../../src/emit/torch.js';
 import { dimValue } from '../../src/ir/dim.js';
 import {
   conv1d,
+  convNet,
+  elmanRnn,
+  embedding,
+  gaussianProcess,
   gru,
   layerNorm,
   logisticRegression,
@@ -44,6 +48,10 @@ const MODELS: readonly (readonly [string, () => Model])[] = [
   ['GRU, 2 steps', () => gru({ steps: 2 })],
   ['causal convolution', () => conv1d()],
   ['VAE', () => vae()],
+  ['Elman RNN, 2 steps', () => elmanRnn({ steps: 2 })],
+  ['conv net', () => convNet({ width: 2 })],
+  ['embedding classifier', () => embedding()],
+  ['Gaussian process NLML', () => gaussianProcess()],
 ];
 
 const DRIVER = `

@@ -113,6 +113,9 @@ class Generators implements Gen {
     const opts = [
       w(5, pairOf(any, any).map(binary('add'))),
       w(3, pairOf(any, any).map(binary('sub'))),
+      // max and min: piecewise linear, kinks where the operands tie (finite differences re-take those)
+      w(1, pairOf(any, any).map(binary('max'))),
+      w(1, pairOf(any, any).map(binary('min'))),
       w(4, pairOf(any, any).map(binary('emul'))),
       w(2, pairOf(any, pos).map(binary('ediv'))),
       w(1, pairOf(pos, any).map(binary('epow'))),
@@ -124,6 +127,7 @@ class Generators implements Gen {
       ),
       w(1, any(s).map(unary('neg'))),
       w(1, any([c, r]).map(unary('transpose'))),
+      w(1, any(s).map(unary('tril'))),
       w(6, fc.oneof(...INNER.map((k) => fc.tuple(any([r, k]), any([k, c])))).map(binary('times'))),
       w(
         1,
@@ -132,7 +136,23 @@ class Generators implements Gen {
       w(
         5,
         fc
-          .tuple(fc.constantFrom<Unary>('exp', 'tanh', 'sigmoid', 'softplus', 'sin', 'cos'), any(s))
+          .tuple(
+            fc.constantFrom<Unary>(
+              'exp',
+              'tanh',
+              'sigmoid',
+              'softplus',
+              'sin',
+              'cos',
+              'atan',
+              'erf',
+              'normcdf',
+              'normpdf',
+              'gelu_erf',
+              'gelu_tanh',
+            ),
+            any(s),
+          )
           .map(([k, a]) => unary(k)(a)),
       ),
       w(

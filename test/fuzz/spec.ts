@@ -52,8 +52,17 @@ export type Unary =
   | 'inv'
   | 'diag'
   | 'norm'
-  | 'vec';
-export type Binary = 'add' | 'sub' | 'emul' | 'ediv' | 'epow' | 'times' | 'kron';
+  | 'vec'
+  | 'atan'
+  | 'erf'
+  | 'expm1'
+  | 'normcdf'
+  | 'normpdf'
+  | 'gelu_erf'
+  | 'gelu_tanh'
+  | 'log1p'
+  | 'tril';
+export type Binary = 'add' | 'sub' | 'emul' | 'ediv' | 'epow' | 'times' | 'kron' | 'max' | 'min';
 export type Reduce = 'sum' | 'mean' | 'softmax' | 'logsoftmax' | 'logsumexp';
 
 /** A generated expression as data; `build` turns it into an Expr exactly as the parser would. */
@@ -93,6 +102,8 @@ export function build(s: Spec): Expr {
     case 'ediv':
     case 'epow':
     case 'kron':
+    case 'max':
+    case 'min':
       return B.apply(s.k, [build(s.a), build(s.b)]);
     case 'diag': {
       const a = build(s.a);

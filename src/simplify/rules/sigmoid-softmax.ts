@@ -65,16 +65,38 @@ function rebuildProduct(factors: readonly Factor[]): Expr {
   return denom ? div(top, denom) : top;
 }
 
+/** u when x is 1 + eᵘ or eᵘ + 1, else null. */
+function onePlusExpArgument(x: Expr): Expr | null {
+  if (!isOp(x, 'add')) return null;
+  const [a, b] = x.args;
+  if (constValue(a) === 1 && isOp(b, 'exp') && sameShape(b.shape, x.shape)) return b.args[0];
+  if (constValue(b) === 1 && isOp(a, 'exp') && sameShape(a.shape, x.shape)) return a.args[0];
+  return null;
+}
+
 /**
  * σ(w) ⊙ e^{−w} = e^{−w}/(1 + e^{−w}) = σ(−w), also for σ(w)ᵏ and e^{−w} written e^{v} with v = −w
  * structurally (y − x against x − y), and σ(w) ⊘ eʷ = σ(−w).
  */
 export const sigmoidTimesExp = rule(
   'σ times an exponential',
-  'σ(w) ⊙ e⁻ʷ → σ(−w), σ(w) ⊘ eʷ → σ(−w)',
+  'σ(w) ⊙ e⁻ʷ → σ(−w), σ(w) ⊘ eʷ → σ(−w), A ⊘ (1 + eᵘ)ᵏ → A ⊙ σ(−u)ᵏ',
   (e) => {
     const factors = productFactors(e);
     if (!factors) return null;
+    // 1/(1 + eᵘ) = σ(−u): a logistic denominator (a raw sweep writes σ's derivative this way) becomes σ,
+    // which the rest of this rule can then meet with the exponential in the numerator
+    let logistic = false;
+    const named = factors.map(([x, k]): Factor => {
+      const u = k < 0 ? onePlusExpArgument(x) : null;
+      if (!u) return [x, k];
+      logistic = true;
+      return [sigmoid(isOp(u, 'neg') ? u.args[0] : neg(u)), -k];
+    });
+    if (logistic) {
+      const out = rebuildProduct(named);
+      return sameShape(out.shape, e.shape) ? out : null;
+    }
     for (let i = 0; i < factors.length; i++) {
       const [s, k] = factors[i];
       if (k <= 0 || !isOp(s, 'sigmoid')) continue;
