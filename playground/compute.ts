@@ -2,7 +2,14 @@
 // the claim's verdict, the steps, the code, the graph) so the page can update as soon as each is ready.
 // The texts are the CLI's own (src/cli/results.ts); errors carry the field at fault and the caret picture.
 import { check, checkJac, grad, hessian, jacobian } from '../src/api.js';
-import { checkText, derivativeLatex, derivativeText, type Mode, verdictText } from '../src/cli/results.js';
+import {
+  checkText,
+  defaultLayout,
+  derivativeLatex,
+  derivativeText,
+  type Mode,
+  verdictText,
+} from '../src/cli/results.js';
 import { graphDot } from '../src/derive/graph.js';
 import { backwardSteps, symbolsFor } from '../src/derive/steps.js';
 import { equationTex, stepHeading } from '../src/derive/wording.js';
@@ -212,8 +219,8 @@ export async function compute(
     return;
   }
   if (part === 'result') {
-    const text = derivativeText(mode, vars, results, 'numerator');
-    const latex = derivativeLatex(mode, vars, results, 'numerator');
+    const text = derivativeText(mode, vars, results, defaultLayout(mode));
+    const latex = derivativeLatex(mode, vars, results, defaultLayout(mode));
     emit({ kind: 'result', text, latex, ms: performance.now() - start });
     return;
   }

@@ -12,6 +12,9 @@ import { fmt } from './format.js';
 
 export type Mode = 'grad' | 'jacobian' | 'hessian';
 
+/** A gradient has the variable's shape (denominator layout); a Jacobian or Hessian is ∂vec f/∂(vec x)ᵀ. */
+export const defaultLayout = (mode: Mode): Layout => (mode === 'grad' ? 'denominator' : 'numerator');
+
 function symbol(mode: Mode, v: VarExpr, layout: Layout): string {
   if (mode === 'grad') return layout === 'numerator' ? `(∂f/∂${v.name})'` : `∂f/∂${v.name}`;
   if (mode === 'hessian') return layout === 'numerator' ? `∇²_${v.name} f` : `(∇²_${v.name} f)'`;

@@ -12,7 +12,7 @@ import { parseExpr } from '../../parse/index.js';
 import { isZero } from '../../simplify/rule.js';
 import { exprArg, type Io } from '../io.js';
 import { inOption, oneOf, parse, scopeOf, str, wrtVars } from '../options.js';
-import { derivativeLatex, derivativeText, type Mode } from '../results.js';
+import { defaultLayout, derivativeLatex, derivativeText, type Mode } from '../results.js';
 import { checkFailure, emitModule, moduleSpec } from './export.js';
 
 export type { Mode } from '../results.js';
@@ -74,13 +74,7 @@ export function run(mode: Mode, argv: readonly string[], io: Io): number {
       `--format ${format} writes gradient code; it is an option of matcalc grad and hessian`,
     );
   }
-  // A gradient has the variable's shape (denominator layout); a Jacobian or Hessian is ∂vec f/∂(vec x)ᵀ.
-  const layout = oneOf<Layout>(
-    '--layout',
-    str(o.layout),
-    ['numerator', 'denominator'],
-    mode === 'grad' ? 'denominator' : 'numerator',
-  );
+  const layout = oneOf<Layout>('--layout', str(o.layout), ['numerator', 'denominator'], defaultLayout(mode));
   const scope = scopeOf(str(o.let));
   const text = exprArg(io, positionals[0]);
   const f = inOption('EXPR', () => parseExpr(text, scope));
