@@ -61,8 +61,9 @@ export function randomValue(
   const m = matrix(r, c);
   const d = m.data;
   if (q.includes('onehot')) {
-    // A column vector is one one-hot vector; a matrix has one one-hot vector per row.
-    if (c === 1) d[Math.floor(rand() * r)] = 1;
+    // A declared column vector is one one-hot vector; a declared matrix has one one-hot vector per row
+    // (also when its column count is 1 at this instantiation).
+    if (v.shape.cols.key === '1') d[Math.floor(rand() * r)] = 1;
     else for (let i = 0; i < r; i++) d[i * c + Math.floor(rand() * c)] = 1;
     return m;
   }

@@ -86,6 +86,10 @@ export function checkQualifiers(v: VarExpr, m: Matrix): void {
     if (q === 'positive') {
       const i = d.findIndex((x) => !(x > 0));
       if (i >= 0) throw bad(`positive, but entry (${Math.floor(i / c) + 1},${(i % c) + 1}) is ${d[i]}`);
+    } else if (q === 'onehot' && v.shape.cols.key === '1' && v.shape.rows.key !== '1') {
+      // a declared column vector is one one-hot vector
+      if (!(d.every((x) => x === 0 || x === 1) && d.filter((x) => x === 1).length === 1))
+        throw bad(`onehot, but [${[...d].join(', ')}] is not one 1 among 0s`);
     } else if (q === 'onehot') {
       for (let i = 0; i < r; i++) {
         const row = d.subarray(i * c, (i + 1) * c);

@@ -125,7 +125,8 @@ const CORPUS: Readonly<Record<string, Bad>> = {
   'a dim no value binds': {
     argv: ['eval', 'sum(ones(n))', '--let', 'x: n', '--at', '-'],
     stdin: '{}',
-    message: /^dimension n is not fixed by any value|^the size of dimension n is not known|^no value given for x/,
+    message:
+      /^dimension n is not fixed by any value|^the size of dimension n is not known|^no value given for x/,
   },
   // ---- empty and binary input
   'empty EXPR': { argv: ['grad', '', '--wrt', 'w', '--let', X], message: /^EXPR is empty$/ },

@@ -92,7 +92,8 @@ add('kron of sizes whose product passes 2^53', {
 add('eval of ones(n) with n bound by no value', {
   argv: ['eval', 'sum(ones(n))', '--let', 'x: n', '--at', '-'],
   stdin: '{}',
-  message: /^dimension n is not fixed by any value|^the size of dimension n is not known|^no value given for x/,
+  message:
+    /^dimension n is not fixed by any value|^the size of dimension n is not known|^no value given for x/,
 });
 
 // ---- long names: bounded suggestion search, messages cut

@@ -107,15 +107,17 @@ class Generators implements Gen {
     const [r, c] = s;
     const any = (sh: ShapeKey) => this.expr(sh, 'any', d);
     const pos = (sh: ShapeKey) => this.expr(sh, 'pos', d);
+    const kinkFree = (sh: ShapeKey) => this.kinkFree.expr(sh, 'any', d);
     const pairs = broadcastPairs(s);
     const pairOf = (f: (sh: ShapeKey) => Arb, g: (sh: ShapeKey) => Arb) =>
       fc.oneof(...pairs.map(([a, b]) => fc.tuple(f(a), g(b))));
     const opts = [
       w(5, pairOf(any, any).map(binary('add'))),
       w(3, pairOf(any, any).map(binary('sub'))),
-      // max and min: piecewise linear, kinks where the operands tie (finite differences re-take those)
-      w(1, pairOf(any, any).map(binary('max'))),
-      w(1, pairOf(any, any).map(binary('min'))),
+      // max and min: piecewise linear, kinks where the operands tie; drawn without the one-hot Q, whose
+      // exact 0s and 1s would tie with constants (a kink at the sample point itself, not a wrong rule)
+      w(1, pairOf(kinkFree, kinkFree).map(binary('max'))),
+      w(1, pairOf(kinkFree, kinkFree).map(binary('min'))),
       w(4, pairOf(any, any).map(binary('emul'))),
       w(2, pairOf(any, pos).map(binary('ediv'))),
       w(1, pairOf(pos, any).map(binary('epow'))),
