@@ -5,5 +5,7 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     testTimeout: 60_000,
     pool: 'forks',
+    // both cores of the CI machine (vitest's default leaves one idle on two)
+    maxWorkers: 2,
   },
 });
