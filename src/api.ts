@@ -6,7 +6,7 @@ import { gradRaw } from './diff/grad.js';
 import { hessianRaw, hvpRaw } from './diff/hessian.js';
 import { jacobianRaw } from './diff/jacobian.js';
 import { ShapeError, ValueError } from './ir/errors.js';
-import { type Expr, freeVars, type VarExpr } from './ir/expr.js';
+import { type Expr, freeVars, topoOrder, type VarExpr } from './ir/expr.js';
 import { isScalar, shapeText } from './ir/shape.js';
 import type { Matrix } from './kernels/matrix.js';
 import { evaluateMany, type Values } from './numeric/evaluate.js';
@@ -101,13 +101,20 @@ export function gradAt(f: Expr, name: string, opts: DerivOptions = {}): Expr {
  */
 const qualified = (e: Expr): boolean => freeVars(e).some((v) => v.qualifiers.length > 0);
 
+/**
+ * Whether to simplify before a second sweep (for stable forms): not for qualified variables (above), and not
+ * for very large expressions, where simplifying the intermediate costs more than it can save (a 10,000-deep
+ * exp(exp(…)) chain).
+ */
+const presimplify = (e: Expr): boolean => !qualified(e) && topoOrder([e]).length <= 2000;
+
 /** ∂vec f/∂vec x: (numel f)×(numel x) in numerator layout; its transpose in denominator layout. */
 export function jacobian(f: Expr, x: VarRef, opts: DerivOptions & { layout?: Layout } = {}): Expr {
   const [v] = resolveVars(f, [x], opts.scope);
   // Differentiated in simplified form (exp(U) ./ sum(exp(U), 2) as softmax(U, 2)), whose derivative is finite
   // wherever the function is.
   const expanded = expandDerivatives(f);
-  const j = jacobianRaw(opts.raw || qualified(expanded) ? expanded : simplifyOne(expanded), v);
+  const j = jacobianRaw(opts.raw || !presimplify(expanded) ? expanded : simplifyOne(expanded), v);
   const oriented = opts.layout === 'denominator' ? transpose(j) : j;
   return opts.raw ? oriented : simplifyOne(oriented, opts.log);
 }
@@ -118,7 +125,7 @@ export function hessian(f: Expr, x: VarRef, opts: DerivOptions & { layout?: Layo
   // The second sweep runs over the simplified gradient: σ(−x) differentiates to −diag(σ(−x) ⊙ σ(x)), where
   // the raw sweep divides by 1 − σ(−x), which is 0 at x = −800.
   const expanded = expandDerivatives(f);
-  const jac = hessianRaw(expanded, v, opts.raw || qualified(expanded) ? undefined : (g) => simplifyOne(g));
+  const jac = hessianRaw(expanded, v, opts.raw || !presimplify(expanded) ? undefined : (g) => simplifyOne(g));
   const h = opts.layout === 'denominator' ? transpose(jac) : jac;
   return opts.raw ? h : simplifyOne(h, opts.log);
 }
