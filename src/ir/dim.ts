@@ -35,7 +35,8 @@ export function dimConst(n: number): Dim {
 }
 
 export function dimSym(name: string): Dim {
-  return make(1, [[name, 1]]);
+  // the key of the monomial 1·name¹ is the name itself
+  return table.find(name, () => true) ?? make(1, [[name, 1]]);
 }
 
 export const ONE: Dim = dimConst(1);

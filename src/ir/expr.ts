@@ -76,8 +76,10 @@ export function internedCount(): number {
   return ops.size + leaves.size + consts.size;
 }
 
+const NO_QUALIFIERS: readonly Qualifier[] = Object.freeze([]);
+
 export function variable(name: string, shape: Shape, qualifiers: readonly Qualifier[] = []): VarExpr {
-  const quals = [...new Set(qualifiers)].sort();
+  const quals = qualifiers.length === 0 ? NO_QUALIFIERS : [...new Set(qualifiers)].sort();
   const key = `v${name}\u0000${shape.rows.key}x${shape.cols.key}\u0000${quals.join(',')}`;
   const found = leaves.find(key, () => true);
   if (found) return found as VarExpr;

@@ -4,6 +4,7 @@ import { type Dim, dimConst, dimSym, dimSymbols } from '../ir/dim.js';
 import { DeclarationError, type SourcePos } from '../ir/errors.js';
 import { type Expr, type Qualifier, type VarExpr, variable } from '../ir/expr.js';
 import { isSquare, SCALAR, shape, shapeText } from '../ir/shape.js';
+import { declsFast } from './decls-fast.js';
 import { IDENTIFIER, isQualifier, QUALIFIERS, reservedReason } from './names.js';
 import { posAt, quote } from './position.js';
 import { didYouMean } from './suggest.js';
@@ -46,6 +47,11 @@ type Seen = Map<string, { readonly kind: 'var' | 'dim'; readonly line?: number }
  * a later `let` block may use the dims of an earlier one but not redeclare its names.
  */
 export function parseDecls(text: string, base: Scope = EMPTY_SCOPE): Scope {
+  return declsFast(text, base) ?? parseDeclsCarefully(text, base);
+}
+
+/** parseDecls for any text: every mistake found and reported with its position. */
+export function parseDeclsCarefully(text: string, base: Scope): Scope {
   const vars = new Map(base.vars);
   const dims = new Set(base.dims);
   const seen: Seen = new Map();

@@ -8,6 +8,7 @@ import { add, dimExpr, div, inv, matpow, mul, neg, num, pow, sub, times, transpo
 import { buildCall, callArgs, unwrap } from './calls.js';
 import { Ctx } from './context.js';
 import { type Scope, scopeNames } from './decls.js';
+import { fastParse } from './fast.js';
 import { lex } from './lexer.js';
 import { codeTokens, LocateError, locate } from './locate.js';
 import { type ConstantNode, type MjNode, mathParse, type OperatorNode } from './mathjs.js';
@@ -34,6 +35,11 @@ const ELEMENTWISE_BINARY = new Set(['add', 'subtract', 'dotMultiply', 'dotDivide
 
 /** Parse one expression over the names of `scope`; errors are ParseError/ShapeError/LimitError with positions. */
 export function parseExpr(text: string, scope: Scope): Expr {
+  return fastParse(text, scope) ?? parseCarefully(text, scope);
+}
+
+/** parseExpr for any text, through mathjs: every mistake found and reported with its position. */
+export function parseCarefully(text: string, scope: Scope): Expr {
   // mathjs does not take '\r' as whitespace; a space in its place keeps every offset.
   const src = text.replaceAll('\r', ' ');
   const parsed = mathParse(src);

@@ -62,12 +62,19 @@ export const FOREIGN_CONSTANTS: ReadonlyMap<string, string> = new Map([
 /** Words mathjs reads as operators: a name spelled like one would never parse as a symbol. */
 export const OPERATOR_WORDS: readonly string[] = ['mod', 'to', 'in', 'and', 'xor', 'or', 'not'];
 
+const FUNCTION_SET: ReadonlySet<string> = new Set(FUNCTIONS);
+const OPERATOR_WORD_SET: ReadonlySet<string> = new Set(OPERATOR_WORDS);
+
 /** Why a name cannot be declared, or undefined when it can. */
 export function reservedReason(name: string): string | undefined {
-  if (FUNCTIONS.includes(name)) return 'a function of the language';
+  if (FUNCTION_SET.has(name)) return 'a function of the language';
   if (FOREIGN_CONSTANTS.has(name)) return 'a constant';
-  if (OPERATOR_WORDS.includes(name)) return 'an operator word';
+  if (OPERATOR_WORD_SET.has(name)) return 'an operator word';
   return undefined;
+}
+
+export function isFunctionName(name: string): boolean {
+  return FUNCTION_SET.has(name);
 }
 
 /** A name: a letter or `_`, then letters, digits or `_`. */
@@ -75,6 +82,8 @@ export const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 export const QUALIFIERS: readonly Qualifier[] = ['symmetric', 'spd', 'positive', 'onehot'];
 
+const QUALIFIER_SET: ReadonlySet<string> = new Set(QUALIFIERS);
+
 export function isQualifier(word: string): word is Qualifier {
-  return (QUALIFIERS as readonly string[]).includes(word);
+  return QUALIFIER_SET.has(word);
 }

@@ -1,0 +1,319 @@
+// A recursive-descent reading of the common part of the input language, straight from text to Expr with
+// mathjs's precedence (+ − < * / .* ./ < unary ± < ^ .^ (right, exponent unary) < postfix ' < calls).
+// It returns undefined for anything outside that part or anything wrong — implicit products, newlines,
+// comments, matrix powers, literal-argument forms it does not know, an undeclared name, a shape error —
+// and parseExpr then reads the text through mathjs, so a success here is exactly parseExpr's result and
+// every message comes from the careful reading.
+
+import type { Dim } from '../ir/dim.js';
+import { dimConst, dimSym } from '../ir/dim.js';
+import type { Expr } from '../ir/expr.js';
+import { isScalar, isVector } from '../ir/shape.js';
+import {
+  add,
+  apply,
+  dimExpr,
+  div,
+  eye,
+  mul,
+  neg,
+  num,
+  ones,
+  pow,
+  sub,
+  times,
+  transpose,
+  zeros,
+} from '../ops/build.js';
+import type { OpName } from '../ops/index.js';
+import type { Scope } from './decls.js';
+import { ELEMENTWISE, FOREIGN_CONSTANTS } from './names.js';
+
+/** Deeper nesting is left to the careful reading, which knows when it is too deep. */
+const MAX_DEPTH = 64;
+
+const ELEMENTWISE_SET: ReadonlySet<string> = new Set(ELEMENTWISE);
+const ONE_ARG = new Set(['trace', 'det', 'logdet', 'inv', 'vec', 'adj', 'tril', 'transpose']);
+const TWO_ARGS = new Set(['kron', 'max', 'min', 'masked_softmax']);
+const REDUCTIONS = new Set(['sum', 'mean', 'softmax', 'logsoftmax', 'logsumexp']);
+const WORD_OPERATORS = new Set(['mod', 'to', 'in', 'and', 'xor', 'or', 'not']);
+
+/** Thrown to give up; caught by fastParse only. */
+const GIVE_UP: unique symbol = Symbol('give up');
+
+const C_TAB = 9;
+const C_SPACE = 32;
+const C_QUOTE = 39;
+const C_LPAREN = 40;
+const C_RPAREN = 41;
+const C_STAR = 42;
+const C_PLUS = 43;
+const C_COMMA = 44;
+const C_MINUS = 45;
+const C_DOT = 46;
+const C_SLASH = 47;
+const C_CARET = 94;
+
+const isDigit = (c: number): boolean => c >= 48 && c <= 57;
+const isIdentStart = (c: number): boolean => (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+const isIdentPart = (c: number): boolean => isIdentStart(c) || isDigit(c);
+
+class Reader {
+  private i = 0;
+  private depth = 0;
+  constructor(
+    private readonly text: string,
+    private readonly scope: Scope,
+  ) {}
+
+  /** The next non-blank character code (NaN at the end). */
+  private peek(): number {
+    const t = this.text;
+    let i = this.i;
+    while (i < t.length) {
+      const c = t.charCodeAt(i);
+      if (c !== C_SPACE && c !== C_TAB) break;
+      i++;
+    }
+    this.i = i;
+    return t.charCodeAt(i);
+  }
+
+  /** The whole text as one expression. */
+  all(): Expr {
+    const e = this.sum();
+    if (this.i !== this.text.length && !Number.isNaN(this.peek())) throw GIVE_UP;
+    return e;
+  }
+
+  private sum(): Expr {
+    let e = this.product();
+    while (true) {
+      const c = this.peek();
+      if (c === C_PLUS) {
+        this.i++;
+        e = add(e, this.product());
+      } else if (c === C_MINUS) {
+        this.i++;
+        e = sub(e, this.product());
+      } else return e;
+    }
+  }
+
+  private product(): Expr {
+    let e = this.operand();
+    while (true) {
+      const c = this.peek();
+      const next = this.text.charCodeAt(this.i + 1);
+      if (c === C_STAR) {
+        this.i++;
+        e = times(e, this.operand());
+      } else if (c === C_SLASH) {
+        this.i++;
+        const b = this.operand();
+        if (!isScalar(b.shape)) throw GIVE_UP;
+        e = div(e, b);
+      } else if (c === C_DOT && next === C_STAR) {
+        this.i += 2;
+        e = mul(e, this.operand());
+      } else if (c === C_DOT && next === C_SLASH) {
+        this.i += 2;
+        e = div(e, this.operand());
+      } else return e;
+    }
+  }
+
+  /** A factor of a product; juxtaposed factors (implicit products) are left to the careful reading. */
+  private operand(): Expr {
+    const e = this.unary();
+    const c = this.peek();
+    if (isIdentPart(c) || c === C_LPAREN || (c === C_DOT && isDigit(this.text.charCodeAt(this.i + 1))))
+      throw GIVE_UP;
+    return e;
+  }
+
+  private unary(): Expr {
+    const c = this.peek();
+    if (c !== C_MINUS && c !== C_PLUS) return this.power();
+    this.i++;
+    if (++this.depth > MAX_DEPTH) throw GIVE_UP;
+    const a = this.unary();
+    this.depth--;
+    return c === C_MINUS ? neg(a) : a;
+  }
+
+  private power(): Expr {
+    const base = this.postfix();
+    const c = this.peek();
+    const dotted = c === C_DOT && this.text.charCodeAt(this.i + 1) === C_CARET;
+    if (c !== C_CARET && !dotted) return base;
+    this.i += dotted ? 2 : 1;
+    if (++this.depth > MAX_DEPTH) throw GIVE_UP;
+    const p = this.unary();
+    this.depth--;
+    if (dotted) return pow(base, p);
+    // a matrix power needs its integer literal, which the careful reading finds
+    if (!isScalar(base.shape) || !isScalar(p.shape)) throw GIVE_UP;
+    return pow(base, p);
+  }
+
+  private postfix(): Expr {
+    let e = this.primary();
+    while (this.peek() === C_QUOTE) {
+      this.i++;
+      e = transpose(e);
+    }
+    return e;
+  }
+
+  private primary(): Expr {
+    const c = this.peek();
+    if (c === C_LPAREN) {
+      this.i++;
+      if (++this.depth > MAX_DEPTH) throw GIVE_UP;
+      const e = this.sum();
+      this.depth--;
+      if (this.peek() !== C_RPAREN) throw GIVE_UP;
+      this.i++;
+      return e;
+    }
+    if (isDigit(c) || c === C_DOT) return num(this.number());
+    if (!isIdentStart(c)) throw GIVE_UP;
+    const name = this.identifier();
+    if (this.peek() === C_LPAREN) {
+      this.i++;
+      return this.call(name);
+    }
+    return this.resolve(name);
+  }
+
+  private identifier(): string {
+    const t = this.text;
+    const start = this.i;
+    let i = start + 1;
+    while (i < t.length && isIdentPart(t.charCodeAt(i))) i++;
+    const c = t.charCodeAt(i);
+    // `$` and letters beyond ASCII continue a name for mathjs
+    if (c === 36 || c > 127) throw GIVE_UP;
+    this.i = i;
+    const name = t.slice(start, i);
+    if (WORD_OPERATORS.has(name)) throw GIVE_UP;
+    return name;
+  }
+
+  /** A decimal literal: digits, an optional fraction, an optional exponent. */
+  private number(): number {
+    const t = this.text;
+    const start = this.i;
+    let i = start;
+    while (isDigit(t.charCodeAt(i))) i++;
+    if (t.charCodeAt(i) === C_DOT) {
+      const next = t.charCodeAt(i + 1);
+      if (isDigit(next)) {
+        i++;
+        while (isDigit(t.charCodeAt(i))) i++;
+      } else if (next !== C_STAR && next !== C_SLASH && next !== C_CARET) throw GIVE_UP;
+    }
+    if (i === start) throw GIVE_UP;
+    const e = t.charCodeAt(i);
+    if (e === 69 || e === 101) {
+      let k = i + 1;
+      const sign = t.charCodeAt(k);
+      if (sign === C_PLUS || sign === C_MINUS) k++;
+      if (isDigit(t.charCodeAt(k))) {
+        while (isDigit(t.charCodeAt(k))) k++;
+        i = k;
+      } else if (k !== i + 1) throw GIVE_UP;
+    }
+    this.i = i;
+    const v = Number(t.slice(start, i));
+    if (!Number.isFinite(v)) throw GIVE_UP;
+    return v;
+  }
+
+  private resolve(name: string): Expr {
+    const { scope } = this;
+    // mathjs reads true, NaN, Infinity… as constants, not names
+    if (FOREIGN_CONSTANTS.has(name)) throw GIVE_UP;
+    const def = scope.defs.get(name);
+    if (def) return def;
+    const v = scope.vars.get(name);
+    if (v) return v;
+    if (scope.dims.has(name)) return dimExpr(dimSym(name));
+    throw GIVE_UP;
+  }
+
+  /** The arguments of a call whose `(` was read, each as an expression or, where bare, as a number. */
+  private args(): { exprs: Expr[]; literals: (number | undefined)[] } {
+    const exprs: Expr[] = [];
+    const literals: (number | undefined)[] = [];
+    if (++this.depth > MAX_DEPTH) throw GIVE_UP;
+    if (this.peek() === C_RPAREN) {
+      this.i++;
+    } else {
+      while (true) {
+        const before = this.i;
+        const e = this.sum();
+        const c = this.peek();
+        const token = this.text.slice(before, this.i).trim();
+        literals.push(/^[0-9]+$/.test(token) ? Number(token) : undefined);
+        exprs.push(e);
+        this.i++;
+        if (c === C_RPAREN) break;
+        if (c !== C_COMMA) throw GIVE_UP;
+      }
+    }
+    this.depth--;
+    return { exprs, literals };
+  }
+
+  private call(name: string): Expr {
+    const start = this.i;
+    const { exprs, literals } = this.args();
+    const n = exprs.length;
+    const a = exprs[0];
+    if (n === 1 && (ELEMENTWISE_SET.has(name) || ONE_ARG.has(name))) return apply(name as OpName, exprs);
+    if (n === 2 && TWO_ARGS.has(name)) return apply(name as OpName, exprs);
+    if (REDUCTIONS.has(name)) {
+      if (n === 1) return apply(name as OpName, exprs, { dim: 0 });
+      const dim = literals[1];
+      if (n === 2 && (dim === 1 || dim === 2)) return apply(name as OpName, [a], { dim });
+      throw GIVE_UP;
+    }
+    if (name === 'norm' && n === 1) return apply('norm', exprs);
+    if (name === 'diag' && n === 1) {
+      if (isVector(a.shape)) return apply('diagm', exprs);
+      if (a.shape.rows === a.shape.cols) return apply('diagv', exprs);
+      throw GIVE_UP;
+    }
+    if (name === 'eye' || name === 'ones' || name === 'zeros') return this.sized(name, start, n);
+    throw GIVE_UP;
+  }
+
+  /** eye(n), ones(m, n), zeros(m): sizes that are declared dim names or positive integers. */
+  private sized(name: 'eye' | 'ones' | 'zeros', start: number, n: number): Expr {
+    const inner = this.text.slice(start, this.i - 1).split(',');
+    if (n !== inner.length || n < 1 || n > (name === 'eye' ? 1 : 2)) throw GIVE_UP;
+    const dims = inner.map((w): Dim => {
+      const word = w.trim();
+      if (/^[0-9]+$/.test(word)) {
+        const k = Number(word);
+        if (k >= 1 && Number.isSafeInteger(k)) return dimConst(k);
+      } else if (this.scope.dims.has(word)) return dimSym(word);
+      throw GIVE_UP;
+    });
+    if (name === 'eye') return eye(dims[0]);
+    const cols = dims[1] ?? dimConst(1);
+    return name === 'ones' ? ones(dims[0], cols) : zeros(dims[0], cols);
+  }
+}
+
+/** parseExpr's result when the text is in the common part of the language and right, else undefined. */
+export function fastParse(text: string, scope: Scope): Expr | undefined {
+  try {
+    return new Reader(text, scope).all();
+  } catch (e) {
+    if (e === GIVE_UP || e instanceof Error) return undefined;
+    throw e;
+  }
+}
