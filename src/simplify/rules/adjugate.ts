@@ -7,6 +7,7 @@ import { isOp, rule } from '../rule.js';
 const unT = (x: Expr): [Expr, boolean] => (isOp(x, 'transpose') ? [x.args[0], true] : [x, false]);
 
 export const adjugateOfInverse = rule(
+  ['adj'],
   'adjugate of an inverse',
   'adj(A⁻¹) → det(A⁻¹)·A (A⁻¹ is invertible, with inverse A)',
   (e) => {
@@ -17,6 +18,7 @@ export const adjugateOfInverse = rule(
 );
 
 export const adjugateOverDeterminant = rule(
+  ['ediv'],
   'adjugate over the determinant',
   'adj(A) / det(A) → A⁻¹, adj(A)ᵀ / det(A) → A⁻ᵀ',
   (e) => {

@@ -23,14 +23,19 @@ import {
 import { constValue, isOp, rule } from '../rule.js';
 import { chainFactors } from './chains.js';
 
-export const scaledDiagonal = rule('scaled diagonal', 'v ⊙ diag(w) → diag(v ⊙ w) for a column v', (e) => {
-  if (e.op !== 'emul') return null;
-  const [a, b] = e.args;
-  const [v, d] = isOp(b, 'diagm') ? [a, b] : isOp(a, 'diagm') ? [b, a] : [null, null];
-  if (!v || !d || isScalar(v.shape) || !isOne(v.shape.cols) || v.shape.rows !== e.shape.rows) return null;
-  const w = d.args[0];
-  return diagm(mul(v, isOne(w.shape.cols) ? w : transpose(w)));
-});
+export const scaledDiagonal = rule(
+  ['emul'],
+  'scaled diagonal',
+  'v ⊙ diag(w) → diag(v ⊙ w) for a column v',
+  (e) => {
+    if (e.op !== 'emul') return null;
+    const [a, b] = e.args;
+    const [v, d] = isOp(b, 'diagm') ? [a, b] : isOp(a, 'diagm') ? [b, a] : [null, null];
+    if (!v || !d || isScalar(v.shape) || !isOne(v.shape.cols) || v.shape.rows !== e.shape.rows) return null;
+    const w = d.args[0];
+    return diagm(mul(v, isOne(w.shape.cols) ? w : transpose(w)));
+  },
+);
 
 /** The factors of an elementwise product, flattened. */
 function emulFactors(e: Expr, out: Expr[] = []): Expr[] {
@@ -50,6 +55,7 @@ function signOf(f: Expr): [Expr, 1 | 2] | null {
 }
 
 export const signTimesAbs = rule(
+  ['emul'],
   'sign times absolute value',
   'sign(x) ⊙ |x| → x, sign(x) ⊙ x → |x|, sign(x)² ⊙ |x| → |x|, sign(x)² ⊙ x → x (exact, also at 0)',
   (e) => {
@@ -73,7 +79,7 @@ export const signTimesAbs = rule(
   },
 );
 
-export const summedDiagonal = rule('sum of the diagonal', 'sum(A ⊙ I) → tr(A)', (e) => {
+export const summedDiagonal = rule(['sum'], 'sum of the diagonal', 'sum(A ⊙ I) → tr(A)', (e) => {
   if (e.op !== 'sum' || (e.attrs.dim ?? 0) !== 0) return null;
   const a = e.args[0];
   if (!isOp(a, 'emul')) return null;
@@ -93,6 +99,7 @@ function onesKron(k: Expr, column: boolean): ['first' | 'second', Expr, Expr] | 
 }
 
 export const blockSummedDiagonal = rule(
+  ['matmul'],
   'block sums of a diagonal',
   '(1ᵀ_m ⊗ I_n) diag(vec M) (1_m ⊗ I_n) → diag(M 1_m), (I_m ⊗ 1ᵀ_n) diag(vec M) (I_m ⊗ 1_n) → diag(Mᵀ 1_n)',
   (e) => {
@@ -131,6 +138,7 @@ const powerOf = (x: Expr): [Expr, number] => (isOp(x, 'matpow') ? [x.args[0], x.
 const powerOrSelf = (a: Expr, k: number): Expr => (k === 1 ? a : apply('matpow', [a], { power: k }));
 
 export const powerCancelsInverse = rule(
+  ['matmul'],
   'power cancels an inverse',
   'Aʲ (Aᵏ)⁻¹ → (Aᵏ⁻ʲ)⁻¹, (Aᵏ)⁻¹ Aʲ → (Aᵏ⁻ʲ)⁻¹ for k > j; Aᵏ (Aᵏ)⁻¹ → I',
   (e) => {
@@ -168,6 +176,7 @@ function baseOf(f: Expr): [Expr, number] {
 }
 
 export const expTimesSigmoid = rule(
+  ['emul'],
   'exp times the logistic function',
   'eᶻ ⊙ σ(−z) → σ(z), (eᶻ)ᵏ ⊙ σ(−z)ᵏ → σ(z)ᵏ (eᶻ/(1 + eᶻ) = σ(z))',
   (e) => {

@@ -27,13 +27,19 @@ const isK = (e: Expr): boolean => isOp(e, 'commutation');
 /** [m, n] of a commutation node K_{m,n}. */
 const kSizes = (e: Expr): [Dim, Dim] => [(e as OpExpr).attrs.rows!, (e as OpExpr).attrs.cols!];
 
-export const kronOfIdentities = rule('Kronecker product of identities', 'I_a ⊗ I_b → I_{ab}', (e) => {
-  if (e.op !== 'kron') return null;
-  const [a, b] = e.args;
-  return isOp(a, 'eye') && isOp(b, 'eye') ? eye(e.shape.rows) : null;
-});
+export const kronOfIdentities = rule(
+  ['kron'],
+  'Kronecker product of identities',
+  'I_a ⊗ I_b → I_{ab}',
+  (e) => {
+    if (e.op !== 'kron') return null;
+    const [a, b] = e.args;
+    return isOp(a, 'eye') && isOp(b, 'eye') ? eye(e.shape.rows) : null;
+  },
+);
 
 export const kronOfConstants = rule(
+  ['kron'],
   'Kronecker product of constants',
   '1_{m×n} ⊗ 1_{p×q} → 1_{mp×nq}, 0 ⊗ B → 0, A ⊗ 0 → 0',
   (e) => {
@@ -45,6 +51,7 @@ export const kronOfConstants = rule(
 );
 
 export const vecOfConstants = rule(
+  ['vec'],
   'vec of a constant',
   'vec(1_{m×n}) → 1_{mn}, vec(0_{m×n}) → 0_{mn}',
   (e) => {
@@ -56,6 +63,7 @@ export const vecOfConstants = rule(
 );
 
 export const kronOfVectors = rule(
+  ['kron'],
   'Kronecker product of vectors',
   'a ⊗ bᵀ → abᵀ, aᵀ ⊗ b → baᵀ (an outer product)',
   (e) => {
@@ -79,6 +87,7 @@ function scaled(x: Expr): [Expr | null, Expr] | null {
 }
 
 export const kronScalars = rule(
+  ['kron'],
   'scalars out of Kronecker products',
   '(sA) ⊗ B → s(A ⊗ B), A ⊗ (−B) → −(A ⊗ B)',
   (e) => {
@@ -96,6 +105,7 @@ export const kronScalars = rule(
 const transposeCost = (x: Expr): number => (isOp(transposeOf(x), 'transpose') ? 1 : 0);
 
 export const kronTranspose = rule(
+  ['transpose'],
   'transpose of a Kronecker product',
   '(A ⊗ B)ᵀ → Aᵀ ⊗ Bᵀ (M&N ch. 2 §2), when that leaves at most one transpose',
   (e) => {
@@ -106,6 +116,7 @@ export const kronTranspose = rule(
 );
 
 export const kronInverse = rule(
+  ['inv'],
   'inverse of a Kronecker product',
   '(A ⊗ B)⁻¹ → A⁻¹ ⊗ B⁻¹ (M&N ch. 2 §2)',
   (e) => {
@@ -116,6 +127,7 @@ export const kronInverse = rule(
 );
 
 export const commutationIdentities = rule(
+  ['commutation', 'transpose', 'inv'],
   'commutation matrix',
   'K_{m,1} = K_{1,n} = I, K_{m,n}ᵀ = K_{m,n}⁻¹ = K_{n,m} (M&N ch. 3 §7)',
   (e) => {
@@ -168,6 +180,7 @@ function chainStep(fs: Expr[]): Expr[] | null {
 }
 
 export const kronChain = rule(
+  ['matmul'],
   'Kronecker products in a product',
   '(A⊗B)(C⊗D) → AC⊗BD, K_{m,n}K_{n,m} → I, K_{p,m}(A⊗B)K_{n,q} → B⊗A (M&N Thm 3.9)',
   (e) => {
@@ -202,6 +215,7 @@ function kronTimesColumn(k: Expr, v: Expr): Expr | null {
 }
 
 export const vecOfProduct = rule(
+  ['matmul'],
   'vec of a product',
   '(Bᵀ ⊗ A) vec(X) → vec(AXB) (M&N Thm 2.2); a column x is vec(x)',
   (e) => {
@@ -222,11 +236,12 @@ export const vecOfProduct = rule(
   },
 );
 
-export const vecOfColumn = rule('vec of a column', 'vec(x) → x for a column x', (e) =>
+export const vecOfColumn = rule(['vec'], 'vec of a column', 'vec(x) → x for a column x', (e) =>
   e.op === 'vec' && isOne(e.args[0].shape.cols) ? e.args[0] : null,
 );
 
 export const structuredTimesVec = rule(
+  ['matmul'],
   'structured sum times a vec',
   '(P + Q) vec(X) → P vec(X) + Q vec(X) when P or Q is a Kronecker product or K (so each becomes a vec)',
   (e) => {
@@ -240,6 +255,7 @@ export const structuredTimesVec = rule(
 );
 
 export const rowVecOfProduct = rule(
+  ['matmul'],
   'vec of a product, as a row',
   'vec(X)ᵀ (B ⊗ A) → vec(AᵀXB)ᵀ (the transpose of M&N Thm 2.2)',
   alongChain((t, k) => {
@@ -277,6 +293,7 @@ function commuted(sizes: readonly [Dim, Dim], x: Expr): Expr | null {
 }
 
 export const commutedVec = rule(
+  ['matmul'],
   'commutation of a vec',
   'K_{m,n} vec(A) → vec(Aᵀ) for A m×n (also through sums and scalings), vec(A)ᵀ K_{n,m} → vec(Aᵀ)ᵀ (M&N ch. 3 §7)',
   alongChain((l, r) => {
@@ -291,6 +308,7 @@ export const commutedVec = rule(
 );
 
 export const outerProduct = rule(
+  ['emul'],
   'outer product',
   'u ⊙ vᵀ → uvᵀ for a column u and a row vᵀ (broadcast)',
   (e) => {
@@ -304,6 +322,7 @@ export const outerProduct = rule(
 );
 
 export const commonKronFactor = rule(
+  ['add', 'sub'],
   'common Kronecker factor',
   'A⊗B + A⊗C → A⊗(B + C), A⊗C + B⊗C → (A + B)⊗C (bilinearity)',
   (e) => {
@@ -320,6 +339,7 @@ export const commonKronFactor = rule(
 );
 
 export const elementwiseOfVecs = rule(
+  ['add', 'sub', 'emul', 'ediv'],
   'elementwise ops of vecs',
   'vec(A) ∘ vec(B) → vec(A ∘ B) for ∘ in + − ⊙ ⊘ and A, B of one shape',
   (e) => {

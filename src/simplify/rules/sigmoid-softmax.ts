@@ -79,6 +79,7 @@ function onePlusExpArgument(x: Expr): Expr | null {
  * structurally (y − x against x − y), and σ(w) ⊘ eʷ = σ(−w).
  */
 export const sigmoidTimesExp = rule(
+  ['emul', 'ediv'],
   'σ times an exponential',
   'σ(w) ⊙ e⁻ʷ → σ(−w), σ(w) ⊘ eʷ → σ(−w), A ⊘ (1 + eᵘ)ᵏ → A ⊙ σ(−u)ᵏ',
   (e) => {
@@ -128,6 +129,7 @@ export const sigmoidTimesExp = rule(
  * whole product, so 2·diag(v) ⊙ a ⊘ b → 2·diag(v ⊙ a ⊘ b). Scalars and other matrices stay outside.
  */
 export const scaledDiagonal = rule(
+  ['emul', 'ediv'],
   'scaling a diagonal matrix',
   'diag(v) ⊙ c → diag(v ⊙ c), diag(v) ⊙ rᵀ → diag(v ⊙ r), diag(v) ⊘ c → diag(v ⊘ c)',
   (e) => {
@@ -218,6 +220,7 @@ function softmaxDenominator(d: Expr): [OpExpr, number] | null {
 
 /** (diag(eᵘ) − eᵘ (eᵘ)ᵀ/s) / s → diag(softmax(u)) − …: the Hessian and Jacobian of logsumexp and softmax. */
 export const softmaxQuotient = rule(
+  ['ediv'],
   'softmax in a quotient',
   'N(eᵘ) / (Σ eᵘ)ᵏ → N(softmax(u)) for a scalar Σ eᵘ and k factors eᵘ in every term of N',
   (e) => {
