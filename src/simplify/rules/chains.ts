@@ -81,7 +81,44 @@ export const mixedProduct = rule(['matmul'], 'mixed product', '(A⊗B)(C⊗D) �
   return kron(matmul(a, c), matmul(b, d));
 });
 
+/** Kinds of factor a product chain holds, as bits (see chainHas). */
+export const KRON = 1;
+export const COMMUTATION = 2;
+/** vec(A)ᵀ */
+export const ROW_VEC = 4;
+/** diag(v), or v ⊙ (A ⊗ B) for v = vec(M) (the fixpoint's form of diag(vec M)·(A ⊗ B)) */
+export const DIAGONAL = 8;
+export const INVERSE = 16;
+/** Aᵏ, or (Aᵏ)⁻¹ */
+export const POWER = 32;
+
+function factorKinds(x: Expr): number {
+  if (x.kind !== 'op') return 0;
+  switch (x.op) {
+    case 'kron':
+      return KRON;
+    case 'commutation':
+      return COMMUTATION;
+    case 'transpose':
+      return isOp(x.args[0], 'vec') ? ROW_VEC : 0;
+    case 'diagm':
+      return DIAGONAL;
+    case 'emul': {
+      const [a, b] = x.args;
+      return (isOp(a, 'vec') && isOp(b, 'kron')) || (isOp(b, 'vec') && isOp(a, 'kron')) ? DIAGONAL : 0;
+    }
+    case 'inv':
+      return INVERSE | (isOp(x.args[0], 'matpow') ? POWER : 0);
+    case 'matpow':
+      return POWER;
+    default:
+      return 0;
+  }
+}
+
 interface ChainStats {
+  /** Bits of the kinds of factor in the chain. */
+  readonly kinds: number;
   readonly length: number;
   readonly allTransposed: boolean;
   /** Some factor is a transposed product. */
@@ -100,7 +137,12 @@ function chainStats(e: Expr): ChainStats {
     if (!isOp(x, 'matmul')) {
       stack.pop();
       const t = isOp(x, 'transpose');
-      stats.set(x, { length: 1, allTransposed: t, compound: t && isOp(x.args[0], 'matmul') });
+      stats.set(x, {
+        kinds: factorKinds(x),
+        length: 1,
+        allTransposed: t,
+        compound: t && isOp(x.args[0], 'matmul'),
+      });
       continue;
     }
     const pending = x.args.filter((a) => !stats.has(a));
@@ -111,12 +153,23 @@ function chainStats(e: Expr): ChainStats {
     stack.pop();
     const [l, r] = [stats.get(x.args[0])!, stats.get(x.args[1])!];
     stats.set(x, {
+      kinds: l.kinds | r.kinds,
       length: l.length + r.length,
       allTransposed: l.allTransposed && r.allTransposed,
       compound: l.compound || r.compound,
     });
   }
   return stats.get(e)!;
+}
+
+/** True when the product chain e has a factor of every kind in `kinds` (O(1) once cached). */
+export function chainHas(e: Expr, kinds: number): boolean {
+  return (chainStats(e).kinds & kinds) === kinds;
+}
+
+/** True when the product chain e has a factor of some kind in `kinds`. */
+export function chainHasAny(e: Expr, kinds: number): boolean {
+  return (chainStats(e).kinds & kinds) !== 0;
 }
 
 export const transposedChain: Rule = {

@@ -21,7 +21,7 @@ import {
   transpose,
 } from '../../ops/build.js';
 import { constValue, isOp, rule } from '../rule.js';
-import { chainFactors } from './chains.js';
+import { chainFactors, chainHas, DIAGONAL, INVERSE, KRON, POWER } from './chains.js';
 
 export const scaledDiagonal = rule(
   ['emul'],
@@ -103,7 +103,7 @@ export const blockSummedDiagonal = rule(
   'block sums of a diagonal',
   '(1ᵀ_m ⊗ I_n) diag(vec M) (1_m ⊗ I_n) → diag(M 1_m), (I_m ⊗ 1ᵀ_n) diag(vec M) (I_m ⊗ 1_n) → diag(Mᵀ 1_n)',
   (e) => {
-    if (e.op !== 'matmul') return null;
+    if (e.op !== 'matmul' || !chainHas(e, DIAGONAL | KRON)) return null;
     // The fixpoint holds diag(v)·B as the column scaling v ⊙ B (present() writes it back as diag).
     const fs = chainFactors(e).flatMap((f) => {
       if (!isOp(f, 'emul')) return [f];
@@ -142,7 +142,7 @@ export const powerCancelsInverse = rule(
   'power cancels an inverse',
   'Aʲ (Aᵏ)⁻¹ → (Aᵏ⁻ʲ)⁻¹, (Aᵏ)⁻¹ Aʲ → (Aᵏ⁻ʲ)⁻¹ for k > j; Aᵏ (Aᵏ)⁻¹ → I',
   (e) => {
-    if (e.op !== 'matmul') return null;
+    if (e.op !== 'matmul' || !chainHas(e, INVERSE | POWER)) return null;
     const fs = chainFactors(e);
     for (let i = 0; i + 1 < fs.length; i++) {
       const [x, y] = [fs[i], fs[i + 1]];

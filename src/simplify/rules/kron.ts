@@ -20,7 +20,7 @@ import {
   zeros,
 } from '../../ops/build.js';
 import { isOp, rule } from '../rule.js';
-import { chainFactors } from './chains.js';
+import { COMMUTATION, chainFactors, chainHas, chainHasAny, KRON, ROW_VEC } from './chains.js';
 import { transposeOf } from './transpose.js';
 
 const isK = (e: Expr): boolean => isOp(e, 'commutation');
@@ -184,17 +184,20 @@ export const kronChain = rule(
   'Kronecker products in a product',
   '(A⊗B)(C⊗D) → AC⊗BD, K_{m,n}K_{n,m} → I, K_{p,m}(A⊗B)K_{n,q} → B⊗A (M&N Thm 3.9)',
   (e) => {
-    if (e.op !== 'matmul') return null;
+    if (e.op !== 'matmul' || !chainHasAny(e, KRON | COMMUTATION)) return null;
     const fs = chainStep(chainFactors(e));
     if (!fs) return null;
     return fs.length === 0 ? eye(e.shape.rows) : fs.reduce((l, r) => matmul(l, r));
   },
 );
 
-/** A matmul rule from a rewrite of two adjacent factors of its product chain (x·y → one factor). */
-function alongChain(pair: (x: Expr, y: Expr) => Expr | null): (e: OpExpr) => Expr | null {
+/**
+ * A matmul rule from a rewrite of two adjacent factors of its product chain (x·y → one factor), tried on
+ * chains that hold a factor of every kind in `kinds` (chains.ts bits).
+ */
+function alongChain(kinds: number, pair: (x: Expr, y: Expr) => Expr | null): (e: OpExpr) => Expr | null {
   return (e) => {
-    if (e.op !== 'matmul') return null;
+    if (e.op !== 'matmul' || !chainHas(e, kinds)) return null;
     const fs = chainFactors(e);
     for (let i = 0; i + 1 < fs.length; i++) {
       const merged = pair(fs[i], fs[i + 1]);
@@ -219,7 +222,7 @@ export const vecOfProduct = rule(
   'vec of a product',
   '(Bᵀ ⊗ A) vec(X) → vec(AXB) (M&N Thm 2.2); a column x is vec(x)',
   (e) => {
-    if (e.op !== 'matmul') return null;
+    if (e.op !== 'matmul' || !chainHas(e, KRON)) return null;
     const fs = chainFactors(e);
     // The kron times the factors after it up to the first point where their product is a column.
     for (let i = 0; i + 1 < fs.length; i++) {
@@ -258,7 +261,7 @@ export const rowVecOfProduct = rule(
   ['matmul'],
   'vec of a product, as a row',
   'vec(X)ᵀ (B ⊗ A) → vec(AᵀXB)ᵀ (the transpose of M&N Thm 2.2)',
-  alongChain((t, k) => {
+  alongChain(ROW_VEC | KRON, (t, k) => {
     if (!isOp(t, 'transpose') || !isOp(t.args[0], 'vec') || !isOp(k, 'kron')) return null;
     const x = t.args[0].args[0];
     const [b, a] = k.args;
@@ -296,7 +299,7 @@ export const commutedVec = rule(
   ['matmul'],
   'commutation of a vec',
   'K_{m,n} vec(A) → vec(Aᵀ) for A m×n (also through sums and scalings), vec(A)ᵀ K_{n,m} → vec(Aᵀ)ᵀ (M&N ch. 3 §7)',
-  alongChain((l, r) => {
+  alongChain(COMMUTATION, (l, r) => {
     if (isK(l)) return commuted(kSizes(l), r);
     if (isK(r) && isOp(l, 'transpose') && isOp(l.args[0], 'vec')) {
       const [n, m] = kSizes(r);

@@ -85,19 +85,41 @@ function spineCost(e: Expr): number {
 }
 
 const costs = new WeakMap<Expr, number>();
-const bestByDepth: WeakMap<Expr, Expr>[] = [];
+
+/** spineCost of transposeOf(e), without building it. */
+function simpleTransposeCost(e: Expr): number {
+  if (isScalar(e.shape) || isSymmetric(e)) return spineCost(e);
+  if (isOp(e, 'transpose')) return spineCost(e.args[0]);
+  if (isOp(e, 'ones', 'zeros')) return 0;
+  return isOp(e, 'matmul', 'add', 'sub') ? 2 + spineCost(e) : 1;
+}
+
+/** Pushing eᵀ through the product e reads better than writing (e)ᵀ (only asked for a non-scalar product). */
+const pushes: WeakMap<Expr, boolean>[] = [];
+const bestCosts: WeakMap<Expr, number>[] = [];
+
+/** spineCost of bestTranspose(e, depth), decided without building anything. */
+function bestTransposeCost(e: Expr, depth = 6): number {
+  if (!isOp(e, 'matmul') || isScalar(e.shape) || depth === 0) return simpleTransposeCost(e);
+  bestCosts[depth] ??= new WeakMap();
+  pushes[depth] ??= new WeakMap();
+  const known = bestCosts[depth].get(e);
+  if (known !== undefined) return known;
+  const simple = 2 + spineCost(e);
+  const pushed = bestTransposeCost(e.args[1], depth - 1) + bestTransposeCost(e.args[0], depth - 1);
+  const push = pushed < simple;
+  pushes[depth].set(e, push);
+  bestCosts[depth].set(e, push ? pushed : simple);
+  return push ? pushed : simple;
+}
 
 /** The cheapest way to write eᵀ: pushed through product chains (reversing them) when that reads better. */
 function bestTranspose(e: Expr, depth = 6): Expr {
-  const simple = transposeOf(e);
-  if (!isOp(simple, 'transpose') || !isOp(e, 'matmul') || depth === 0) return simple;
-  bestByDepth[depth] ??= new WeakMap();
-  const known = bestByDepth[depth].get(e);
-  if (known) return known;
-  const pushed = matmul(bestTranspose(e.args[1], depth - 1), bestTranspose(e.args[0], depth - 1));
-  const best = spineCost(pushed) < spineCost(simple) ? pushed : simple;
-  bestByDepth[depth].set(e, best);
-  return best;
+  if (!isOp(e, 'matmul') || isScalar(e.shape) || depth === 0) return transposeOf(e);
+  bestTransposeCost(e, depth);
+  return pushes[depth].get(e)
+    ? matmul(bestTranspose(e.args[1], depth - 1), bestTranspose(e.args[0], depth - 1))
+    : transpose(e);
 }
 
 export const transposeProduct = rule(
@@ -107,15 +129,12 @@ export const transposeProduct = rule(
   (e) => {
     if (e.op !== 'transpose') return null;
     const a = e.args[0];
-    if (isOp(a, 'matmul')) {
-      const best = bestTranspose(a);
-      return spineCost(best) < spineCost(e) ? best : null;
-    }
+    if (isOp(a, 'matmul')) return bestTransposeCost(a) < spineCost(e) ? bestTranspose(a) : null;
     if (isOp(a, 'add', 'sub')) {
       const [l, r] = a.args;
-      const tl = bestTranspose(l);
-      const tr = bestTranspose(r);
-      return spineCost(tl) + spineCost(tr) < spineCost(e) ? apply(a.op, [tl, tr]) : null;
+      return bestTransposeCost(l) + bestTransposeCost(r) < spineCost(e)
+        ? apply(a.op, [bestTranspose(l), bestTranspose(r)])
+        : null;
     }
     return null;
   },
@@ -129,10 +148,8 @@ export const transposedSum = rule(
     if (e.op !== 'add' && e.op !== 'sub') return null;
     const [l, r] = e.args;
     if (!isOp(l, 'matmul') || !isOp(r, 'matmul')) return null;
-    const tl = bestTranspose(l);
-    const tr = bestTranspose(r);
-    return 2 + spineCost(tl) + spineCost(tr) < spineCost(l) + spineCost(r)
-      ? transpose(apply(e.op, [tl, tr]))
+    return 2 + bestTransposeCost(l) + bestTransposeCost(r) < spineCost(l) + spineCost(r)
+      ? transpose(apply(e.op, [bestTranspose(l), bestTranspose(r)]))
       : null;
   },
 );
