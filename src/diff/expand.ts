@@ -1,6 +1,6 @@
 // Gives `grad(f, X)`, `jacobian(f, x)` and `hessian(f, x)` written in the language their meaning:
 // each derivative node is replaced, innermost first, by its (unsimplified) derivative expression.
-import { type Expr, topoOrder } from '../ir/expr.js';
+import { type Expr, mentionsDerivative, topoOrder } from '../ir/expr.js';
 import { substitute } from '../ops/substitute.js';
 import { gradRaw } from './grad.js';
 import { hessianRaw } from './hessian.js';
@@ -8,7 +8,7 @@ import { jacobianRaw } from './jacobian.js';
 import { rebuildOp } from './rebuild.js';
 
 export function hasDerivatives(e: Expr): boolean {
-  return topoOrder([e]).some((n) => n.kind === 'deriv');
+  return mentionsDerivative(e);
 }
 
 export function expandDerivatives(root: Expr): Expr {
@@ -17,8 +17,8 @@ export function expandDerivatives(root: Expr): Expr {
 
 /** Expand several roots with one walk over their shared DAG. */
 export function expandDerivativesMany(roots: readonly Expr[]): Expr[] {
+  if (!roots.some(mentionsDerivative)) return [...roots];
   const order = topoOrder(roots);
-  if (!order.some((n) => n.kind === 'deriv')) return [...roots];
   const memo = new Map<number, Expr>();
   for (const node of order) {
     let out: Expr;

@@ -5,6 +5,8 @@ import type { OpName } from '../ops/index.js';
 
 /** The same op and attrs over `args`; the very same node when no argument changed. */
 export function rebuildOp(e: OpExpr, args: readonly Expr[]): Expr {
-  if (args.every((a, i) => a === e.args[i])) return e;
+  let same = true;
+  for (let i = 0; i < args.length; i++) if (args[i] !== e.args[i]) same = false;
+  if (same) return e;
   return apply(e.op as OpName, args, e.attrs);
 }

@@ -46,6 +46,8 @@ export interface OpExpr extends Node {
   readonly op: string;
   readonly args: readonly Expr[];
   readonly attrs: Attrs;
+  /** Some argument mentions a grad/jacobian/hessian node (see mentionsDerivative). */
+  readonly derivs: boolean;
 }
 
 /** `grad(f, X)`, `jacobian(f, x)`, `hessian(f, x)` written in the language; diff/ gives them meaning. */
@@ -141,6 +143,8 @@ export function opNode(op: string, args: readonly Expr[], attrs: Attrs, shape: S
     return true;
   });
   if (found) return found;
+  let derivs = false;
+  for (const a of args) if (a.kind === 'deriv' || (a.kind === 'op' && a.derivs)) derivs = true;
   const e: OpExpr = Object.freeze({
     kind: 'op',
     id: nextId++,
@@ -148,6 +152,7 @@ export function opNode(op: string, args: readonly Expr[], attrs: Attrs, shape: S
     op,
     args: Object.freeze([...args]),
     attrs: Object.freeze({ ...attrs }),
+    derivs,
   });
   return ops.add(h, e);
 }
@@ -170,11 +175,13 @@ export function derivNode(
   return leaves.add(key, d) as DerivExpr;
 }
 
+const NO_CHILDREN: readonly Expr[] = Object.freeze([]);
+
 export function children(e: Expr): readonly Expr[] {
   switch (e.kind) {
     case 'var':
     case 'const':
-      return [];
+      return NO_CHILDREN;
     case 'op':
       return e.args;
     case 'deriv':
@@ -190,27 +197,39 @@ export function children(e: Expr): readonly Expr[] {
 export function topoOrder(roots: readonly Expr[]): Expr[] {
   const order: Expr[] = [];
   const seen = new Set<number>();
-  const stack: { e: Expr; i: number }[] = [];
+  // the path from a root, and for each node on it the index of the next child to visit
+  const path: Expr[] = [];
+  const next: number[] = [];
   for (const root of roots) {
     if (seen.has(root.id)) continue;
     seen.add(root.id);
-    stack.push({ e: root, i: 0 });
-    while (stack.length > 0) {
-      const top = stack[stack.length - 1];
-      const kids = children(top.e);
-      if (top.i < kids.length) {
-        const k = kids[top.i++];
+    path.push(root);
+    next.push(0);
+    while (path.length > 0) {
+      const top = path.length - 1;
+      const kids = children(path[top]);
+      const i = next[top];
+      if (i < kids.length) {
+        next[top] = i + 1;
+        const k = kids[i];
         if (!seen.has(k.id)) {
           seen.add(k.id);
-          stack.push({ e: k, i: 0 });
+          path.push(k);
+          next.push(0);
         }
       } else {
-        order.push(top.e);
-        stack.pop();
+        order.push(path[top]);
+        path.pop();
+        next.pop();
       }
     }
   }
   return order;
+}
+
+/** True when some node under e (e included) is a grad/jacobian/hessian node; O(1), recorded at construction. */
+export function mentionsDerivative(e: Expr): boolean {
+  return e.kind === 'deriv' || (e.kind === 'op' && e.derivs);
 }
 
 /** The variables an expression mentions, in first-seen order. */

@@ -59,18 +59,22 @@ export class Simplifier {
     const regional = this.rules.filter((r) => r.inside);
     if (regional.length === 0) return;
     const order = topoOrder(roots);
+    const rootIds = new Set(roots.map((r) => r.id));
     for (const r of regional) {
+      const inside = r.inside!;
+      // node id → every use seen so far is inside (once false, it stays false)
       const insideOnly = new Map<number, boolean>();
       for (const node of order) {
         if (node.kind !== 'op') continue;
-        node.args.forEach((a, k) => {
-          if (a.kind !== 'op') return;
-          insideOnly.set(a.id, (insideOnly.get(a.id) ?? true) && r.inside!(node, k));
-        });
+        const args = node.args;
+        for (let k = 0; k < args.length; k++) {
+          const a = args[k];
+          if (a.kind !== 'op' || insideOnly.get(a.id) === false) continue;
+          insideOnly.set(a.id, inside(node, k));
+        }
       }
-      for (const root of roots) insideOnly.delete(root.id);
       const set = new Set<number>();
-      for (const [id, inside] of insideOnly) if (inside) set.add(id);
+      for (const [id, only] of insideOnly) if (only && !rootIds.has(id)) set.add(id);
       this.interior.set(r, set);
     }
   }
@@ -82,8 +86,14 @@ export class Simplifier {
 
   private run(root: Expr): Expr {
     for (const node of this.pending(root)) {
-      const args = node.kind === 'op' ? node.args.map((a) => this.memo.get(a.id) ?? a) : [];
-      this.memo.set(node.id, this.fixpoint(rebuild(node, args), node.id));
+      const start =
+        node.kind === 'op'
+          ? rebuildOp(
+              node,
+              node.args.map((a) => this.memo.get(a.id) ?? a),
+            )
+          : node;
+      this.memo.set(node.id, this.fixpoint(start, node.id));
     }
     return this.memo.get(root.id)!;
   }

@@ -413,14 +413,32 @@ function normalise(e: Expr): Expr {
   return out;
 }
 
+/** Some product in e's region has a sum among its factors (else expanding sums changes nothing). */
+function hasSumFactor(root: Expr): boolean {
+  const stack: Expr[] = [root];
+  while (stack.length > 0) {
+    const x = stack.pop()!;
+    if (!isAlgebra(x)) continue;
+    if (x.op === 'emul' || x.op === 'ediv' || x.op === 'epow') {
+      for (const a of x.op === 'epow' ? [x.args[0]] : x.args) {
+        let f = a;
+        while (isOp(f, 'neg')) f = f.args[0];
+        if (isOp(f, 'add', 'sub')) return true;
+      }
+    }
+    stack.push(...x.args);
+  }
+  return false;
+}
+
 function normaliseUncached(e: Expr): Expr {
-  const forms = [false, true].map((expand) => {
+  const forms = (hasSumFactor(e) ? [false, true] : [false]).map((expand) => {
     const c = new Collector(e, expand);
     let out = c.fromPoly(c.toPoly(e), e.shape);
     if (!sameShape(out.shape, e.shape)) out = mul(out, oneOf(e.shape));
     return out;
   });
-  return regionSize(forms[1]) < regionSize(forms[0]) ? forms[1] : forms[0];
+  return forms.length === 2 && regionSize(forms[1]) < regionSize(forms[0]) ? forms[1] : forms[0];
 }
 
 export const collectTerms: Rule = {
