@@ -86,7 +86,8 @@ function createMathParse(): (text: string) => unknown {
   return createParse({ typed, numeric, config, ...nodes }) as (text: string) => unknown;
 }
 
-const parse = createMathParse();
+/** Created on first use: the fast reading (parse/fast.ts) handles most texts without it. */
+let parse: ((text: string) => unknown) | undefined;
 
 export interface SymbolNode {
   readonly type: 'SymbolNode';
@@ -147,6 +148,7 @@ export type MathParse =
 
 /** mathjs's parse, with its SyntaxError's "(char N)" turned into a 0-based offset. */
 export function mathParse(text: string): MathParse {
+  parse ??= createMathParse();
   try {
     return { ok: true, node: parse(text) as unknown as MjNode };
   } catch (e) {

@@ -1,7 +1,7 @@
 // Matrix product chains A·B·C… seen as a list of factors: inverses cancel (A⁻¹A → I), repeated factors
 // become powers (AA → A²), Kronecker products multiply blockwise ((A⊗B)(C⊗D) → AC⊗BD), and a chain of
 // mostly transposed factors is written as the transpose of the reversed chain (A'B'C' → (CBA)').
-import type { Expr } from '../../ir/expr.js';
+import type { Expr, OpExpr } from '../../ir/expr.js';
 import { apply, eye, kron, matmul, transpose } from '../../ops/build.js';
 import { isOp, type Rule, rule } from '../rule.js';
 
@@ -127,37 +127,55 @@ interface ChainStats {
 
 const stats = new WeakMap<Expr, ChainStats>();
 
-/** Length and transpose facts of a product chain, cached per node (so checking a chain costs O(1)). */
+/** Stats of a single factor (not a product), shared by all factors alike. */
+const factorStats = new Map<number, ChainStats>();
+
+function statsOfFactor(x: Expr): ChainStats {
+  const kinds = factorKinds(x);
+  const t = isOp(x, 'transpose');
+  const compound = t && isOp(x.args[0], 'matmul');
+  const key = kinds * 4 + (t ? 2 : 0) + (compound ? 1 : 0);
+  let s = factorStats.get(key);
+  if (!s) {
+    s = Object.freeze({ kinds, length: 1, allTransposed: t, compound });
+    factorStats.set(key, s);
+  }
+  return s;
+}
+
+function combined(l: ChainStats, r: ChainStats): ChainStats {
+  return {
+    kinds: l.kinds | r.kinds,
+    length: l.length + r.length,
+    allTransposed: l.allTransposed && r.allTransposed,
+    compound: l.compound || r.compound,
+  };
+}
+
+/** Length and transpose facts of a product chain, cached per product node (so checking a chain costs O(1)). */
 function chainStats(e: Expr): ChainStats {
+  if (!isOp(e, 'matmul')) return statsOfFactor(e);
   const known = stats.get(e);
   if (known) return known;
-  const stack: Expr[] = [e];
+  const [a, b] = e.args;
+  const l = isOp(a, 'matmul') ? stats.get(a) : statsOfFactor(a);
+  const r = isOp(b, 'matmul') ? stats.get(b) : statsOfFactor(b);
+  if (l && r) {
+    const s = combined(l, r);
+    stats.set(e, s);
+    return s;
+  }
+  // children first, without recursion: chains can be thousands of factors long
+  const stack: OpExpr[] = [e];
   while (stack.length > 0) {
     const x = stack[stack.length - 1];
-    if (!isOp(x, 'matmul')) {
-      stack.pop();
-      const t = isOp(x, 'transpose');
-      stats.set(x, {
-        kinds: factorKinds(x),
-        length: 1,
-        allTransposed: t,
-        compound: t && isOp(x.args[0], 'matmul'),
-      });
-      continue;
-    }
-    const pending = x.args.filter((a) => !stats.has(a));
+    const pending = x.args.filter((k): k is OpExpr => isOp(k, 'matmul') && !stats.has(k));
     if (pending.length > 0) {
       stack.push(...pending);
       continue;
     }
     stack.pop();
-    const [l, r] = [stats.get(x.args[0])!, stats.get(x.args[1])!];
-    stats.set(x, {
-      kinds: l.kinds | r.kinds,
-      length: l.length + r.length,
-      allTransposed: l.allTransposed && r.allTransposed,
-      compound: l.compound || r.compound,
-    });
+    stats.set(x, combined(chainStats(x.args[0]), chainStats(x.args[1])));
   }
   return stats.get(e)!;
 }
