@@ -27,12 +27,16 @@ export const ZERO: Rational = ratio(0n);
 export const ONE: Rational = ratio(1n);
 
 const fromCache = new Map<number, Rational>();
+/** 0…64, the integers constants are usually made of. */
+const SMALL: readonly Rational[] = Array.from({ length: 65 }, (_, k) => ratio(BigInt(k)));
 const FROM_CACHE_LIMIT = 4096;
 
 /** The decimal a finite float spells in its shortest round-trip form, exactly. */
 export function fromNumber(v: number): Rational {
   if (!Number.isFinite(v)) throw new RangeError(`${v} is not a finite number`);
-  if (Number.isInteger(v) && Math.abs(v) <= Number.MAX_SAFE_INTEGER) return ratio(BigInt(v));
+  if (Number.isInteger(v) && Math.abs(v) <= Number.MAX_SAFE_INTEGER) {
+    return v >= 0 && v < SMALL.length ? SMALL[v] : ratio(BigInt(v));
+  }
   const hit = fromCache.get(v);
   if (hit) return hit;
   const text = String(v);

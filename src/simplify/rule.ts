@@ -48,8 +48,11 @@ export function exactValue(e: Expr): Rational | null {
   return null;
 }
 
-export function isOp<K extends string>(e: Expr, ...ops: K[]): e is OpExpr & { readonly op: K } {
-  return e.kind === 'op' && (ops as string[]).includes(e.op);
+/** e is an op node of one of the named ops (up to four; fixed parameters, so no array per call). */
+export function isOp<K extends string>(e: Expr, a: K, b?: K, c?: K, d?: K): e is OpExpr & { readonly op: K } {
+  if (e.kind !== 'op') return false;
+  const op = e.op;
+  return op === a || (b !== undefined && (op === b || op === c || op === d));
 }
 
 /** A zero of any shape: 0, zeros(m, n), or -0. */
