@@ -386,25 +386,41 @@ function recogniseSigmoid(t: Term, order: (x: Expr) => void): void {
   }
 }
 
+/** An atom of a region that collection writes back as itself: not algebra, a constant, ones or a negation. */
+function plainAtom(x: Expr): boolean {
+  return !isAlgebra(x) && x.kind !== 'const' && !isOp(x, 'ones') && !isOp(x, 'neg');
+}
+
+/** a − b, or a + b with a no more transposed than b, for distinct atoms: collection writes it as it is. */
+function normalPair(e: Expr): boolean {
+  if (!isOp(e, 'add', 'sub')) return false;
+  const [a, b] = e.args;
+  if (a === b || !plainAtom(a) || !plainAtom(b)) return false;
+  return e.op === 'sub' || !isOp(a, 'transpose') || isOp(b, 'transpose');
+}
+
+/** A literal written as itself as a coefficient: not 0, 1 or a unit fraction 1/k (which is written x/k). */
+function plainCoefficient(c: Expr): boolean {
+  return c.kind === 'const' && Q.fromNumber(c.value).n > 1n;
+}
+
 /**
  * Nodes that term collection provably writes back unchanged, decided without building anything: −x and
- * c·x for one atom x (not ones) and a literal c that is written as itself (not 0, 1 or a unit fraction 1/k,
- * which is written x/k).
+ * c·x for one atom x and a plain coefficient c, a − b and a + b of distinct atoms (normalPair), and
+ * c·(a ± b) of such a pair.
  */
-function alreadyNormal(e: OpExpr): boolean {
-  const atom = (x: Expr) => !isAlgebra(x) && x.kind !== 'const' && !isOp(x, 'ones') && !isOp(x, 'neg');
-  if (e.op === 'neg') return atom(e.args[0]);
+export function alreadyNormal(e: OpExpr): boolean {
+  if (e.op === 'neg') return plainAtom(e.args[0]);
+  if (e.op === 'add' || e.op === 'sub') return normalPair(e);
   if (e.op !== 'emul') return false;
   const [c, x] = e.args;
-  if (c.kind !== 'const' || !atom(x)) return false;
-  const q = Q.fromNumber(c.value);
-  return q.n > 1n && sameShape(x.shape, e.shape);
+  return plainCoefficient(c) && (plainAtom(x) || normalPair(x)) && sameShape(x.shape, e.shape);
 }
 
 const normalForms = new WeakMap<Expr, Expr>();
 
 /** The smaller of the collected forms with and without expanding sums (unexpanded on a tie); cached. */
-function normalise(e: Expr): Expr {
+export function normalise(e: Expr): Expr {
   let out = normalForms.get(e);
   if (!out) {
     out = normaliseUncached(e);
