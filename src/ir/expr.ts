@@ -136,7 +136,8 @@ function sameAttrs(a: Attrs, b: Attrs): boolean {
 export function opNode(op: string, args: readonly Expr[], attrs: Attrs, shape: Shape): OpExpr {
   let h = opCode(op);
   for (const a of args) h = mix(h, a.id);
-  h = attrsHash(h, attrs);
+  // 30 bits: a small integer key (a wider one would be boxed as a heap number for every lookup)
+  h = attrsHash(h, attrs) & 0x3fffffff;
   const found = ops.find(h, (e) => {
     if (e.op !== op || e.args.length !== args.length || !sameAttrs(e.attrs, attrs)) return false;
     for (let i = 0; i < args.length; i++) if (e.args[i] !== args[i]) return false;

@@ -15,7 +15,7 @@ const interned = new WeakInternTable<number, Shape>();
 /** The shape rows×cols; interned (weakly) like dims, so equal shapes are the same object. */
 export function shape(rows: Dim, cols: Dim): Shape {
   if (rows === ONE && cols === ONE) return SCALAR;
-  const key = Math.imul(rows.id, 0x9e3779b1) ^ cols.id;
+  const key = (Math.imul(rows.id, 0x9e3779b1) ^ cols.id) & 0x3fffffff;
   const found = interned.find(key, (s) => s.rows === rows && s.cols === cols);
   return found ?? interned.add(key, Object.freeze({ rows, cols }));
 }
