@@ -4,6 +4,7 @@
 
 import { expandDerivatives, expandDerivativesMany } from '../diff/expand.js';
 import { rebuildOp } from '../diff/rebuild.js';
+import { renewNodeCaches } from '../ir/cache.js';
 import { ShapeError } from '../ir/errors.js';
 import { type Expr, type OpExpr, topoOrder } from '../ir/expr.js';
 import { sameShape, shapeText } from '../ir/shape.js';
@@ -36,6 +37,7 @@ export class Simplifier {
     private readonly rules: readonly Rule[] = RULES,
     readonly log: Rewrite[] = [],
   ) {
+    renewNodeCaches();
     let index = INDEXES.get(rules);
     if (!index) {
       index = new Map();

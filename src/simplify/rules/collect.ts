@@ -3,6 +3,7 @@
 // (x ⊘ x → 1), sums are expanded so that terms can cancel, like terms are collected, σ is recognised
 // (eᶻ ⊘ (1 + eᶻ) → σ(z)), and common factors are pulled out again ((P − Y)/n). Broadcasting is
 // elementwise too, so all of this holds for any mix of shapes. Kept only when it makes the result smaller.
+import { NodeCache } from '../../ir/cache.js';
 import type { Expr, OpExpr } from '../../ir/expr.js';
 import * as Q from '../../ir/rational.js';
 import { isScalar, type Shape, sameShape } from '../../ir/shape.js';
@@ -31,7 +32,7 @@ function isAlgebra(e: Expr): e is OpExpr {
   return e.op === 'add' || e.op === 'sub' || e.op === 'neg' || e.op === 'emul' || e.op === 'ediv';
 }
 
-const sizes = new WeakMap<Expr, number>();
+const sizes = new NodeCache<number>();
 
 /** Tree size of the algebra region under e (atoms count 1), capped at MAX_REGION + 1; cached per node. */
 function regionSize(e: Expr): number {
@@ -417,7 +418,7 @@ export function alreadyNormal(e: OpExpr): boolean {
   return plainCoefficient(c) && (plainAtom(x) || normalPair(x)) && sameShape(x.shape, e.shape);
 }
 
-const normalForms = new WeakMap<Expr, Expr>();
+const normalForms = new NodeCache<Expr>();
 
 /** The smaller of the collected forms with and without expanding sums (unexpanded on a tie); cached. */
 export function normalise(e: Expr): Expr {

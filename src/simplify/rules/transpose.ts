@@ -1,5 +1,6 @@
 // Transposes: removed where they cancel or do nothing, and pushed through products only when that
 // leaves fewer of them (so Hᵀ stays Hᵀ, but (xᵀA)ᵀ becomes Aᵀx).
+import { NodeCache } from '../../ir/cache.js';
 import type { Expr, OpExpr } from '../../ir/expr.js';
 import { isScalar } from '../../ir/shape.js';
 import { apply, div, inv, matmul, mul, neg, ones, transpose, zeros } from '../../ops/build.js';
@@ -84,7 +85,7 @@ function spineCost(e: Expr): number {
   return costs.get(e)!;
 }
 
-const costs = new WeakMap<Expr, number>();
+const costs = new NodeCache<number>();
 
 /** spineCost of transposeOf(e), without building it. */
 function simpleTransposeCost(e: Expr): number {
@@ -95,14 +96,14 @@ function simpleTransposeCost(e: Expr): number {
 }
 
 /** Pushing eᵀ through the product e reads better than writing (e)ᵀ (only asked for a non-scalar product). */
-const pushes: WeakMap<Expr, boolean>[] = [];
-const bestCosts: WeakMap<Expr, number>[] = [];
+const pushes: NodeCache<boolean>[] = [];
+const bestCosts: NodeCache<number>[] = [];
 
 /** spineCost of bestTranspose(e, depth), decided without building anything. */
 function bestTransposeCost(e: Expr, depth = 6): number {
   if (!isOp(e, 'matmul') || isScalar(e.shape) || depth === 0) return simpleTransposeCost(e);
-  bestCosts[depth] ??= new WeakMap();
-  pushes[depth] ??= new WeakMap();
+  bestCosts[depth] ??= new NodeCache();
+  pushes[depth] ??= new NodeCache();
   const known = bestCosts[depth].get(e);
   if (known !== undefined) return known;
   const simple = 2 + spineCost(e);
