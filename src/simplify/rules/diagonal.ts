@@ -22,6 +22,7 @@ import {
 } from '../../ops/build.js';
 import { constValue, isOp, rule } from '../rule.js';
 import { chainFactors, chainHas, DIAGONAL, INVERSE, KRON, POWER } from './chains.js';
+import { EXP, productHas, SIGMOID, SIGN } from './factor-kinds.js';
 
 export const scaledDiagonal = rule(
   ['emul'],
@@ -70,7 +71,7 @@ export const signTimesAbs = rule(
   'sign times absolute value',
   'sign(x) ⊙ |x| → x, sign(x) ⊙ x → |x|, sign(x)² ⊙ |x| → |x|, sign(x)² ⊙ x → x (exact, also at 0)',
   (e) => {
-    if (e.op !== 'emul') return null;
+    if (e.op !== 'emul' || !productHas(e, SIGN)) return null;
     const fs = emulFactors(e);
     if (!fs) return null;
     for (let i = 0; i < fs.length; i++) {
@@ -192,7 +193,7 @@ export const expTimesSigmoid = rule(
   'exp times the logistic function',
   'eᶻ ⊙ σ(−z) → σ(z), (eᶻ)ᵏ ⊙ σ(−z)ᵏ → σ(z)ᵏ (eᶻ/(1 + eᶻ) = σ(z))',
   (e) => {
-    if (e.op !== 'emul') return null;
+    if (e.op !== 'emul' || !productHas(e, EXP | SIGMOID)) return null;
     const fs = emulFactors(e);
     if (!fs) return null;
     for (let i = 0; i < fs.length; i++) {

@@ -18,6 +18,7 @@ import {
   transpose,
 } from '../../ops/build.js';
 import { constValue, isOp, rule } from '../rule.js';
+import { DIAGONAL, productHas } from './factor-kinds.js';
 
 /** True when a = −b structurally: −b, or b = −a, or a = q − p for b = p − q. */
 function isNegation(a: Expr, b: Expr): boolean {
@@ -133,6 +134,7 @@ export const scaledDiagonal = rule(
   'scaling a diagonal matrix',
   'diag(v) ⊙ c → diag(v ⊙ c), diag(v) ⊙ rᵀ → diag(v ⊙ r), diag(v) ⊘ c → diag(v ⊘ c)',
   (e) => {
+    if (!productHas(e, DIAGONAL)) return null;
     const factors = productFactors(e);
     const at = factors?.findIndex(([x, k]) => k === 1 && isOp(x, 'diagm')) ?? -1;
     if (!factors || at < 0) return null;
