@@ -150,7 +150,7 @@ describe('the fast expression reading', () => {
       'A[1]',
       '1e400',
       '0x10',
-      '- '.repeat(100) + 's',
+      `${'- '.repeat(100)}s`,
     ]) {
       expect(fastParse(text, scope), JSON.stringify(text)).toBeUndefined();
     }

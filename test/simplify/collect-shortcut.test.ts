@@ -2,7 +2,7 @@
 // atoms) without building anything; the shortcut must agree with the full collection on every such node.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { topoOrder } from '../../src/ir/expr.js';
+import { type Expr, topoOrder } from '../../src/ir/expr.js';
 import { parseDecls, parseExpr } from '../../src/parse/index.js';
 import { alreadyNormal, normalise } from '../../src/simplify/rules/collect.js';
 
@@ -46,7 +46,7 @@ describe('the collection shortcut', () => {
     let skipped = 0;
     fc.assert(
       fc.property(text, (t) => {
-        let e;
+        let e: Expr;
         try {
           e = parseExpr(t, scope);
         } catch {
