@@ -69,22 +69,25 @@ export type Expr = VarExpr | ConstExpr | OpExpr | DerivExpr;
 // field; the table holds nodes weakly (ir/weak.ts), so an expression nobody references is freed while
 // `===` stays structural equality for every node that is still reachable.
 const ops = new WeakInternTable<number, OpExpr>();
-const leaves = new WeakInternTable<string, VarExpr | DerivExpr>();
+/** Variables by name (a name with several shapes or qualifier sets shares a bucket). */
+const vars = new WeakInternTable<string, VarExpr>();
+const derivs = new WeakInternTable<string, DerivExpr>();
 const consts = new WeakInternTable<number, ConstExpr>();
 let nextId = 1;
 
 /** Number of interned nodes still alive (for benchmarks). */
 export function internedCount(): number {
-  return ops.size + leaves.size + consts.size;
+  return ops.size + vars.size + derivs.size + consts.size;
 }
 
 const NO_QUALIFIERS: readonly Qualifier[] = Object.freeze([]);
 
 export function variable(name: string, shape: Shape, qualifiers: readonly Qualifier[] = []): VarExpr {
   const quals = qualifiers.length === 0 ? NO_QUALIFIERS : [...new Set(qualifiers)].sort();
-  const key = `v${name}\u0000${shape.rows.key}x${shape.cols.key}\u0000${quals.join(',')}`;
-  const found = leaves.find(key, () => true);
-  if (found) return found as VarExpr;
+  const same = (v: VarExpr) =>
+    v.shape === shape && v.qualifiers.length === quals.length && v.qualifiers.every((q, i) => q === quals[i]);
+  const found = vars.find(name, same);
+  if (found) return found;
   const v: VarExpr = Object.freeze({
     kind: 'var',
     id: nextId++,
@@ -92,7 +95,7 @@ export function variable(name: string, shape: Shape, qualifiers: readonly Qualif
     name,
     qualifiers: Object.freeze(quals),
   });
-  return leaves.add(key, v) as VarExpr;
+  return vars.add(name, v);
 }
 
 export function constant(value: number): ConstExpr {
@@ -166,14 +169,14 @@ export function derivNode(
   at?: Expr,
 ): DerivExpr {
   const key = `g${mode}:${f.id}:${wrt.id}${at ? `@${at.id}` : ''}`;
-  const found = leaves.find(key, () => true);
-  if (found) return found as DerivExpr;
+  const found = derivs.find(key, () => true);
+  if (found) return found;
   const d: DerivExpr = Object.freeze(
     at
       ? { kind: 'deriv', id: nextId++, shape, mode, f, wrt, at }
       : { kind: 'deriv', id: nextId++, shape, mode, f, wrt },
   );
-  return leaves.add(key, d) as DerivExpr;
+  return derivs.add(key, d);
 }
 
 const NO_CHILDREN: readonly Expr[] = Object.freeze([]);
