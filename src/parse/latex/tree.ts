@@ -40,6 +40,13 @@ function loc(n: unknown, fallback: number): [number, number] {
 }
 
 /** Recursive descent over one row's nodes. */
+/** A norm's delimiter as `\\left…\\right` takes it: `\\|`, `\\Vert`, `\\lVert`, `\\rVert`. */
+/** An absolute value's delimiter as `\\left…\\right` takes it: `|`, `\\lvert`, `\\rvert`, `\\vert`. */
+const isAbsBar = (d: unknown): boolean => d === '|' || d === '\\vert' || d === '\\lvert' || d === '\\rvert';
+
+const isNormBar = (d: unknown): boolean =>
+  d === '\\|' || d === '\\Vert' || d === '\\lVert' || d === '\\rVert';
+
 export class TexReader {
   private i = 0;
   constructor(
@@ -190,6 +197,11 @@ export class TexReader {
   /** `W_1`, `\delta_{2}`, `\mathbf{1}_n`, `I_n`, `\|X\|_F` (handled by the norm reader). */
   private subscripted(base: TexNode, sub: TexNode, whole: TexNode): Tx {
     const size = plainText(sub);
+    // \left\lVert X \right\rVert_F (as matcalc prints a matrix norm) or _2 (a vector's length)
+    if (base.type === 'leftright' && isNormBar(base.left) && isNormBar(base.right)) {
+      if (size !== 'F' && size !== '2') throw this.fail(whole, `the norm \\|·\\|_${size}`);
+      return this.primary(base);
+    }
     const names = symbolNames(base);
     const b = plainText(base);
     if ((b === '1' || b === '0') && size) return { k: 'const', which: b === '1' ? 'ones' : 'zeros', size };
@@ -287,6 +299,18 @@ export class TexReader {
       }
       return args.map((a) => this.group(a));
     }
+    // `\tanh\left(W x\right)^{2}` is (tanh(Wx))²: the superscript of the closing parenthesis, as above
+    const sized = n?.type === 'supsub' && !n.sub ? (n.base as TexNode | undefined) : n;
+    if (sized?.type === 'leftright' && sized.left === '(' && sized.right === ')') {
+      this.i++;
+      if (sized !== n) this.pendingSup = n!.sup as TexNode;
+      const args: TexNode[][] = [[]];
+      for (const x of body(sized)) {
+        if (x.type === 'atom' && x.family === 'punct' && x.text === ',') args.push([]);
+        else args[args.length - 1].push(x);
+      }
+      return args.map((a) => this.group(a));
+    }
     if (n?.type === 'leftright') {
       this.i++;
       return [this.primary(n)];
@@ -319,6 +343,14 @@ export class TexReader {
         if (name === 'log' && this.peek()?.type === 'op' && this.peek()?.name === '\\det') {
           this.i++;
           return this.call('logdet', n);
+        }
+        // \log\left\lvert\det\left(X\right)\right\rvert, as matcalc prints logdet: log|det X|
+        const next = this.peek();
+        const inner =
+          next?.type === 'leftright' && isAbsBar(next.left) && isAbsBar(next.right) ? body(next) : [];
+        if (name === 'log' && inner[0]?.type === 'op' && inner[0].name === '\\det') {
+          this.i++;
+          return { k: 'call', fn: 'logdet', args: [this.group(inner.slice(1))] };
         }
         const fn = FUNCTION_NAMES.get(name);
         if (fn && (!n.limits || fn === 'det')) return this.call(fn, n);
@@ -353,13 +385,19 @@ export class TexReader {
         return this.group(body(n));
       case 'atom':
         if (n.family === 'open' && (n.text === '(' || n.text === '[')) return this.parenthesized(n);
+        if (n.family === 'open' && n.text === '\\lvert') {
+          // \lvert x \rvert, as matcalc prints |x|
+          const { inner, closer } = this.until('\\rvert', n);
+          const e: Tx = { k: 'call', fn: 'abs', args: [this.group(inner)] };
+          return closer.type === 'supsub' && closer.sup ? this.superscript(e, closer.sup as TexNode) : e;
+        }
         break;
       case 'leftright': {
         const inner = body(n);
         if ((n.left === '(' || n.left === '[') && (n.right === ')' || n.right === ']'))
           return this.group(inner);
-        if ((n.left === '\\|' || n.left === '\\Vert') && n.left === n.right)
-          return { k: 'norm', a: this.group(inner) };
+        if (isNormBar(n.left) && isNormBar(n.right)) return { k: 'norm', a: this.group(inner) };
+        if (isAbsBar(n.left) && isAbsBar(n.right)) return { k: 'call', fn: 'abs', args: [this.group(inner)] };
         break;
       }
       case 'sizing':
@@ -418,7 +456,7 @@ export class TexReader {
     return { k: 'deriv', order: 1, f, wrt, nabla: false };
   }
 
-  /** `\frac{a}{b}`, or a derivative `\frac{\partial f}{\partial x}`, `\frac{\partial^2 f}{\partial x \partial x^\top}`. */
+  /** `\frac{a}{b}`, or a derivative `\frac{\partial f}{\partial x}`, `\frac{\partial}{\partial x} f`, `\frac{\partial^2 f}{\partial x \partial x^\top}`. */
   private fraction(n: TexNode): Tx {
     const numer = body(n.numer as TexNode).length ? body(n.numer as TexNode) : [n.numer as TexNode];
     const denom = body(n.denom as TexNode).length ? body(n.denom as TexNode) : [n.denom as TexNode];
@@ -427,7 +465,8 @@ export class TexReader {
     if (isPartial(numer[0]) && isPartial(denom[0])) {
       const order = numer[0].type === 'supsub' ? plainText(numer[0].sup as TexNode) : '1';
       if (order !== '1' && order !== '2') throw this.fail(n, 'a derivative of order above 2');
-      const f = TexReader.read(numer.slice(1), this.at);
+      // `\frac{\partial}{\partial W} f`: the operator form, applied to the product that follows (as ∇_W f)
+      const f = numer.length === 1 ? this.product() : TexReader.read(numer.slice(1), this.at);
       const parts: TexNode[][] = [];
       for (const x of denom) {
         if (isPartial(x)) parts.push([]);
