@@ -2,6 +2,7 @@
 // `\cdot`, `\times`; `\odot`/`\circ`/`\oslash` bind looser than products; `^\top`, `^{-1}`, `^{\circ 2}`,
 // `\frac`, `\sqrt`, norms, functions with or without parentheses, and derivative forms. Anything else is
 // a NotUnderstood error with the offsets of the fragment.
+import { asVectors, sumOverOutcomes } from './indexed.js';
 import { body, FUNCTION_NAMES, HADAMARD, PRODUCT, plainText, symbolNames, TRANSPOSE } from './names.js';
 import { spanOf, type TexNode } from './rows.js';
 
@@ -186,6 +187,8 @@ export class TexReader {
     const sup = n.sup as TexNode | undefined;
     const baseText = base?.text;
     if (baseText === '\\nabla') return this.nabla(n, sub, sup);
+    if (base?.type === 'op' && base.name === '\\sum' && sub && !sup) return this.indexSum(n, sub);
+    if (sub && !sup && plainText(base) === 'E' && this.opensBracket()) return this.expectation(n, sub);
     if (baseText === '\\|' && this.inNorm) throw this.fail(n, 'a norm with a subscript');
     let e: Tx;
     if (base && sub) e = this.subscripted(base, sub, n);
@@ -250,6 +253,41 @@ export class TexReader {
     const wrt = TexReader.read(sub.type === 'ordgroup' ? body(sub) : [sub], this.at);
     const f = this.product();
     return { k: 'deriv', order: order === '2' ? 2 : 1, f, wrt, nabla: true };
+  }
+
+  /** `\sum_x BODY`: BODY is the rest of the product, read as vectors over the outcomes x (indexed.ts). */
+  private indexSum(n: TexNode, sub: TexNode): Tx {
+    const index = plainText(sub);
+    if (!index || !/^[A-Za-z]$/.test(index)) throw this.fail(n, 'a sum whose index is not one letter');
+    const body = asVectors(this.product(), index);
+    if (!body)
+      throw this.fail(n, `a sum over ${index} where ${index} is not only an argument (\`v(${index})\`)`);
+    return sumOverOutcomes(body);
+  }
+
+  private opensBracket(): boolean {
+    const n = this.peek();
+    return (
+      (n?.type === 'atom' && n.family === 'open' && n.text === '[') ||
+      (n?.type === 'leftright' && n.left === '[')
+    );
+  }
+
+  /** `E_x[BODY]`, `\mathbb{E}_{x \sim q}[BODY]`: Σ_x q(x) BODY(x), with q = p unless named. */
+  private expectation(n: TexNode, sub: TexNode): Tx {
+    const parts = sub.type === 'ordgroup' ? body(sub) : [sub];
+    const index = plainText(parts[0]);
+    const named =
+      parts.length === 3 && parts[1].text === '\\sim' ? plainText(parts[2]) : parts.length === 1 ? 'p' : null;
+    if (!index || !/^[A-Za-z]$/.test(index) || !named)
+      throw this.fail(n, 'an expectation other than E_x[…] or E_{x \\sim p}[…]');
+    const open = this.peek()!;
+    this.i++;
+    const inner = open.type === 'leftright' ? body(open) : this.until(']', open).inner;
+    const dist: Tx = { k: 'sym', names: [named], tex: named, at: loc(n, this.at)[0], base: named };
+    const read = asVectors({ k: 'bin', op: '*', a: dist, b: this.group(inner) }, index);
+    if (!read) throw this.fail(n, `an expectation over ${index} where ${index} is not only an argument`);
+    return sumOverOutcomes(read);
   }
 
   private group(nodes: readonly TexNode[]): Tx {
