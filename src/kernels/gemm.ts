@@ -20,11 +20,14 @@ let wasm: WasmGemm | null | undefined;
 let chosenThreads: number | undefined;
 let resolvedThreads: number | undefined;
 
-/** A thread count: a positive integer, else a RangeError naming where it came from. */
+/** A thread count that is not a positive integer (from setGemmThreads or MATCALC_THREADS). */
+export class ThreadsError extends RangeError {}
+
+/** A thread count: a positive integer, else a ThreadsError naming where it came from. */
 function threadCount(value: unknown, from: string): number {
   const n = typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : value;
   if (typeof n !== 'number' || !Number.isInteger(n) || n < 1) {
-    throw new RangeError(`${from} must be a positive integer, got ${JSON.stringify(value)}`);
+    throw new ThreadsError(`${from} must be a positive integer, got ${JSON.stringify(value)}`);
   }
   return n;
 }
