@@ -16,7 +16,9 @@ const TILE = 4;
 /** Products of at least this many multiply-adds (about 0.2 ms on one core) are split over threads. */
 export const THREADS_FROM = 1 << 21;
 
+/** One-thread products use plain linear memory (copies into a shared buffer cost about twice as much). */
 let wasm: WasmGemm | null | undefined;
+let sharedWasm: WasmGemm | null | undefined;
 let chosenThreads: number | undefined;
 let resolvedThreads: number | undefined;
 
@@ -76,9 +78,11 @@ export function gemm(
   const small = m * n * k < LOOPS_BELOW || m * n <= 4;
   if (!small) {
     // Both kernels pack A and B before writing out, so out may alias them.
-    if (wasm === undefined) wasm = createWasmGemm(defaultTuning, { threaded: canUseThreads() });
     const t = m * n * k >= THREADS_FROM ? (threads ?? gemmThreads()) : 1;
-    if (wasm?.(out, a, b, transA, transB, m, n, k, alpha, t)) return out;
+    if (t > 1 && sharedWasm === undefined) sharedWasm = createWasmGemm(defaultTuning, { threaded: true });
+    if (t > 1 && sharedWasm?.(out, a, b, transA, transB, m, n, k, alpha, t)) return out;
+    if (wasm === undefined) wasm = createWasmGemm(defaultTuning);
+    if (wasm?.(out, a, b, transA, transB, m, n, k, alpha)) return out;
     if (m >= TILE && n >= TILE) return scale(gemmTiled(out, a, b, transA, transB, m, n, k), alpha);
   }
   if (out.data.buffer === a.data.buffer || out.data.buffer === b.data.buffer) {
