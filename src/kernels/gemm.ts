@@ -73,12 +73,14 @@ export function gemm(
     const op = (x: Matrix, t: boolean) => `${x.rows}x${x.cols}${t ? "'" : ''}`;
     throw new RangeError(`gemm: ${op(a, transA)} times ${op(b, transB)} into ${out.rows}x${out.cols}`);
   }
+  // read (and checked) on every call, so that a bad MATCALC_THREADS is reported whatever the size
+  const wanted = threads ?? gemmThreads();
   if (m === 0 || n === 0) return out;
   if (k === 0) return zero(out);
   const small = m * n * k < LOOPS_BELOW || m * n <= 4;
   if (!small) {
     // Both kernels pack A and B before writing out, so out may alias them.
-    const t = m * n * k >= THREADS_FROM ? (threads ?? gemmThreads()) : 1;
+    const t = m * n * k >= THREADS_FROM ? wanted : 1;
     if (t > 1 && sharedWasm === undefined) sharedWasm = createWasmGemm(defaultTuning, { threaded: true });
     if (t > 1 && sharedWasm?.(out, a, b, transA, transB, m, n, k, alpha, t)) return out;
     if (wasm === undefined) wasm = createWasmGemm(defaultTuning);
