@@ -20,7 +20,7 @@ const MAX_VIEWS = 32;
 const MAX_PAGES = 32768;
 /** A caller waits this long (ms) for a worker's task before taking the pool for dead and redoing the job. */
 const WORKER_TIMEOUT_MS = 30_000;
-/** Phase-2 tasks per thread, so a thread slowed by other processes hands rows to the others. */
+/** Tasks per thread in each phase, so that a thread slowed by other processes leaves its share to the others. */
 const TASKS_PER_THREAD = 4;
 
 /** Whether this runtime validates f64x2.relaxed_madd (Node 20 needs --experimental-wasm-relaxed-simd). */
@@ -130,7 +130,7 @@ export function createWasmGemm(
   const post = (mp: number, np: number, threads: number) => {
     const parts = threads === 1 ? 1 : threads * TASKS_PER_THREAD;
     const rows = Math.ceil(mp / mr / parts) * mr;
-    const cols = threads === 1 ? np : Math.ceil(np / nr / threads) * nr;
+    const cols = Math.ceil(np / nr / parts) * nr;
     ctl[CTL.rows] = rows;
     ctl[CTL.cols] = cols;
     ctl[CTL.total1] = Math.ceil(np / cols);
