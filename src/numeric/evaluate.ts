@@ -35,6 +35,51 @@ export function toMatrix(v: Value, name = 'value'): Matrix {
 }
 
 /**
+ * The nodes to compute for `roots`, children first, with each op that has a stable form replaced by that
+ * form's own nodes (the op then takes the stable root's value). Cached per single root: a finite-difference
+ * check evaluates one expression at hundreds of points, and ordering a 200,000-node DAG each time was half
+ * the cost.
+ */
+interface Plan {
+  readonly order: readonly Expr[];
+  /** per slot of `order`: the slots of its arguments, or the one slot of its stable form */
+  readonly inputs: readonly (readonly number[])[];
+  /** per slot: true when it takes the value of its stable form (inputs[slot][0]) */
+  readonly viaStable: readonly boolean[];
+  /** node id → slot */
+  readonly slot: ReadonlyMap<number, number>;
+}
+
+const plans = new WeakMap<Expr, Plan>();
+
+function planFor(roots: readonly Expr[]): Plan {
+  const cached = roots.length === 1 ? plans.get(roots[0]) : undefined;
+  if (cached) return cached;
+  const order: Expr[] = [];
+  const inputs: number[][] = [];
+  const viaStable: boolean[] = [];
+  const slot = new Map<number, number>();
+  const place = (nodes: readonly Expr[]): void => {
+    for (const node of nodes) {
+      if (slot.has(node.id)) continue;
+      // log σ(x), log softmax(z), …: computed as their stable equivalents (whose own arguments are known).
+      const stable = node.kind === 'op' ? stableForm(node) : null;
+      if (stable) place(topoOrder([stable]));
+      slot.set(node.id, order.length);
+      order.push(node);
+      viaStable.push(stable !== null);
+      inputs.push(
+        stable ? [slot.get(stable.id)!] : node.kind === 'op' ? node.args.map((x) => slot.get(x.id)!) : [],
+      );
+    }
+  };
+  place(topoOrder(roots));
+  const plan = { order, inputs, viaStable, slot };
+  if (roots.length === 1) plans.set(roots[0], plan);
+  return plan;
+}
+
+/**
  * Evaluate `roots` with `values` for the variables and `dims` for the symbolic dims (used by
  * eye/ones/zeros). Each DAG node is computed once. Derivative nodes must be expanded first.
  */
@@ -44,34 +89,26 @@ export function evaluateMany(
   dims: ReadonlyMap<string, number>,
 ): Matrix[] {
   assertEvaluable(roots, dims);
-  const memo = new Map<number, Matrix>();
+  const plan = planFor(roots);
+  const computed: Matrix[] = new Array(plan.order.length);
   const ctx = { dim: (d: Dim) => dimValue(d, dims) };
-  const visit = (nodes: readonly Expr[]): void => {
-    for (const node of nodes) if (!memo.has(node.id)) memo.set(node.id, compute(node));
-  };
-  const compute = (node: Expr): Matrix => {
-    let v: Matrix;
+  const compute = (node: Expr, k: number): Matrix => {
     switch (node.kind) {
       case 'var': {
         const m = values.get(node.name);
         if (!m) throw new ValueError(`no value for ${node.name}`);
-        v = m;
-        break;
+        return m;
       }
       case 'const':
-        v = scalar(node.value);
-        break;
+        return scalar(node.value);
       case 'op': {
-        // log σ(x), log softmax(z), …: computed as their stable equivalents (whose own arguments are known).
-        const stable = stableForm(node);
-        if (stable) {
-          visit(topoOrder([stable]));
-          v = memo.get(stable.id)!;
-          break;
-        }
-        const args = node.args.map((a) => memo.get(a.id)!);
-        v = specOf(node.op).eval(args, node.attrs, ctx);
-        break;
+        const ins = plan.inputs[k];
+        if (plan.viaStable[k]) return computed[ins[0]];
+        return specOf(node.op).eval(
+          ins.map((i) => computed[i]),
+          node.attrs,
+          ctx,
+        );
       }
       case 'deriv':
         throw new Error('internal: expand derivatives before evaluating');
@@ -80,8 +117,9 @@ export function evaluateMany(
         throw never;
       }
     }
-    return v;
   };
-  visit(topoOrder(roots));
-  return roots.map((r) => memo.get(r.id)!);
+  plan.order.forEach((node, k) => {
+    computed[k] = compute(node, k);
+  });
+  return roots.map((r) => computed[plan.slot.get(r.id)!]);
 }

@@ -32,12 +32,23 @@ export const scaledDiagonal = rule('scaled diagonal', 'v ⊙ diag(w) → diag(v 
   return diagm(mul(v, isOne(w.shape.cols) ? w : transpose(w)));
 });
 
-/** The factors of an elementwise product, flattened. */
-function emulFactors(e: Expr, out: Expr[] = []): Expr[] {
-  if (isOp(e, 'emul')) {
-    emulFactors(e.args[0], out);
-    emulFactors(e.args[1], out);
-  } else out.push(e);
+/** Products with more factors than this are left alone: the rules below then cost O(1) per node of a chain. */
+const MAX_FACTORS = 32;
+
+/**
+ * The factors of an elementwise product, flattened in order; null beyond MAX_FACTORS. Iterative and bounded,
+ * so a 10,000-deep ⊙ chain (the derivative of a deep composition) neither overflows nor costs O(n²).
+ */
+function emulFactors(e: Expr): Expr[] | null {
+  const out: Expr[] = [];
+  const stack: Expr[] = [e];
+  // Counting visits, not factors: a left-nested chain is walked down its spine before any factor is out.
+  for (let visited = 0; stack.length > 0; visited++) {
+    if (visited > 2 * MAX_FACTORS) return null;
+    const x = stack.pop()!;
+    if (isOp(x, 'emul')) stack.push(x.args[1], x.args[0]);
+    else if (out.push(x) > MAX_FACTORS) return null;
+  }
   return out;
 }
 
@@ -55,6 +66,7 @@ export const signTimesAbs = rule(
   (e) => {
     if (e.op !== 'emul') return null;
     const fs = emulFactors(e);
+    if (!fs) return null;
     for (let i = 0; i < fs.length; i++) {
       const s = signOf(fs[i]);
       if (!s) continue;
@@ -173,6 +185,7 @@ export const expTimesSigmoid = rule(
   (e) => {
     if (e.op !== 'emul') return null;
     const fs = emulFactors(e);
+    if (!fs) return null;
     for (let i = 0; i < fs.length; i++) {
       const [x, k] = baseOf(fs[i]);
       if (!isOp(x, 'exp')) continue;
