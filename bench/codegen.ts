@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { evaluateAll, grad } from '../src/api.js';
-import { defaultTuning } from '../src/kernels/gemm-wasm.js';
+import { hasRelaxedSimd } from '../src/kernels/gemm-wasm.js';
 import { parseDecls, parseExpr } from '../src/parse/index.js';
 import { countFloat64Arrays, growth } from './codegen-memory.js';
 import {
@@ -184,7 +184,7 @@ async function main(): Promise<void> {
   console.log(
     `MLP ${SIZES.n}×${SIZES.d} → ${SIZES.h} → ${SIZES.k}; medians of ${rounds} interleaved rounds ` +
       `(Δ columns against ${contenders[0].name}; tfjs and PyTorch float32 run float32, the others float64); ` +
-      `gemm multiply-add: ${defaultTuning.fma ? 'f64x2.relaxed_madd' : 'f64x2.mul + f64x2.add (no relaxed SIMD)'}; ` +
+      `gemm multiply-add: ${hasRelaxedSimd() ? 'f64x2.relaxed_madd' : 'f64x2.mul + f64x2.add (no relaxed SIMD)'}; ` +
       `load average ${load0.toFixed(2)} → ${load1.toFixed(2)} on this machine`,
   );
   console.table(rows);

@@ -114,6 +114,9 @@ export class Code {
   select(): this {
     return this.op(0x1b);
   }
+  drop(): this {
+    return this.op(0x1a);
+  }
 
   // Variables (§5.4.4).
   get(local: number): this {

@@ -3,6 +3,7 @@
 // createWasmGemm returns null where wasm SIMD is unavailable; f64x2.relaxed_madd is used where it validates.
 import { CTL, runTasks, type TaskExports } from './gemm-tasks.js';
 import { canUseThreads, createPool, type Pool } from './gemm-threads.js';
+import { Code, moduleBytes, v128 } from './gemm-wasm-asm.js';
 import { gemmModule, type TileShape } from './gemm-wasm-kernel.js';
 import type { Matrix } from './matrix.js';
 
@@ -23,19 +24,25 @@ const WORKER_TIMEOUT_MS = 30_000;
 /** Tasks per thread in each phase, so that a thread slowed by other processes leaves its share to the others. */
 const TASKS_PER_THREAD = 4;
 
+let relaxed: boolean | undefined;
+
 /** Whether this runtime validates f64x2.relaxed_madd (Node 20 needs --experimental-wasm-relaxed-simd). */
 export function hasRelaxedSimd(): boolean {
-  try {
-    return (
-      typeof WebAssembly === 'object' &&
-      WebAssembly.validate(gemmModule({ mr: 2, nr: 2, unroll: 1, fma: true }))
-    );
-  } catch {
-    return false;
+  if (relaxed === undefined) {
+    const probe = new Code([v128, v128, v128]);
+    probe.get(0).get(1).get(2).f64x2RelaxedMadd().drop();
+    try {
+      const bytes = moduleBytes([{ name: 'madd', params: [v128, v128, v128], body: probe }], { pages: 1 });
+      relaxed = typeof WebAssembly === 'object' && WebAssembly.validate(bytes);
+    } catch {
+      relaxed = false;
+    }
   }
+  return relaxed;
 }
 
-export const defaultTuning: GemmTuning = { mr: 4, nr: 4, unroll: 1, kc: 256, mc: 128, fma: hasRelaxedSimd() };
+/** fma unset: fused multiply-adds where the runtime has relaxed SIMD (probed at the first createWasmGemm). */
+export const defaultTuning: GemmTuning = { mr: 4, nr: 4, unroll: 1, kc: 256, mc: 128 };
 
 /**
  * out = α·op(A)·op(B) for op(A) m×k and op(B) k×n (m, n, k ≥ 1) on up to `threads` threads; false when linear
