@@ -148,8 +148,8 @@ describe('gemm with α and threads', () => {
 });
 
 /** Runs `code` (an ES module importing the sources through tsx) in a fresh Node process. */
-function node(code: string, env: Record<string, string> = {}) {
-  return spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], {
+function node(code: string, env: Record<string, string> = {}, flags: string[] = []) {
+  return spawnSync(process.execPath, [...flags, '--import', 'tsx', '--input-type=module', '-e', code], {
     encoding: 'utf8',
     env: { ...process.env, ...env },
     timeout: 60_000,
@@ -157,6 +157,49 @@ function node(code: string, env: Record<string, string> = {}) {
 }
 
 const GEMM = new URL('../../src/kernels/gemm.ts', import.meta.url).href;
+const WASM = new URL('../../src/kernels/gemm-wasm.ts', import.meta.url).href;
+const RELAXED = '--experimental-wasm-relaxed-simd';
+
+/** Whether this node accepts the flag (a V8 option, so not in NODE_OPTIONS' allowed list). */
+const relaxedFlag = spawnSync(process.execPath, [RELAXED, '-e', '0']).status === 0;
+
+describe.runIf(relaxedFlag)('with relaxed SIMD (node --experimental-wasm-relaxed-simd)', () => {
+  it('the fused multiply-add kernel matches the triple loop on 1 and 2 threads, edge sizes and transposes', () => {
+    const r = node(
+      `import { createWasmGemm, defaultTuning, hasRelaxedSimd } from '${WASM}';
+       let s = 7;
+       const rand = (n) => Float64Array.from({ length: n }, () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 31 - 1));
+       let worst = 0;
+       for (const tuning of [defaultTuning, { mr: 4, nr: 4, unroll: 1, kc: 7, mc: 8, fma: true }]) {
+         const run = createWasmGemm(tuning, { threaded: true });
+         for (const [m, n, k] of [[1, 1, 1], [5, 3, 9], [17, 33, 70], [70, 5, 300], [256, 10, 256]])
+           for (const tA of [false, true]) for (const tB of [false, true]) for (const threads of [1, 2]) {
+             const a = { rows: tA ? k : m, cols: tA ? m : k, data: rand(m * k) };
+             const b = { rows: tB ? n : k, cols: tB ? k : n, data: rand(k * n) };
+             const out = { rows: m, cols: n, data: new Float64Array(m * n).fill(NaN) };
+             run(out, a, b, tA, tB, m, n, k, 2, threads);
+             for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) {
+               let v = 0, sc = 0;
+               for (let p = 0; p < k; p++) {
+                 const x = tA ? a.data[p * m + i] : a.data[i * k + p];
+                 const y = tB ? b.data[j * k + p] : b.data[p * n + j];
+                 v += x * y; sc += Math.abs(x * y);
+               }
+               const e = Math.abs(out.data[i * n + j] - 2 * v) / (2 * sc + 1e-300);
+               worst = Number.isNaN(e) ? Infinity : Math.max(worst, e);
+             }
+           }
+       }
+       console.log(hasRelaxedSimd(), worst);`,
+      {},
+      [RELAXED],
+    );
+    expect(r.stderr).toBe('');
+    const [fma, worst] = r.stdout.trim().split(' ');
+    expect(fma).toBe('true');
+    expect(Number(worst)).toBeLessThan(1e-12);
+  });
+});
 
 describe.runIf(canUseThreads())('worker threads in a process', () => {
   it('do not keep the process alive after a threaded product', () => {
