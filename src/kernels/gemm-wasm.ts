@@ -66,11 +66,12 @@ export interface WasmGemmOptions {
   readonly threaded?: boolean;
 }
 
-/** A wasm gemm for `tuning`, or null when this runtime cannot compile the SIMD module. */
+/** A wasm gemm for `tuning` (fma unset: where relaxed SIMD validates), or null without wasm SIMD. */
 export function createWasmGemm(
-  tuning: GemmTuning = defaultTuning,
+  given: GemmTuning = defaultTuning,
   options: WasmGemmOptions = {},
 ): WasmGemm | null {
+  const tuning: GemmTuning = { ...given, fma: given.fma ?? hasRelaxedSimd() };
   const { mr, nr, kc, mc } = tuning;
   const threaded = options.threaded === true && canUseThreads();
   // Row blocks hold whole register tiles.
