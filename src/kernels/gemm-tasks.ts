@@ -62,9 +62,24 @@ export interface TaskExports {
   ): void;
 }
 
+/** The next task of the claim word at `at` for job tag `tag`, or −1 when none is left or the job changed. */
+export function claimTask(ctl: Int32Array, at: number, total: number, tag: number): number {
+  for (;;) {
+    const w = Atomics.load(ctl, at);
+    if ((w & 0xffff0000) !== tag || (w & 0xffff) >= total) return -1;
+    if (Atomics.compareExchange(ctl, at, w, w + 1) === w) return w & 0xffff;
+  }
+}
+
+/** Counts a finished task at `at`, waking the waiters when it is the last of `total`. */
+export function finishTask(ctl: Int32Array, at: number, total: number): void {
+  if (Atomics.add(ctl, at, 1) + 1 >= total) Atomics.notify(ctl, at);
+}
+
 /**
  * Claims and runs tasks of job `seq` until none is left, then returns; with `all`, runs every task itself
- * regardless of claims (the recovery path when a worker stopped). The caller waits for done2 = total2.
+ * regardless of claims (a job for this thread alone, or the recovery path when a worker stopped). The caller
+ * waits for done2 = total2. Plain locals only: a product allocates nothing on the JS heap.
  */
 export function runTasks(
   ex: TaskExports,
@@ -75,39 +90,43 @@ export function runTasks(
   all: boolean,
 ): void {
   const tag = (seq & 0xffff) << 16;
-  const claim = (at: number, total: number, local: { next: number }): number => {
-    if (all) return local.next < total ? local.next++ : -1;
-    for (;;) {
-      const w = Atomics.load(ctl, at);
-      if ((w & 0xffff0000) !== tag || (w & 0xffff) >= total) return -1;
-      if (Atomics.compareExchange(ctl, at, w, w + 1) === w) return w & 0xffff;
-    }
-  };
-  const finish = (at: number, total: number) => {
-    if (Atomics.add(ctl, at, 1) + 1 >= total) Atomics.notify(ctl, at);
-  };
-  const [m, n, k, mp, np] = [ctl[L.m], ctl[L.n], ctl[L.k], ctl[L.mp], ctl[L.np]];
-  const [rows, cols, total1, total2] = [ctl[L.rows], ctl[L.cols], ctl[L.total1], ctl[L.total2]];
-  const [aRaw, bRaw, aPack, bPack, c] = [ctl[L.aRaw], ctl[L.bRaw], ctl[L.aPack], ctl[L.bPack], ctl[L.c]];
-  const [aRs, aCs, bRs, bCs, kc, mc] = [ctl[L.aRs], ctl[L.aCs], ctl[L.bRs], ctl[L.bCs], ctl[L.kc], ctl[L.mc]];
+  const m = ctl[L.m];
+  const n = ctl[L.n];
+  const k = ctl[L.k];
+  const mp = ctl[L.mp];
+  const np = ctl[L.np];
+  const rows = ctl[L.rows];
+  const cols = ctl[L.cols];
+  const total1 = ctl[L.total1];
+  const total2 = ctl[L.total2];
   const scale = alpha[L.alpha];
   if (Atomics.load(ctl, L.seq) !== seq) return;
-  const local1 = { next: 0 };
-  for (let t = claim(L.claim1, total1, local1); t >= 0; t = claim(L.claim1, total1, local1)) {
+  let next = 0;
+  for (let t = all ? next++ : claimTask(ctl, L.claim1, total1, tag); t >= 0 && t < total1; ) {
     const j0 = t * cols;
-    ex.packB(bRaw + j0 * bRs, bPack + j0 * k * 8, Math.min(n - j0, cols), k, bRs, bCs);
-    if (!all) finish(L.done1, total1);
+    ex.packB(
+      ctl[L.bRaw] + j0 * ctl[L.bRs],
+      ctl[L.bPack] + j0 * k * 8,
+      Math.min(n - j0, cols),
+      k,
+      ctl[L.bRs],
+      ctl[L.bCs],
+    );
+    if (!all) finishTask(ctl, L.done1, total1);
+    t = all ? next++ : claimTask(ctl, L.claim1, total1, tag);
   }
-  const local2 = { next: 0 };
-  for (let t = claim(L.claim2, total2, local2); t >= 0; t = claim(L.claim2, total2, local2)) {
+  next = 0;
+  for (let t = all ? next++ : claimTask(ctl, L.claim2, total2, tag); t >= 0 && t < total2; ) {
     const r0 = t * rows;
     const r1 = Math.min(mp, r0 + rows);
-    ex.packA(aRaw + r0 * aRs, aPack + r0 * k * 8, Math.min(m - r0, r1 - r0), k, aRs, aCs);
+    const aPack = ctl[L.aPack] + r0 * k * 8;
+    ex.packA(ctl[L.aRaw] + r0 * ctl[L.aRs], aPack, Math.min(m - r0, r1 - r0), k, ctl[L.aRs], ctl[L.aCs]);
     // every column chunk of B̃ must be packed before the product
     if (!all)
       for (let d = Atomics.load(ctl, L.done1); d < total1; d = Atomics.load(ctl, L.done1))
         Atomics.wait(ctl, L.done1, d);
-    ex.gemm(aPack + r0 * k * 8, bPack, c + r0 * np * 8, r1 - r0, np, k, kc, mc, scale);
-    if (!all) finish(L.done2, total2);
+    ex.gemm(aPack, ctl[L.bPack], ctl[L.c] + r0 * np * 8, r1 - r0, np, k, ctl[L.kc], ctl[L.mc], scale);
+    if (!all) finishTask(ctl, L.done2, total2);
+    t = all ? next++ : claimTask(ctl, L.claim2, total2, tag);
   }
 }

@@ -159,8 +159,10 @@ export function createWasmGemm(
     let since = Date.now();
     let last = -1;
     for (let d = Atomics.load(ctl, CTL.done2); d < total; d = Atomics.load(ctl, CTL.done2)) {
-      if (d !== last) [last, since] = [d, Date.now()];
-      else if (Date.now() - since > WORKER_TIMEOUT_MS) {
+      if (d !== last) {
+        last = d;
+        since = Date.now();
+      } else if (Date.now() - since > WORKER_TIMEOUT_MS) {
         pool?.close();
         return false;
       }
@@ -181,17 +183,24 @@ export function createWasmGemm(
     if (!reserve(c + mp * np)) return false;
     heap.set(a.data, aRaw);
     heap.set(b.data, bRaw);
-    const p = ctl;
-    [p[CTL.aRaw], p[CTL.bRaw], p[CTL.aPack], p[CTL.bPack], p[CTL.c]] = [aRaw, bRaw, aPack, bPack, c].map(
-      (x) => x * 8,
-    );
-    [p[CTL.m], p[CTL.n], p[CTL.k], p[CTL.mp], p[CTL.np]] = [m, n, k, mp, np];
+    ctl[CTL.aRaw] = aRaw * 8;
+    ctl[CTL.bRaw] = bRaw * 8;
+    ctl[CTL.aPack] = aPack * 8;
+    ctl[CTL.bPack] = bPack * 8;
+    ctl[CTL.c] = c * 8;
+    ctl[CTL.m] = m;
+    ctl[CTL.n] = n;
+    ctl[CTL.k] = k;
+    ctl[CTL.mp] = mp;
+    ctl[CTL.np] = np;
     // op(A) (m×k): A is m×k row-major, or k×m when transposed; op(B)ᵀ (n×k): B is k×n, or n×k when transposed.
-    [p[CTL.aRs], p[CTL.aCs]] = transA ? [8, m * 8] : [k * 8, 8];
-    [p[CTL.bRs], p[CTL.bCs]] = transB ? [k * 8, 8] : [8, n * 8];
+    ctl[CTL.aRs] = transA ? 8 : k * 8;
+    ctl[CTL.aCs] = transA ? m * 8 : 8;
+    ctl[CTL.bRs] = transB ? k * 8 : 8;
+    ctl[CTL.bCs] = transB ? 8 : n * 8;
     // k blocks of equal depth, so no thin last block pays the tile's load and store overhead
-    p[CTL.kc] = Math.ceil(k / Math.ceil(k / kc));
-    p[CTL.mc] = mcRows;
+    ctl[CTL.kc] = Math.ceil(k / Math.ceil(k / kc));
+    ctl[CTL.mc] = mcRows;
     alphas[CTL.alpha] = alpha;
     let helpers = 0;
     if (threaded && threads > 1) {
