@@ -24,7 +24,7 @@ import { isScalar } from '../src/ir/shape.js';
 import { parseDecls, parseExpr, type Scope } from '../src/parse/index.js';
 import { formatCaret } from '../src/parse/position.js';
 import { didYouMean } from '../src/parse/suggest.js';
-import { judge } from '../src/verify/diagnose.js';
+import { judgeClaimText } from '../src/verify/misfit.js';
 
 export type Field = 'let' | 'expr' | 'wrt' | 'claim';
 
@@ -242,12 +242,16 @@ export async function compute(
       'verdict',
       () => {
         if (!inputs.claim.trim()) return { kind: 'verdict', text: '', equal: null };
-        const claim = attempt('claim', () => parseExpr(inputs.claim, scope));
         if (vars.length !== 1) {
           throw new UsageError('verify checks the gradient with respect to one variable in --wrt');
         }
         const [g] = mode === 'grad' ? results : grad(f, vars, { scope });
-        const { verdict, diagnosis } = judge(claim, g, { reference: 'the gradient', seed: 0x5eed });
+        // A claim whose own shapes do not fit is a wrong claim with a repair, as in `matcalc verify`.
+        // (Bad input in it fails this stage, which is blamed on the claim field.)
+        const { verdict, diagnosis } = judgeClaimText(inputs.claim, g, scope, {
+          reference: 'the gradient',
+          seed: 0x5eed,
+        });
         return { kind: 'verdict', text: verdictText(verdict, diagnosis, vars[0], g), equal: verdict.equal };
       },
     ],

@@ -7,7 +7,8 @@ import { isScalar, type Shape, shapeText } from '../ir/shape.js';
 import { specOf } from '../ops/index.js';
 import { commentText, fillTemplate, Namer, TS_RESERVED, useCounts } from './names.js';
 import { type ModuleSpec, shortText, stabilized } from './numpy.js';
-import { helperSources, TS_HELPERS, TS_SCALARS, withScalarDeps } from './ts-runtime.js';
+import { helperSources, TS_HELPERS } from './ts-runtime.js';
+import { TS_SCALARS, withScalarDeps } from './ts-scalars.js';
 
 /** Ops that are constants given their attrs: written as a number inside loops, `fill(…)` elsewhere. */
 const LITERAL_OPS = new Set(['size', 'ones', 'zeros']);

@@ -1,13 +1,13 @@
 // A claim whose own shapes do not fit (`2*X*(X*W - Y)` for an n×d X) is a wrong claim, not bad input: the
 // conflict is named, and transposes added to or removed from the operands (one, then two at a time) are
 // tried until a variant parses and equals the truth — "a missing transpose on X".
-import { MatcalcError, type ShapeError } from '../ir/errors.js';
+import { MatcalcError, ShapeError } from '../ir/errors.js';
 import type { Expr } from '../ir/expr.js';
 import type { Scope } from '../parse/decls.js';
 import { parseExpr } from '../parse/expr.js';
 import { lex } from '../parse/lexer.js';
 import { agrees } from './assumptions.js';
-import type { Diagnosis, Judgement } from './diagnose.js';
+import { type Diagnosis, type Judgement, judge } from './diagnose.js';
 import type { EqualOptions } from './equal.js';
 
 interface Edit {
@@ -113,3 +113,25 @@ export function misfit(
 
 const shapeVerdict = (error: ShapeError) =>
   ({ equal: false, method: 'shape', reason: `the claim's shapes do not fit: ${error.message}` }) as const;
+
+/**
+ * The verdict on a claim as typed: parsed in `scope` and judged against `truth`, or — when its own shapes do
+ * not fit — judged by `misfit`. Other parse errors are thrown (bad input, not a wrong claim). The CLI's
+ * `verify --claim` and the playground both answer through this.
+ */
+export function judgeClaimText(
+  text: string,
+  truth: Expr,
+  scope: Scope,
+  opts: EqualOptions & { reference?: string } = {},
+  parse: (text: string) => Expr = (t) => parseExpr(t, scope),
+): Judgement & { readonly claim: Expr | null } {
+  let claim: Expr;
+  try {
+    claim = parse(text);
+  } catch (e) {
+    if (e instanceof ShapeError) return { ...misfit(text, e, truth, scope, opts), claim: null };
+    throw e;
+  }
+  return { ...judge(claim, truth, opts), claim };
+}

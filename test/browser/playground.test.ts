@@ -231,7 +231,7 @@ describe.skipIf(!ready)('the playground in chromium', () => {
     expect(await page.locator('.katex-error').count()).toBe(0);
     expect(problems).toEqual([]);
     await page.context().close();
-  });
+  }, 240_000); // 23 CLI child processes in a row: seconds each on a loaded machine (guards a hang only)
 
   it('typing updates the result and the hash; an error shows the CLI message and caret and keeps the result', async () => {
     const { page, problems } = await open(fileUrl);
@@ -297,6 +297,27 @@ describe.skipIf(!ready)('the playground in chromium', () => {
     expect(v.code).toBe(1);
     expect(await text(page, '#verdict')).toBe(v.out);
     expect(await page.evaluate(() => location.hash)).toContain('claim=');
+    expect(problems).toEqual([]);
+    await page.context().close();
+  });
+
+  it('a claim whose shapes do not fit gets the CLI\'s repair ("a missing transpose"), not an error', async () => {
+    const { page, problems } = await open(fileUrl);
+    await change(page, () => page.getByRole('button', { name: 'least squares', exact: true }).click());
+    await change(page, () => page.fill('#claim', '2*X*(X*w - y)'));
+    const v = cli([
+      'verify',
+      'sum((X*w - y).^2)',
+      '--wrt',
+      'w',
+      '--let',
+      'X: n x d; w: d; y: n',
+      '--claim',
+      '2*X*(X*w - y)',
+    ]);
+    expect(v.code).toBe(1);
+    expect(v.out).toMatch(/missing transpose on `X`/);
+    expect(await text(page, '#verdict')).toBe(v.out);
     expect(problems).toEqual([]);
     await page.context().close();
   });

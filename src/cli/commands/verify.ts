@@ -3,14 +3,12 @@
 // Exit 0 when the claim (every claim and chain step of the files) holds, 1 when one does not, with the diagnosis.
 import { grad } from '../../api.js';
 import { toText } from '../../emit/text.js';
-import { ShapeError, UsageError } from '../../ir/errors.js';
-import type { Expr } from '../../ir/expr.js';
+import { UsageError } from '../../ir/errors.js';
 import { parseExpr, type Scope } from '../../parse/index.js';
 import { type CheckReport, type DocumentReport, verifyDocument } from '../../verify/claims.js';
 import type { Diagnosis } from '../../verify/diagnose.js';
-import { judge } from '../../verify/diagnose.js';
 import type { Verdict } from '../../verify/equal.js';
-import { misfit } from '../../verify/misfit.js';
+import { judgeClaimText } from '../../verify/misfit.js';
 import { exprArg, type Io } from '../io.js';
 import { inOption, oneOf, parse, positiveInt, scopeOf, str, wrtVars } from '../options.js';
 import { howDecided, verdictText } from '../results.js';
@@ -25,15 +23,6 @@ const json = (v: unknown): string =>
   JSON.stringify(v, (_k, x) => (typeof x === 'number' && !Number.isFinite(x) ? String(x) : x));
 
 /** The claim, or the ShapeError that makes it a wrong claim (its own shapes do not fit). */
-function parseClaim(text: string, scope: Scope): Expr | ShapeError {
-  try {
-    return inOption('--claim', () => parseExpr(text, scope));
-  } catch (e) {
-    if (e instanceof ShapeError) return e;
-    throw e;
-  }
-}
-
 export function run(argv: readonly string[], io: Io): number {
   const { values: o, positionals } = parse(argv, {
     let: { type: 'string' },
@@ -68,18 +57,20 @@ export function run(argv: readonly string[], io: Io): number {
     throw new UsageError('verify checks the gradient with respect to one variable in --wrt');
   const [g] = grad(f, vars, { scope });
   const text = exprArg(io, claimText, '--claim');
-  const claim = parseClaim(text, scope);
-  const { verdict, diagnosis } =
-    claim instanceof ShapeError
-      ? misfit(text, claim, g, scope, { reference: 'the gradient', seed })
-      : judge(claim, g, { reference: 'the gradient', seed });
+  const { verdict, diagnosis, claim } = judgeClaimText(
+    text,
+    g,
+    scope,
+    { reference: 'the gradient', seed },
+    (t) => inOption('--claim', () => parseExpr(t, scope)),
+  );
   if (format === 'json') {
     io.out(
       json({
         equal: verdict.equal,
         method: verdict.method,
         reason: verdict.reason,
-        claim: claim instanceof ShapeError ? text : toText(claim),
+        claim: claim ? toText(claim) : text,
         gradient: toText(g),
         diagnosis: diagnosis ?? null,
         counterexample: diagnosis?.counterexample ?? verdict.counterexample ?? null,
