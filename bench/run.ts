@@ -27,7 +27,16 @@ for (const name of picked.length > 0 ? picked : ALL) {
   console.log(`\n## bench/${name}.ts\n`);
   const r = spawnSync(
     process.execPath,
-    ['--expose-gc', '--import', 'tsx', file, ...(name === 'gemm' ? ['--quick'] : [])],
+    [
+      '--expose-gc',
+      // Node 20 validates relaxed-SIMD FMA only behind this flag (later Node versions ship it); the gemm
+      // benches say which multiply-add they ran
+      ...(name === 'gemm' || name === 'codegen' ? ['--experimental-wasm-relaxed-simd'] : []),
+      '--import',
+      'tsx',
+      file,
+      ...(name === 'gemm' ? ['--quick'] : []),
+    ],
     {
       stdio: 'inherit',
     },

@@ -4,8 +4,8 @@
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import type * as Tf from '@tensorflow/tfjs';
-import type { Contender, Runner } from './codegen.js';
 import type { MlpData, MlpSizes } from './handwritten.js';
+import type { Contender, Runner } from './mlp.js';
 
 type TfModule = typeof Tf;
 type Backend = 'cpu' | 'wasm';

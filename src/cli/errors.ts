@@ -2,6 +2,7 @@
 // caret picture when input text is at fault. Its own module, so commands (derive lists failing files) can
 // use it without importing main.ts, which must stay the bundle's entry to know it was run directly.
 import { MatcalcError } from '../ir/errors.js';
+import { ThreadsError } from '../kernels/gemm.js';
 import { SingularMatrixError } from '../kernels/linalg.js';
 import { formatCaret } from '../parse/position.js';
 
@@ -13,7 +14,7 @@ export function errorMessage(e: unknown): string {
     const caret = pos ? formatCaret(pos) : '';
     return `matcalc: error: ${e.message}${where}${caret ? `\n${caret}` : ''}`;
   }
-  if (e instanceof SingularMatrixError) return `matcalc: error: ${e.message}`;
+  if (e instanceof SingularMatrixError || e instanceof ThreadsError) return `matcalc: error: ${e.message}`;
   if (e instanceof RangeError && /call stack/i.test(e.message)) {
     return 'matcalc: error: expression nested too deeply to process';
   }

@@ -25,7 +25,7 @@ export function conventions(opts: StepOptions, lossName = 'L', backward = true):
           : `**Style: differentials.** Each step writes the differential $dN$ of one node, puts it into $d${loss} = \\operatorname{tr}(D\\, dN)$ with $D = ${d('N').slice(1, -1)}$, and reads each input's derivative off $d${loss} = \\operatorname{tr}(D_A\\, dA) \\Rightarrow ${d('A').slice(1, -1)} = D_A$.`;
   const notation =
     opts.style === 'compact'
-      ? 'Vectors are columns; $\\odot$ is the elementwise product, $\\mathbf{1}$ a column of ones (so $A^{\\top} \\mathbf{1}$ adds up the rows of $A$), $\\lVert A \\rVert$ the Frobenius norm.'
+      ? 'Vectors are columns; $\\odot$ is the elementwise product, $\\mathbf{1}$ a column of ones (so $A^{\\top} \\mathbf{1}$ adds up the rows of $A$), $\\lVert A \\rVert_F$ the Frobenius norm (of a vector, $\\lVert x \\rVert$ is its length).'
       : `Vectors are columns; $\\odot$ is the elementwise product, $\\mathbf{1}$ a column of ones, $\\operatorname{sum}_{1}$ sums down the columns and $\\operatorname{sum}_{2}$ across the rows${backward ? `; the *cotangent* of a node is the derivative of $${loss}$ with respect to it` : ''}. The line under each equation checks its dimensions.`;
   return backward ? [layout, style, notation] : [notation];
 }

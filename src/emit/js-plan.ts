@@ -1,10 +1,11 @@
 // Lowering for compiled closures: the Expr DAG becomes a plan graph of elementwise maps, reductions, gemm
 // calls with transpose flags and kernel calls; `lowerAll` also rewrites diag(v)·A, A·diag(v) and outer
-// products into broadcasting maps; naive forms are first rewritten by the stable table (numeric/stable.ts).
+// products into broadcasting maps, and folds a scalar factor or divisor of a product used once into the
+// gemm's α (no pass over the result); naive forms are first rewritten by the stable table (numeric/stable.ts).
 import { type Dim, ONE } from '../ir/dim.js';
 import type { Expr, OpExpr, VarExpr } from '../ir/expr.js';
 import { topoOrder } from '../ir/expr.js';
-import { type Shape, shape } from '../ir/shape.js';
+import { isScalar, type Shape, sameShape, shape } from '../ir/shape.js';
 import { stabilize } from '../numeric/stable.js';
 import { specOf } from '../ops/index.js';
 
@@ -23,7 +24,13 @@ export type PNode =
   | (Base & { readonly kind: 'literal'; readonly value: number | Dim })
   | (Base & { readonly kind: 'map'; readonly scalar: (xs: readonly string[]) => string })
   | (Base & { readonly kind: 'reduce'; readonly mean: boolean; readonly axis: 0 | 1 | 2 })
-  | (Base & { readonly kind: 'gemm'; readonly transA: boolean; readonly transB: boolean })
+  /** op(A)·op(B) of args [A, B], times args[2] (a 1×1 node) when present, or divided by it with `divide`. */
+  | (Base & {
+      readonly kind: 'gemm';
+      readonly transA: boolean;
+      readonly transB: boolean;
+      readonly divide: boolean;
+    })
   | (Base & {
       readonly kind: 'kernel';
       readonly name: string;
@@ -56,7 +63,7 @@ class Builder {
           : b.kind === 'reduce'
             ? `${b.mean}${b.axis}`
             : b.kind === 'gemm'
-              ? `${b.transA}${b.transB}`
+              ? `${b.transA}${b.transB}${b.divide}`
               : b.kind === 'kernel'
                 ? `${b.name}(${b.extra.map((x) => (typeof x === 'object' ? `dim ${x.key}` : String(x))).join()})`
                 : '';
@@ -94,9 +101,36 @@ class Builder {
   }
 }
 
+/** The scalar side of s·P, P·s or P/s when P is a product read only there (its gemm then scales). */
+function scaledProduct(
+  e: OpExpr,
+  usedOnce: (x: Expr) => boolean,
+): { product: 0 | 1; divide: boolean } | null {
+  if (e.op !== 'emul' && e.op !== 'ediv') return null;
+  const [x, y] = e.args;
+  const fits = (p: Expr, s: Expr) =>
+    isOp(p, 'matmul') && sameShape(p.shape, e.shape) && isScalar(s.shape) && usedOnce(p);
+  if (fits(x, y)) return { product: 0, divide: e.op === 'ediv' };
+  if (e.op === 'emul' && fits(y, x)) return { product: 1, divide: false };
+  return null;
+}
+
 /** Lower one op node whose arguments are lowered already. */
-function lowerOp(e: OpExpr, args: readonly PNode[], b: Builder, lowerArg: (x: Expr) => PNode): PNode {
+function lowerOp(
+  e: OpExpr,
+  args: readonly PNode[],
+  b: Builder,
+  lowerArg: (x: Expr) => PNode,
+  usedOnce: (x: Expr) => boolean,
+): PNode {
   const s = e.shape;
+  const scaled = scaledProduct(e, usedOnce);
+  if (scaled) {
+    const g = args[scaled.product];
+    if (g.kind === 'gemm' && g.args.length === 2) {
+      return b.make({ ...g, args: [...g.args, args[1 - scaled.product]], divide: scaled.divide });
+    }
+  }
   switch (e.op) {
     case 'transpose':
       return b.transpose(args[0]);
@@ -115,6 +149,7 @@ function lowerOp(e: OpExpr, args: readonly PNode[], b: Builder, lowerArg: (x: Ex
         args: [l.kind === 'transpose' ? l.args[0] : l, r.kind === 'transpose' ? r.args[0] : r],
         transA: l.kind === 'transpose',
         transB: r.kind === 'transpose',
+        divide: false,
       });
     }
     case 'size':
@@ -150,6 +185,13 @@ function lowerOp(e: OpExpr, args: readonly PNode[], b: Builder, lowerArg: (x: Ex
 /** Lower expanded (derivative-free) roots; `inputOf` numbers each variable. */
 export function lowerAll(written: readonly Expr[], inputOf: (v: VarExpr) => number): Lowered {
   const roots = stabilize(written);
+  const order = topoOrder(roots);
+  // Readers of each node; a root counts as one more, so a root product keeps its own value.
+  const readers = new Map<number, number>();
+  for (const e of order)
+    if (e.kind === 'op') for (const a of e.args) readers.set(a.id, (readers.get(a.id) ?? 0) + 1);
+  for (const r of roots) readers.set(r.id, (readers.get(r.id) ?? 0) + 1);
+  const usedOnce = (x: Expr) => readers.get(x.id) === 1;
   const b = new Builder();
   const memo = new Map<number, PNode>();
   // Rewritten subterms (diag scalings) are lowered on demand; their children are mostly lowered already.
@@ -165,7 +207,7 @@ export function lowerAll(written: readonly Expr[], inputOf: (v: VarExpr) => numb
         n = b.make({ kind: 'literal', label: 'const', shape: e.shape, args: [], value: e.value });
         break;
       case 'op':
-        n = lowerOp(e, e.args.map(lowerExpr), b, lowerExpr);
+        n = lowerOp(e, e.args.map(lowerExpr), b, lowerExpr, usedOnce);
         break;
       case 'deriv':
         throw new Error('internal: expand derivatives before compiling');
@@ -177,6 +219,6 @@ export function lowerAll(written: readonly Expr[], inputOf: (v: VarExpr) => numb
     memo.set(e.id, n);
     return n;
   };
-  for (const e of topoOrder(roots)) lowerExpr(e);
+  for (const e of order) lowerExpr(e);
   return { nodes: b.nodes, roots: roots.map(lowerExpr) };
 }

@@ -86,8 +86,10 @@ class Emitter {
         return `${head}\n${out}.data = ${this.matrixName(n.args[0])}.data;`;
       case 'gemm': {
         if (n.kind !== 'gemm') throw new Error('internal: gemm step');
-        const [a, b] = n.args.map((x) => this.matrixName(x));
-        return `${head}\n${this.kernel('gemm')}(${out}, ${a}, ${b}, ${n.transA}, ${n.transB});`;
+        const [a, b, scale] = n.args.map((x) => this.matrixName(x));
+        const alpha =
+          scale === undefined ? '' : `, ${n.divide ? `1 / ${scale}.data[0]` : `${scale}.data[0]`}`;
+        return `${head}\n${this.kernel('gemm')}(${out}, ${a}, ${b}, ${n.transA}, ${n.transB}${alpha});`;
       }
       case 'kernel': {
         const args = n.args.map((x) => this.matrixName(x));

@@ -4,9 +4,10 @@
 // own: the next call overwrites them, unless `copyOutputs` is set.
 import { expandDerivatives } from '../diff/expand.js';
 import { dimSymbols } from '../ir/dim.js';
-import { ShapeError } from '../ir/errors.js';
+import { ShapeError, UsageError } from '../ir/errors.js';
 import { type Expr, freeVars } from '../ir/expr.js';
 import { shapeText } from '../ir/shape.js';
+import { gemmThreads, ThreadsError } from '../kernels/gemm.js';
 import * as Kernels from '../kernels/index.js';
 import type { Matrix } from '../kernels/matrix.js';
 import type { Values } from '../numeric/evaluate.js';
@@ -24,6 +25,11 @@ export interface CompileOptions {
   readonly kernels?: KernelNamespace;
   /** The declarations: a size no input of the expressions fixes is read from any declared variable given. */
   readonly scope?: Scope;
+  /**
+   * Threads a large matrix product may use (1: the calling thread only); default: the process-wide setting
+   * (setGemmThreads, else the MATCALC_THREADS environment variable, else every core). Browsers use one.
+   */
+  readonly threads?: number;
 }
 
 /** A compiled closure: values keyed by declared name → the results. */
@@ -91,7 +97,7 @@ export function compile(
   const symbolList = [...symbols];
   const fromDeclared = declaredSizes(symbolList, inputs, opts.scope);
 
-  const K = opts.kernels ?? Kernels;
+  const K = withThreads(opts.kernels ?? Kernels, opts.threads);
   const source = generate(plan, symbolList, inputs.length, K);
   const { setup, run } = new Function('K', source)(K) as Generated;
 
@@ -131,6 +137,26 @@ export function compile(
   Object.defineProperty(call, 'source', { value: source });
   Object.defineProperty(call, 'allocations', { get: () => allocations });
   return call as Compiled<Matrix> | Compiled<Matrix[]>;
+}
+
+/** The kernels with gemm pinned to `threads` threads; checks the thread settings now rather than mid-call. */
+function withThreads(K: KernelNamespace, threads: number | undefined): KernelNamespace {
+  if (threads !== undefined && !(Number.isInteger(threads) && threads >= 1)) {
+    throw new UsageError(`compile: threads must be a positive integer, got ${JSON.stringify(threads)}`);
+  }
+  try {
+    gemmThreads();
+  } catch (e) {
+    if (e instanceof ThreadsError) throw new UsageError(e.message);
+    throw e;
+  }
+  if (threads === undefined) return K;
+  const gemm = K.gemm as typeof Kernels.gemm;
+  return {
+    ...K,
+    gemm: (out: Matrix, a: Matrix, b: Matrix, transA: boolean, transB: boolean, alpha?: number) =>
+      gemm(out, a, b, transA, transB, alpha, threads),
+  };
 }
 
 /** A symbol no input fixes, and the declared variables (name, side) whose value would give its size. */

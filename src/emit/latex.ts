@@ -130,6 +130,7 @@ const negative = (t: Text): boolean => t.head.startsWith('-');
 function infix(symbol: string, a: Printed, b: Printed): Printed {
   const { prec, assoc } = levelOf(LATEX_INFIX, symbol, 'LaTeX infix');
   if (symbol === '^') return node([base(a), '^{', b, '}'], prec);
+  if (symbol === '^\\circ') return node([base(a), '^{\\circ ', b, '}'], prec);
   const isProduct = prec === PRODUCT;
   // Enclosed so that nothing is misread: a different product beneath a product (`A \odot B C`), a `\nabla`
   // operand of a product, and a right operand that starts with a minus (`A \left(-B\right)`,

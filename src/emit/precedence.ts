@@ -46,6 +46,8 @@ export const LATEX_INFIX: Readonly<Record<string, InfixLevel>> = {
   '\\otimes': left(2),
   '\\times': left(2),
   '^': right(4),
+  // A ∘ B's Hadamard power A^{∘p}: what an elementwise power of a matrix or vector is written as
+  '^\\circ': right(4),
 };
 export const LATEX_PREFIX: Readonly<Record<string, number>> = { '-': 3 };
 /** Every postfix decoration sits at this level, whatever its symbol. */

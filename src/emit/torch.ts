@@ -45,9 +45,15 @@ class ${cls}(torch.autograd.Function):
     def forward(ctx, *tensors):
         if len(tensors) != len(_NAMES):
             raise TypeError(f"expected {len(_NAMES)} tensors ({', '.join(_NAMES)}), got {len(tensors)}")
-        ctx.save_for_backward(*tensors)
         ref = tensors[0]
-        loss = value(**{n: _to_numpy(t) for n, t in zip(_NAMES, tensors)})
+        arrays = {n: _to_numpy(t) for n, t in zip(_NAMES, tensors)}
+        # When a gradient will be asked for, the value and the gradients come from one pass over the shared
+        # work (value_and_grad), kept for backward, instead of the value now and everything again later.
+        if any(ctx.needs_input_grad) and all(n in _GRADS for n, need in zip(_NAMES, ctx.needs_input_grad) if need):
+            loss, ctx.grads = value_and_grad(**arrays)
+        else:
+            loss, ctx.grads = value(**arrays), None
+        ctx.save_for_backward(*tensors)
         return torch.as_tensor(float(loss), dtype=ref.dtype, device=ref.device)
 
     @staticmethod
@@ -60,7 +66,9 @@ class ${cls}(torch.autograd.Function):
         missing = [n for n in wanted if n not in _GRADS]
         if missing:
             raise RuntimeError(f"no gradient was exported for {', '.join(missing)}; export with them in wrt")
-        _, grads = value_and_grad(**{n: _to_numpy(t) for n, t in zip(_NAMES, tensors)})
+        grads = ctx.grads
+        if grads is None:
+            _, grads = value_and_grad(**{n: _to_numpy(t) for n, t in zip(_NAMES, tensors)})
         g = float(grad_output)
         out = []
         for n, t, need in zip(_NAMES, tensors, ctx.needs_input_grad):

@@ -1,11 +1,13 @@
 // A minimal WebAssembly assembler: the instructions gemm-wasm-kernel.ts uses (i32 control flow and address
-// arithmetic, f64x2 SIMD), written as methods named after their text-format mnemonics, and the module
-// container (type, function, memory, export and code sections). Binary format: WebAssembly Core Spec 2.0, §5.
+// arithmetic, f64x2 SIMD, relaxed-SIMD multiply-add), written as methods named after their text-format
+// mnemonics, and the module container (type, import, function, export and code sections) importing its
+// memory, shared or not. Binary format: WebAssembly Core Spec 2.0, §5; shared memory: the threads proposal.
 
 /** Value types (§5.3.1, §5.3.2). */
 export const i32 = 0x7f;
+export const f64 = 0x7c;
 export const v128 = 0x7b;
-export type ValType = typeof i32 | typeof v128;
+export type ValType = typeof i32 | typeof f64 | typeof v128;
 
 /** Unsigned LEB128 (§5.2.2). */
 function uleb(n: number): number[] {
@@ -112,6 +114,9 @@ export class Code {
   select(): this {
     return this.op(0x1b);
   }
+  drop(): this {
+    return this.op(0x1a);
+  }
 
   // Variables (§5.4.4).
   get(local: number): this {
@@ -177,11 +182,18 @@ export class Code {
   v128Zero(): this {
     return this.simd(0x0c, ...new Array<number>(16).fill(0));
   }
+  f64x2Splat(): this {
+    return this.simd(0x14);
+  }
   f64x2Add(): this {
     return this.simd(0xf0);
   }
   f64x2Mul(): this {
     return this.simd(0xf2);
+  }
+  /** a·b + c, fused or not (relaxed SIMD, opcode 0x107): operands a, b, c on the stack in that order. */
+  f64x2RelaxedMadd(): this {
+    return this.simd(0x107);
   }
 }
 
@@ -192,8 +204,17 @@ export interface FunctionDef {
   readonly body: Code;
 }
 
-/** A module exporting `functions` (each with its own type) and one memory "memory" of `pages` 64 KiB pages. */
-export function moduleBytes(functions: readonly FunctionDef[], pages: number): Uint8Array<ArrayBuffer> {
+/** The imported memory env.memory: at least `pages` 64 KiB pages; a shared one needs a maximum (§5.3.4). */
+export interface MemoryImport {
+  readonly pages: number;
+  readonly shared?: { readonly maxPages: number };
+}
+
+/** A module exporting `functions` (each with its own type) and importing its memory as env.memory. */
+export function moduleBytes(
+  functions: readonly FunctionDef[],
+  memory: MemoryImport,
+): Uint8Array<ArrayBuffer> {
   const encodeName = (s: string) => vec([...s].map((c) => [c.charCodeAt(0)]));
   const funcTypes = functions.map(({ params }) => [0x60, ...vec(params.map((p) => [p])), ...vec([])]);
   const bodies = functions.map(({ params, body }) => {
@@ -201,12 +222,16 @@ export function moduleBytes(functions: readonly FunctionDef[], pages: number): U
     return [...uleb(code.length), ...code];
   });
   const exports = functions.map(({ name }, i) => [...encodeName(name), 0x00, ...uleb(i)]);
+  // limits: 0x00 min, or 0x03 min max shared
+  const limits = memory.shared
+    ? [0x03, ...uleb(memory.pages), ...uleb(memory.shared.maxPages)]
+    : [0x00, ...uleb(memory.pages)];
   return new Uint8Array([
     ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00], // "\0asm", version 1
     ...section(1, vec(funcTypes)), // type section: function i has type i
+    ...section(2, vec([[...encodeName('env'), ...encodeName('memory'), 0x02, ...limits]])), // import section
     ...section(3, vec(functions.map((_, i) => uleb(i)))), // function section
-    ...section(5, vec([[0x00, ...uleb(pages)]])), // memory section: min pages, no max
-    ...section(7, vec([...exports, [...encodeName('memory'), 0x02, 0x00]])), // export section
+    ...section(7, vec(exports)), // export section
     ...section(10, vec(bodies)), // code section
   ]);
 }

@@ -1,7 +1,17 @@
 // The WebAssembly SIMD gemm program, three exported functions over byte addresses in linear memory:
-// pack (strided matrix → panels), gemm (C = Ã·B̃ over panels, f64x2 lanes), compact (padded C → m×n).
+// pack (strided matrix → panels), gemm (C = α·Ã·B̃ over panels, f64x2 lanes, multiply-adds fused where relaxed
+// SIMD is asked for), compact (padded C → m×n); the memory is imported, shared when threads use it.
 // Panels: X (rows×k) in panels of w rows, panel r at element r·w·k, entry (i, p) at p·w + i mod w.
-import { Code, type FunctionDef, i32, moduleBytes, type ValType, v128 } from './gemm-wasm-asm.js';
+import {
+  Code,
+  type FunctionDef,
+  f64,
+  i32,
+  type MemoryImport,
+  moduleBytes,
+  type ValType,
+  v128,
+} from './gemm-wasm-asm.js';
 
 /** Register tile: mr×nr tiles of C accumulate in mr·nr/2 f64x2 locals (nr even); `unroll` (a power of 2)
  * k steps per loop iteration. */
@@ -9,11 +19,13 @@ export interface TileShape {
   readonly mr: number;
   readonly nr: number;
   readonly unroll: number;
+  /** Multiply-add with f64x2.relaxed_madd (relaxed SIMD) instead of f64x2.mul then f64x2.add. */
+  readonly fma?: boolean;
 }
 
-export function gemmModule(tile: TileShape): Uint8Array<ArrayBuffer> {
+export function gemmModule(tile: TileShape, memory: MemoryImport = { pages: 1 }): Uint8Array<ArrayBuffer> {
   const fns = [pack('packA', tile.mr), pack('packB', tile.nr), gemm(tile), compact()];
-  return moduleBytes(fns, 1);
+  return moduleBytes(fns, memory);
 }
 
 /**
@@ -78,20 +90,21 @@ function compact(): FunctionDef {
 }
 
 /**
- * gemm(a, b, c, mp, np, k, kcMax, mcMax): C (mp×np) = Ã (mp×k panels of mr) · B̃ (k×np panels of nr).
+ * gemm(a, b, c, mp, np, k, kcMax, mcMax, α): C (mp×np) = α·Ã (mp×k panels of mr) · B̃ (k×np panels of nr).
  * Loop nest (GotoBLAS): k in blocks of ≤ kcMax (a B̃ micro-panel kc×nr stays in L1), rows in blocks of
  * ≤ mcMax (the Ã block mc×kc stays in L2), then column panels, row panels, and the register tile.
- * The first k block stores its tile and later ones add to it, so C needs no clearing.
+ * The first k block stores α·tile and later ones add theirs, so C needs no clearing.
  */
-function gemm({ mr, nr, unroll }: TileShape): FunctionDef {
-  const params: ValType[] = [i32, i32, i32, i32, i32, i32, i32, i32];
+function gemm({ mr, nr, unroll, fma }: TileShape): FunctionDef {
+  const params: ValType[] = [i32, i32, i32, i32, i32, i32, i32, i32, f64];
   const f = new Code(params);
-  const [a, b, c, mp, np, k, kcMax, mcMax] = [0, 1, 2, 3, 4, 5, 6, 7];
+  const [a, b, c, mp, np, k, kcMax, mcMax, alpha] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
   const [pc, kc, ic, icEnd, jr, ir, ap, bp, rp, p, rowBytes] = Array.from({ length: 11 }, () => f.local(i32));
   const vecs = nr / 2;
   const acc = Array.from({ length: mr }, () => Array.from({ length: vecs }, () => f.local(v128)));
   const bv = Array.from({ length: vecs }, () => f.local(v128));
   const av = f.local(v128);
+  const alphas = f.local(v128);
   const unrollMask = unroll - 1;
 
   // acc[i][j] += splat(Ã[p, i]) · B̃[p, 2j..2j+1]
@@ -104,7 +117,10 @@ function gemm({ mr, nr, unroll }: TileShape): FunctionDef {
     for (let i = 0; i < mr; i++) {
       const at = aAt + 8 * i;
       f.get(ap).v128Load64Splat(at).set(av);
-      for (let j = 0; j < vecs; j++) f.get(acc[i][j]).get(av).get(bv[j]).f64x2Mul().f64x2Add().set(acc[i][j]);
+      for (let j = 0; j < vecs; j++) {
+        if (fma) f.get(av).get(bv[j]).get(acc[i][j]).f64x2RelaxedMadd().set(acc[i][j]);
+        else f.get(acc[i][j]).get(av).get(bv[j]).f64x2Mul().f64x2Add().set(acc[i][j]);
+      }
     }
   };
   const advance = (steps: number) => {
@@ -141,8 +157,8 @@ function gemm({ mr, nr, unroll }: TileShape): FunctionDef {
       for (let j = 0; j < vecs; j++) {
         f.get(rp);
         const at = 16 * j;
-        if (accumulate) f.get(rp).v128Load(at).get(acc[i][j]).f64x2Add();
-        else f.get(acc[i][j]);
+        if (accumulate) f.get(rp).v128Load(at).get(acc[i][j]).get(alphas).f64x2Mul().f64x2Add();
+        else f.get(acc[i][j]).get(alphas).f64x2Mul();
         f.v128Store(at);
       }
       if (i < mr - 1) f.get(rp).get(rowBytes).i32Add().set(rp);
@@ -150,6 +166,7 @@ function gemm({ mr, nr, unroll }: TileShape): FunctionDef {
   };
 
   f.get(np).i32(8).i32Mul().set(rowBytes);
+  f.get(alpha).f64x2Splat().set(alphas);
   f.i32(0).set(pc);
   f.loop(() => {
     // kc = min(kcMax, k − pc)

@@ -1,19 +1,12 @@
-// The WebAssembly SIMD gemm driver: packs op(A), op(B) into linear memory (the packing absorbs the
-// transposes), runs the f64x2 kernel, copies C out. createWasmGemm returns null where wasm SIMD is unavailable.
+// The WebAssembly SIMD gemm driver: copies A and B into linear memory, runs the pack and multiply tasks of
+// gemm-tasks.ts (on this thread, or shared with pool workers for large products), copies C out.
+// createWasmGemm returns null where wasm SIMD is unavailable; f64x2.relaxed_madd is used where it validates.
+import { CTL, runTasks, type TaskExports } from './gemm-tasks.js';
+import { canUseThreads, createPool, type Pool } from './gemm-threads.js';
+import { Code, moduleBytes, v128 } from './gemm-wasm-asm.js';
 import { gemmModule, type TileShape } from './gemm-wasm-kernel.js';
 import type { Matrix } from './matrix.js';
 
-type Gemm = (
-  a: number,
-  b: number,
-  c: number,
-  mp: number,
-  np: number,
-  k: number,
-  kc: number,
-  mc: number,
-) => void;
-type Pack = (src: number, dst: number, rows: number, k: number, rs: number, cs: number) => void;
 type Compact = (c: number, m: number, n: number, np: number) => void;
 
 /** Register tile and cache blocks: kc·nr doubles of B̃ stay in L1, mc·kc doubles of Ã in L2. */
@@ -24,10 +17,37 @@ export interface GemmTuning extends TileShape {
 
 /** Bound on cached C views per offset, and on offsets. */
 const MAX_VIEWS = 32;
+/** Linear memory is capped at 2 GiB (i32 byte addresses stay positive): 32768 pages of 64 KiB. */
+const MAX_PAGES = 32768;
+/** A caller waits this long (ms) for a worker's task before taking the pool for dead and redoing the job. */
+const WORKER_TIMEOUT_MS = 30_000;
+/** Tasks per thread in each phase, so that a thread slowed by other processes leaves its share to the others. */
+const TASKS_PER_THREAD = 4;
 
+let relaxed: boolean | undefined;
+
+/** Whether this runtime validates f64x2.relaxed_madd (Node 20 needs --experimental-wasm-relaxed-simd). */
+export function hasRelaxedSimd(): boolean {
+  if (relaxed === undefined) {
+    const probe = new Code([v128, v128, v128]);
+    probe.get(0).get(1).get(2).f64x2RelaxedMadd().drop();
+    try {
+      const bytes = moduleBytes([{ name: 'madd', params: [v128, v128, v128], body: probe }], { pages: 1 });
+      relaxed = typeof WebAssembly === 'object' && WebAssembly.validate(bytes);
+    } catch {
+      relaxed = false;
+    }
+  }
+  return relaxed;
+}
+
+/** fma unset: fused multiply-adds where the runtime has relaxed SIMD (probed at the first createWasmGemm). */
 export const defaultTuning: GemmTuning = { mr: 4, nr: 4, unroll: 1, kc: 256, mc: 128 };
 
-/** out = op(A)·op(B) for op(A) m×k, op(B) k×n (m, n, k ≥ 1); false when linear memory cannot hold them. */
+/**
+ * out = α·op(A)·op(B) for op(A) m×k and op(B) k×n (m, n, k ≥ 1) on up to `threads` threads; false when linear
+ * memory cannot hold them.
+ */
 export type WasmGemm = (
   out: Matrix,
   a: Matrix,
@@ -37,28 +57,52 @@ export type WasmGemm = (
   m: number,
   n: number,
   k: number,
+  alpha?: number,
+  threads?: number,
 ) => boolean;
 
-/** A wasm gemm for `tuning`, or null when this runtime cannot compile the SIMD module. */
-export function createWasmGemm(tuning: GemmTuning = defaultTuning): WasmGemm | null {
+export interface WasmGemmOptions {
+  /** Shared memory and a worker pool, so calls may ask for more than one thread (Node only). */
+  readonly threaded?: boolean;
+}
+
+/** A wasm gemm for `tuning` (fma unset: where relaxed SIMD validates), or null without wasm SIMD. */
+export function createWasmGemm(
+  given: GemmTuning = defaultTuning,
+  options: WasmGemmOptions = {},
+): WasmGemm | null {
+  const tuning: GemmTuning = { ...given, fma: given.fma ?? hasRelaxedSimd() };
   const { mr, nr, kc, mc } = tuning;
+  const threaded = options.threaded === true && canUseThreads();
   // Row blocks hold whole register tiles.
   const mcRows = Math.max(mr, mc - (mc % mr));
+  let memory: WebAssembly.Memory;
+  let module: WebAssembly.Module;
   let exports: WebAssembly.Exports;
   try {
-    const bytes = gemmModule(tuning);
+    const bytes = gemmModule(tuning, threaded ? { pages: 1, shared: { maxPages: MAX_PAGES } } : { pages: 1 });
     if (typeof WebAssembly !== 'object' || !WebAssembly.validate(bytes)) return null;
-    exports = new WebAssembly.Instance(new WebAssembly.Module(bytes)).exports;
+    memory = new WebAssembly.Memory(
+      threaded ? { initial: 1, maximum: MAX_PAGES, shared: true } : { initial: 1 },
+    );
+    module = new WebAssembly.Module(bytes);
+    exports = new WebAssembly.Instance(module, { env: { memory } }).exports;
   } catch {
     return null;
   }
-  const memory = exports.memory as WebAssembly.Memory;
-  const [packA, packB] = [exports.packA as Pack, exports.packB as Pack];
-  const kernel = exports.gemm as Gemm;
+  const tasks = exports as unknown as TaskExports;
   const compact = exports.compact as Compact;
+  const control = threaded ? new SharedArrayBuffer(CTL.length * 4) : new ArrayBuffer(CTL.length * 4);
+  const ctl = new Int32Array(control);
+  const alphas = new Float64Array(control);
+  ctl[CTL.mr] = mr;
+  ctl[CTL.nr] = nr;
+  let pool: Pool | null = null;
+  let seq = 0;
+
   let heap = new Float64Array(memory.buffer);
   // Views of C by offset then length, so a steady sequence of products allocates no typed arrays;
-  // dropped when memory grows (the old buffer detaches) or too many shapes have been seen.
+  // dropped when memory grows (a plain buffer detaches, a shared one is replaced) or too many shapes were seen.
   const cViews = new Map<number, Map<number, Float64Array>>();
   const cView = (offset: number, length: number): Float64Array => {
     let byLength = cViews.get(offset);
@@ -79,7 +123,7 @@ export function createWasmGemm(tuning: GemmTuning = defaultTuning): WasmGemm | n
   /** Ensures `doubles` doubles of linear memory; false when the memory cannot grow that far. */
   const reserve = (doubles: number): boolean => {
     if (doubles <= heap.length) return true;
-    if (doubles * 8 > 2 ** 31) return false;
+    if (doubles * 8 > MAX_PAGES * 65536) return false;
     try {
       memory.grow(Math.ceil((doubles * 8 - memory.buffer.byteLength) / 65536));
     } catch {
@@ -90,7 +134,44 @@ export function createWasmGemm(tuning: GemmTuning = defaultTuning): WasmGemm | n
     return true;
   };
 
-  const run: WasmGemm = (out, a, b, transA, transB, m, n, k) => {
+  /** Splits the job for `threads` threads: B̃ column chunks and C row chunks, whole panels each. */
+  const post = (mp: number, np: number, threads: number) => {
+    const parts = threads === 1 ? 1 : threads * TASKS_PER_THREAD;
+    const rows = Math.ceil(mp / mr / parts) * mr;
+    const cols = Math.ceil(np / nr / parts) * nr;
+    ctl[CTL.rows] = rows;
+    ctl[CTL.cols] = cols;
+    ctl[CTL.total1] = Math.ceil(np / cols);
+    ctl[CTL.total2] = Math.ceil(mp / rows);
+    ctl[CTL.done1] = 0;
+    ctl[CTL.done2] = 0;
+    seq = (seq + 1) | 0;
+    // A job for this thread alone starts with its claims exhausted, so that no worker joins it.
+    const claims = ((seq & 0xffff) << 16) | (threads === 1 ? 0xffff : 0);
+    Atomics.store(ctl, CTL.claim1, claims);
+    Atomics.store(ctl, CTL.claim2, claims);
+    Atomics.store(ctl, CTL.seq, seq);
+  };
+
+  /** Waits until every phase-2 task is done; false when a worker stopped answering (then the pool is closed). */
+  const awaitWorkers = (): boolean => {
+    const total = ctl[CTL.total2];
+    let since = Date.now();
+    let last = -1;
+    for (let d = Atomics.load(ctl, CTL.done2); d < total; d = Atomics.load(ctl, CTL.done2)) {
+      if (d !== last) {
+        last = d;
+        since = Date.now();
+      } else if (Date.now() - since > WORKER_TIMEOUT_MS) {
+        pool?.close();
+        return false;
+      }
+      Atomics.wait(ctl, CTL.done2, d, 1000);
+    }
+    return true;
+  };
+
+  const run: WasmGemm = (out, a, b, transA, transB, m, n, k, alpha = 1, threads = 1) => {
     const mp = Math.ceil(m / mr) * mr;
     const np = Math.ceil(n / nr) * nr;
     // Regions, in doubles: raw A and B (padded, so packing may read past their last row), Ã, B̃, C.
@@ -102,15 +183,40 @@ export function createWasmGemm(tuning: GemmTuning = defaultTuning): WasmGemm | n
     if (!reserve(c + mp * np)) return false;
     heap.set(a.data, aRaw);
     heap.set(b.data, bRaw);
-    // Ã = op(A): A is m×k row-major, or k×m when transposed.
-    if (transA) packA(aRaw * 8, aPack * 8, m, k, 8, m * 8);
-    else packA(aRaw * 8, aPack * 8, m, k, k * 8, 8);
-    // B̃ = panels of op(B)ᵀ (n×k): B is k×n row-major, or n×k when transposed.
-    if (transB) packB(bRaw * 8, bPack * 8, n, k, k * 8, 8);
-    else packB(bRaw * 8, bPack * 8, n, k, 8, n * 8);
+    ctl[CTL.aRaw] = aRaw * 8;
+    ctl[CTL.bRaw] = bRaw * 8;
+    ctl[CTL.aPack] = aPack * 8;
+    ctl[CTL.bPack] = bPack * 8;
+    ctl[CTL.c] = c * 8;
+    ctl[CTL.m] = m;
+    ctl[CTL.n] = n;
+    ctl[CTL.k] = k;
+    ctl[CTL.mp] = mp;
+    ctl[CTL.np] = np;
+    // op(A) (m×k): A is m×k row-major, or k×m when transposed; op(B)ᵀ (n×k): B is k×n, or n×k when transposed.
+    ctl[CTL.aRs] = transA ? 8 : k * 8;
+    ctl[CTL.aCs] = transA ? m * 8 : 8;
+    ctl[CTL.bRs] = transB ? k * 8 : 8;
+    ctl[CTL.bCs] = transB ? 8 : n * 8;
     // k blocks of equal depth, so no thin last block pays the tile's load and store overhead
-    const kcDepth = Math.ceil(k / Math.ceil(k / kc));
-    kernel(aPack * 8, bPack * 8, c * 8, mp, np, k, kcDepth, mcRows);
+    ctl[CTL.kc] = Math.ceil(k / Math.ceil(k / kc));
+    ctl[CTL.mc] = mcRows;
+    alphas[CTL.alpha] = alpha;
+    let helpers = 0;
+    if (threaded && threads > 1) {
+      pool ??= createPool(module, memory, control as SharedArrayBuffer);
+      pool?.grow(threads - 1);
+      helpers = Math.min(threads - 1, pool?.size ?? 0);
+    }
+    post(mp, np, helpers + 1);
+    if (helpers > 0) {
+      pool?.wake();
+      runTasks(tasks, ctl, alphas, CTL, seq, false);
+      if (!awaitWorkers()) {
+        post(mp, np, 1);
+        runTasks(tasks, ctl, alphas, CTL, seq, true);
+      }
+    } else runTasks(tasks, ctl, alphas, CTL, seq, true);
     if (n !== np && m > 1) compact(c * 8, m, n, np);
     out.data.set(cView(c, m * n));
     return true;

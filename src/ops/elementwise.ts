@@ -118,8 +118,8 @@ export const epow: OpSpec = {
     ),
   eval: mapEval2(Math.pow),
   text: ([a, p]) => ({ form: 'infix', symbol: isScalar(a) && isScalar(p) ? '^' : '.^' }),
-  // LaTeX has no separate elementwise power; emit/latex braces the exponent of `^`.
-  latex: () => ({ form: 'infix', symbol: '^' }),
+  // x^{∘2} (a Hadamard power) unless both are scalars: `X^{2}` would be read as the matrix power X·X.
+  latex: ([a, p]) => ({ form: 'infix', symbol: isScalar(a) && isScalar(p) ? '^' : '^\\circ' }),
   js: { kind: 'map', scalar: ([a, p]) => `Math.pow(${a}, ${p})` },
   numpy: ([a, p]) => `${a} ** ${p}`,
   rule: 'power rule',

@@ -1,6 +1,6 @@
 // Reductions: sum and mean (all entries, down columns, across rows — MATLAB's dims) and norm
 // (2-norm of a vector, Frobenius norm of a matrix).
-import { type Dim, dimMul, ONE } from '../ir/dim.js';
+import { type Dim, dimMul, isOne, ONE } from '../ir/dim.js';
 import type { Expr } from '../ir/expr.js';
 import { SCALAR } from '../ir/shape.js';
 import { matrix } from '../kernels/matrix.js';
@@ -86,7 +86,12 @@ export const norm: OpSpec = {
   jvp: (out, [a], _attrs, [t]) => t && div(matmul(transpose(vecOf(a)), t), out),
   eval: ([a]) => normInto(matrix(1, 1), a),
   text: () => ({ form: 'call', name: 'norm' }),
-  latex: () => ({ form: 'wrap', open: '\\left\\lVert ', close: ' \\right\\rVert' }),
+  // ‖x‖ of a vector is its Euclidean length; of a matrix it is the Frobenius norm, said so (‖X‖_F)
+  latex: ([a]) => ({
+    form: 'wrap',
+    open: '\\left\\lVert ',
+    close: isOne(a.cols) || isOne(a.rows) ? ' \\right\\rVert' : ' \\right\\rVert_{F}',
+  }),
   js: { kind: 'kernel', name: 'normInto' },
   numpy: ([a]) => `_norm(${a})`,
   rule: 'chain rule through the norm',

@@ -83,7 +83,7 @@ describe('toLatex: precedence', () => {
     [p('s^t^2'), 's^{t^{2}}'],
     [p('-s^2'), '-s^{2}'],
     [p('(-s)^2'), '\\left(-s\\right)^{2}'],
-    [p("(x').^2"), '\\left(x^{\\top}\\right)^{2}'],
+    [p("(x').^2"), '\\left(x^{\\top}\\right)^{\\circ 2}'],
     [p('exp(s)^2'), '\\exp(s)^{2}'],
     [p('(s/t)^2'), '\\left(\\frac{s}{t}\\right)^{2}'],
     [p("A''"), '\\left(A^{\\top}\\right)^{\\top}'],
@@ -137,7 +137,7 @@ describe('toLatex: names, constants, derivatives, named nodes', () => {
     [mul(v('w'), num(1e21)), 'w \\left(1 \\times 10^{21}\\right)'],
     [
       derivNode('grad', f, v('w'), v('w').shape),
-      '\\nabla_{w} \\operatorname{sum}\\left(\\left(X w - y\\right)^{2}\\right)',
+      '\\nabla_{w} \\operatorname{sum}\\left(\\left(X w - y\\right)^{\\circ 2}\\right)',
     ],
     [derivNode('grad', p('s*t'), s, SCALAR), '\\nabla_{s} \\left(s t\\right)'],
     [p('2*grad(s*t, s)'), '2 \\left(\\nabla_{s} \\left(s t\\right)\\right)'],

@@ -157,6 +157,18 @@ const CONSTRUCTS: readonly (readonly [string, string, string, string | null])[] 
     '\\nabla_{\\delta_2} \\left( \\lambda \\delta_2^\\top \\delta_2 \\right) = 2 \\lambda \\delta_2',
     '\\nabla_{\\delta_2} \\left( \\lambda \\delta_2^\\top \\delta_2 \\right) = \\lambda \\delta_2',
   ],
+  [
+    'the operator form \\frac{\\partial}{\\partial W} f and \\|·\\|_F (Cookbook eq. 97/98)',
+    'X: n x d; W: d x k; Y: n x k',
+    '\\frac{\\partial}{\\partial W} \\|X W - Y\\|_F^2 = 2 X^\\top (X W - Y)',
+    '\\frac{\\partial}{\\partial W} \\|X W - Y\\|_F^2 = X^\\top (X W - Y)',
+  ],
+  [
+    '\\left\\lVert X \\right\\rVert_{F}, as matcalc prints a matrix norm (d‖X‖ = ⟨X, dX⟩/‖X‖)',
+    'X: n x d',
+    '\\frac{\\partial}{\\partial X} \\left\\lVert X \\right\\rVert_{F} = \\frac{X}{\\left\\lVert X \\right\\rVert_{F}}',
+    '\\frac{\\partial}{\\partial X} \\left\\lVert X \\right\\rVert_{F} = \\frac{X^\\top}{\\left\\lVert X \\right\\rVert_{F}}',
+  ],
 ];
 
 describe('the TeX a post may use', () => {
@@ -170,6 +182,51 @@ describe('the TeX a post may use', () => {
         expect(w.r.unread).toEqual([]);
         expect(w.equal).toEqual([false]);
       }
+    });
+  }
+});
+
+// What `matcalc grad --format latex` prints, a post can paste: f and its printed gradient, written as
+// ∂f/∂x = ∇, read back by the reader and verified. (The reference is the interpreter's value of f, through
+// verify's equality; the printer and reader are what is under test.)
+const PRINTED: readonly (readonly [string, string, string])[] = [
+  ['sum((X*w - y).^2)', 'X: n x d; w: d; y: n', 'w'],
+  ['norm(X*W - Y)', 'X: n x d; W: d x k; Y: n x k', 'W'],
+  ['norm(x - y)', 'x: n; y: n', 'x'],
+  ["x'*A*x", 'x: n; A: n x n', 'x'],
+  ['trace(inv(X)*A)', 'X: n x n; A: n x n', 'X'],
+  ['logdet(X)', 'X: n x n spd', 'X'],
+  ['sum(log(1 + exp(-y .* (X*w))))', 'X: n x d; w: d; y: n', 'w'],
+  ['sum(sigmoid(X*w))', 'X: n x d; w: d', 'w'],
+  ["trace(A*X*B*X')", 'A: n x n; X: n x p; B: p x p', 'X'],
+  ['sum(exp(x) ./ (1 + x.^2))', 'x: n', 'x'],
+  // an elementwise and a matrix power of a square matrix must print differently (3 X^{∘2} vs 3 (Xᵀ)²)
+  ['sum(X.^3)', 'X: n x n', 'X'],
+  ['trace(X^3)', 'X: n x n', 'X'],
+  ['sum(abs(x - y))', 'x: n; y: n', 'x'],
+  ['sum(tanh(W*x))', 'W: m x n; x: n', 'W'],
+  ['sum(softplus(x)) + sum(relu(x))', 'x: n', 'x'],
+  ['logsumexp(x)', 'x: n', 'x'],
+  ['sum(erf(x))', 'x: n', 'x'],
+  ['det(X)', 'X: n x n', 'X'],
+  ['sum(log(softmax(z)) .* y)', 'z: k; y: k', 'z'],
+  ['sqrt(sum(x.^2)) / n', 'x: n', 'x'],
+];
+
+describe("matcalc's printed LaTeX reads back", () => {
+  for (const [f, decls, wrt] of PRINTED) {
+    it(`∂/∂${wrt} ${f}`, async () => {
+      const { grad } = await import('../../src/api.js');
+      const { toLatex, latexName } = await import('../../src/emit/latex.js');
+      const { parseDecls, parseExpr } = await import('../../src/parse/index.js');
+      const scope = parseDecls(decls);
+      const e = parseExpr(f, scope);
+      const [g] = grad(e, [wrt], { scope });
+      const v = scope.vars.get(wrt)!;
+      const math = `\\frac{\\partial}{\\partial ${latexName(v.name)}} \\left(${toLatex(e)}\\right) = ${toLatex(g)}`;
+      const r = verdicts(decls, math);
+      expect({ math, unread: r.r.unread }).toEqual({ math, unread: [] });
+      expect(r.equal).toEqual([true]);
     });
   }
 });

@@ -1,9 +1,38 @@
 // The vocabulary of TeX math the reader knows: function names, Greek letters, transposes, elementwise and
 // product operators, and how a node spells a symbol (`W`, `\delta`, `\mathbf{x}`, `\hat{Y}`).
+import { SCALAR } from '../../ir/shape.js';
+import { OPS } from '../../ops/index.js';
 import type { TexNode } from './rows.js';
 
-/** TeX function names → the language's functions. */
+export const GREEK =
+  /^\\(ell|alpha|beta|gamma|delta|epsilon|varepsilon|zeta|eta|theta|vartheta|iota|kappa|lambda|mu|nu|xi|pi|rho|sigma|tau|upsilon|phi|varphi|chi|psi|omega|Gamma|Delta|Theta|Lambda|Xi|Pi|Sigma|Phi|Psi|Omega)$/;
+
+/**
+ * The unary functions as the op records print them (`\\operatorname{sign}`, `\\tanh`, `\\operatorname{erf}`) →
+ * their names in the language, so whatever matcalc writes in LaTeX the reader reads back.
+ */
+function printedFunctionNames(): [string, string][] {
+  const out: [string, string][] = [];
+  for (const spec of Object.values(OPS)) {
+    if (spec.arity !== 1) continue;
+    let latex: ReturnType<typeof spec.latex>;
+    let text: ReturnType<typeof spec.text>;
+    try {
+      latex = spec.latex([SCALAR], {});
+      text = spec.text([SCALAR], {});
+    } catch {
+      continue;
+    }
+    if (latex.form !== 'call' || text.form !== 'call' || latex.sub !== undefined) continue;
+    const m = /^\\(?:operatorname\{)?([A-Za-z]+)\}?$/.exec(latex.name);
+    if (m && !GREEK.test(`\\${m[1]}`)) out.push([m[1], text.name]);
+  }
+  return out;
+}
+
+/** TeX function names → the language's functions (the printed ones, and the usual spellings of posts). */
 export const FUNCTION_NAMES: ReadonlyMap<string, string> = new Map([
+  ...printedFunctionNames(),
   ['log', 'log'],
   ['ln', 'log'],
   ['exp', 'exp'],
@@ -30,8 +59,6 @@ export const FUNCTION_NAMES: ReadonlyMap<string, string> = new Map([
   ['logdet', 'logdet'],
 ]);
 
-export const GREEK =
-  /^\\(ell|alpha|beta|gamma|delta|epsilon|varepsilon|zeta|eta|theta|vartheta|iota|kappa|lambda|mu|nu|xi|pi|rho|sigma|tau|upsilon|phi|varphi|chi|psi|omega|Gamma|Delta|Theta|Lambda|Xi|Pi|Sigma|Phi|Psi|Omega)$/;
 export const TRANSPOSE = new Set([
   '\\top',
   'T',

@@ -2,6 +2,7 @@
 // `\cdot`, `\times`; `\odot`/`\circ`/`\oslash` bind looser than products; `^\top`, `^{-1}`, `^{\circ 2}`,
 // `\frac`, `\sqrt`, norms, functions with or without parentheses, and derivative forms. Anything else is
 // a NotUnderstood error with the offsets of the fragment.
+import { asVectors, sumOverOutcomes } from './indexed.js';
 import { body, FUNCTION_NAMES, HADAMARD, PRODUCT, plainText, symbolNames, TRANSPOSE } from './names.js';
 import { spanOf, type TexNode } from './rows.js';
 
@@ -40,6 +41,13 @@ function loc(n: unknown, fallback: number): [number, number] {
 }
 
 /** Recursive descent over one row's nodes. */
+/** A norm's delimiter as `\\left…\\right` takes it: `\\|`, `\\Vert`, `\\lVert`, `\\rVert`. */
+/** An absolute value's delimiter as `\\left…\\right` takes it: `|`, `\\lvert`, `\\rvert`, `\\vert`. */
+const isAbsBar = (d: unknown): boolean => d === '|' || d === '\\vert' || d === '\\lvert' || d === '\\rvert';
+
+const isNormBar = (d: unknown): boolean =>
+  d === '\\|' || d === '\\Vert' || d === '\\lVert' || d === '\\rVert';
+
 export class TexReader {
   private i = 0;
   constructor(
@@ -179,6 +187,8 @@ export class TexReader {
     const sup = n.sup as TexNode | undefined;
     const baseText = base?.text;
     if (baseText === '\\nabla') return this.nabla(n, sub, sup);
+    if (base?.type === 'op' && base.name === '\\sum' && sub && !sup) return this.indexSum(n, sub);
+    if (sub && !sup && plainText(base) === 'E' && this.opensBracket()) return this.expectation(n, sub);
     if (baseText === '\\|' && this.inNorm) throw this.fail(n, 'a norm with a subscript');
     let e: Tx;
     if (base && sub) e = this.subscripted(base, sub, n);
@@ -190,6 +200,11 @@ export class TexReader {
   /** `W_1`, `\delta_{2}`, `\mathbf{1}_n`, `I_n`, `\|X\|_F` (handled by the norm reader). */
   private subscripted(base: TexNode, sub: TexNode, whole: TexNode): Tx {
     const size = plainText(sub);
+    // \left\lVert X \right\rVert_F (as matcalc prints a matrix norm) or _2 (a vector's length)
+    if (base.type === 'leftright' && isNormBar(base.left) && isNormBar(base.right)) {
+      if (size !== 'F' && size !== '2') throw this.fail(whole, `the norm \\|·\\|_${size}`);
+      return this.primary(base);
+    }
     const names = symbolNames(base);
     const b = plainText(base);
     if ((b === '1' || b === '0') && size) return { k: 'const', which: b === '1' ? 'ones' : 'zeros', size };
@@ -240,6 +255,41 @@ export class TexReader {
     return { k: 'deriv', order: order === '2' ? 2 : 1, f, wrt, nabla: true };
   }
 
+  /** `\sum_x BODY`: BODY is the rest of the product, read as vectors over the outcomes x (indexed.ts). */
+  private indexSum(n: TexNode, sub: TexNode): Tx {
+    const index = plainText(sub);
+    if (!index || !/^[A-Za-z]$/.test(index)) throw this.fail(n, 'a sum whose index is not one letter');
+    const body = asVectors(this.product(), index);
+    if (!body)
+      throw this.fail(n, `a sum over ${index} where ${index} is not only an argument (\`v(${index})\`)`);
+    return sumOverOutcomes(body);
+  }
+
+  private opensBracket(): boolean {
+    const n = this.peek();
+    return (
+      (n?.type === 'atom' && n.family === 'open' && n.text === '[') ||
+      (n?.type === 'leftright' && n.left === '[')
+    );
+  }
+
+  /** `E_x[BODY]`, `\mathbb{E}_{x \sim q}[BODY]`: Σ_x q(x) BODY(x), with q = p unless named. */
+  private expectation(n: TexNode, sub: TexNode): Tx {
+    const parts = sub.type === 'ordgroup' ? body(sub) : [sub];
+    const index = plainText(parts[0]);
+    const named =
+      parts.length === 3 && parts[1].text === '\\sim' ? plainText(parts[2]) : parts.length === 1 ? 'p' : null;
+    if (!index || !/^[A-Za-z]$/.test(index) || !named)
+      throw this.fail(n, 'an expectation other than E_x[…] or E_{x \\sim p}[…]');
+    const open = this.peek()!;
+    this.i++;
+    const inner = open.type === 'leftright' ? body(open) : this.until(']', open).inner;
+    const dist: Tx = { k: 'sym', names: [named], tex: named, at: loc(n, this.at)[0], base: named };
+    const read = asVectors({ k: 'bin', op: '*', a: dist, b: this.group(inner) }, index);
+    if (!read) throw this.fail(n, `an expectation over ${index} where ${index} is not only an argument`);
+    return sumOverOutcomes(read);
+  }
+
   private group(nodes: readonly TexNode[]): Tx {
     return TexReader.read(nodes, this.at);
   }
@@ -287,6 +337,18 @@ export class TexReader {
       }
       return args.map((a) => this.group(a));
     }
+    // `\tanh\left(W x\right)^{2}` is (tanh(Wx))²: the superscript of the closing parenthesis, as above
+    const sized = n?.type === 'supsub' && !n.sub ? (n.base as TexNode | undefined) : n;
+    if (sized?.type === 'leftright' && sized.left === '(' && sized.right === ')') {
+      this.i++;
+      if (sized !== n) this.pendingSup = n!.sup as TexNode;
+      const args: TexNode[][] = [[]];
+      for (const x of body(sized)) {
+        if (x.type === 'atom' && x.family === 'punct' && x.text === ',') args.push([]);
+        else args[args.length - 1].push(x);
+      }
+      return args.map((a) => this.group(a));
+    }
     if (n?.type === 'leftright') {
       this.i++;
       return [this.primary(n)];
@@ -319,6 +381,14 @@ export class TexReader {
         if (name === 'log' && this.peek()?.type === 'op' && this.peek()?.name === '\\det') {
           this.i++;
           return this.call('logdet', n);
+        }
+        // \log\left\lvert\det\left(X\right)\right\rvert, as matcalc prints logdet: log|det X|
+        const next = this.peek();
+        const inner =
+          next?.type === 'leftright' && isAbsBar(next.left) && isAbsBar(next.right) ? body(next) : [];
+        if (name === 'log' && inner[0]?.type === 'op' && inner[0].name === '\\det') {
+          this.i++;
+          return { k: 'call', fn: 'logdet', args: [this.group(inner.slice(1))] };
         }
         const fn = FUNCTION_NAMES.get(name);
         if (fn && (!n.limits || fn === 'det')) return this.call(fn, n);
@@ -353,13 +423,19 @@ export class TexReader {
         return this.group(body(n));
       case 'atom':
         if (n.family === 'open' && (n.text === '(' || n.text === '[')) return this.parenthesized(n);
+        if (n.family === 'open' && n.text === '\\lvert') {
+          // \lvert x \rvert, as matcalc prints |x|
+          const { inner, closer } = this.until('\\rvert', n);
+          const e: Tx = { k: 'call', fn: 'abs', args: [this.group(inner)] };
+          return closer.type === 'supsub' && closer.sup ? this.superscript(e, closer.sup as TexNode) : e;
+        }
         break;
       case 'leftright': {
         const inner = body(n);
         if ((n.left === '(' || n.left === '[') && (n.right === ')' || n.right === ']'))
           return this.group(inner);
-        if ((n.left === '\\|' || n.left === '\\Vert') && n.left === n.right)
-          return { k: 'norm', a: this.group(inner) };
+        if (isNormBar(n.left) && isNormBar(n.right)) return { k: 'norm', a: this.group(inner) };
+        if (isAbsBar(n.left) && isAbsBar(n.right)) return { k: 'call', fn: 'abs', args: [this.group(inner)] };
         break;
       }
       case 'sizing':
@@ -418,7 +494,7 @@ export class TexReader {
     return { k: 'deriv', order: 1, f, wrt, nabla: false };
   }
 
-  /** `\frac{a}{b}`, or a derivative `\frac{\partial f}{\partial x}`, `\frac{\partial^2 f}{\partial x \partial x^\top}`. */
+  /** `\frac{a}{b}`, or a derivative `\frac{\partial f}{\partial x}`, `\frac{\partial}{\partial x} f`, `\frac{\partial^2 f}{\partial x \partial x^\top}`. */
   private fraction(n: TexNode): Tx {
     const numer = body(n.numer as TexNode).length ? body(n.numer as TexNode) : [n.numer as TexNode];
     const denom = body(n.denom as TexNode).length ? body(n.denom as TexNode) : [n.denom as TexNode];
@@ -427,7 +503,8 @@ export class TexReader {
     if (isPartial(numer[0]) && isPartial(denom[0])) {
       const order = numer[0].type === 'supsub' ? plainText(numer[0].sup as TexNode) : '1';
       if (order !== '1' && order !== '2') throw this.fail(n, 'a derivative of order above 2');
-      const f = TexReader.read(numer.slice(1), this.at);
+      // `\frac{\partial}{\partial W} f`: the operator form, applied to the product that follows (as ∇_W f)
+      const f = numer.length === 1 ? this.product() : TexReader.read(numer.slice(1), this.at);
       const parts: TexNode[][] = [];
       for (const x of denom) {
         if (isPartial(x)) parts.push([]);
