@@ -129,6 +129,18 @@ function attrsHash(h: number, a: Attrs): number {
   return h;
 }
 
+const NO_ATTRS: Attrs = Object.freeze({});
+
+function hasAttrs(a: Attrs): boolean {
+  return (
+    a.dim !== undefined ||
+    a.power !== undefined ||
+    a.rows !== undefined ||
+    a.cols !== undefined ||
+    a.offset !== undefined
+  );
+}
+
 function sameAttrs(a: Attrs, b: Attrs): boolean {
   return (
     a.dim === b.dim && a.power === b.power && a.rows === b.rows && a.cols === b.cols && a.offset === b.offset
@@ -155,7 +167,7 @@ export function opNode(op: string, args: readonly Expr[], attrs: Attrs, shape: S
     shape,
     op,
     args: Object.freeze([...args]),
-    attrs: Object.freeze({ ...attrs }),
+    attrs: hasAttrs(attrs) ? Object.freeze({ ...attrs }) : NO_ATTRS,
     derivs,
   });
   return ops.add(h, e);
