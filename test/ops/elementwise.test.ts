@@ -125,12 +125,13 @@ describe('syntax forms', () => {
     expect(OPS.epow.text([nd, SCALAR], {})).toEqual({ form: 'infix', symbol: '.^' });
   });
 
-  it('latex: juxtaposition, ⊙, fraction, ⊘, superscript', () => {
+  it('latex: juxtaposition, ⊙, fraction, ⊘, superscript (a Hadamard power for a matrix base)', () => {
     expect(OPS.emul.latex([SCALAR, nd], {})).toEqual({ form: 'infix', symbol: '' });
     expect(OPS.emul.latex([nd, nd], {})).toEqual({ form: 'infix', symbol: '\\odot' });
     expect(OPS.ediv.latex([nd, SCALAR], {})).toEqual({ form: 'frac' });
     expect(OPS.ediv.latex([nd, nd], {})).toEqual({ form: 'infix', symbol: '\\oslash' });
-    expect(OPS.epow.latex([nd, SCALAR], {})).toEqual({ form: 'infix', symbol: '^' });
+    expect(OPS.epow.latex([SCALAR, SCALAR], {})).toEqual({ form: 'infix', symbol: '^' });
+    expect(OPS.epow.latex([nd, SCALAR], {})).toEqual({ form: 'infix', symbol: '^\\circ' });
     expect(OPS.sub.latex([nd, nd], {})).toEqual({ form: 'infix', symbol: '-' });
   });
 
