@@ -50,6 +50,15 @@ describe('gradients print in textbook form', () => {
       'b',
       "sum(softmax(X*W + b', 2) - Y, 1)'/n",
     ],
+    [
+      // Williams' REINFORCE: ∇W = Sᵀ((A − P) ⊙ adv)/n — the advantage is constant along each row, so it
+      // leaves the row sum of A ⊙ adv, and one-hot rows of A sum to 1
+      'REINFORCE with a baseline',
+      'sum((r - b) .* sum(A .* logsoftmax(S*W, 2), 2))/n',
+      'S: n x d; W: d x k; A: n x k onehot; r: n; b: scalar',
+      'W',
+      "S'*diag(r - b)*(A - softmax(S*W, 2))/n",
+    ],
   ])('%s: %s → %s', (_name, expr, decls, wrt, want) => {
     expect(gradText(expr, decls, [wrt])).toEqual([want]);
   });

@@ -1,8 +1,9 @@
 // Identities of particular functions: inverses cancel, softmax rows sum to one, one-hot rows sum to one,
-// sums over a size-1 axis do nothing.
+// sums over a size-1 axis do nothing, a factor constant along the summed axis leaves the sum.
 import { isOne } from '../../ir/dim.js';
+import type { Expr } from '../../ir/expr.js';
 import { sameShape } from '../../ir/shape.js';
-import { apply, ones, transpose } from '../../ops/build.js';
+import { apply, div, mul, ones, transpose } from '../../ops/build.js';
 import { isOp, rule } from '../rule.js';
 
 export const inverseFunctions = rule(
@@ -77,5 +78,32 @@ export const vectorSum = rule(
     const dim = e.attrs.dim ?? 0;
     const whole = (dim === 2 && isOne(a.shape.rows)) || (dim === 1 && isOne(a.shape.cols));
     return whole ? apply(e.op, [a], { dim: 0 }) : null;
+  },
+);
+
+/**
+ * Σⱼ Xᵢⱼ cᵢ = cᵢ Σⱼ Xᵢⱼ: a column c multiplying (or dividing) a matrix is constant along its rows, so it
+ * leaves a row sum — sum(X ⊙ c, 2) → c ⊙ sum(X, 2); likewise a row r leaves a column sum, sum(X ⊙ r, 1) →
+ * r ⊙ sum(X, 1). (With one-hot rows of X the sum is then 1: (A ⊙ adv) 1 → adv.)
+ */
+export const constantLeavesSum = rule(
+  ['sum'],
+  'a factor constant along the summed axis',
+  'sum(X ⊙ c, 2) → c ⊙ sum(X, 2) for a column c, sum(X ⊙ r, 1) → r ⊙ sum(X, 1) for a row r, and for ⊘',
+  (e) => {
+    const dim = e.attrs.dim ?? 0;
+    const a = e.args[0];
+    if ((dim !== 1 && dim !== 2) || !isOp(a, 'emul', 'ediv')) return null;
+    // constant along the summed axis: one column when summing rows (dim 2), one row when summing columns
+    const constant = (c: Expr) =>
+      dim === 2
+        ? isOne(c.shape.cols) && c.shape.rows === a.shape.rows && !isOne(a.shape.cols)
+        : isOne(c.shape.rows) && c.shape.cols === a.shape.cols && !isOne(a.shape.rows);
+    const [x, c] = a.args;
+    const spans = (m: Expr) => sameShape(m.shape, a.shape);
+    if (spans(x) && constant(c))
+      return a.op === 'emul' ? mul(c, apply('sum', [x], e.attrs)) : div(apply('sum', [x], e.attrs), c);
+    if (a.op === 'emul' && spans(c) && constant(x)) return mul(x, apply('sum', [c], e.attrs));
+    return null;
   },
 );

@@ -20,7 +20,14 @@ import {
   signTimesAbs,
   summedDiagonal,
 } from './diagonal.js';
-import { diagonalIdentities, inverseFunctions, rowsSumToOne, trivialSum, vectorSum } from './functions.js';
+import {
+  constantLeavesSum,
+  diagonalIdentities,
+  inverseFunctions,
+  rowsSumToOne,
+  trivialSum,
+  vectorSum,
+} from './functions.js';
 import {
   commonKronFactor,
   commutationIdentities,
@@ -105,6 +112,7 @@ export const RULES: readonly Rule[] = [
   trivialSum,
   vectorSum,
   diagonalIdentities,
+  constantLeavesSum,
   rowsSumToOne,
   inverseFunctions,
   factorProducts,
