@@ -59,6 +59,8 @@ describe('gradients print in textbook form', () => {
       'W',
       "S'*diag(r - b)*(A - softmax(S*W, 2))/n",
     ],
+    // Σᵢ log softmax(z)ᵢ = Σᵢ zᵢ − k·lse(z), so ∇ = 1 − k·softmax(z): the sum of k ones is k
+    ['the sum of log-probabilities', 'sum(log(softmax(z)))', 'z: k', 'z', '1 - k*softmax(z)'],
   ])('%s: %s → %s', (_name, expr, decls, wrt, want) => {
     expect(gradText(expr, decls, [wrt])).toEqual([want]);
   });

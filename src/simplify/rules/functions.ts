@@ -1,9 +1,9 @@
 // Identities of particular functions: inverses cancel, softmax rows sum to one, one-hot rows sum to one,
 // sums over a size-1 axis do nothing, a factor constant along the summed axis leaves the sum.
-import { isOne } from '../../ir/dim.js';
+import { dimMul, isOne } from '../../ir/dim.js';
 import type { Expr } from '../../ir/expr.js';
 import { sameShape } from '../../ir/shape.js';
-import { apply, div, mul, ones, transpose } from '../../ops/build.js';
+import { apply, dimExpr, div, mul, ones, transpose } from '../../ops/build.js';
 import { isOp, rule } from '../rule.js';
 
 export const inverseFunctions = rule(
@@ -107,3 +107,13 @@ export const constantLeavesSum = rule(
     return null;
   },
 );
+
+/** A sum of ones counts: sum(ones(m, n)) → m·n, sum(ones(m, n), 1) → m·ones(1, n), sum(ones(m, n), 2) → n·ones(m, 1). */
+export const sumOfOnes = rule(['sum'], 'a sum of ones counts its entries', 'sum(ones(m, n)) → m·n', (e) => {
+  const a = e.args[0];
+  if (!isOp(a, 'ones')) return null;
+  const dim = e.attrs.dim ?? 0;
+  const count = dim === 0 ? dimMul(a.shape.rows, a.shape.cols) : dim === 1 ? a.shape.rows : a.shape.cols;
+  const n = dimExpr(count);
+  return dim === 0 ? n : mul(n, ones(e.shape.rows, e.shape.cols));
+});

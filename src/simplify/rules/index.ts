@@ -25,6 +25,7 @@ import {
   diagonalIdentities,
   inverseFunctions,
   rowsSumToOne,
+  sumOfOnes,
   trivialSum,
   vectorSum,
 } from './functions.js';
@@ -113,6 +114,7 @@ export const RULES: readonly Rule[] = [
   vectorSum,
   diagonalIdentities,
   constantLeavesSum,
+  sumOfOnes,
   rowsSumToOne,
   inverseFunctions,
   factorProducts,
