@@ -61,6 +61,8 @@ describe('gradients print in textbook form', () => {
     ],
     // Σᵢ log softmax(z)ᵢ = Σᵢ zᵢ − k·lse(z), so ∇ = 1 − k·softmax(z): the sum of k ones is k
     ['the sum of log-probabilities', 'sum(log(softmax(z)))', 'z: k', 'z', '1 - k*softmax(z)'],
+    // ∇ Σ(xᵢ − x̄)² = 2(x − x̄) − (2/n)·Σ(xᵢ − x̄)·1, and the deviations sum to 0
+    ['the sum of squared deviations', 'sum((x - mean(x)).^2)', 'x: n', 'x', '2*(x - mean(x))'],
   ])('%s: %s → %s', (_name, expr, decls, wrt, want) => {
     expect(gradText(expr, decls, [wrt])).toEqual([want]);
   });

@@ -2,8 +2,8 @@
 // sums over a size-1 axis do nothing, a factor constant along the summed axis leaves the sum.
 import { dimMul, isOne } from '../../ir/dim.js';
 import type { Expr } from '../../ir/expr.js';
-import { sameShape } from '../../ir/shape.js';
-import { apply, dimExpr, div, mul, ones, transpose } from '../../ops/build.js';
+import { isScalar, sameShape } from '../../ir/shape.js';
+import { add, apply, dimExpr, div, mul, ones, sub, transpose } from '../../ops/build.js';
 import { isOp, rule } from '../rule.js';
 
 export const inverseFunctions = rule(
@@ -117,3 +117,33 @@ export const sumOfOnes = rule(['sum'], 'a sum of ones counts its entries', 'sum(
   const n = dimExpr(count);
   return dim === 0 ? n : mul(n, ones(e.shape.rows, e.shape.cols));
 });
+
+/**
+ * A scalar broadcast over a sum counts: sum(s ± X) → numel(X)·s ± sum(X) for a 1×1 s (whole sums), and the
+ * count meets a mean: numel(X)·mean(X) → sum(X). Together Σᵢ (x̄ − xᵢ) = n·x̄ − Σᵢ xᵢ = 0.
+ */
+export const broadcastScalarInSum = rule(
+  ['sum', 'emul'],
+  'a broadcast scalar in a sum; a count times a mean',
+  'sum(s ± X) → numel(X)·s ± sum(X) for a scalar s; numel(X)·mean(X) → sum(X)',
+  (e) => {
+    if (e.op === 'emul') {
+      const [a, b] = e.args;
+      const [m, c] = isOp(a, 'mean') ? [a, b] : isOp(b, 'mean') ? [b, a] : [null, null];
+      if (!m || (m.attrs.dim ?? 0) !== 0) return null;
+      const x = m.args[0];
+      return c === dimExpr(dimMul(x.shape.rows, x.shape.cols)) ? apply('sum', [x], { dim: 0 }) : null;
+    }
+    const a = e.args[0];
+    if ((e.attrs.dim ?? 0) !== 0 || !isOp(a, 'add', 'sub')) return null;
+    const [l, r] = a.args;
+    const count = dimExpr(dimMul(a.shape.rows, a.shape.cols));
+    if (isScalar(a.shape)) return null;
+    const whole = (x: Expr) => apply('sum', [x], { dim: 0 });
+    if (isScalar(l.shape) && sameShape(r.shape, a.shape))
+      return a.op === 'add' ? add(mul(count, l), whole(r)) : sub(mul(count, l), whole(r));
+    if (isScalar(r.shape) && sameShape(l.shape, a.shape))
+      return a.op === 'add' ? add(whole(l), mul(count, r)) : sub(whole(l), mul(count, r));
+    return null;
+  },
+);

@@ -21,6 +21,7 @@ import {
   summedDiagonal,
 } from './diagonal.js';
 import {
+  broadcastScalarInSum,
   constantLeavesSum,
   diagonalIdentities,
   inverseFunctions,
@@ -115,6 +116,7 @@ export const RULES: readonly Rule[] = [
   diagonalIdentities,
   constantLeavesSum,
   sumOfOnes,
+  broadcastScalarInSum,
   rowsSumToOne,
   inverseFunctions,
   factorProducts,
