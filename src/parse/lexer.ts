@@ -53,7 +53,8 @@ const DELIMITERS1 = new Set([
   '>',
 ]);
 
-const STRINGS = 'strings are not part of the language';
+const STRINGS =
+  "strings are not part of the language (a norm's kind is a bare word: `norm(X, fro)`, `norm(x, 1)`)";
 
 /** Why a mathjs delimiter or word is refused. */
 function refusal(token: string): string {
