@@ -330,24 +330,14 @@ export class TexReader {
       const { inner, closer } = this.until(')', n);
       // `\operatorname{softmax}(t)^\top`: the superscript of the closing parenthesis applies to the call.
       if (closer.type === 'supsub' && closer.sup) this.pendingSup = closer.sup as TexNode;
-      const args: TexNode[][] = [[]];
-      for (const x of inner) {
-        if (x.type === 'atom' && x.family === 'punct' && x.text === ',') args.push([]);
-        else args[args.length - 1].push(x);
-      }
-      return args.map((a) => this.group(a));
+      return this.callArguments(inner);
     }
     // `\tanh\left(W x\right)^{2}` is (tanh(Wx))²: the superscript of the closing parenthesis, as above
     const sized = n?.type === 'supsub' && !n.sub ? (n.base as TexNode | undefined) : n;
     if (sized?.type === 'leftright' && sized.left === '(' && sized.right === ')') {
       this.i++;
       if (sized !== n) this.pendingSup = n!.sup as TexNode;
-      const args: TexNode[][] = [[]];
-      for (const x of body(sized)) {
-        if (x.type === 'atom' && x.family === 'punct' && x.text === ',') args.push([]);
-        else args[args.length - 1].push(x);
-      }
-      return args.map((a) => this.group(a));
+      return this.callArguments(body(sized));
     }
     if (n?.type === 'leftright') {
       this.i++;
@@ -355,6 +345,16 @@ export class TexReader {
     }
     if (!n) throw this.fail(fn, 'a function without an argument');
     return [this.unary()];
+  }
+
+  /** A call's arguments: the nodes between its parentheses, split at top-level commas. */
+  private callArguments(nodes: readonly TexNode[]): Tx[] {
+    const args: TexNode[][] = [[]];
+    for (const x of nodes) {
+      if (x.type === 'atom' && x.family === 'punct' && x.text === ',') args.push([]);
+      else args[args.length - 1].push(x);
+    }
+    return args.map((a) => this.group(a));
   }
 
   private primary(n: TexNode): Tx {
