@@ -1,7 +1,9 @@
-// Caches of facts about nodes (chain statistics, region sizes, normal forms) that neither keep nodes alive
-// nor keep their own size: a WeakMap's table never shrinks once grown (and a long synchronous run keeps
-// every node alive until it returns), so each cache is replaced by an empty one, between simplifications
-// (renewNodeCaches), once it has taken more than LIMIT entries. Within one simplification nothing is lost.
+// Caches of facts about nodes (chain statistics, region sizes, normal forms), keyed by node id, that keep
+// neither nodes nor their own size: every cache is emptied when a simplification ends (forgetNodeFacts),
+// and one that has grown past LIMIT when a simplifier starts (renewNodeCaches). Keyed by the integer id
+// rather than held in a WeakMap: ids are never reused, and an integer-keyed Map costs a fraction of a
+// WeakMap's insertion and of its ephemeron work in every garbage collection. The facts are pure functions
+// of their node, so emptying a cache at any time loses work, never correctness.
 import type { Expr } from './expr.js';
 
 const LIMIT = 1 << 13;
@@ -9,35 +11,36 @@ const LIMIT = 1 << 13;
 const caches: NodeCache<unknown>[] = [];
 
 export class NodeCache<V> {
-  private map = new WeakMap<Expr, V>();
-  private inserted = 0;
+  private readonly map = new Map<number, V>();
 
   constructor() {
     caches.push(this);
   }
 
   get(e: Expr): V | undefined {
-    return this.map.get(e);
+    return this.map.get(e.id);
   }
 
   has(e: Expr): boolean {
-    return this.map.has(e);
+    return this.map.has(e.id);
   }
 
   set(e: Expr, v: V): void {
-    this.inserted++;
-    this.map.set(e, v);
+    this.map.set(e.id, v);
   }
 
-  /** An empty table in place of one that has grown past LIMIT. */
-  renew(): void {
-    if (this.inserted <= LIMIT) return;
-    this.map = new WeakMap();
-    this.inserted = 0;
+  /** Empty the table; with `limit`, only when it holds more entries than that. */
+  renew(limit = 0): void {
+    if (this.map.size > limit) this.map.clear();
   }
 }
 
 /** Renew every grown cache; called where no computation holds on to cached facts (a simplification's start). */
 export function renewNodeCaches(): void {
+  for (const c of caches) c.renew(LIMIT);
+}
+
+/** Empty every cache (the values may be nodes, which must not outlive the simplification that made them). */
+export function forgetNodeFacts(): void {
   for (const c of caches) c.renew();
 }

@@ -4,7 +4,7 @@
 
 import { expandDerivatives, expandDerivativesMany } from '../diff/expand.js';
 import { rebuildOp } from '../diff/rebuild.js';
-import { renewNodeCaches } from '../ir/cache.js';
+import { forgetNodeFacts, renewNodeCaches } from '../ir/cache.js';
 import { ShapeError } from '../ir/errors.js';
 import { type Expr, type OpExpr, topoOrder } from '../ir/expr.js';
 import { sameShape, shapeText } from '../ir/shape.js';
@@ -180,13 +180,21 @@ export class Simplifier {
  * leftmost factor). `log`, when given, receives every rewrite in order.
  */
 export function simplify(e: Expr, log?: Rewrite[]): Expr {
-  return present(new Simplifier(RULES, log).simplify(e));
+  try {
+    return present(new Simplifier(RULES, log).simplify(e));
+  } finally {
+    forgetNodeFacts();
+  }
 }
 
 /** Simplify several expressions with one shared memo (shared subterms are simplified once). */
 export function simplifyMany(es: readonly Expr[], log?: Rewrite[]): Expr[] {
-  const s = new Simplifier(RULES, log);
-  const expanded = expandDerivativesMany(es);
-  s.markRegions(expanded);
-  return presentMany(expanded.map((e) => s.simplifyExpanded(e)));
+  try {
+    const s = new Simplifier(RULES, log);
+    const expanded = expandDerivativesMany(es);
+    s.markRegions(expanded);
+    return presentMany(expanded.map((e) => s.simplifyExpanded(e)));
+  } finally {
+    forgetNodeFacts();
+  }
 }

@@ -418,13 +418,25 @@ export function alreadyNormal(e: OpExpr): boolean {
   return plainCoefficient(c) && (plainAtom(x) || normalPair(x)) && sameShape(x.shape, e.shape);
 }
 
+/**
+ * The normal form of e when it is decided without collecting: e itself when alreadyNormal, b + a for a sum
+ * a + b of distinct atoms with a transposed and b not (collection writes the less transposed term first).
+ */
+export function shortcutForm(e: OpExpr): Expr | null {
+  if (alreadyNormal(e)) return e;
+  if (e.op !== 'add') return null;
+  const [a, b] = e.args;
+  if (a === b || !plainAtom(a) || !plainAtom(b) || !isOp(a, 'transpose') || isOp(b, 'transpose')) return null;
+  return add(b, a);
+}
+
 const normalForms = new NodeCache<Expr>();
 
 /** The smaller of the collected forms with and without expanding sums (unexpanded on a tie); cached. */
 export function normalise(e: Expr): Expr {
   let out = normalForms.get(e);
   if (!out) {
-    out = normaliseUncached(e);
+    out = (isAlgebra(e) && shortcutForm(e)) || fullNormalForm(e);
     normalForms.set(e, out);
   }
   return out;
@@ -448,7 +460,8 @@ function hasSumFactor(root: Expr): boolean {
   return false;
 }
 
-function normaliseUncached(e: Expr): Expr {
+/** normalise without the shortcut (exported for the test that checks the shortcut against it). */
+export function fullNormalForm(e: Expr): Expr {
   const forms = (hasSumFactor(e) ? [false, true] : [false]).map((expand) => {
     const c = new Collector(e, expand);
     let out = c.fromPoly(c.toPoly(e), e.shape);

@@ -39,8 +39,9 @@ export const transposeSimple = rule(
   (e) => {
     if (e.op !== 'transpose') return null;
     const a = e.args[0];
-    const t = transposeOf(a);
-    return t === e ? null : t;
+    // the cases where transposeOf(a) is not e itself, tested before anything is built
+    if (!isScalar(a.shape) && !isOp(a, 'transpose', 'ones', 'zeros') && !isSymmetric(a)) return null;
+    return transposeOf(a);
   },
 );
 
@@ -68,19 +69,44 @@ function spineCost(e: Expr): number {
   if (!isOp(e, 'matmul', 'transpose')) return 0;
   const known = costs.get(e);
   if (known !== undefined) return known;
-  // children first, without recursion: chains can be thousands of factors long
-  const stack: Expr[] = [e];
+  return spineCostOf(e, 0);
+}
+
+/** Recursion depth below which spineCost recurses; deeper chains are walked with an explicit stack. */
+const SHALLOW = 64;
+
+/** The spine's operands of a product or transpose node (a transposed product or sum costs its own). */
+const spineKids = (x: OpExpr): readonly Expr[] =>
+  x.op === 'matmul' ? x.args : isOp(x.args[0], 'matmul', 'add', 'sub') ? [x.args[0]] : [];
+
+function costOfNode(x: OpExpr): number {
+  const c = (k: Expr) => (isOp(k, 'matmul', 'transpose') ? costs.get(k)! : 0);
+  if (x.op === 'matmul') return c(x.args[0]) + c(x.args[1]);
+  return isOp(x.args[0], 'matmul', 'add', 'sub') ? 2 + c(x.args[0]) : 1;
+}
+
+function spineCostOf(e: OpExpr, depth: number): number {
+  if (depth > SHALLOW) return spineCostDeep(e);
+  for (const k of spineKids(e)) {
+    if (isOp(k, 'matmul', 'transpose') && !costs.has(k)) spineCostOf(k, depth + 1);
+  }
+  const cost = costOfNode(e);
+  costs.set(e, cost);
+  return cost;
+}
+
+/** spineCost children first, without recursion: chains can be thousands of factors long. */
+function spineCostDeep(e: OpExpr): number {
+  const stack: OpExpr[] = [e];
   while (stack.length > 0) {
-    const x = stack[stack.length - 1] as OpExpr;
-    const kids = x.op === 'matmul' ? x.args : isOp(x.args[0], 'matmul', 'add', 'sub') ? [x.args[0]] : [];
-    const pending = kids.filter((k) => isOp(k, 'matmul', 'transpose') && !costs.has(k));
+    const x = stack[stack.length - 1];
+    const pending = spineKids(x).filter((k): k is OpExpr => isOp(k, 'matmul', 'transpose') && !costs.has(k));
     if (pending.length > 0) {
       stack.push(...pending);
       continue;
     }
     stack.pop();
-    const c = (k: Expr) => costs.get(k) ?? 0;
-    costs.set(x, x.op === 'matmul' ? c(x.args[0]) + c(x.args[1]) : kids.length > 0 ? 2 + c(kids[0]) : 1);
+    costs.set(x, costOfNode(x));
   }
   return costs.get(e)!;
 }
@@ -95,30 +121,30 @@ function simpleTransposeCost(e: Expr): number {
   return isOp(e, 'matmul', 'add', 'sub') ? 2 + spineCost(e) : 1;
 }
 
-/** Pushing eᵀ through the product e reads better than writing (e)ᵀ (only asked for a non-scalar product). */
-const pushes: NodeCache<boolean>[] = [];
-const bestCosts: NodeCache<number>[] = [];
+/** Per depth: 2·(spineCost of bestTranspose(e, depth)) + 1 when pushing eᵀ through the product e reads better. */
+const best: NodeCache<number>[] = [];
+
+function bestOf(e: OpExpr, depth: number): number {
+  best[depth] ??= new NodeCache();
+  const known = best[depth].get(e);
+  if (known !== undefined) return known;
+  const simple = 2 + spineCost(e);
+  const pushed = bestTransposeCost(e.args[1], depth - 1) + bestTransposeCost(e.args[0], depth - 1);
+  const code = pushed < simple ? 2 * pushed + 1 : 2 * simple;
+  best[depth].set(e, code);
+  return code;
+}
 
 /** spineCost of bestTranspose(e, depth), decided without building anything. */
 function bestTransposeCost(e: Expr, depth = 6): number {
   if (!isOp(e, 'matmul') || isScalar(e.shape) || depth === 0) return simpleTransposeCost(e);
-  bestCosts[depth] ??= new NodeCache();
-  pushes[depth] ??= new NodeCache();
-  const known = bestCosts[depth].get(e);
-  if (known !== undefined) return known;
-  const simple = 2 + spineCost(e);
-  const pushed = bestTransposeCost(e.args[1], depth - 1) + bestTransposeCost(e.args[0], depth - 1);
-  const push = pushed < simple;
-  pushes[depth].set(e, push);
-  bestCosts[depth].set(e, push ? pushed : simple);
-  return push ? pushed : simple;
+  return bestOf(e, depth) >> 1;
 }
 
 /** The cheapest way to write eᵀ: pushed through product chains (reversing them) when that reads better. */
 function bestTranspose(e: Expr, depth = 6): Expr {
   if (!isOp(e, 'matmul') || isScalar(e.shape) || depth === 0) return transposeOf(e);
-  bestTransposeCost(e, depth);
-  return pushes[depth].get(e)
+  return bestOf(e, depth) & 1
     ? matmul(bestTranspose(e.args[1], depth - 1), bestTranspose(e.args[0], depth - 1))
     : transpose(e);
 }
