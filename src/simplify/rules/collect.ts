@@ -424,10 +424,41 @@ export function alreadyNormal(e: OpExpr): boolean {
  */
 export function shortcutForm(e: OpExpr): Expr | null {
   if (alreadyNormal(e)) return e;
+  if (e.op === 'emul') return scaledAtom(e);
   if (e.op !== 'add') return null;
   const [a, b] = e.args;
   if (a === b || !plainAtom(a) || !plainAtom(b) || !isOp(a, 'transpose') || isOp(b, 'transpose')) return null;
   return add(b, a);
+}
+
+/** Most factors scaledAtom looks at (⊙ chains can be thousands long; those take the full collection). */
+const MAX_SCALED_FACTORS = 16;
+
+/**
+ * The normal form of a ⊙ product of constants, ones and one atom or normal pair x of the product's shape,
+ * when the constants multiply to 1 (x) or to a positive c that a literal spells with numerator > 1 (c·x);
+ * else null.
+ */
+function scaledAtom(e: OpExpr): Expr | null {
+  let coef = Q.ONE;
+  let x: Expr | null = null;
+  const stack: Expr[] = [e];
+  for (let seen = 0; stack.length > 0; seen++) {
+    if (seen > MAX_SCALED_FACTORS) return null;
+    const f = stack.pop()!;
+    if (isOp(f, 'emul')) {
+      stack.push(f.args[1], f.args[0]);
+      continue;
+    }
+    const c = exactValue(f);
+    if (c !== null) coef = Q.mul(coef, c);
+    else if (isOp(f, 'ones')) continue;
+    else if (x === null && (plainAtom(f) || normalPair(f))) x = f;
+    else return null;
+  }
+  if (x === null || !sameShape(x.shape, e.shape) || Q.sign(coef) <= 0) return null;
+  if (Q.equals(coef, Q.ONE)) return x;
+  return coef.n > 1n && Q.toNumber(coef) !== null ? mul(exactConst(coef), x) : null;
 }
 
 const normalForms = new NodeCache<Expr>();
