@@ -30,12 +30,33 @@ export function unbroadcast(ct: Expr, target: Expr): Expr {
 }
 
 /**
+ * The ids of the nodes in `order` (children first) that depend on some variable of `wrt`: only their
+ * cotangents lead anywhere.
+ */
+function dependents(order: readonly Expr[], wrt: readonly VarExpr[]): Set<number> {
+  const live = new Set<number>();
+  for (const v of wrt) live.add(v.id);
+  for (const node of order) {
+    if (node.kind !== 'op') continue;
+    for (const a of node.args) {
+      if (live.has(a.id)) {
+        live.add(node.id);
+        break;
+      }
+    }
+  }
+  return live;
+}
+
+/**
  * Cotangents of `wrt` given the cotangent `seed` of `f` (same shape as f). Returns null for a variable
- * f does not depend on. `log`, when given, receives each backward step in sweep order.
+ * f does not depend on. `log`, when given, receives each backward step in sweep order, with the cotangent
+ * of every argument; without it, cotangents of arguments no variable of `wrt` is under are not built.
  */
 export function vjpSweep(f: Expr, seed: Expr, wrt: readonly VarExpr[], log?: SweepStep[]): (Expr | null)[] {
   if (!sameShape(seed.shape, f.shape)) throw new ShapeError('internal: seed shape differs from f');
   const order = topoOrder([f]);
+  const live = log ? null : dependents(order, wrt);
   const cts = new Map<number, Expr>([[f.id, seed]]);
   for (let i = order.length - 1; i >= 0; i--) {
     const node = order[i];
@@ -44,11 +65,13 @@ export function vjpSweep(f: Expr, seed: Expr, wrt: readonly VarExpr[], log?: Swe
       if (ct && node.kind === 'deriv') throw new Error('internal: expand derivatives before the sweep');
       continue;
     }
+    if (live && !live.has(node.id)) continue;
     const spec = specOf(node.op);
-    const raw = spec.vjp(ct, node, node.args, node.attrs);
+    const needs = live ? node.args.map((a) => live.has(a.id)) : undefined;
+    const raw = spec.vjp(ct, node, node.args, node.attrs, needs);
     if (raw.length !== node.args.length)
       throw new Error(`internal: ${node.op} vjp returned ${raw.length} results`);
-    const argCts = raw.map((r, k) => (r ? unbroadcast(r, node.args[k]) : null));
+    const argCts = raw.map((r, k) => (r && (!needs || needs[k]) ? unbroadcast(r, node.args[k]) : null));
     argCts.forEach((r, k) => {
       if (!r) return;
       const arg = node.args[k];

@@ -40,7 +40,7 @@ export const sub: OpSpec = {
   arity: 2,
   shape: broadcastShape('subtract'),
   // d(A - B) = dA - dB
-  vjp: (ct) => [ct, negE(ct)],
+  vjp: (ct, _out, _args, _attrs, needs) => [ct, needs?.[1] === false ? null : negE(ct)],
   // vec d(A - B) = J_A - J_B
   jvp: (out, _args, _attrs, [ta, tb]) => {
     const t = addTangents(ta, tb && negE(tb));
@@ -72,7 +72,10 @@ export const emul: OpSpec = {
   arity: 2,
   shape: broadcastShape('multiply elementwise'),
   // d(A ⊙ B) = dA ⊙ B + A ⊙ dB
-  vjp: (ct, _out, [a, b]) => [mul(ct, b), mul(ct, a)],
+  vjp: (ct, _out, [a, b], _attrs, needs) => [
+    needs?.[0] === false ? null : mul(ct, b),
+    needs?.[1] === false ? null : mul(ct, a),
+  ],
   // vec d(A ⊙ B) = vec(B) ⊙ J_A + vec(A) ⊙ J_B, each vec a column scaling the rows of a tangent
   jvp: (out, [a, b], _attrs, [ta, tb]) =>
     addTangents(ta && mul(vecBroadcast(b, out.shape), ta), tb && mul(vecBroadcast(a, out.shape), tb)),
@@ -89,7 +92,10 @@ export const ediv: OpSpec = {
   arity: 2,
   shape: broadcastShape('divide elementwise'),
   // d(A ⊘ B) = dA ⊘ B - (A ⊘ B) ⊙ dB ⊘ B
-  vjp: (ct, out, [, b]) => [div(ct, b), negE(div(mul(ct, out), b))],
+  vjp: (ct, out, [, b], _attrs, needs) => [
+    needs?.[0] === false ? null : div(ct, b),
+    needs?.[1] === false ? null : negE(div(mul(ct, out), b)),
+  ],
   // vec d(A ⊘ B) = J_A ⊘ vec(B) - vec((A ⊘ B) ⊘ B) ⊙ J_B
   jvp: (out, [, b], _attrs, [ta, tb]) =>
     addTangents(ta && div(ta, vecBroadcast(b, out.shape)), tb && negE(mul(vecOf(div(out, b)), tb))),
@@ -106,9 +112,9 @@ export const epow: OpSpec = {
   shape: broadcastShape('take elementwise powers of'),
   // d(A^P) = P ⊙ A^(P-1) ⊙ dA + A^P ⊙ log(A) ⊙ dP. An exponent free of variables (`2`, `-2`, `1/2`, `n`)
   // gets no cotangent, so that the common `x.^2` never builds log of a possibly negative base.
-  vjp: (ct, out, [a, p]) => [
-    mul(mul(ct, p), pow(a, subE(p, num(1)))),
-    freeVars(p).length === 0 ? null : mul(mul(ct, out), log(a)),
+  vjp: (ct, out, [a, p], _attrs, needs) => [
+    needs?.[0] === false ? null : mul(mul(ct, p), pow(a, subE(p, num(1)))),
+    needs?.[1] === false || freeVars(p).length === 0 ? null : mul(mul(ct, out), log(a)),
   ],
   // vec d(A^P) = vec(P ⊙ A^(P-1)) ⊙ J_A + vec(A^P ⊙ log A) ⊙ J_P; log A only when P depends on x.
   jvp: (out, [a, p], _attrs, [ta, tp]) =>

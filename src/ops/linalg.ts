@@ -57,7 +57,10 @@ export const matmul: OpSpec = {
     return shape(a.rows, b.cols);
   },
   // d(AB) = dA B + A dB ⇒ ∇A = G Bᵀ, ∇B = Aᵀ G
-  vjp: (ct, _out, [a, b]) => [matmulE(ct, transposeE(b)), matmulE(transposeE(a), ct)],
+  vjp: (ct, _out, [a, b], _attrs, needs) => [
+    needs?.[0] === false ? null : matmulE(ct, transposeE(b)),
+    needs?.[1] === false ? null : matmulE(transposeE(a), ct),
+  ],
   // vec(dA B + A dB) = (Bᵀ ⊗ I_m) vec dA + (I_q ⊗ A) vec dB
   jvp: (_out, [a, b], _attrs, [ta, tb]) =>
     addTangents(

@@ -74,9 +74,16 @@ export interface OpSpec {
   /**
    * Vector-Jacobian product: given the cotangent `ct` of the output `out`, one cotangent per argument
    * (null = no dependence). Results may have the *broadcast* shape; the engine sums them back over
-   * broadcast axes and asserts the argument's shape.
+   * broadcast axes and asserts the argument's shape. `needs[k]` false: the sweep drops argument k's
+   * cotangent (nothing to differentiate depends on it), so a rule may return null for it unbuilt.
    */
-  vjp(ct: Expr, out: Expr, args: readonly Expr[], attrs: Attrs): readonly (Expr | null)[];
+  vjp(
+    ct: Expr,
+    out: Expr,
+    args: readonly Expr[],
+    attrs: Attrs,
+    needs?: readonly boolean[],
+  ): readonly (Expr | null)[];
   /**
    * Forward mode in vec form (Magnus & Neudecker; vec stacks columns). `tangents[k]` is ∂vec(args[k])/∂vec(x),
    * an (numel args[k])×N matrix, or null when args[k] does not depend on x. For an operand that an
