@@ -51,16 +51,16 @@ export class Simplifier {
 
   /** Simplify `input`, first giving any grad/jacobian/hessian nodes in it their meaning. */
   simplify(input: Expr): Expr {
-    const root = expandDerivatives(input);
-    this.markRegions([root]);
-    return this.run(root);
+    return this.simplifyOrdered(expandDerivatives(input));
   }
 
-  /** Note, for each region rule, the nodes of the inputs that every use places inside a region. */
-  markRegions(roots: readonly Expr[]): void {
+  /**
+   * Note, for each region rule, the nodes of the inputs that every use places inside a region. `order`:
+   * topoOrder(roots), when the caller has it.
+   */
+  markRegions(roots: readonly Expr[], order: readonly Expr[] = topoOrder(roots)): void {
     const regional = this.rules.filter((r) => r.inside);
     if (regional.length === 0) return;
-    const order = topoOrder(roots);
     const rootIds = new Set(roots.map((r) => r.id));
     for (const r of regional) {
       const inside = r.inside!;
@@ -86,38 +86,59 @@ export class Simplifier {
     return this.run(root);
   }
 
+  /** Mark the regions of root (no derivative nodes) and simplify it, with one walk over its DAG for both. */
+  simplifyOrdered(root: Expr): Expr {
+    const order = topoOrder([root]);
+    this.markRegions([root], order);
+    return this.runOrder(root, order);
+  }
+
   private run(root: Expr): Expr {
-    for (const node of this.pending(root)) {
-      const start =
-        node.kind === 'op'
-          ? rebuildOp(
-              node,
-              node.args.map((a) => this.memo.get(a.id) ?? a),
-            )
-          : node;
-      this.memo.set(node.id, this.fixpoint(start, node.id));
+    return this.runOrder(root, this.pending(root));
+  }
+
+  /** Simplify the nodes of `order` (children first: pending(root), or all of root's DAG before any work). */
+  private runOrder(root: Expr, order: readonly Expr[]): Expr {
+    for (const node of order) {
+      this.memo.set(node.id, this.fixpoint(node.kind === 'op' ? this.withSimplifiedArgs(node) : node, node.id));
     }
     return this.memo.get(root.id)!;
+  }
+
+  /** e over its arguments' simplified forms (e itself when none changed). */
+  private withSimplifiedArgs(e: OpExpr): Expr {
+    const args = e.args;
+    for (let i = 0; i < args.length; i++) {
+      const done = this.memo.get(args[i].id);
+      if (done !== undefined && done !== args[i]) return rebuildOp(e, args.map((a) => this.memo.get(a.id) ?? a));
+    }
+    return e;
   }
 
   /** Nodes under root not yet simplified, children first; memoized subtrees are not walked again. */
   private pending(root: Expr): Expr[] {
     const order: Expr[] = [];
-    const seen = new Set<number>();
-    const stack: { e: Expr; i: number }[] = [{ e: root, i: 0 }];
-    seen.add(root.id);
-    while (stack.length > 0) {
-      const top = stack[stack.length - 1];
-      const kids = top.e.kind === 'op' ? top.e.args : [];
-      if (top.i < kids.length) {
-        const k = kids[top.i++];
+    if (this.memo.has(root.id)) return order;
+    const seen = new Set<number>([root.id]);
+    // the path from root, and for each node on it the index of the next argument to visit
+    const path: Expr[] = [root];
+    const next: number[] = [0];
+    while (path.length > 0) {
+      const top = path.length - 1;
+      const e = path[top];
+      const i = next[top];
+      if (e.kind === 'op' && i < e.args.length) {
+        next[top] = i + 1;
+        const k = e.args[i];
         if (!seen.has(k.id) && !this.memo.has(k.id)) {
           seen.add(k.id);
-          stack.push({ e: k, i: 0 });
+          path.push(k);
+          next.push(0);
         }
       } else {
-        if (!this.memo.has(top.e.id)) order.push(top.e);
-        stack.pop();
+        order.push(e);
+        path.pop();
+        next.pop();
       }
     }
     return order;
@@ -192,6 +213,7 @@ export function simplifyMany(es: readonly Expr[], log?: Rewrite[]): Expr[] {
   try {
     const s = new Simplifier(RULES, log);
     const expanded = expandDerivativesMany(es);
+    if (expanded.length === 1) return presentMany([s.simplifyOrdered(expanded[0])]);
     s.markRegions(expanded);
     return presentMany(expanded.map((e) => s.simplifyExpanded(e)));
   } finally {
