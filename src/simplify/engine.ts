@@ -8,6 +8,7 @@ import { forgetNodeFacts, renewNodeCaches } from '../ir/cache.js';
 import { ShapeError } from '../ir/errors.js';
 import { type Expr, type OpExpr, topoOrder } from '../ir/expr.js';
 import { sameShape, shapeText } from '../ir/shape.js';
+import { mentions } from './mentions.js';
 import { present, presentMany } from './present.js';
 import type { Rule } from './rule.js';
 import { RULES } from './rules/index.js';
@@ -100,7 +101,10 @@ export class Simplifier {
   /** Simplify the nodes of `order` (children first: pending(root), or all of root's DAG before any work). */
   private runOrder(root: Expr, order: readonly Expr[]): Expr {
     for (const node of order) {
-      this.memo.set(node.id, this.fixpoint(node.kind === 'op' ? this.withSimplifiedArgs(node) : node, node.id));
+      this.memo.set(
+        node.id,
+        this.fixpoint(node.kind === 'op' ? this.withSimplifiedArgs(node) : node, node.id),
+      );
     }
     return this.memo.get(root.id)!;
   }
@@ -110,7 +114,11 @@ export class Simplifier {
     const args = e.args;
     for (let i = 0; i < args.length; i++) {
       const done = this.memo.get(args[i].id);
-      if (done !== undefined && done !== args[i]) return rebuildOp(e, args.map((a) => this.memo.get(a.id) ?? a));
+      if (done !== undefined && done !== args[i])
+        return rebuildOp(
+          e,
+          args.map((a) => this.memo.get(a.id) ?? a),
+        );
     }
     return e;
   }
@@ -180,8 +188,13 @@ export class Simplifier {
   }
 
   private step(e: OpExpr, origin: number): Expr | null {
+    let mentioned = -1;
     for (const r of this.rulesFor(e.op)) {
       if (r.inside && this.interior.get(r)?.has(origin)) continue;
+      if (r.mentions !== undefined) {
+        if (mentioned < 0) mentioned = mentions(e);
+        if ((mentioned & r.mentions) === 0) continue;
+      }
       const out = r.apply(e);
       if (!out || out === e) continue;
       if (!sameShape(out.shape, e.shape)) {

@@ -15,7 +15,17 @@ export interface Rule {
    * the input whose every use is inside is skipped; the rule runs once at the region's root.
    */
   readonly inside?: (parent: OpExpr, k: number) => boolean;
+  /**
+   * Bits of mentions.ts: the rule rewrites only nodes under which one of those ops occurs (it returns null
+   * everywhere else), so the engine skips it where none does without calling it.
+   */
+  readonly mentions?: number;
   apply(e: OpExpr): Expr | null;
+}
+
+/** The rule r, tried only on nodes that mention one of the ops in `bits` (mentions.ts). */
+export function needing(bits: number, r: Rule): Rule {
+  return { ...r, mentions: bits };
 }
 
 type Apply = (e: OpExpr) => Expr | null;

@@ -1,6 +1,9 @@
 // The rule catalogue, in the order the engine tries them (order is important: cheap local identities
-// first, so that the costly term collection sees already-tidied operands).
-import type { Rule } from '../rule.js';
+// first, so that the costly term collection sees already-tidied operands). `needing(OPS, rule)`: the rule
+// can only rewrite a node under which one of OPS occurs (a Kronecker rule needs a kron), and is skipped
+// elsewhere without being called.
+import { COMMUTATION, INVERSE, KRONECKER, VEC } from '../mentions.js';
+import { needing, type Rule } from '../rule.js';
 import { adjugateOfInverse, adjugateOverDeterminant } from './adjugate.js';
 import { cancelInverses, mergePowers, mixedProduct, transposedChain } from './chains.js';
 import { collectTerms } from './collect.js';
@@ -77,31 +80,31 @@ export const RULES: readonly Rule[] = [
   scalarMatmul,
   adjugateOfInverse,
   adjugateOverDeterminant,
-  cancelInverses,
+  needing(INVERSE, cancelInverses),
   mergePowers,
-  mixedProduct,
+  needing(KRONECKER, mixedProduct),
   kronOfIdentities,
   kronOfConstants,
   vecOfConstants,
   kronOfVectors,
   kronScalars,
-  kronTranspose,
-  kronInverse,
-  commutationIdentities,
-  kronChain,
-  vecOfProduct,
+  needing(KRONECKER, kronTranspose),
+  needing(KRONECKER, kronInverse),
+  needing(COMMUTATION, commutationIdentities),
+  needing(KRONECKER | COMMUTATION, kronChain),
+  needing(KRONECKER, vecOfProduct),
   vecOfColumn,
-  structuredTimesVec,
-  rowVecOfProduct,
-  commutedVec,
+  needing(VEC, structuredTimesVec),
+  needing(KRONECKER, rowVecOfProduct),
+  needing(COMMUTATION, commutedVec),
   outerProduct,
-  elementwiseOfVecs,
-  commonKronFactor,
+  needing(VEC, elementwiseOfVecs),
+  needing(KRONECKER, commonKronFactor),
   scaledDiagonal,
   signTimesAbs,
   summedDiagonal,
-  blockSummedDiagonal,
-  powerCancelsInverse,
+  needing(KRONECKER, blockSummedDiagonal),
+  needing(INVERSE, powerCancelsInverse),
   expTimesSigmoid,
   transposedChain,
   outerOnesBroadcast,
