@@ -25,7 +25,25 @@ export function rebuild(e: Expr, args: readonly Expr[]): Expr {
   return e.kind === 'op' ? rebuildOp(e, args) : e;
 }
 
-const INDEXES = new WeakMap<readonly Rule[], Map<string, readonly Rule[]>>();
+interface Index {
+  /** op → the rules for it, in catalogue order */
+  readonly byOp: Map<string, readonly Rule[]>;
+  /** The rules with a region (Rule.inside); rule → its bit in the interior masks. */
+  readonly regional: readonly Rule[];
+  readonly regionBit: Map<Rule, number>;
+}
+
+const INDEXES = new WeakMap<readonly Rule[], Index>();
+
+function indexOf(rules: readonly Rule[]): Index {
+  let index = INDEXES.get(rules);
+  if (!index) {
+    const regional = rules.filter((r) => r.inside).slice(0, 30);
+    index = { byOp: new Map(), regional, regionBit: new Map(regional.map((r, i) => [r, 1 << i])) };
+    INDEXES.set(rules, index);
+  }
+  return index;
+}
 
 /** Most rewrites a single node may go through; a safety net against rule cycles. */
 const MAX_REWRITES_PER_NODE = 64;
@@ -34,21 +52,21 @@ export class Simplifier {
   private readonly memo = new Map<number, Expr>();
   /** The catalogue indexed by op, in catalogue order: a node is tried only on rules for its op. */
   private readonly byOp: Map<string, readonly Rule[]>;
+  private readonly index: Index;
   constructor(
     private readonly rules: readonly Rule[] = RULES,
     readonly log: Rewrite[] = [],
   ) {
     renewNodeCaches();
-    let index = INDEXES.get(rules);
-    if (!index) {
-      index = new Map();
-      INDEXES.set(rules, index);
-    }
-    this.byOp = index;
+    this.index = indexOf(rules);
+    this.byOp = this.index.byOp;
   }
 
-  /** Per rule with a region (Rule.inside): the input nodes that lie inside one, where it is skipped. */
-  private readonly interior = new Map<Rule, Set<number>>();
+  /**
+   * Input node id → the bits (Index.regionBit) of the region rules for which every use of the node lies
+   * inside a region, so that the rule is skipped there.
+   */
+  private readonly interior = new Map<number, number>();
 
   /** Simplify `input`, first giving any grad/jacobian/hessian nodes in it their meaning. */
   simplify(input: Expr): Expr {
@@ -60,26 +78,28 @@ export class Simplifier {
    * topoOrder(roots), when the caller has it.
    */
   markRegions(roots: readonly Expr[], order: readonly Expr[] = topoOrder(roots)): void {
-    const regional = this.rules.filter((r) => r.inside);
+    const regional = this.index.regional;
     if (regional.length === 0) return;
-    const rootIds = new Set(roots.map((r) => r.id));
-    for (const r of regional) {
-      const inside = r.inside!;
-      // node id → every use seen so far is inside (once false, it stays false)
-      const insideOnly = new Map<number, boolean>();
-      for (const node of order) {
-        if (node.kind !== 'op') continue;
-        const args = node.args;
-        for (let k = 0; k < args.length; k++) {
-          const a = args[k];
-          if (a.kind !== 'op' || insideOnly.get(a.id) === false) continue;
-          insideOnly.set(a.id, inside(node, k));
+    const all = (1 << regional.length) - 1;
+    // node id → the bits of the rules for which some use seen so far lies outside a region
+    const outside = new Map<number, number>();
+    for (const node of order) {
+      if (node.kind !== 'op') continue;
+      const args = node.args;
+      for (let k = 0; k < args.length; k++) {
+        const a = args[k];
+        if (a.kind !== 'op') continue;
+        let out = outside.get(a.id) ?? 0;
+        if (out === all) continue;
+        for (let i = 0; i < regional.length; i++) {
+          const bit = 1 << i;
+          if (!(out & bit) && !regional[i].inside!(node, k)) out |= bit;
         }
+        outside.set(a.id, out);
       }
-      const set = new Set<number>();
-      for (const [id, only] of insideOnly) if (only && !rootIds.has(id)) set.add(id);
-      this.interior.set(r, set);
     }
+    for (const r of roots) outside.set(r.id, all);
+    for (const [id, out] of outside) if (out !== all) this.interior.set(id, all & ~out);
   }
 
   /** Simplify an expression known to hold no derivative nodes. */
@@ -190,7 +210,7 @@ export class Simplifier {
   private step(e: OpExpr, origin: number): Expr | null {
     let mentioned = -1;
     for (const r of this.rulesFor(e.op)) {
-      if (r.inside && this.interior.get(r)?.has(origin)) continue;
+      if (r.inside && (this.interior.get(origin) ?? 0) & this.index.regionBit.get(r)!) continue;
       if (r.mentions !== undefined) {
         if (mentioned < 0) mentioned = mentions(e);
         if ((mentioned & r.mentions) === 0) continue;
