@@ -4,7 +4,7 @@ import * as Q from '../../ir/rational.js';
 import { isScalar, type Shape, sameShape } from '../../ir/shape.js';
 import { add, apply, div, mul, neg, num, ones, zeros } from '../../ops/build.js';
 import type { OpName } from '../../ops/index.js';
-import { constValue, exactValue, isOnes, isOp, isZero, rule } from '../rule.js';
+import { constValue, exactValue, isConst, isOnes, isOp, isZero, rule } from '../rule.js';
 
 /** A zero of the given shape: `0` when 1×1, else zeros(m, n). */
 export function zeroOf(s: Shape): Expr {
@@ -114,15 +114,16 @@ export const additiveZero = rule(['add', 'sub'], 'additive zero', 'A + 0 → A, 
 export const multiplicativeIdentity = rule(
   ['emul', 'ediv', 'epow', 'matmul'],
   'multiplicative identity',
-  '1 ⊙ A → A, A ⊘ 1 → A, A^1 → A',
+  '1 ⊙ A → A, A ⊘ 1 → A, A^1 → A, IA → A, 1·A → A',
   (e) => {
     const [a, b] = e.args;
     if (e.op === 'emul') return (isOnes(b) ? keep(e, a) : null) ?? (isOnes(a) ? keep(e, b) : null);
     if (e.op === 'ediv' && isOnes(b)) return keep(e, a);
     if (e.op === 'epow' && constValue(b) === 1) return keep(e, a);
     if (e.op === 'matmul') {
-      if (isOp(a, 'eye')) return b;
-      if (isOp(b, 'eye')) return a;
+      // a 1×1 factor 1 as well: 1·B = B without going through the scaling 1 ⊙ B
+      if (isOp(a, 'eye') || isConst(a, 1)) return b;
+      if (isOp(b, 'eye') || isConst(b, 1)) return a;
     }
     return null;
   },
