@@ -6,7 +6,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type Expr, topoOrder } from '../../src/ir/expr.js';
 import { parseDecls, parseExpr } from '../../src/parse/index.js';
-import { fullNormalForm, shortcutForm } from '../../src/simplify/rules/collect.js';
+import { fullNormalForm } from '../../src/simplify/rules/collect.js';
+import { shortcutForm } from '../../src/simplify/rules/collect-shortcut.js';
 
 const scope = parseDecls('A: n x n; B: n x n; x: n; y: n; R: 1 x n; c: scalar');
 const atoms = [

@@ -7,30 +7,24 @@ import { NodeCache } from '../../ir/cache.js';
 import type { Expr, OpExpr } from '../../ir/expr.js';
 import * as Q from '../../ir/rational.js';
 import { isScalar, type Shape, sameShape } from '../../ir/shape.js';
-import { add, apply, div, mul, neg, num, pow, sub } from '../../ops/build.js';
-import { constValue, exactValue, isOp, type Rule, rule } from '../rule.js';
+import { add, div, mul, neg, num, pow, sub } from '../../ops/build.js';
+import { exactValue, isOp, type Rule, rule } from '../rule.js';
+import { alreadyNormal, shortcutForm } from './collect-shortcut.js';
 import { exactConst, oneOf, zeroOf } from './constants.js';
-
-interface Term {
-  coef: Q.Rational;
-  /** atom id → [atom, exponent] */
-  factors: Map<number, [Expr, number]>;
-}
-
-const MAX_REGION = 300;
-const MAX_TERMS = 48;
-const MAX_POWER = 6;
-
-function intPower(e: OpExpr): number | null {
-  const k = constValue(e.args[1]);
-  return k !== null && Number.isInteger(k) && Math.abs(k) <= MAX_POWER ? k : null;
-}
-
-function isAlgebra(e: Expr): e is OpExpr {
-  if (e.kind !== 'op') return false;
-  if (e.op === 'epow') return intPower(e) !== null;
-  return e.op === 'add' || e.op === 'sub' || e.op === 'neg' || e.op === 'emul' || e.op === 'ediv';
-}
+import { recogniseSigmoid } from './logistic-terms.js';
+import {
+  collectLike,
+  commonFactor,
+  divideTerm,
+  intPower,
+  isAlgebra,
+  MAX_REGION,
+  MAX_TERMS,
+  mulFactor,
+  multiply,
+  negate,
+  type Term,
+} from './terms.js';
 
 const sizes = new NodeCache<number>();
 
@@ -258,207 +252,6 @@ class Collector {
 
 function isLeaf(x: Expr): boolean {
   return x.kind === 'var' || (isOp(x, 'transpose') && x.args[0].kind === 'var');
-}
-
-function negate(ts: Term[]): Term[] {
-  return ts.map((t) => ({ coef: Q.neg(t.coef), factors: t.factors }));
-}
-
-function mulFactor(f: Map<number, [Expr, number]>, base: Expr, k: number): void {
-  const prev = f.get(base.id);
-  const exp = (prev ? prev[1] : 0) + k;
-  if (exp === 0) f.delete(base.id);
-  else f.set(base.id, [base, exp]);
-}
-
-function multiply(a: Term[], b: Term[]): Term[] {
-  const out: Term[] = [];
-  for (const x of a) {
-    for (const y of b) {
-      const factors = new Map(x.factors);
-      for (const [base, k] of y.factors.values()) mulFactor(factors, base, k);
-      out.push({ coef: Q.mul(x.coef, y.coef), factors });
-    }
-  }
-  return out;
-}
-
-function termKey(t: Term): string {
-  return [...t.factors.entries()]
-    .map(([id, [, k]]) => `${id}^${k}`)
-    .sort()
-    .join('*');
-}
-
-function collectLike(terms: Term[]): Term[] {
-  const byKey = new Map<string, Term>();
-  for (const t of terms) {
-    const key = termKey(t);
-    const prev = byKey.get(key);
-    if (prev) prev.coef = Q.add(prev.coef, t.coef);
-    else byKey.set(key, { coef: t.coef, factors: new Map(t.factors) });
-  }
-  return [...byKey.values()].filter((t) => Q.sign(t.coef) !== 0);
-}
-
-function gcd(a: bigint, b: bigint): bigint {
-  while (b !== 0n) [a, b] = [b, a % b];
-  return a;
-}
-
-/** The largest factor common to all terms (coefficient gcd, shared atoms), or null when it is 1. */
-function commonFactor(terms: Term[]): Term | null {
-  const coefs = terms.map((t) => Q.abs(t.coef));
-  let g = coefs.every(Q.isInteger)
-    ? Q.ratio(coefs.map((c) => c.n).reduce(gcd))
-    : coefs.every((c) => Q.equals(c, coefs[0]))
-      ? coefs[0]
-      : Q.ONE;
-  if (terms.every((t) => Q.sign(t.coef) < 0)) g = Q.neg(g);
-  const factors = new Map<number, [Expr, number]>();
-  for (const [id, [base, k0]] of terms[0].factors) {
-    const ks = terms.map((t) => t.factors.get(id)?.[1] ?? 0);
-    if (ks.every((k) => k > 0)) factors.set(id, [base, Math.min(...ks)]);
-    else if (ks.every((k) => k < 0)) factors.set(id, [base, Math.max(...ks)]);
-    void k0;
-  }
-  return Q.equals(g, Q.ONE) && factors.size === 0 ? null : { coef: g, factors };
-}
-
-function divideTerm(t: Term, by: Term): Term {
-  const factors = new Map(t.factors);
-  for (const [base, k] of by.factors.values()) mulFactor(factors, base, -k);
-  return { coef: Q.div(t.coef, by.coef), factors };
-}
-
-/** 1 + eᶻ as [z] when x is that sum (either order), else null. */
-function onePlusExp(x: Expr): Expr | null {
-  if (!isOp(x, 'add')) return null;
-  const [a, b] = x.args;
-  if (constValue(a) === 1 && isOp(b, 'exp')) return b.args[0];
-  if (constValue(b) === 1 && isOp(a, 'exp')) return a.args[0];
-  return null;
-}
-
-/** eᶻ ⊘ (1 + eᶻ) → σ(z), 1 ⊘ (1 + eᶻ) → σ(−z), e^Z ⊘ sum(e^Z, d) → softmax(Z, d), inside one term. */
-function recogniseSigmoid(t: Term, order: (x: Expr) => void): void {
-  for (const [id, [base, k]] of [...t.factors]) {
-    if (k !== -1) continue;
-    const z = onePlusExp(base);
-    if (!z) continue;
-    t.factors.delete(id);
-    const e = apply('exp', [z]);
-    const numer = t.factors.get(e.id);
-    let s: Expr;
-    if (numer && numer[1] > 0) {
-      mulFactor(t.factors, e, -1);
-      s = apply('sigmoid', [z]);
-    } else {
-      s = apply('sigmoid', [isOp(z, 'neg') ? z.args[0] : neg(z)]);
-    }
-    order(s);
-    mulFactor(t.factors, s, 1);
-  }
-  // e^Z ⊘ sum(e^Z, d) = softmax(Z, d)
-  for (const [id, [base, k]] of [...t.factors]) {
-    if (k !== -1 || !isOp(base, 'sum') || !isOp(base.args[0], 'exp')) continue;
-    const e = base.args[0];
-    const found = t.factors.get(e.id);
-    if (!found || found[1] <= 0) continue;
-    t.factors.delete(id);
-    mulFactor(t.factors, e, -1);
-    const s = apply('softmax', [e.args[0]], { dim: base.attrs.dim ?? 0 });
-    order(s);
-    mulFactor(t.factors, s, 1);
-  }
-  // σ(u) ⊙ e^{−u} = e^{−u}/(1 + e^{−u}) = σ(−u)
-  for (const [, [base, k]] of [...t.factors]) {
-    if (k !== 1 || !isOp(base, 'sigmoid')) continue;
-    const u = base.args[0];
-    const minusU = isOp(u, 'neg') ? u.args[0] : neg(u);
-    const e = apply('exp', [minusU]);
-    const found = t.factors.get(e.id);
-    if (!found || found[1] <= 0) continue;
-    mulFactor(t.factors, e, -1);
-    mulFactor(t.factors, base, -1);
-    const s = apply('sigmoid', [minusU]);
-    order(s);
-    mulFactor(t.factors, s, 1);
-  }
-}
-
-/** An atom of a region that collection writes back as itself: not algebra, a constant, ones or a negation. */
-function plainAtom(x: Expr): boolean {
-  return !isAlgebra(x) && x.kind !== 'const' && !isOp(x, 'ones') && !isOp(x, 'neg');
-}
-
-/** a − b, or a + b with a no more transposed than b, for distinct atoms: collection writes it as it is. */
-function normalPair(e: Expr): boolean {
-  if (!isOp(e, 'add', 'sub')) return false;
-  const [a, b] = e.args;
-  if (a === b || !plainAtom(a) || !plainAtom(b)) return false;
-  return e.op === 'sub' || !isOp(a, 'transpose') || isOp(b, 'transpose');
-}
-
-/** A literal written as itself as a coefficient: not 0, 1 or a unit fraction 1/k (which is written x/k). */
-function plainCoefficient(c: Expr): boolean {
-  return c.kind === 'const' && Q.fromNumber(c.value).n > 1n;
-}
-
-/**
- * Nodes that term collection provably writes back unchanged, decided without building anything: −x and
- * c·x for one atom x and a plain coefficient c, a − b and a + b of distinct atoms (normalPair), and
- * c·(a ± b) of such a pair.
- */
-export function alreadyNormal(e: OpExpr): boolean {
-  if (e.op === 'neg') return plainAtom(e.args[0]);
-  if (e.op === 'add' || e.op === 'sub') return normalPair(e);
-  if (e.op !== 'emul') return false;
-  const [c, x] = e.args;
-  return plainCoefficient(c) && (plainAtom(x) || normalPair(x)) && sameShape(x.shape, e.shape);
-}
-
-/**
- * The normal form of e when it is decided without collecting: e itself when alreadyNormal, b + a for a sum
- * a + b of distinct atoms with a transposed and b not (collection writes the less transposed term first).
- */
-export function shortcutForm(e: OpExpr): Expr | null {
-  if (alreadyNormal(e)) return e;
-  if (e.op === 'emul') return scaledAtom(e);
-  if (e.op !== 'add') return null;
-  const [a, b] = e.args;
-  if (a === b || !plainAtom(a) || !plainAtom(b) || !isOp(a, 'transpose') || isOp(b, 'transpose')) return null;
-  return add(b, a);
-}
-
-/** Most factors scaledAtom looks at (⊙ chains can be thousands long; those take the full collection). */
-const MAX_SCALED_FACTORS = 16;
-
-/**
- * The normal form of a ⊙ product of constants, ones and one atom or normal pair x of the product's shape,
- * when the constants multiply to 1 (x) or to a positive c that a literal spells with numerator > 1 (c·x);
- * else null.
- */
-function scaledAtom(e: OpExpr): Expr | null {
-  let coef = Q.ONE;
-  let x: Expr | null = null;
-  const stack: Expr[] = [e];
-  for (let seen = 0; stack.length > 0; seen++) {
-    if (seen > MAX_SCALED_FACTORS) return null;
-    const f = stack.pop()!;
-    if (isOp(f, 'emul')) {
-      stack.push(f.args[1], f.args[0]);
-      continue;
-    }
-    const c = exactValue(f);
-    if (c !== null) coef = Q.mul(coef, c);
-    else if (isOp(f, 'ones')) continue;
-    else if (x === null && (plainAtom(f) || normalPair(f))) x = f;
-    else return null;
-  }
-  if (x === null || !sameShape(x.shape, e.shape) || Q.sign(coef) <= 0) return null;
-  if (Q.equals(coef, Q.ONE)) return x;
-  return coef.n > 1n && Q.toNumber(coef) !== null ? mul(exactConst(coef), x) : null;
 }
 
 const normalForms = new NodeCache<Expr>();
