@@ -5,9 +5,12 @@
 // Run: node --import tsx bench/symbolic.ts [--rounds N]
 import { spawnSync } from 'node:child_process';
 import { loadavg } from 'node:os';
-import { grad } from '../src/api.js';
+import { grad, resolveVars } from '../src/api.js';
+import { expandDerivatives } from '../src/diff/expand.js';
+import { gradRaw } from '../src/diff/grad.js';
 import { toText } from '../src/emit/text.js';
 import { parseDecls, parseExpr } from '../src/parse/index.js';
+import { simplifyMany } from '../src/simplify/engine.js';
 
 interface Case {
   readonly name: string;
@@ -52,6 +55,33 @@ function once(c: Case): string {
   const f = parseExpr(c.expr.replaceAll('@', tag), scope);
   const [g] = grad(f, [c.wrt.replaceAll('@', tag)], { scope });
   return toText(g);
+}
+
+const STAGES = ['declare', 'parse', 'sweep', 'simplify', 'toText'] as const;
+
+/**
+ * CPU µs per call of each stage of `once`, each stage timed over a batch of n fresh calls (its inputs made
+ * by the stage before), so that the timer's cost and resolution do not enter.
+ */
+function stageSplit(c: Case, n: number): number[] {
+  const tags = Array.from({ length: n }, () => String(fresh++));
+  const cpu = () => {
+    const u = process.cpuUsage();
+    return u.user + u.system;
+  };
+  const timed = <T, U>(xs: readonly T[], f: (x: T, i: number) => U): [U[], number] => {
+    const c0 = cpu();
+    const out = xs.map(f);
+    return [out, (cpu() - c0) / n];
+  };
+  const [scopes, declare] = timed(tags, (t) => parseDecls(c.decls.replaceAll('@', t)));
+  const [fs, parse] = timed(tags, (t, i) => parseExpr(c.expr.replaceAll('@', t), scopes[i]));
+  const [raws, sweep] = timed(tags, (t, i) =>
+    gradRaw(expandDerivatives(fs[i]), resolveVars(fs[i], [c.wrt.replaceAll('@', t)], scopes[i])),
+  );
+  const [gs, simplify] = timed(raws, (r) => simplifyMany(r)[0]);
+  const [, text] = timed(gs, (g) => toText(g));
+  return [declare, parse, sweep, simplify, text];
 }
 
 function median(xs: number[]): number {
@@ -128,6 +158,18 @@ function main(): void {
     console.log(
       `${c.name.padEnd(14)} ${m.toFixed(1).padStart(10)} ${p90.toFixed(1).padStart(9)} ${cpuUs[k].toFixed(1).padStart(8)}  ${once(c)}`,
     );
+  });
+  // per stage: the least of 9 batches (the least loaded), CPU µs per call
+  console.log(`\nCPU µs per call by stage (least of 9 batches of ${Math.ceil(rounds / 9)}):`);
+  console.log(`${'expression'.padEnd(14)} ${STAGES.map((s) => s.padStart(8)).join(' ')}`);
+  CASES.forEach((c) => {
+    const best = [Infinity, Infinity, Infinity, Infinity, Infinity];
+    for (let b = 0; b < 9; b++) {
+      stageSplit(c, Math.ceil(rounds / 9)).forEach((t, j) => {
+        best[j] = Math.min(best[j], t);
+      });
+    }
+    console.log(`${c.name.padEnd(14)} ${best.map((t) => t.toFixed(1).padStart(8)).join(' ')}`);
   });
   const worst = Math.max(...medians);
   const worstCpu = Math.max(...cpuUs);
