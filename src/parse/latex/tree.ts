@@ -247,6 +247,8 @@ export class TexReader extends TexForms {
       }
       case 'op': {
         const name = String(n.name ?? '').replace('\\', '');
+        // `\sum M`: the sum of all entries of the elementwise term that follows (up to a + or −)
+        if (name === 'sum') return { k: 'call', fn: 'sum', args: [this.hadamard()] };
         if (name === 'log' && this.peek()?.type === 'op' && this.peek()?.name === '\\det') {
           this.i++;
           return this.call('logdet', n);
