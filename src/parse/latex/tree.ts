@@ -169,6 +169,9 @@ export class TexReader extends TexForms {
       return inner.reduce<Tx>((acc) => ({ k: 'post', op: 't', a: acc }), e);
     }
     if (t === '-1') return { k: 'post', op: 'inv', a: e };
+    // A^{-k} = (A⁻¹)ᵏ, as matcalc prints it
+    if (t !== null && /^-\d+$/.test(t))
+      return { k: 'post', op: 'pow', a: { k: 'post', op: 'inv', a: e }, p: t.slice(1) };
     if (inner.length === 2 && inner[0].text === '-' && TRANSPOSE.has(plainText(inner[1]) ?? '')) {
       return { k: 'post', op: 'inv', a: { k: 'post', op: 't', a: e } };
     }
