@@ -25,9 +25,16 @@ export function rebuild(e: Expr, args: readonly Expr[]): Expr {
   return e.kind === 'op' ? rebuildOp(e, args) : e;
 }
 
+/** A rule as the engine tries it: its region bit (0: none) and the ops it needs (0: none). */
+interface Entry {
+  readonly rule: Rule;
+  readonly region: number;
+  readonly mentions: number;
+}
+
 interface Index {
   /** op → the rules for it, in catalogue order */
-  readonly byOp: Map<string, readonly Rule[]>;
+  readonly byOp: Map<string, readonly Entry[]>;
   /** The rules with a region (Rule.inside); rule → its bit in the interior masks. */
   readonly regional: readonly Rule[];
   readonly regionBit: Map<Rule, number>;
@@ -51,7 +58,7 @@ const MAX_REWRITES_PER_NODE = 64;
 export class Simplifier {
   private readonly memo = new Map<number, Expr>();
   /** The catalogue indexed by op, in catalogue order: a node is tried only on rules for its op. */
-  private readonly byOp: Map<string, readonly Rule[]>;
+  private readonly byOp: Map<string, readonly Entry[]>;
   private readonly index: Index;
   constructor(
     private readonly rules: readonly Rule[] = RULES,
@@ -198,22 +205,25 @@ export class Simplifier {
     return this.memo.get(a.id) ?? this.run(a);
   }
 
-  private rulesFor(op: string): readonly Rule[] {
+  private rulesFor(op: string): readonly Entry[] {
     let rs = this.byOp.get(op);
     if (!rs) {
-      rs = this.rules.filter((r) => !r.ops || r.ops.includes(op));
+      rs = this.rules
+        .filter((r) => !r.ops || r.ops.includes(op))
+        .map((rule) => ({ rule, region: this.index.regionBit.get(rule) ?? 0, mentions: rule.mentions ?? 0 }));
       this.byOp.set(op, rs);
     }
     return rs;
   }
 
   private step(e: OpExpr, origin: number): Expr | null {
+    const inner = origin < 0 ? 0 : (this.interior.get(origin) ?? 0);
     let mentioned = -1;
-    for (const r of this.rulesFor(e.op)) {
-      if (r.inside && (this.interior.get(origin) ?? 0) & this.index.regionBit.get(r)!) continue;
-      if (r.mentions !== undefined) {
+    for (const { rule: r, region, mentions: needs } of this.rulesFor(e.op)) {
+      if (inner & region) continue;
+      if (needs !== 0) {
         if (mentioned < 0) mentioned = mentions(e);
-        if ((mentioned & r.mentions) === 0) continue;
+        if ((mentioned & needs) === 0) continue;
       }
       const out = r.apply(e);
       if (!out || out === e) continue;
