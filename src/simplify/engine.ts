@@ -122,6 +122,10 @@ export class Simplifier {
   }
 
   private run(root: Expr): Expr {
+    const done = this.memo.get(root.id);
+    if (done !== undefined) return done;
+    // the common case of a node a rule built over simplified arguments: nothing below it to walk
+    if (root.kind !== 'op' || root.args.every((a) => this.memo.has(a.id))) return this.runOrder(root, [root]);
     return this.runOrder(root, this.pending(root));
   }
 
