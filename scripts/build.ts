@@ -5,6 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { readdirSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { type BuildOptions, build } from 'esbuild';
+import { buildLibraryScript } from './library-script.js';
 import { buildPlayground } from './playground.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -52,10 +53,7 @@ export async function buildAll(): Promise<void> {
     if (file.endsWith('.js')) rmSync(`${ROOT}dist/${file}`);
   }
   await bundle('CLI (dist/cli/main.js)', { entryPoints: ['src/cli/main.ts'], outdir: 'dist/cli' });
-  await bundle('library (dist/index.js, dist/kernels/index.js)', {
-    entryPoints: { index: 'src/index.ts', 'kernels/index': 'src/kernels/index.ts' },
-    outdir: 'dist',
-  });
+  await buildLibraryScript(ROOT, common, MATHJS_FACTORIES);
   await buildPlayground(ROOT);
 }
 
