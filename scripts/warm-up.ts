@@ -5,6 +5,7 @@
 import { writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
+import { ELEMENTWISE } from '../src/parse/names.js';
 
 /**
  * The workload runs in the interpreter only: a function Sparkplug compiled here is marked so in the cache, and a
@@ -24,7 +25,6 @@ interface Loader {
 
 /** Textbook losses and maps over most op families: products, traces, inverses, elementwise, reductions. */
 const GRADIENTS: readonly (readonly [decls: string, expr: string, wrt: string])[] = [
-  ['A: m x n; X: n x p; B: p x m', 'trace(A*X*B)', 'X'],
   ['X: n x d; w: d; y: n', 'sum((X*w - y).^2) + 0.5*norm(w)^2', 'w'],
   ['X: n x n; A: n x n', 'trace(inv(X)*A) + logdet(X)', 'X'],
   ['x: n; A: n x n symmetric', "x'*A*x", 'x'],
@@ -39,7 +39,7 @@ async function main(): Promise<void> {
   const interpreterOnly = mode !== '--tiering';
   if (interpreterOnly) setFlagsFromString(TIERS_OFF);
   const loader = (await import(pathToFileURL(loaderPath).href)) as Loader;
-  const { declare, parse, grad, jacobian, hessian, toText, toLatex } = loader.library.index;
+  const { compile, declare, parse, grad, jacobian, hessian, toText, toLatex } = loader.library.index;
   for (const [decls, text, wrt] of GRADIENTS) {
     const scope = declare(decls);
     const f = parse(text, scope);
@@ -52,6 +52,22 @@ async function main(): Promise<void> {
   const f = parse('tanh(W*x + b)', scope);
   toText(jacobian(f, 'x', { scope }));
   toLatex(hessian(parse("sum(exp(W*x)) + x'*x", scope), 'x', { scope }));
+  // every elementwise function of the language, through a product
+  for (const name of ELEMENTWISE) {
+    for (const g of grad(parse(`sum(${name}(W*x + b))`, scope), ['x', 'W'], { scope })) {
+      toText(g);
+      toLatex(g);
+    }
+  }
+  const compiled = compile(grad(parse("sum(tanh(W*x + b).^2) + b'*b", scope), ['W', 'b'], { scope }));
+  compiled({
+    x: [1, 2],
+    W: [
+      [1, 0],
+      [0, 1],
+    ],
+    b: [0.5, -0.5],
+  });
   if (interpreterOnly) setFlagsFromString(TIERS_ON);
   writeFileSync(out, loader.createCodeCache());
   const names = (ns: object) => Object.keys(ns).sort();
