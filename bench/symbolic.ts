@@ -93,8 +93,7 @@ interface First {
 }
 
 function firstCall(withCache: boolean): First {
-  const env: NodeJS.ProcessEnv = { ...process.env, MATCALC_CODE_CACHE: withCache ? '1' : '0' };
-  delete env.NODE_OPTIONS;
+  const env = { ...process.env, MATCALC_CODE_CACHE: withCache ? '1' : '0' };
   const r = spawnSync(process.execPath, ['--input-type=module', '-e', FIRST_CALL], { encoding: 'utf8', env });
   const line = r.stdout.trim().split('\n').pop() ?? '';
   if (r.status !== 0 || !line.startsWith('{'))
