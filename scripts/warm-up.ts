@@ -1,8 +1,10 @@
-// Run by the build in a plain `node` child (V8 rejects a cache made under other flags): loads the library
-// through dist/script/load.js, runs a representative workload so that V8 compiles what users' first calls run,
-// then writes the code cache to argv[3] and prints the export names of both entry points as JSON.
-// Usage: node warm-up.mjs DIST/script/load.js OUT.cache [--tiering]
-import { writeFileSync } from 'node:fs';
+// Run by the build in a plain `node` child (V8 rejects a cache made under other flags): loads a script bundle
+// through its loader (dist/script/load.js or cli-load.js), runs a representative workload so that V8 compiles
+// what users' first calls run, then writes the code cache and prints the loader's export names as JSON.
+// Usage: node warm-up.mjs library|cli LOADER.js OUT.cache [--tiering]
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { ELEMENTWISE } from '../src/parse/names.js';
@@ -17,9 +19,11 @@ const TIERS_OFF = '--no-sparkplug --no-turbofan';
 const TIERS_ON = '--sparkplug --turbofan';
 
 type Library = typeof import('../src/index.js');
+type Main = typeof import('../src/cli/main.js').main;
 
 interface Loader {
-  library: { index: Library; kernels: Record<string, unknown> };
+  library?: { index: Library; kernels: Record<string, unknown> };
+  cli?: { main: Main };
   createCodeCache(): Buffer;
 }
 
@@ -34,12 +38,8 @@ const GRADIENTS: readonly (readonly [decls: string, expr: string, wrt: string])[
   ['a: m; X: m x n; b: n', "a'*X*b + sum(sigmoid(X)) + mean(relu(X))", 'X'],
 ];
 
-async function main(): Promise<void> {
-  const [loaderPath, out, mode] = process.argv.slice(2);
-  const interpreterOnly = mode !== '--tiering';
-  if (interpreterOnly) setFlagsFromString(TIERS_OFF);
-  const loader = (await import(pathToFileURL(loaderPath).href)) as Loader;
-  const { compile, declare, parse, grad, jacobian, hessian, toText, toLatex } = loader.library.index;
+function libraryWorkload(library: Library): void {
+  const { compile, declare, parse, grad, jacobian, hessian, toText, toLatex } = library;
   for (const [decls, text, wrt] of GRADIENTS) {
     const scope = declare(decls);
     const f = parse(text, scope);
@@ -68,10 +68,66 @@ async function main(): Promise<void> {
     ],
     b: [0.5, -0.5],
   });
+}
+
+/** The commands a user runs most, in their common formats; output is discarded. */
+async function cliWorkload(main: Main): Promise<void> {
+  const io = {
+    out: () => {},
+    err: () => {},
+    stdin: () => '',
+    readFile: (p: string) => readFileSync(p, 'utf8'),
+  };
+  const dir = mkdtempSync(join(tmpdir(), 'matcalc-warm-up-'));
+  const at = join(dir, 'values.json');
+  writeFileSync(
+    at,
+    JSON.stringify({
+      X: [
+        [1, 2],
+        [3, 4],
+        [5, 6],
+      ],
+      w: [0.5, -1],
+      y: [1, 0, 2],
+    }),
+  );
+  try {
+    for (const [decls, text, wrt] of GRADIENTS) {
+      for (const format of ['text', 'latex', 'json'])
+        await main(['grad', text, '--wrt', wrt, '--let', decls, '--format', format], io);
+    }
+    const ls = ['--let', 'X: n x d; w: d; y: n'];
+    await main(['grad', 'sum((X*w - y).^2)', '--wrt', 'w', ...ls, '--format', 'numpy'], io);
+    await main(['jacobian', 'tanh(X*w)', '--wrt', 'w', ...ls], io);
+    await main(['hessian', 'sum(exp(X*w))', '--wrt', 'w', ...ls], io);
+    await main(['eval', "X'*(X*w - y)", ...ls, '--at', at, '--format', 'json'], io);
+    await main(['check', 'sum(log(1 + exp(-y .* (X*w))))', '--wrt', 'w', ...ls, '--trials', '1'], io);
+    await main(['verify', 'sum((X*w - y).^2)', '--wrt', 'w', '--claim', "2*X'*(X*w - y)", ...ls], io);
+    await main(['grad', 'sum(X*', '--wrt', 'w', ...ls], io);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function main(): Promise<void> {
+  const [kind, loaderPath, out, mode] = process.argv.slice(2);
+  const interpreterOnly = mode !== '--tiering';
+  if (interpreterOnly) setFlagsFromString(TIERS_OFF);
+  const loader = (await import(pathToFileURL(loaderPath).href)) as Loader;
+  if (kind === 'library' && loader.library) libraryWorkload(loader.library.index);
+  else if (kind === 'cli' && loader.cli) await cliWorkload(loader.cli.main);
+  else throw new Error(`warm-up: nothing to run for ${kind} in ${loaderPath}`);
   if (interpreterOnly) setFlagsFromString(TIERS_ON);
   writeFileSync(out, loader.createCodeCache());
   const names = (ns: object) => Object.keys(ns).sort();
-  console.log(JSON.stringify({ index: names(loader.library.index), kernels: names(loader.library.kernels) }));
+  console.log(
+    JSON.stringify(
+      loader.library
+        ? { index: names(loader.library.index), kernels: names(loader.library.kernels) }
+        : { cli: names(loader.cli ?? {}) },
+    ),
+  );
 }
 
 await main();
