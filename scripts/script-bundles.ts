@@ -35,11 +35,30 @@ function kb(bytes: number): string {
 }
 
 /** A plain `node` with no flags from this process (tsx, NODE_OPTIONS): the flags users' node runs with. */
-function plainNode(args: readonly string[], cwd: string): string {
-  const env = { ...process.env };
+function plainNode(args: readonly string[], cwd: string, extra: Record<string, string> = {}): string {
+  const env = { ...process.env, ...extra };
   delete env.NODE_OPTIONS;
   delete env.MATCALC_CODE_CACHE;
   return execFileSync(process.execPath, args, { cwd, env, encoding: 'utf8' });
+}
+
+/**
+ * `--no-sparkplug --no-turbofan --no-maglev|<their defaults>` for this node (read from `node --v8-options`), so
+ * the warm-up can run in the interpreter only and put the flags back exactly; '|' when none is listed.
+ */
+function tierFlags(): string {
+  const options = execFileSync(process.execPath, ['--v8-options'], { encoding: 'utf8' });
+  const off: string[] = [];
+  const on: string[] = [];
+  for (const name of ['sparkplug', 'turbofan', 'maglev']) {
+    const m = new RegExp(`^\\s+--${name} \\(.*\\n\\s+type: bool\\s+default: (--(?:no-)?${name})$`, 'm').exec(
+      options,
+    );
+    if (!m) continue;
+    off.push(`--no-${name}`);
+    on.push(m[1]);
+  }
+  return `${off.join(' ')}|${on.join(' ')}`;
 }
 
 interface Context {
@@ -106,9 +125,10 @@ function codeCache(
   name: string,
 ): [Names, string] {
   const cache = `${ctx.dist}script/${name}.cache`;
+  const tiers = tierFlags();
   const run = (...mode: string[]): Names =>
     JSON.parse(
-      plainNode([warmUp, kind, loader, cache, ...mode], ctx.root)
+      plainNode([warmUp, kind, loader, cache, ...mode], ctx.root, { TIERS: tiers })
         .trim()
         .split('\n')
         .pop() ?? '',

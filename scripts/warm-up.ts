@@ -12,11 +12,11 @@ import { ELEMENTWISE } from '../src/parse/names.js';
 /**
  * The workload runs in the interpreter only: a function Sparkplug compiled here is marked so in the cache, and a
  * process loading it would then baseline-compile every such function at its first call (3 ms of a 4.5 ms first
- * derivative). The flags are back at their defaults before the cache is made, since V8 checks them; the build
- * then checks that a plain node accepts the cache, and otherwise makes it again with `--tiering` (no switch).
+ * derivative). TIERS (from the build: `--no-sparkplug …|--sparkplug …`, the second half this node's defaults)
+ * are back at their defaults before the cache is made, since V8 checks the flags; the build then checks that a
+ * plain node accepts the cache, and otherwise makes it again with `--tiering` (no switching).
  */
-const TIERS_OFF = '--no-sparkplug --no-turbofan';
-const TIERS_ON = '--sparkplug --turbofan';
+const [TIERS_OFF, TIERS_ON] = (process.env.TIERS ?? '|').split('|');
 
 type Library = typeof import('../src/index.js');
 type Main = typeof import('../src/cli/main.js').main;
@@ -112,7 +112,7 @@ async function cliWorkload(main: Main): Promise<void> {
 
 async function main(): Promise<void> {
   const [kind, loaderPath, out, mode] = process.argv.slice(2);
-  const interpreterOnly = mode !== '--tiering';
+  const interpreterOnly = mode !== '--tiering' && TIERS_OFF !== '';
   if (interpreterOnly) setFlagsFromString(TIERS_OFF);
   const loader = (await import(pathToFileURL(loaderPath).href)) as Loader;
   if (kind === 'library' && loader.library) libraryWorkload(loader.library.index);
