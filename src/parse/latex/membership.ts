@@ -3,7 +3,7 @@
 // `x \in \mathbb{R}^n_{+}` (positive), `y \in \{0, 1\}^n` or `\{-1, +1\}^n` (the shape only). Each names
 // a declaration of the language (`X: n x d`); anything else after `\in` is not understood.
 import { NotUnderstood } from './cursor.js';
-import { body, plainText } from './names.js';
+import { body, plainText, sizesOf } from './names.js';
 import { spanOf, type TexNode } from './rows.js';
 import { TexReader } from './tree.js';
 
@@ -53,19 +53,11 @@ function namesOf(nodes: readonly TexNode[]): string[] {
   });
 }
 
-/** `n \times d` → `n x d`: sizes that are one symbol or a whole number each. */
+/** `n \\times d` → [n, d]: sizes that are one symbol or a whole number each. */
 function dimsOf(sup: TexNode | undefined, whole: readonly TexNode[]): string[] {
   if (!sup) return [];
-  const parts: string[][] = [[]];
-  const walk = (n: TexNode) => {
-    if (n.type === 'ordgroup' || n.type === 'styling') for (const c of body(n)) walk(c);
-    else if (n.type === 'atom' && (n.text === '\\times' || n.text === '\\cdot')) parts.push([]);
-    else if (n.type === 'spacing' || n.type === 'kern') return;
-    else parts[parts.length - 1].push(plainText(n) ?? '\u0000');
-  };
-  walk(sup);
-  const dims = parts.map((p) => p.join(''));
-  if (dims.length > 2 || !dims.every((d) => /^([A-Za-z]\w*|[1-9]\d*)$/.test(d)))
+  const dims = sizesOf(sup);
+  if (!dims)
     throw fail(
       whole,
       'a space whose sizes are not one or two symbols or numbers (`\\mathbb{R}^{n \\times d}`)',
