@@ -1,7 +1,9 @@
 // Runs a script-format bundle of dist/script/ (library.js, cli.js) through vm.Script with the V8 code cache
 // the build made after a warm-up (NAME.cache), so a fresh process starts with the bytecode of what first calls
 // run. A missing, stale or rejected cache (another V8, other V8 flags) only means V8 compiles lazily, as for
-// any module. Bundled into each loader (scripts/load-library.ts, scripts/load-cli.ts).
+// any module. Bundled into each loader (scripts/load-library.ts, scripts/load-cli.ts). V8 release builds do not
+// checksum a cache: truncated or foreign bytes are rejected, but bytes corrupted in place (length intact) can
+// crash the process, as a corrupted library.js would misbehave; npm checks the package's integrity.
 import { readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
