@@ -6,7 +6,7 @@
 import { loadavg } from 'node:os';
 import { gemm } from '../src/kernels/gemm.js';
 import { gemmTiled } from '../src/kernels/gemm-tiled.js';
-import { createWasmGemm, defaultTuning, hasRelaxedSimd } from '../src/kernels/gemm-wasm.js';
+import { bestTuning, createWasmGemm, hasRelaxedSimd } from '../src/kernels/gemm-wasm.js';
 import { gemmModule } from '../src/kernels/gemm-wasm-kernel.js';
 import type { Matrix } from '../src/kernels/matrix.js';
 import { findNumpy, PythonContenders } from './python.js';
@@ -75,7 +75,7 @@ function local(kernel: Kernel): Timer {
 }
 
 const wasmWith = (fma: boolean): Kernel => {
-  const run = createWasmGemm({ ...defaultTuning, fma })!;
+  const run = createWasmGemm(bestTuning(fma))!;
   return (out, a, b, tA, tB) => {
     run(out, a, b, tA, tB, out.rows, out.cols, tA ? a.rows : a.cols);
   };
@@ -178,10 +178,11 @@ if (numpy) {
 type Fn = (...args: number[]) => void;
 function phases({ m, n, k, transA, transB }: Case): number[] {
   const memory = new WebAssembly.Memory({ initial: 1 });
-  const module = new WebAssembly.Module(gemmModule({ ...defaultTuning, fma: hasRelaxedSimd() }));
+  const tuning = bestTuning();
+  const module = new WebAssembly.Module(gemmModule(tuning));
   const exports = new WebAssembly.Instance(module, { env: { memory } }).exports;
   const [packA, packB, kernel, compact] = ['packA', 'packB', 'gemm', 'compact'].map((f) => exports[f] as Fn);
-  const [mp, np] = [Math.ceil(m / 4) * 4, Math.ceil(n / 4) * 4];
+  const [mp, np] = [Math.ceil(m / tuning.mr) * tuning.mr, Math.ceil(n / tuning.nr) * tuning.nr];
   const [bRaw, aPack, bPack, c] = [mp * k, (mp + np) * k, (2 * mp + np) * k, 2 * (mp + np) * k];
   memory.grow(Math.ceil(((c + mp * np) * 8) / 65536));
   const heap = new Float64Array(memory.buffer);
@@ -195,7 +196,8 @@ function phases({ m, n, k, transA, transB }: Case): number[] {
     },
     () => (transA ? packA(0, aPack * 8, m, k, 8, m * 8) : packA(0, aPack * 8, m, k, k * 8, 8)),
     () => (transB ? packB(bRaw * 8, bPack * 8, n, k, k * 8, 8) : packB(bRaw * 8, bPack * 8, n, k, 8, n * 8)),
-    () => kernel(aPack * 8, bPack * 8, c * 8, mp, np, k, Math.ceil(k / Math.ceil(k / 256)), 128, 1),
+    () =>
+      kernel(aPack * 8, bPack * 8, c * 8, mp, np, k, Math.ceil(k / Math.ceil(k / tuning.kc)), tuning.mc, 1),
     () => {
       if (n !== np) compact(c * 8, m, n, np);
       out.set(heap.subarray(c, c + m * n));

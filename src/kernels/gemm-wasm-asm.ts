@@ -136,6 +136,9 @@ export class Code {
   i32Eqz(): this {
     return this.op(0x45);
   }
+  i32Eq(): this {
+    return this.op(0x46);
+  }
   i32LtU(): this {
     return this.op(0x49);
   }

@@ -21,6 +21,13 @@ export interface TileShape {
   readonly unroll: number;
   /** Multiply-add with f64x2.relaxed_madd (relaxed SIMD) instead of f64x2.mul then f64x2.add. */
   readonly fma?: boolean;
+  /**
+   * Rows of the tile per pinned group (0 or unset: none). After each group but the last, the k loop gets an
+   * exit that is never taken but whose target reads the accumulators, so the group's multiply-adds must be
+   * done before the next group's loads. Without it TurboFan places the (pure) arithmetic after every load of
+   * the k step, and more than 8 accumulators spill to the stack.
+   */
+  readonly pinRows?: number;
 }
 
 export function gemmModule(tile: TileShape, memory: MemoryImport = { pages: 1 }): Uint8Array<ArrayBuffer> {
@@ -95,7 +102,7 @@ function compact(): FunctionDef {
  * ≤ mcMax (the Ã block mc×kc stays in L2), then column panels, row panels, and the register tile.
  * The first k block stores α·tile and later ones add theirs, so C needs no clearing.
  */
-function gemm({ mr, nr, unroll, fma }: TileShape): FunctionDef {
+function gemm({ mr, nr, unroll, fma, pinRows = 0 }: TileShape): FunctionDef {
   const params: ValType[] = [i32, i32, i32, i32, i32, i32, i32, i32, f64];
   const f = new Code(params);
   const [a, b, c, mp, np, k, kcMax, mcMax, alpha] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
@@ -107,8 +114,16 @@ function gemm({ mr, nr, unroll, fma }: TileShape): FunctionDef {
   const alphas = f.local(v128);
   const unrollMask = unroll - 1;
 
+  // exits to `depth` if p = 2³² − 1 − id: never, as 1 ≤ p ≤ kc < 2³¹; distinct ids keep TurboFan's branch
+  // elimination from folding one exit into another
+  const pinExit = (id: number, depth: number) =>
+    f
+      .get(p)
+      .i32(-1 - id)
+      .i32Eq()
+      .brIf(depth);
   // acc[i][j] += splat(Ã[p, i]) · B̃[p, 2j..2j+1]
-  const step = (s: number) => {
+  const step = (s: number, exitDepth: number) => {
     const [aAt, bAt] = [8 * mr * s, 8 * nr * s];
     for (let j = 0; j < vecs; j++) {
       const at = bAt + 16 * j;
@@ -121,6 +136,7 @@ function gemm({ mr, nr, unroll, fma }: TileShape): FunctionDef {
         if (fma) f.get(av).get(bv[j]).get(acc[i][j]).f64x2RelaxedMadd().set(acc[i][j]);
         else f.get(acc[i][j]).get(av).get(bv[j]).f64x2Mul().f64x2Add().set(acc[i][j]);
       }
+      if (pinRows > 0 && (i + 1) % pinRows === 0 && i < mr - 1) pinExit(s * mr + i, exitDepth);
     }
   };
   const advance = (steps: number) => {
@@ -135,7 +151,7 @@ function gemm({ mr, nr, unroll, fma }: TileShape): FunctionDef {
     f.block(() => {
       f.get(p).i32Eqz().brIf(0);
       f.loop(() => {
-        step(0);
+        step(0, 1);
         advance(1);
         f.get(p).i32(1).i32Sub().tee(p).brIf(0);
       });
@@ -144,7 +160,7 @@ function gemm({ mr, nr, unroll, fma }: TileShape): FunctionDef {
     f.if(() => {
       f.get(kc).get(kc).i32(unrollMask).i32And().i32Sub().set(p);
       f.loop(() => {
-        for (let s = 0; s < unroll; s++) step(s);
+        for (let s = 0; s < unroll; s++) step(s, 1);
         advance(unroll);
         f.get(p).i32(unroll).i32Sub().tee(p).brIf(0);
       });

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { gemm } from '../../src/kernels/gemm.js';
 import { gemmLoops } from '../../src/kernels/gemm-loops.js';
 import { gemmTiled } from '../../src/kernels/gemm-tiled.js';
-import { createWasmGemm, type GemmTuning } from '../../src/kernels/gemm-wasm.js';
+import { bestTuning, createWasmGemm, type GemmTuning } from '../../src/kernels/gemm-wasm.js';
 import type { Matrix } from '../../src/kernels/matrix.js';
 import { garbage, operands, random, relError } from './gemm-reference.js';
 
@@ -54,7 +54,14 @@ const KERNELS: readonly [string, Kernel][] = [
   ['gemm', gemm],
   ['loops', withDims(gemmLoops)],
   ['tiled JS', withDims(gemmTiled)],
-  ['wasm 4×4', wasmKernel()],
+  ['wasm, best tuning', wasmKernel()],
+  // the fused kernel's 5×4 tile with pinned row groups, in mul + add (this runtime may lack relaxed SIMD)
+  ['wasm 5×4 pinned by 2, mul + add', wasmKernel({ ...bestTuning(true), fma: false })],
+  ['wasm 5×4 pinned by 2, kc 7, mc 8 (→ 5)', wasmKernel({ ...bestTuning(true), fma: false, kc: 7, mc: 8 })],
+  [
+    'wasm 3×4 pinned by 1, unrolled 2, kc 9',
+    wasmKernel({ mr: 3, nr: 4, unroll: 2, pinRows: 1, kc: 9, mc: 6 }),
+  ],
   // tiny cache blocks and other register tiles, so block and tile edges occur at small sizes
   ['wasm 4×4, kc 7, mc 8', wasmKernel({ mr: 4, nr: 4, unroll: 1, kc: 7, mc: 8 })],
   ['wasm 3×2 unrolled 4, kc 5, mc 7 (→ 6)', wasmKernel({ mr: 3, nr: 2, unroll: 4, kc: 5, mc: 7 })],
