@@ -197,7 +197,19 @@ function phases({ m, n, k, transA, transB }: Case): number[] {
     () => (transA ? packA(0, aPack * 8, m, k, 8, m * 8) : packA(0, aPack * 8, m, k, k * 8, 8)),
     () => (transB ? packB(bRaw * 8, bPack * 8, n, k, k * 8, 8) : packB(bRaw * 8, bPack * 8, n, k, 8, n * 8)),
     () =>
-      kernel(aPack * 8, bPack * 8, c * 8, mp, np, k, Math.ceil(k / Math.ceil(k / tuning.kc)), tuning.mc, 1),
+      kernel(
+        aPack * 8,
+        bPack * 8,
+        c * 8,
+        mp,
+        np,
+        k,
+        Math.ceil(k / Math.ceil(k / tuning.kc)),
+        tuning.mc,
+        1,
+        k * 8,
+        tuning.mr * 8,
+      ),
     () => {
       if (n !== np) compact(c * 8, m, n, np);
       out.set(heap.subarray(c, c + m * n));

@@ -39,6 +39,8 @@ export const CTL = {
   stop: 25,
   mr: 26,
   nr: 27,
+  /** 1: phase 2 packs Ã; 0: the kernel reads op(A) where it was copied, through its strides. */
+  packA: 28,
   alpha: 16,
   /** Int32 length of the block (the Float64 alpha sits at bytes 128..135). */
   length: 64,
@@ -46,20 +48,26 @@ export const CTL = {
 
 export type Ctl = typeof CTL;
 
+/** gemm-wasm-kernel.ts's gemm: C = α·op(A)·B̃ with op(A)[i, p] at a + i·aPerRow + p·aStep (byte addresses). */
+type Kernel = (
+  a: number,
+  b: number,
+  c: number,
+  mp: number,
+  np: number,
+  k: number,
+  kc: number,
+  mc: number,
+  alpha: number,
+  aPerRow: number,
+  aStep: number,
+) => void;
+
 export interface TaskExports {
   packA(src: number, dst: number, rows: number, k: number, rs: number, cs: number): void;
   packB(src: number, dst: number, rows: number, k: number, rs: number, cs: number): void;
-  gemm(
-    a: number,
-    b: number,
-    c: number,
-    mp: number,
-    np: number,
-    k: number,
-    kc: number,
-    mc: number,
-    alpha: number,
-  ): void;
+  gemm: Kernel;
+  gemmRows: Kernel;
 }
 
 /** The next task of the claim word at `at` for job tag `tag`, or −1 when none is left or the job changed. */
@@ -119,13 +127,23 @@ export function runTasks(
   for (let t = all ? next++ : claimTask(ctl, L.claim2, total2, tag); t >= 0 && t < total2; ) {
     const r0 = t * rows;
     const r1 = Math.min(mp, r0 + rows);
+    const packed = ctl[L.packA] === 1;
+    const aRaw = ctl[L.aRaw] + r0 * ctl[L.aRs];
     const aPack = ctl[L.aPack] + r0 * k * 8;
-    ex.packA(ctl[L.aRaw] + r0 * ctl[L.aRs], aPack, Math.min(m - r0, r1 - r0), k, ctl[L.aRs], ctl[L.aCs]);
+    if (packed) ex.packA(aRaw, aPack, Math.min(m - r0, r1 - r0), k, ctl[L.aRs], ctl[L.aCs]);
     // every column chunk of B̃ must be packed before the product
     if (!all)
       for (let d = Atomics.load(ctl, L.done1); d < total1; d = Atomics.load(ctl, L.done1))
         Atomics.wait(ctl, L.done1, d);
-    ex.gemm(aPack, ctl[L.bPack], ctl[L.c] + r0 * np * 8, r1 - r0, np, k, ctl[L.kc], ctl[L.mc], scale);
+    const c = ctl[L.c] + r0 * np * 8;
+    const kc = ctl[L.kc];
+    const mc = ctl[L.mc];
+    const bPack = ctl[L.bPack];
+    // Ã: rows of a panel 8 bytes apart, k steps 8·mr; op(A) in place: its own strides (rows 8 bytes apart
+    // when A is transposed, else gemmRows)
+    if (packed) ex.gemm(aPack, bPack, c, r1 - r0, np, k, kc, mc, scale, k * 8, ctl[L.mr] * 8);
+    else if (ctl[L.aRs] === 8) ex.gemm(aRaw, bPack, c, r1 - r0, np, k, kc, mc, scale, 8, ctl[L.aCs]);
+    else ex.gemmRows(aRaw, bPack, c, r1 - r0, np, k, kc, mc, scale, ctl[L.aRs], 8);
     if (!all) finishTask(ctl, L.done2, total2);
     t = all ? next++ : claimTask(ctl, L.claim2, total2, tag);
   }

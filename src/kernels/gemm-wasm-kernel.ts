@@ -31,7 +31,13 @@ export interface TileShape {
 }
 
 export function gemmModule(tile: TileShape, memory: MemoryImport = { pages: 1 }): Uint8Array<ArrayBuffer> {
-  const fns = [pack('packA', tile.mr), pack('packB', tile.nr), gemm(tile), compact()];
+  const fns = [
+    pack('packA', tile.mr),
+    pack('packB', tile.nr),
+    gemm('gemm', tile, false),
+    gemm('gemmRows', tile, true),
+    compact(),
+  ];
   return moduleBytes(fns, memory);
 }
 
@@ -97,16 +103,26 @@ function compact(): FunctionDef {
 }
 
 /**
- * gemm(a, b, c, mp, np, k, kcMax, mcMax, α): C (mp×np) = α·Ã (mp×k panels of mr) · B̃ (k×np panels of nr).
+ * gemm(a, b, c, mp, np, k, kcMax, mcMax, α, aPerRow, aStep): C (mp×np) = α·op(A) (mp×k) · B̃ (k×np panels of
+ * nr). op(A)[i, p] is the f64 at a + i·aPerRow + p·aStep, rows of a tile 8 bytes apart (Ã panels: aPerRow =
+ * 8k, aStep = 8·mr; a transposed A in place: aPerRow = 8, aStep = 8m); `rowsInPlace` (gemmRows) instead reads
+ * rows aPerRow apart with aStep = 8 (an untransposed A in place, unpacked).
  * Loop nest (GotoBLAS): k in blocks of ≤ kcMax (a B̃ micro-panel kc×nr stays in L1), rows in blocks of
  * ≤ mcMax (the Ã block mc×kc stays in L2), then column panels, row panels, and the register tile.
  * The first k block stores α·tile and later ones add theirs, so C needs no clearing.
  */
-function gemm({ mr, nr, unroll, fma, pinRows = 0 }: TileShape): FunctionDef {
-  const params: ValType[] = [i32, i32, i32, i32, i32, i32, i32, i32, f64];
+function gemm(
+  name: string,
+  { mr, nr, unroll, fma, pinRows = 0 }: TileShape,
+  rowsInPlace: boolean,
+): FunctionDef {
+  const params: ValType[] = [i32, i32, i32, i32, i32, i32, i32, i32, f64, i32, i32];
   const f = new Code(params);
-  const [a, b, c, mp, np, k, kcMax, mcMax, alpha] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
+  const [a, b, c, mp, np, k, kcMax, mcMax, alpha, aPerRow, aStep] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
   const [pc, kc, ic, icEnd, jr, ir, ap, bp, rp, p, rowBytes] = Array.from({ length: 11 }, () => f.local(i32));
+  // rows in place: a pointer per row of the tile (a wasm address is an i32 sum, so a runtime row stride
+  // cannot be an addressing-mode offset)
+  const aRow = rowsInPlace ? Array.from({ length: mr }, () => f.local(i32)) : [];
   const vecs = nr / 2;
   const acc = Array.from({ length: mr }, () => Array.from({ length: vecs }, () => f.local(v128)));
   const bv = Array.from({ length: vecs }, () => f.local(v128));
@@ -124,28 +140,50 @@ function gemm({ mr, nr, unroll, fma, pinRows = 0 }: TileShape): FunctionDef {
       .brIf(depth);
   // acc[i][j] += splat(Ã[p, i]) · B̃[p, 2j..2j+1]
   const step = (s: number, exitDepth: number) => {
-    const [aAt, bAt] = [8 * mr * s, 8 * nr * s];
+    const bAt = 8 * nr * s;
     for (let j = 0; j < vecs; j++) {
       const at = bAt + 16 * j;
       f.get(bp).v128Load(at).set(bv[j]);
     }
     for (let i = 0; i < mr; i++) {
-      const at = aAt + 8 * i;
-      f.get(ap).v128Load64Splat(at).set(av);
+      if (rowsInPlace)
+        f.get(aRow[i])
+          .v128Load64Splat(8 * s)
+          .set(av);
+      else
+        f.get(ap)
+          .v128Load64Splat(8 * i)
+          .set(av);
       for (let j = 0; j < vecs; j++) {
         if (fma) f.get(av).get(bv[j]).get(acc[i][j]).f64x2RelaxedMadd().set(acc[i][j]);
         else f.get(acc[i][j]).get(av).get(bv[j]).f64x2Mul().f64x2Add().set(acc[i][j]);
       }
       if (pinRows > 0 && (i + 1) % pinRows === 0 && i < mr - 1) pinExit(s * mr + i, exitDepth);
     }
+    if (!rowsInPlace) f.get(ap).get(aStep).i32Add().set(ap);
   };
   const advance = (steps: number) => {
-    const [aBytes, bBytes] = [8 * mr * steps, 8 * nr * steps];
-    f.get(ap).i32(aBytes).i32Add().set(ap);
-    f.get(bp).i32(bBytes).i32Add().set(bp);
+    if (rowsInPlace)
+      for (const row of aRow)
+        f.get(row)
+          .i32(8 * steps)
+          .i32Add()
+          .set(row);
+    f.get(bp)
+      .i32(8 * nr * steps)
+      .i32Add()
+      .set(bp);
   };
   const microKernel = () => {
     for (const row of acc) for (const x of row) f.v128Zero().set(x);
+    if (rowsInPlace) {
+      f.get(ap).set(aRow[0]);
+      for (let i = 1; i < mr; i++)
+        f.get(aRow[i - 1])
+          .get(aPerRow)
+          .i32Add()
+          .set(aRow[i]);
+    }
     // kc mod unroll single steps, then kc div unroll unrolled ones
     f.get(kc).i32(unrollMask).i32And().set(p);
     f.block(() => {
@@ -195,8 +233,8 @@ function gemm({ mr, nr, unroll, fma, pinRows = 0 }: TileShape): FunctionDef {
       f.loop(() => {
         f.get(ic).set(ir);
         f.loop(() => {
-          // ap = a + 8·(ir·k + pc·mr), bp = b + 8·(jr·k + pc·nr), rp = c + 8·(ir·np + jr)
-          f.get(a).get(ir).get(k).i32Mul().get(pc).i32(mr).i32Mul().i32Add().i32(8).i32Mul().i32Add().set(ap);
+          // ap = a + ir·aPerRow + pc·aStep, bp = b + 8·(jr·k + pc·nr), rp = c + 8·(ir·np + jr)
+          f.get(a).get(ir).get(aPerRow).i32Mul().i32Add().get(pc).get(aStep).i32Mul().i32Add().set(ap);
           f.get(b).get(jr).get(k).i32Mul().get(pc).i32(nr).i32Mul().i32Add().i32(8).i32Mul().i32Add().set(bp);
           microKernel();
           f.get(c).get(ir).get(np).i32Mul().get(jr).i32Add().i32(8).i32Mul().i32Add().set(rp);
@@ -213,5 +251,5 @@ function gemm({ mr, nr, unroll, fma, pinRows = 0 }: TileShape): FunctionDef {
     });
     f.get(pc).get(kc).i32Add().tee(pc).get(k).i32LtU().brIf(0);
   });
-  return { name: 'gemm', params, body: f };
+  return { name, params, body: f };
 }

@@ -13,6 +13,8 @@ type Compact = (c: number, m: number, n: number, np: number) => void;
 export interface GemmTuning extends TileShape {
   readonly kc: number;
   readonly mc: number;
+  /** Whether to pack op(A) into panels (unset: when packing pays, see packsA). */
+  readonly packA?: boolean;
 }
 
 /** Bound on cached C views per offset, and on offsets. */
@@ -49,9 +51,15 @@ export function hasRelaxedSimd(): boolean {
  */
 export function bestTuning(fma = hasRelaxedSimd()): GemmTuning {
   return fma
-    ? { mr: 5, nr: 4, unroll: 1, pinRows: 2, kc: 256, mc: 125, fma }
+    ? { mr: 5, nr: 4, unroll: 1, pinRows: 2, kc: 512, mc: 60, fma }
     : { mr: 4, nr: 4, unroll: 1, kc: 256, mc: 128, fma };
 }
+
+/**
+ * Packing op(A) costs a pass over it and pays when the kernel reads it often: once per column panel of B̃.
+ * Measured (bench/gemm.ts): packing wins for 64 column panels (n = 256), reading in place for 3 (n = 10).
+ */
+const PACK_A_FROM_PANELS = 8;
 
 /**
  * out = α·op(A)·op(B) for op(A) m×k and op(B) k×n (m, n, k ≥ 1) on up to `threads` threads; false when linear
@@ -191,6 +199,10 @@ export function createWasmGemm(
     const c = bPack + np * k;
     if (!reserve(c + mp * np)) return false;
     heap.set(a.data, aRaw);
+    // op(A) read in place reads its padding rows (or, transposed, a few doubles past its end): zeros keep
+    // stale NaN and subnormals out of the arithmetic
+    const packed = tuning.packA ?? np >= PACK_A_FROM_PANELS * nr;
+    if (!packed) heap.fill(0, aRaw + m * k, aRaw + mp * k);
     heap.set(b.data, bRaw);
     ctl[CTL.aRaw] = aRaw * 8;
     ctl[CTL.bRaw] = bRaw * 8;
@@ -210,6 +222,7 @@ export function createWasmGemm(
     // k blocks of equal depth, so no thin last block pays the tile's load and store overhead
     ctl[CTL.kc] = Math.ceil(k / Math.ceil(k / kc));
     ctl[CTL.mc] = mcRows;
+    ctl[CTL.packA] = packed ? 1 : 0;
     alphas[CTL.alpha] = alpha;
     let helpers = 0;
     if (threaded && threads > 1) {

@@ -37,6 +37,7 @@ function threaded(tuning: GemmTuning) {
 const ENGINES: readonly [string, ReturnType<typeof threaded>][] = [
   ['best tuning', threaded(bestTuning())],
   ['5×4 pinned by 2, mul + add, kc 7', threaded({ ...bestTuning(true), fma: false, kc: 7, mc: 10 })],
+  ['5×4, op(A) in place, kc 7', threaded({ ...bestTuning(true), fma: false, kc: 7, mc: 10, packA: false })],
   ['4×4, kc 7, mc 8', threaded({ mr: 4, nr: 4, unroll: 1, kc: 7, mc: 8 })],
   ['3×2 unrolled 4, kc 5', threaded({ mr: 3, nr: 2, unroll: 4, kc: 5, mc: 7 })],
 ];
@@ -171,7 +172,8 @@ describe.runIf(relaxedFlag)('with relaxed SIMD (node --experimental-wasm-relaxed
        let s = 7;
        const rand = (n) => Float64Array.from({ length: n }, () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 31 - 1));
        let worst = 0;
-       for (const tuning of [bestTuning(), { ...bestTuning(), kc: 7, mc: 8 }, { mr: 4, nr: 4, unroll: 1, kc: 7, mc: 8, fma: true }]) {
+       const best = bestTuning();
+       for (const tuning of [best, { ...best, kc: 7, mc: 8, packA: false }, { ...best, kc: 7, mc: 8, packA: true }, { mr: 4, nr: 4, unroll: 1, kc: 7, mc: 8, fma: true }]) {
          const run = createWasmGemm(tuning, { threaded: true });
          for (const [m, n, k] of [[1, 1, 1], [5, 3, 9], [17, 33, 70], [70, 5, 300], [256, 10, 256]])
            for (const tA of [false, true]) for (const tB of [false, true]) for (const threads of [1, 2]) {

@@ -1,6 +1,7 @@
 // gemm against a plain triple-loop reference: every transpose case over sizes 1..70 (odd, vectors, K = 1, not
 // multiples of the tile), each code path on its own (loops, register-tiled JS, wasm SIMD with several tile
-// and block shapes), cache-block boundaries, garbage in out, aliasing, NaN containment, random sizes.
+// and block shapes, pinned row groups, op(A) packed or read in place), cache-block boundaries, garbage in
+// out, aliasing, NaN containment, random sizes.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { gemm } from '../../src/kernels/gemm.js';
@@ -66,6 +67,16 @@ const KERNELS: readonly [string, Kernel][] = [
   ['wasm 4×4, kc 7, mc 8', wasmKernel({ mr: 4, nr: 4, unroll: 1, kc: 7, mc: 8 })],
   ['wasm 3×2 unrolled 4, kc 5, mc 7 (→ 6)', wasmKernel({ mr: 3, nr: 2, unroll: 4, kc: 5, mc: 7 })],
   ['wasm 2×6 unrolled 2, kc 64, mc 4', wasmKernel({ mr: 2, nr: 6, unroll: 2, kc: 64, mc: 4 })],
+  // op(A) read where it was copied (rows of a tile k apart, or 8 bytes apart when transposed), and packed
+  [
+    'wasm, op(A) in place, kc 7, mc 10',
+    wasmKernel({ ...bestTuning(true), fma: false, kc: 7, mc: 10, packA: false }),
+  ],
+  [
+    'wasm 3×2 unrolled 4, op(A) in place',
+    wasmKernel({ mr: 3, nr: 2, unroll: 4, kc: 5, mc: 7, packA: false }),
+  ],
+  ['wasm, op(A) always packed', wasmKernel({ ...bestTuning(false), packA: true })],
 ];
 
 const SIDES = [1, 2, 3, 4, 5, 7, 8, 9, 13, 16, 17, 33, 70];
@@ -86,6 +97,19 @@ describe.each(KERNELS)('%s', (_, kernel) => {
       expect(check(kernel, 131, 18, 270, transA, transB)).toBeLessThan(1e-12);
       expect(check(kernel, 9, 133, 300, transA, transB)).toBeLessThan(1e-12);
     }
+  });
+
+  it('stays correct after a larger product left NaN in linear memory (padding is never read as data)', () => {
+    const big = operands(100, 90, 80, false, false, 7);
+    big.a.data.fill(Number.NaN);
+    big.b.data.fill(Number.NaN);
+    kernel(garbage(100, 90), big.a, big.b, false, false);
+    for (const [transA, transB] of TRANSPOSES)
+      for (const [m, n, k] of [
+        [21, 19, 23],
+        [9, 70, 6],
+      ])
+        expect(check(kernel, m, n, k, transA, transB)).toBeLessThan(1e-12);
   });
 
   it('contains NaN to the row and column it reaches; padding never leaks into out', () => {
