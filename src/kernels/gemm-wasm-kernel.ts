@@ -45,6 +45,8 @@ export function gemmModule(tile: TileShape, memory: MemoryImport = { pages: 1 })
  * pack(src, dst, rows, k, rs, cs): panels of w rows of X, where X[i, p] is the f64 at src + i·rs + p·cs,
  * rows beyond `rows` zero: they only reach padding of C, but zeros keep stale NaN and subnormals out of the
  * arithmetic. Loads of those rows stay inside src's region when it spans ceil(rows/w)·w·k doubles.
+ * Full panels move in f64x2 lanes: w contiguous doubles per step when rs = 8 (a transposed A, an
+ * untransposed B), else two steps of w rows at a time when cs = 8, interleaved by shuffles.
  */
 function pack(name: string, w: number): FunctionDef {
   const params: ValType[] = [i32, i32, i32, i32, i32, i32];
@@ -52,15 +54,22 @@ function pack(name: string, w: number): FunctionDef {
   const [src, dst, rows, k, rs, cs] = [0, 1, 2, 3, 4, 5];
   const [r0, s, p] = [f.local(i32), f.local(i32), f.local(i32)];
   const rowOffset = Array.from({ length: w }, () => f.local(i32));
+  const pairs = Array.from({ length: w }, () => f.local(v128));
   const panelRowBytes = 8 * w;
+  const panelBytes = f.local(i32);
   for (let i = 1; i < w; i++) f.get(rs).i32(i).i32Mul().set(rowOffset[i]);
+  f.get(k).i32(panelRowBytes).i32Mul().set(panelBytes);
+  const rowAt = (i: number) => {
+    f.get(s);
+    if (i > 0) f.get(rowOffset[i]).i32Add();
+  };
 
-  const panel = (partial: boolean) => {
-    f.get(k).set(p);
+  // `steps` steps one double at a time (p counts them down; steps ≥ 1)
+  const scalarSteps = (partial: boolean) => {
     f.loop(() => {
       for (let i = 0; i < w; i++) {
-        f.get(dst).get(s);
-        if (i > 0) f.get(rowOffset[i]).i32Add();
+        f.get(dst);
+        rowAt(i);
         f.f64Load(0);
         // row r0 + i < rows ? X[r0 + i, p] : 0
         if (partial) f.f64Zero().get(r0).i32(i).i32Add().get(rows).i32LtU().select();
@@ -71,16 +80,103 @@ function pack(name: string, w: number): FunctionDef {
       f.get(p).i32(1).i32Sub().tee(p).brIf(0);
     });
   };
+  // X[r0.., p] is w contiguous doubles (`panels` panels side by side, the next one panelBytes on in dst:
+  // two panels read the source's cache lines whole)
+  const contiguousSteps = (panels: number) => {
+    f.loop(() => {
+      for (let q = 0; q < panels; q++) {
+        for (let at = 0; at < 8 * w; at += 16) {
+          f.get(dst);
+          if (q > 0) f.get(panelBytes).i32Add();
+          f.get(s);
+          if (at + 16 <= 8 * w) f.v128Load(8 * w * q + at).v128Store(at);
+          else f.f64Load(8 * w * q + at).f64Store(at);
+        }
+      }
+      f.get(dst).i32(panelRowBytes).i32Add().set(dst);
+      f.get(s).get(cs).i32Add().set(s);
+      f.get(p).i32(1).i32Sub().tee(p).brIf(0);
+    });
+  };
+  // steps p, p + 1 of row i are one f64x2 (cs = 8); the panel wants X[r0.., p] then X[r0.., p + 1]
+  const pairedSteps = () => {
+    f.loop(() => {
+      for (let i = 0; i < w; i++) {
+        rowAt(i);
+        f.v128Load(0).set(pairs[i]);
+      }
+      for (let q = 0; q < w; q++) {
+        // doubles 2q and 2q + 1 of the 2w written: (row, step) = (d mod w, d div w)
+        const [i0, s0, i1, s1] = [
+          (2 * q) % w,
+          Math.floor((2 * q) / w),
+          (2 * q + 1) % w,
+          Math.floor((2 * q + 1) / w),
+        ];
+        const lane = (x: number, from: number) => Array.from({ length: 8 }, (_, b) => from + 8 * x + b);
+        f.get(dst)
+          .get(pairs[i0])
+          .get(pairs[i1])
+          .i8x16Shuffle([...lane(s0, 0), ...lane(s1, 16)])
+          .v128Store(16 * q);
+      }
+      f.get(dst)
+        .i32(2 * panelRowBytes)
+        .i32Add()
+        .set(dst);
+      f.get(s).i32(16).i32Add().set(s);
+      f.get(p).i32(1).i32Sub().tee(p).brIf(0);
+    });
+  };
+
+  const fullPanel = () => {
+    f.get(rs).i32(8).i32Eq();
+    f.ifElse(
+      () => {
+        f.get(k).set(p);
+        // r0 + 2w ≤ rows: this panel and the next one together
+        f.get(r0)
+          .i32(2 * w)
+          .i32Add()
+          .get(rows)
+          .i32LeU();
+        f.ifElse(
+          () => {
+            contiguousSteps(2);
+            f.get(dst).get(panelBytes).i32Add().set(dst);
+            f.get(r0).i32(w).i32Add().set(r0);
+          },
+          () => contiguousSteps(1),
+        );
+      },
+      () => {
+        // cs = 8 and k ≥ 2: pairs of steps, then the odd one left
+        f.get(cs).i32(8).i32Eq().get(k).i32(2).i32GeU().i32And();
+        f.ifElse(
+          () => {
+            f.get(k).i32(1).i32ShrU().set(p);
+            pairedSteps();
+            f.get(k).i32(1).i32And().tee(p);
+            f.if(() => scalarSteps(false));
+          },
+          () => {
+            f.get(k).set(p);
+            scalarSteps(false);
+          },
+        );
+      },
+    );
+  };
 
   f.i32(0).set(r0);
   f.loop(() => {
     f.get(src).get(r0).get(rs).i32Mul().i32Add().set(s);
     // rows < r0 + w: the last, partial panel
     f.get(rows).get(r0).i32(w).i32Add().i32LtU();
-    f.ifElse(
-      () => panel(true),
-      () => panel(false),
-    );
+    f.ifElse(() => {
+      f.get(k).set(p);
+      scalarSteps(true);
+    }, fullPanel);
     f.get(r0).i32(w).i32Add().tee(r0).get(rows).i32LtU().brIf(0);
   });
   return { name, params, body: f };
