@@ -194,8 +194,14 @@ function phases({ m, n, k, transA, transB }: Case): number[] {
       heap.set(a, 0);
       heap.set(b, bRaw);
     },
-    () => (transA ? packA(0, aPack * 8, m, k, 8, m * 8) : packA(0, aPack * 8, m, k, k * 8, 8)),
-    () => (transB ? packB(bRaw * 8, bPack * 8, n, k, k * 8, 8) : packB(bRaw * 8, bPack * 8, n, k, 8, n * 8)),
+    () =>
+      transA
+        ? packA(0, aPack * 8, m, k, 8, m * 8, tuning.mr * k * 8)
+        : packA(0, aPack * 8, m, k, k * 8, 8, tuning.mr * k * 8),
+    () =>
+      transB
+        ? packB(bRaw * 8, bPack * 8, n, k, k * 8, 8, tuning.nr * k * 8)
+        : packB(bRaw * 8, bPack * 8, n, k, 8, n * 8, tuning.nr * k * 8),
     () =>
       kernel(
         aPack * 8,

@@ -39,8 +39,10 @@ export const CTL = {
   stop: 25,
   mr: 26,
   nr: 27,
-  /** 1: phase 2 packs Ã; 0: the kernel reads op(A) where it was copied, through its strides. */
+  /** 1: the kernel reads Ã (packed in phase 2, or before when prepacked); 0: op(A) where it was copied. */
   packA: 28,
+  /** 1: the caller packed Ã and B̃ already (phase 1 has no tasks then). */
+  prepacked: 29,
   alpha: 16,
   /** Int32 length of the block (the Float64 alpha sits at bytes 128..135). */
   length: 64,
@@ -64,8 +66,8 @@ type Kernel = (
 ) => void;
 
 export interface TaskExports {
-  packA(src: number, dst: number, rows: number, k: number, rs: number, cs: number): void;
-  packB(src: number, dst: number, rows: number, k: number, rs: number, cs: number): void;
+  packA(src: number, dst: number, rows: number, k: number, rs: number, cs: number, panelBytes: number): void;
+  packB(src: number, dst: number, rows: number, k: number, rs: number, cs: number, panelBytes: number): void;
   gemm: Kernel;
   gemmRows: Kernel;
 }
@@ -119,6 +121,7 @@ export function runTasks(
       k,
       ctl[L.bRs],
       ctl[L.bCs],
+      ctl[L.nr] * k * 8,
     );
     if (!all) finishTask(ctl, L.done1, total1);
     t = all ? next++ : claimTask(ctl, L.claim1, total1, tag);
@@ -130,7 +133,8 @@ export function runTasks(
     const packed = ctl[L.packA] === 1;
     const aRaw = ctl[L.aRaw] + r0 * ctl[L.aRs];
     const aPack = ctl[L.aPack] + r0 * k * 8;
-    if (packed) ex.packA(aRaw, aPack, Math.min(m - r0, r1 - r0), k, ctl[L.aRs], ctl[L.aCs]);
+    if (packed && ctl[L.prepacked] === 0)
+      ex.packA(aRaw, aPack, Math.min(m - r0, r1 - r0), k, ctl[L.aRs], ctl[L.aCs], ctl[L.mr] * k * 8);
     // every column chunk of B̃ must be packed before the product
     if (!all)
       for (let d = Atomics.load(ctl, L.done1); d < total1; d = Atomics.load(ctl, L.done1))

@@ -42,23 +42,22 @@ export function gemmModule(tile: TileShape, memory: MemoryImport = { pages: 1 })
 }
 
 /**
- * pack(src, dst, rows, k, rs, cs): panels of w rows of X, where X[i, p] is the f64 at src + i·rs + p·cs,
+ * pack(src, dst, rows, k, rs, cs, panelBytes): panels of w rows of X, panel r at dst + r·panelBytes (w·k·8
+ * for whole panels; more when X holds steps p0.. of a deeper matrix), where X[i, p] is at src + i·rs + p·cs,
  * rows beyond `rows` zero: they only reach padding of C, but zeros keep stale NaN and subnormals out of the
  * arithmetic. Loads of those rows stay inside src's region when it spans ceil(rows/w)·w·k doubles.
  * Full panels move in f64x2 lanes: w contiguous doubles per step when rs = 8 (a transposed A, an
  * untransposed B), else two steps of w rows at a time when cs = 8, interleaved by shuffles.
  */
 function pack(name: string, w: number): FunctionDef {
-  const params: ValType[] = [i32, i32, i32, i32, i32, i32];
+  const params: ValType[] = [i32, i32, i32, i32, i32, i32, i32];
   const f = new Code(params);
-  const [src, dst, rows, k, rs, cs] = [0, 1, 2, 3, 4, 5];
-  const [r0, s, p] = [f.local(i32), f.local(i32), f.local(i32)];
+  const [src, dst, rows, k, rs, cs, panelBytes] = [0, 1, 2, 3, 4, 5, 6];
+  const [r0, s, p, d] = [f.local(i32), f.local(i32), f.local(i32), f.local(i32)];
   const rowOffset = Array.from({ length: w }, () => f.local(i32));
   const pairs = Array.from({ length: w }, () => f.local(v128));
   const panelRowBytes = 8 * w;
-  const panelBytes = f.local(i32);
   for (let i = 1; i < w; i++) f.get(rs).i32(i).i32Mul().set(rowOffset[i]);
-  f.get(k).i32(panelRowBytes).i32Mul().set(panelBytes);
   const rowAt = (i: number) => {
     f.get(s);
     if (i > 0) f.get(rowOffset[i]).i32Add();
@@ -68,14 +67,14 @@ function pack(name: string, w: number): FunctionDef {
   const scalarSteps = (partial: boolean) => {
     f.loop(() => {
       for (let i = 0; i < w; i++) {
-        f.get(dst);
+        f.get(d);
         rowAt(i);
         f.f64Load(0);
         // row r0 + i < rows ? X[r0 + i, p] : 0
         if (partial) f.f64Zero().get(r0).i32(i).i32Add().get(rows).i32LtU().select();
         f.f64Store(8 * i);
       }
-      f.get(dst).i32(panelRowBytes).i32Add().set(dst);
+      f.get(d).i32(panelRowBytes).i32Add().set(d);
       f.get(s).get(cs).i32Add().set(s);
       f.get(p).i32(1).i32Sub().tee(p).brIf(0);
     });
@@ -86,14 +85,14 @@ function pack(name: string, w: number): FunctionDef {
     f.loop(() => {
       for (let q = 0; q < panels; q++) {
         for (let at = 0; at < 8 * w; at += 16) {
-          f.get(dst);
+          f.get(d);
           if (q > 0) f.get(panelBytes).i32Add();
           f.get(s);
           if (at + 16 <= 8 * w) f.v128Load(8 * w * q + at).v128Store(at);
           else f.f64Load(8 * w * q + at).f64Store(at);
         }
       }
-      f.get(dst).i32(panelRowBytes).i32Add().set(dst);
+      f.get(d).i32(panelRowBytes).i32Add().set(d);
       f.get(s).get(cs).i32Add().set(s);
       f.get(p).i32(1).i32Sub().tee(p).brIf(0);
     });
@@ -114,16 +113,16 @@ function pack(name: string, w: number): FunctionDef {
           Math.floor((2 * q + 1) / w),
         ];
         const lane = (x: number, from: number) => Array.from({ length: 8 }, (_, b) => from + 8 * x + b);
-        f.get(dst)
+        f.get(d)
           .get(pairs[i0])
           .get(pairs[i1])
           .i8x16Shuffle([...lane(s0, 0), ...lane(s1, 16)])
           .v128Store(16 * q);
       }
-      f.get(dst)
+      f.get(d)
         .i32(2 * panelRowBytes)
         .i32Add()
-        .set(dst);
+        .set(d);
       f.get(s).i32(16).i32Add().set(s);
       f.get(p).i32(1).i32Sub().tee(p).brIf(0);
     });
@@ -171,12 +170,14 @@ function pack(name: string, w: number): FunctionDef {
   f.i32(0).set(r0);
   f.loop(() => {
     f.get(src).get(r0).get(rs).i32Mul().i32Add().set(s);
+    f.get(dst).set(d);
     // rows < r0 + w: the last, partial panel
     f.get(rows).get(r0).i32(w).i32Add().i32LtU();
     f.ifElse(() => {
       f.get(k).set(p);
       scalarSteps(true);
     }, fullPanel);
+    f.get(dst).get(panelBytes).i32Add().set(dst);
     f.get(r0).i32(w).i32Add().tee(r0).get(rows).i32LtU().brIf(0);
   });
   return { name, params, body: f };

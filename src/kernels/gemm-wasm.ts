@@ -13,8 +13,13 @@ type Compact = (c: number, m: number, n: number, np: number) => void;
 export interface GemmTuning extends TileShape {
   readonly kc: number;
   readonly mc: number;
-  /** Whether to pack op(A) into panels (unset: when packing pays, see packsA). */
+  /** Whether to pack op(A) into panels (unset: when packing pays, see PACK_A_FROM_PANELS). */
   readonly packA?: boolean;
+  /**
+   * On one thread, copy operands in through a small cache-resident buffer and pack from there, instead of
+   * copying them whole and packing from memory (unset: true).
+   */
+  readonly staged?: boolean;
 }
 
 /** Bound on cached C views per offset, and on offsets. */
@@ -54,6 +59,11 @@ export function bestTuning(fma = hasRelaxedSimd()): GemmTuning {
     ? { mr: 5, nr: 4, unroll: 1, pinRows: 2, kc: 512, mc: 60, fma }
     : { mr: 4, nr: 4, unroll: 1, kc: 256, mc: 128, fma };
 }
+
+/** Doubles of the staging buffer (128 KiB, a quarter of a 512 KiB L2). */
+const STAGE = 16384;
+/** Bound on cached chunk views per operand array. */
+const MAX_CHUNKS = 64;
 
 /**
  * Packing op(A) costs a pass over it and pays when the kernel reads it often: once per column panel of B̃.
@@ -188,22 +198,87 @@ export function createWasmGemm(
     return true;
   };
 
+  // Views of chunks of the caller's arrays by start and length, so that staging allocates nothing in a
+  // steady sequence of products (the arrays themselves are usually the same from call to call).
+  const chunkViews = new WeakMap<Float64Array, Map<number, Float64Array>>();
+  const chunk = (data: Float64Array, start: number, end: number): Float64Array => {
+    let byKey = chunkViews.get(data);
+    if (byKey === undefined) {
+      byKey = new Map();
+      chunkViews.set(data, byKey);
+    }
+    const key = start * 2 ** 26 + (end - start);
+    let view = byKey.get(key);
+    if (view === undefined) {
+      if (byKey.size >= MAX_CHUNKS) byKey.clear();
+      view = data.subarray(start, end);
+      byKey.set(key, view);
+    }
+    return view;
+  };
+
+  /**
+   * Packs X (rows×k, X[i, p] at data[i·rs + p·cs], strides in doubles, one of them 1) into panels of w rows
+   * at `dst`, copying it in through the buffer at `stage` a few panels (or, when X's steps are its outer
+   * index, a few steps of every panel) at a time.
+   */
+  const stagePack = (
+    data: Float64Array,
+    pack: TaskExports['packA'],
+    dst: number,
+    stage: number,
+    rows: number,
+    k: number,
+    rs: number,
+    w: number,
+  ) => {
+    const panelBytes = w * k * 8;
+    if (rs !== 1 || rows === 1) {
+      const chunkRows = Math.max(1, Math.floor(STAGE / (w * k))) * w;
+      for (let r0 = 0; r0 < rows; r0 += chunkRows) {
+        const r1 = Math.min(rows, r0 + chunkRows);
+        heap.set(chunk(data, r0 * k, r1 * k), stage);
+        pack(stage * 8, (dst + r0 * k) * 8, r1 - r0, k, k * 8, 8, panelBytes);
+      }
+    } else {
+      const chunkSteps = Math.max(1, Math.floor(STAGE / rows));
+      for (let p0 = 0; p0 < k; p0 += chunkSteps) {
+        const p1 = Math.min(k, p0 + chunkSteps);
+        heap.set(chunk(data, p0 * rows, p1 * rows), stage);
+        pack(stage * 8, (dst + p0 * w) * 8, rows, p1 - p0, 8, rows * 8, panelBytes);
+      }
+    }
+  };
+  /** Doubles stagePack needs at `stage` for X (rows×k) in panels of w (reads run up to w − 1 past a chunk). */
+  const stageSize = (rows: number, k: number, w: number) => Math.max(STAGE, w * k, rows) + w * k;
+
   const run: WasmGemm = (out, a, b, transA, transB, m, n, k, alpha = 1, threads = 1) => {
     const mp = Math.ceil(m / mr) * mr;
     const np = Math.ceil(n / nr) * nr;
-    // Regions, in doubles: raw A and B (padded, so packing may read past their last row), Ã, B̃, C.
+    let helpers = 0;
+    if (threaded && threads > 1) {
+      pool ??= createPool(module, memory, control as SharedArrayBuffer);
+      pool?.grow(threads - 1);
+      helpers = Math.min(threads - 1, pool?.size ?? 0);
+    }
+    const packed = tuning.packA ?? np >= PACK_A_FROM_PANELS * nr;
+    const staged = helpers === 0 && tuning.staged !== false;
+    // Regions, in doubles: raw A and B (padded, so packing may read past their last row), Ã, B̃, C, and
+    // the staging buffer.
     const aRaw = 0;
     const bRaw = mp * k;
     const aPack = bRaw + np * k;
     const bPack = aPack + mp * k;
     const c = bPack + np * k;
-    if (!reserve(c + mp * np)) return false;
-    heap.set(a.data, aRaw);
+    const stage = c + mp * np;
+    if (!reserve(stage + (staged ? Math.max(stageSize(m, k, mr), stageSize(n, k, nr)) : 0))) return false;
+    if (staged && packed) stagePack(a.data, tasks.packA, aPack, stage, m, k, transA ? 1 : k, mr);
+    else heap.set(a.data, aRaw);
     // op(A) read in place reads its padding rows (or, transposed, a few doubles past its end): zeros keep
     // stale NaN and subnormals out of the arithmetic
-    const packed = tuning.packA ?? np >= PACK_A_FROM_PANELS * nr;
     if (!packed) heap.fill(0, aRaw + m * k, aRaw + mp * k);
-    heap.set(b.data, bRaw);
+    if (staged) stagePack(b.data, tasks.packB, bPack, stage, n, k, transB ? k : 1, nr);
+    else heap.set(b.data, bRaw);
     ctl[CTL.aRaw] = aRaw * 8;
     ctl[CTL.bRaw] = bRaw * 8;
     ctl[CTL.aPack] = aPack * 8;
@@ -223,14 +298,10 @@ export function createWasmGemm(
     ctl[CTL.kc] = Math.ceil(k / Math.ceil(k / kc));
     ctl[CTL.mc] = mcRows;
     ctl[CTL.packA] = packed ? 1 : 0;
+    ctl[CTL.prepacked] = staged ? 1 : 0;
     alphas[CTL.alpha] = alpha;
-    let helpers = 0;
-    if (threaded && threads > 1) {
-      pool ??= createPool(module, memory, control as SharedArrayBuffer);
-      pool?.grow(threads - 1);
-      helpers = Math.min(threads - 1, pool?.size ?? 0);
-    }
     post(mp, np, helpers + 1);
+    if (staged) ctl[CTL.total1] = 0;
     if (helpers > 0) {
       pool?.wake();
       runTasks(tasks, ctl, alphas, CTL, seq, false);

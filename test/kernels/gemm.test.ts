@@ -1,7 +1,7 @@
 // gemm against a plain triple-loop reference: every transpose case over sizes 1..70 (odd, vectors, K = 1, not
 // multiples of the tile), each code path on its own (loops, register-tiled JS, wasm SIMD with several tile
-// and block shapes, pinned row groups, op(A) packed or read in place), cache-block boundaries, garbage in
-// out, aliasing, NaN containment, random sizes.
+// and block shapes, pinned row groups, op(A) packed or read in place, operands staged or copied whole),
+// cache-block boundaries, garbage in out, aliasing, NaN containment, random sizes.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { gemm } from '../../src/kernels/gemm.js';
@@ -77,6 +77,12 @@ const KERNELS: readonly [string, Kernel][] = [
     wasmKernel({ mr: 3, nr: 2, unroll: 4, kc: 5, mc: 7, packA: false }),
   ],
   ['wasm, op(A) always packed', wasmKernel({ ...bestTuning(false), packA: true })],
+  // operands copied whole and packed from memory, as threads do (one thread stages them by default)
+  ['wasm, not staged', wasmKernel({ ...bestTuning(false), staged: false })],
+  [
+    'wasm 2×6, not staged, op(A) in place',
+    wasmKernel({ mr: 2, nr: 6, unroll: 1, kc: 9, mc: 4, staged: false, packA: false }),
+  ],
 ];
 
 const SIDES = [1, 2, 3, 4, 5, 7, 8, 9, 13, 16, 17, 33, 70];
