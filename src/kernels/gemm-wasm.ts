@@ -198,21 +198,21 @@ export function createWasmGemm(
     return true;
   };
 
-  // Views of chunks of the caller's arrays by start and length, so that staging allocates nothing in a
-  // steady sequence of products (the arrays themselves are usually the same from call to call).
+  // Views of chunks of the caller's arrays by start (a small-integer key, so a lookup allocates nothing), so
+  // that staging makes no objects in a steady sequence of products (the arrays are usually the same from
+  // call to call).
   const chunkViews = new WeakMap<Float64Array, Map<number, Float64Array>>();
   const chunk = (data: Float64Array, start: number, end: number): Float64Array => {
-    let byKey = chunkViews.get(data);
-    if (byKey === undefined) {
-      byKey = new Map();
-      chunkViews.set(data, byKey);
+    let byStart = chunkViews.get(data);
+    if (byStart === undefined) {
+      byStart = new Map();
+      chunkViews.set(data, byStart);
     }
-    const key = start * 2 ** 26 + (end - start);
-    let view = byKey.get(key);
-    if (view === undefined) {
-      if (byKey.size >= MAX_CHUNKS) byKey.clear();
+    let view = byStart.get(start);
+    if (view === undefined || view.length !== end - start) {
+      if (byStart.size >= MAX_CHUNKS) byStart.clear();
       view = data.subarray(start, end);
-      byKey.set(key, view);
+      byStart.set(start, view);
     }
     return view;
   };
