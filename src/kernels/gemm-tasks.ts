@@ -39,10 +39,8 @@ export const CTL = {
   stop: 25,
   mr: 26,
   nr: 27,
-  /** 1: the kernel reads Ã (packed in phase 2, or before when prepacked); 0: op(A) where it was copied. */
+  /** 1: phase 2 packs Ã, which the kernel reads; 0: the kernel reads op(A) where it was copied. */
   packA: 28,
-  /** 1: the caller packed Ã and B̃ already (phase 1 has no tasks then). */
-  prepacked: 29,
   alpha: 16,
   /** Int32 length of the block (the Float64 alpha sits at bytes 128..135). */
   length: 64,
@@ -84,6 +82,35 @@ export function claimTask(ctl: Int32Array, at: number, total: number, tag: numbe
 /** Counts a finished task at `at`, waking the waiters when it is the last of `total`. */
 export function finishTask(ctl: Int32Array, at: number, total: number): void {
   if (Atomics.add(ctl, at, 1) + 1 >= total) Atomics.notify(ctl, at);
+}
+
+/**
+ * Rows r0..r1 of C (padded: r1 ≤ mp, a multiple of mr) = α·op(A)·B̃, from Ã (rows of a panel 8 bytes apart,
+ * k steps 8·mr) or op(A) in place through its strides (rows 8 bytes apart when A is transposed, else
+ * gemmRows). Self-contained, like runTasks.
+ */
+export function multiplyRows(
+  ex: TaskExports,
+  ctl: Int32Array,
+  scale: number,
+  L: Ctl,
+  r0: number,
+  r1: number,
+): void {
+  const k = ctl[L.k];
+  const np = ctl[L.np];
+  const c = ctl[L.c] + r0 * np * 8;
+  const kc = ctl[L.kc];
+  const mc = ctl[L.mc];
+  const bPack = ctl[L.bPack];
+  const rows = r1 - r0;
+  if (ctl[L.packA] === 1) {
+    ex.gemm(ctl[L.aPack] + r0 * k * 8, bPack, c, rows, np, k, kc, mc, scale, k * 8, ctl[L.mr] * 8);
+    return;
+  }
+  const aRaw = ctl[L.aRaw] + r0 * ctl[L.aRs];
+  if (ctl[L.aRs] === 8) ex.gemm(aRaw, bPack, c, rows, np, k, kc, mc, scale, 8, ctl[L.aCs]);
+  else ex.gemmRows(aRaw, bPack, c, rows, np, k, kc, mc, scale, ctl[L.aRs], 8);
 }
 
 /**
@@ -130,24 +157,16 @@ export function runTasks(
   for (let t = all ? next++ : claimTask(ctl, L.claim2, total2, tag); t >= 0 && t < total2; ) {
     const r0 = t * rows;
     const r1 = Math.min(mp, r0 + rows);
-    const packed = ctl[L.packA] === 1;
-    const aRaw = ctl[L.aRaw] + r0 * ctl[L.aRs];
-    const aPack = ctl[L.aPack] + r0 * k * 8;
-    if (packed && ctl[L.prepacked] === 0)
+    if (ctl[L.packA] === 1) {
+      const aPack = ctl[L.aPack] + r0 * k * 8;
+      const aRaw = ctl[L.aRaw] + r0 * ctl[L.aRs];
       ex.packA(aRaw, aPack, Math.min(m - r0, r1 - r0), k, ctl[L.aRs], ctl[L.aCs], ctl[L.mr] * k * 8);
+    }
     // every column chunk of B̃ must be packed before the product
     if (!all)
       for (let d = Atomics.load(ctl, L.done1); d < total1; d = Atomics.load(ctl, L.done1))
         Atomics.wait(ctl, L.done1, d);
-    const c = ctl[L.c] + r0 * np * 8;
-    const kc = ctl[L.kc];
-    const mc = ctl[L.mc];
-    const bPack = ctl[L.bPack];
-    // Ã: rows of a panel 8 bytes apart, k steps 8·mr; op(A) in place: its own strides (rows 8 bytes apart
-    // when A is transposed, else gemmRows)
-    if (packed) ex.gemm(aPack, bPack, c, r1 - r0, np, k, kc, mc, scale, k * 8, ctl[L.mr] * 8);
-    else if (ctl[L.aRs] === 8) ex.gemm(aRaw, bPack, c, r1 - r0, np, k, kc, mc, scale, 8, ctl[L.aCs]);
-    else ex.gemmRows(aRaw, bPack, c, r1 - r0, np, k, kc, mc, scale, ctl[L.aRs], 8);
+    multiplyRows(ex, ctl, scale, L, r0, r1);
     if (!all) finishTask(ctl, L.done2, total2);
     t = all ? next++ : claimTask(ctl, L.claim2, total2, tag);
   }

@@ -183,18 +183,21 @@ function pack(name: string, w: number): FunctionDef {
   return { name, params, body: f };
 }
 
-/** compact(c, m, n, np): moves rows 1..m−1 of the m×np matrix at c so that it becomes m×n (n ≤ np). */
+/**
+ * compact(src, dst, rows, n, np): moves `rows` rows of n doubles, np apart at src, to n apart at dst (dst ≤
+ * src, n ≤ np), first to last, so rows still to move are never overwritten.
+ */
 function compact(): FunctionDef {
-  const params: ValType[] = [i32, i32, i32, i32];
+  const params: ValType[] = [i32, i32, i32, i32, i32];
   const f = new Code(params);
-  const [c, m, n, np] = [0, 1, 2, 3];
+  const [src, dst, rows, n, np] = [0, 1, 2, 3, 4];
   const i = f.local(i32);
-  f.i32(1).set(i);
+  f.i32(0).set(i);
   f.loop(() => {
-    f.get(c).get(i).get(n).i32Mul().i32(8).i32Mul().i32Add();
-    f.get(c).get(i).get(np).i32Mul().i32(8).i32Mul().i32Add();
+    f.get(dst).get(i).get(n).i32Mul().i32(8).i32Mul().i32Add();
+    f.get(src).get(i).get(np).i32Mul().i32(8).i32Mul().i32Add();
     f.get(n).i32(8).i32Mul().memoryCopy();
-    f.get(i).i32(1).i32Add().tee(i).get(m).i32LtU().brIf(0);
+    f.get(i).i32(1).i32Add().tee(i).get(rows).i32LtU().brIf(0);
   });
   return { name: 'compact', params, body: f };
 }

@@ -1,13 +1,13 @@
 // The WebAssembly SIMD gemm driver: copies A and B into linear memory, runs the pack and multiply tasks of
 // gemm-tasks.ts (on this thread, or shared with pool workers for large products), copies C out.
 // createWasmGemm returns null where wasm SIMD is unavailable; f64x2.relaxed_madd is used where it validates.
-import { CTL, runTasks, type TaskExports } from './gemm-tasks.js';
+import { CTL, multiplyRows, runTasks, type TaskExports } from './gemm-tasks.js';
 import { canUseThreads, createPool, type Pool } from './gemm-threads.js';
 import { Code, moduleBytes, v128 } from './gemm-wasm-asm.js';
 import { gemmModule, type TileShape } from './gemm-wasm-kernel.js';
 import type { Matrix } from './matrix.js';
 
-type Compact = (c: number, m: number, n: number, np: number) => void;
+type Compact = (src: number, dst: number, rows: number, n: number, np: number) => void;
 
 /** Register tile and cache blocks: kc·nr doubles of B̃ stay in L1, mc·kc doubles of Ã in L2. */
 export interface GemmTuning extends TileShape {
@@ -22,8 +22,8 @@ export interface GemmTuning extends TileShape {
   readonly staged?: boolean;
 }
 
-/** Bound on cached C views per offset, and on offsets. */
-const MAX_VIEWS = 32;
+/** Bound on cached C views per offset, and on offsets (row blocks of C have an offset each). */
+const MAX_VIEWS = 128;
 /** Linear memory is capped at 2 GiB (i32 byte addresses stay positive): 32768 pages of 64 KiB. */
 const MAX_PAGES = 32768;
 /** A caller waits this long (ms) for a worker's task before taking the pool for dead and redoing the job. */
@@ -298,10 +298,19 @@ export function createWasmGemm(
     ctl[CTL.kc] = Math.ceil(k / Math.ceil(k / kc));
     ctl[CTL.mc] = mcRows;
     ctl[CTL.packA] = packed ? 1 : 0;
-    ctl[CTL.prepacked] = staged ? 1 : 0;
     alphas[CTL.alpha] = alpha;
+    if (staged) {
+      // C in blocks of mc rows, each block's rows copied out while they are still in cache
+      for (let r0 = 0; r0 < m; r0 += mcRows) {
+        const r1 = Math.min(mp, r0 + mcRows);
+        multiplyRows(tasks, ctl, alpha, CTL, r0, r1);
+        const rows = Math.min(m, r1) - r0;
+        if (n !== np) compact((c + r0 * np) * 8, (c + r0 * n) * 8, rows, n, np);
+        out.data.set(cView(c + r0 * n, rows * n), r0 * n);
+      }
+      return true;
+    }
     post(mp, np, helpers + 1);
-    if (staged) ctl[CTL.total1] = 0;
     if (helpers > 0) {
       pool?.wake();
       runTasks(tasks, ctl, alphas, CTL, seq, false);
@@ -310,7 +319,7 @@ export function createWasmGemm(
         runTasks(tasks, ctl, alphas, CTL, seq, true);
       }
     } else runTasks(tasks, ctl, alphas, CTL, seq, true);
-    if (n !== np && m > 1) compact(c * 8, m, n, np);
+    if (n !== np && m > 1) compact(c * 8, c * 8, m, n, np);
     out.data.set(cView(c, m * n));
     return true;
   };
