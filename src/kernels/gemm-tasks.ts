@@ -1,7 +1,8 @@
 // One wasm gemm as claimable tasks over a control block, so that any number of threads (the caller and pool
 // workers sharing the wasm memory) can run it: phase 1 packs column chunks of B̃, phase 2 packs a row chunk
-// of Ã and multiplies it by all of B̃. Results do not depend on which thread ran what, or on the thread count.
-// `runTasks` is self-contained (it closes over nothing) because workers get it as source text.
+// of Ã (unless op(A) is read in place) and multiplies it by all of B̃. Results do not depend on which thread
+// ran what, or on the thread count. `runTasks` and `multiplyRows` close over nothing but each other and the
+// claim helpers, because workers get them as source text.
 
 /** Indices into the Int32Array control block; `alpha` indexes its Float64Array view. */
 export const CTL = {

@@ -1,6 +1,8 @@
-// The WebAssembly SIMD gemm driver: copies A and B into linear memory, runs the pack and multiply tasks of
-// gemm-tasks.ts (on this thread, or shared with pool workers for large products), copies C out.
-// createWasmGemm returns null where wasm SIMD is unavailable; f64x2.relaxed_madd is used where it validates.
+// The WebAssembly SIMD gemm driver. On one thread: copies A and B into linear memory through a cache-resident
+// staging buffer, packing them from it, then multiplies C a row block at a time, copying each out while it is
+// in cache. On several: copies A and B in whole and runs the pack and multiply tasks of gemm-tasks.ts shared
+// with pool workers. createWasmGemm returns null where wasm SIMD is unavailable; f64x2.relaxed_madd is used
+// where it validates.
 import { CTL, multiplyRows, runTasks, type TaskExports } from './gemm-tasks.js';
 import { canUseThreads, createPool, type Pool } from './gemm-threads.js';
 import { Code, moduleBytes, v128 } from './gemm-wasm-asm.js';
