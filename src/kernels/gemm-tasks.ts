@@ -132,7 +132,6 @@ export function runTasks(
   const n = ctl[L.n];
   const k = ctl[L.k];
   const mp = ctl[L.mp];
-  const np = ctl[L.np];
   const rows = ctl[L.rows];
   const cols = ctl[L.cols];
   const total1 = ctl[L.total1];
