@@ -63,7 +63,7 @@ function pack(name: string, w: number): FunctionDef {
     if (i > 0) f.get(rowOffset[i]).i32Add();
   };
 
-  // `steps` steps one double at a time (p counts them down; steps ≥ 1)
+  // p ≥ 1 steps, a double at a time
   const scalarSteps = (partial: boolean) => {
     f.loop(() => {
       for (let i = 0; i < w; i++) {
@@ -105,7 +105,7 @@ function pack(name: string, w: number): FunctionDef {
         f.v128Load(0).set(pairs[i]);
       }
       for (let q = 0; q < w; q++) {
-        // doubles 2q and 2q + 1 of the 2w written: (row, step) = (d mod w, d div w)
+        // doubles 2q and 2q + 1 of the 2w written; double t is (row t mod w, step t div w)
         const [i0, s0, i1, s1] = [
           (2 * q) % w,
           Math.floor((2 * q) / w),

@@ -220,9 +220,9 @@ export function createWasmGemm(
   };
 
   /**
-   * Packs X (rows×k, X[i, p] at data[i·rs + p·cs], strides in doubles, one of them 1) into panels of w rows
-   * at `dst`, copying it in through the buffer at `stage` a few panels (or, when X's steps are its outer
-   * index, a few steps of every panel) at a time.
+   * Packs X (rows×k; X[i, p] = data[i·k + p] when its row stride rs is k, data[p·rows + i] when rs is 1) into
+   * panels of w rows at `dst` (doubles), copying it in through the buffer at `stage` a few whole panels at a
+   * time, or, when rs = 1, a few steps of every panel at a time.
    */
   const stagePack = (
     data: Float64Array,
