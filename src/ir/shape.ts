@@ -1,7 +1,7 @@
 // Shapes are pairs of symbolic dims (everything is 2-D), interned so equal shapes are `===`; broadcasting
 // of size-1 dims follows NumPy.
 import { type Dim, dimText, dimValue, isOne, ONE } from './dim.js';
-import { WeakInternTable } from './weak.js';
+import { type Bucket, WeakInternTable } from './weak.js';
 
 export interface Shape {
   readonly rows: Dim;
@@ -16,8 +16,20 @@ const interned = new WeakInternTable<number, Shape>();
 export function shape(rows: Dim, cols: Dim): Shape {
   if (rows === ONE && cols === ONE) return SCALAR;
   const key = (Math.imul(rows.id, 0x9e3779b1) ^ cols.id) & 0x3fffffff;
-  const found = interned.find(key, (s) => s.rows === rows && s.cols === cols);
-  return found ?? interned.add(key, Object.freeze({ rows, cols }));
+  return find(interned.bucket(key), rows, cols) ?? interned.add(key, Object.freeze({ rows, cols }));
+}
+
+function find(b: Bucket<Shape> | undefined, rows: Dim, cols: Dim): Shape | undefined {
+  if (b === undefined) return undefined;
+  if (!Array.isArray(b)) {
+    const s = b.deref();
+    return s !== undefined && s.rows === rows && s.cols === cols ? s : undefined;
+  }
+  for (const r of b) {
+    const s = r.deref();
+    if (s !== undefined && s.rows === rows && s.cols === cols) return s;
+  }
+  return undefined;
 }
 
 export function sameShape(a: Shape, b: Shape): boolean {
