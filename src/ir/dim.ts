@@ -2,7 +2,7 @@
 // are the same object (`===`); the tables hold them weakly. `vec` of an n×d matrix is (n·d)×1, kron multiplies dims.
 // Integers and single symbols (nearly every dim) have tables of their own keyed by the number or the name.
 import { LimitError } from './errors.js';
-import { WeakInternTable } from './weak.js';
+import { firstLive, WeakInternTable } from './weak.js';
 
 export interface Dim {
   /** Canonical text: "n", "3", "n*d", "2*n". */
@@ -37,16 +37,16 @@ function make(coef: number, factors: readonly (readonly [string, number])[]): Di
   if (coef === 1 && sorted.length === 1 && sorted[0][1] === 1) return dimSym(sorted[0][0]);
   const parts = sorted.map(([s, e]) => (e === 1 ? s : `${s}^${e}`));
   const key = coef === 1 ? parts.join('*') : `${coef}*${parts.join('*')}`;
-  const found = products.only(key);
+  const b = products.bucket(key);
+  const found = firstLive(b);
   if (found) return found;
-  return products.add(
-    key,
-    create(key, coef, Object.freeze(sorted.map((f) => Object.freeze([f[0], f[1]] as const)))),
-  );
+  const frozen = Object.freeze(sorted.map((f) => Object.freeze([f[0], f[1]] as const)));
+  return products.add(key, create(key, coef, frozen), b);
 }
 
 function integer(n: number): Dim {
-  return integers.only(n) ?? integers.add(n, create(String(n), n, NO_FACTORS));
+  const b = integers.bucket(n);
+  return firstLive(b) ?? integers.add(n, create(String(n), n, NO_FACTORS), b);
 }
 
 export function dimConst(n: number): Dim {
@@ -56,9 +56,9 @@ export function dimConst(n: number): Dim {
 }
 
 export function dimSym(name: string): Dim {
+  const b = symbols.bucket(name);
   return (
-    symbols.only(name) ??
-    symbols.add(name, create(name, 1, Object.freeze([Object.freeze([name, 1] as const)])))
+    firstLive(b) ?? symbols.add(name, create(name, 1, Object.freeze([Object.freeze([name, 1] as const)])), b)
   );
 }
 

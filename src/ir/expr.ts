@@ -4,7 +4,7 @@
 import type { Dim } from './dim.js';
 import { Owner } from './owned.js';
 import { SCALAR, type Shape, shapeText } from './shape.js';
-import { WeakInternTable } from './weak.js';
+import { type Bucket, firstLive, WeakInternTable } from './weak.js';
 
 /** Value restrictions: numeric checks sample accordingly and simplify may use them. `onehot`: each row is a one-hot vector (so it sums to 1); a column vector is one one-hot vector. */
 export type Qualifier = 'symmetric' | 'spd' | 'positive' | 'onehot';
@@ -179,8 +179,11 @@ function sameQualifiers(a: readonly Qualifier[], b: readonly Qualifier[]): boole
   return true;
 }
 
-function findVar(name: string, shape: Shape, quals: readonly Qualifier[]): VarExpr | undefined {
-  const b = vars.bucket(name);
+function findVar(
+  b: Bucket<VarExpr> | undefined,
+  shape: Shape,
+  quals: readonly Qualifier[],
+): VarExpr | undefined {
   if (b === undefined) return undefined;
   if (!Array.isArray(b)) {
     const v = b.deref();
@@ -199,14 +202,16 @@ export function variable(
   qualifiers: readonly Qualifier[] = NO_QUALIFIERS,
 ): VarExpr {
   const quals = qualifiers.length === 0 ? NO_QUALIFIERS : Object.freeze([...new Set(qualifiers)].sort());
-  return findVar(name, shape, quals) ?? vars.add(name, new VarNode(nextId++, shape, name, quals));
+  const b = vars.bucket(name);
+  return findVar(b, shape, quals) ?? vars.add(name, new VarNode(nextId++, shape, name, quals), b);
 }
 
 export function constant(value: number): ConstExpr {
   if (!Number.isFinite(value)) throw new RangeError(`a constant must be a finite number, not ${value}`);
   if (value < 0) throw new RangeError('constants are non-negative; build negatives with neg()');
   const v = Object.is(value, -0) ? 0 : value;
-  return consts.only(v) ?? consts.add(v, new ConstNode(nextId++, v));
+  const b = consts.bucket(v);
+  return firstLive(b) ?? consts.add(v, new ConstNode(nextId++, v), b);
 }
 
 const opCodes = new Map<string, number>();
@@ -303,8 +308,12 @@ function addHashed(m: Map<number, OpExpr | OpExpr[]>, e: OpExpr): void {
   else m.set(h, [b, e]);
 }
 
-function findWeak(h: number, op: string, args: readonly Expr[], a: Attrs): OpExpr | undefined {
-  const b = ops.bucket(h);
+function findWeak(
+  b: Bucket<OpExpr> | undefined,
+  op: string,
+  args: readonly Expr[],
+  a: Attrs,
+): OpExpr | undefined {
   if (b === undefined) return undefined;
   if (!Array.isArray(b)) {
     const e = b.deref();
@@ -343,13 +352,19 @@ export function opNode(op: string, args: readonly Expr[], attrs: Attrs, shape: S
     }
   }
   const h = opHash(op, args, attrs);
-  return findWeak(h, op, args, attrs) ?? ops.add(h, makeOp(op, args, attrs, shape));
+  const b = ops.bucket(h);
+  return findWeak(b, op, args, attrs) ?? ops.add(h, makeOp(op, args, attrs, shape), b);
 }
 
 const MODES = { grad: 1, jacobian: 2, hessian: 3 } as const;
 
-function findDeriv(h: number, mode: DerivExpr['mode'], f: Expr, wrt: VarExpr, at: Expr | undefined) {
-  const b = derivs.bucket(h);
+function findDeriv(
+  b: Bucket<DerivExpr> | undefined,
+  mode: DerivExpr['mode'],
+  f: Expr,
+  wrt: VarExpr,
+  at: Expr | undefined,
+) {
   if (b === undefined) return undefined;
   for (const r of Array.isArray(b) ? b : [b]) {
     const d = r.deref();
@@ -366,7 +381,8 @@ export function derivNode(
   at?: Expr,
 ): DerivExpr {
   const h = mix(mix(mix(MODES[mode], f.id), wrt.id), at ? at.id : 0) & 0x3fffffff;
-  return findDeriv(h, mode, f, wrt, at) ?? derivs.add(h, new DerivNode(nextId++, shape, mode, f, wrt, at));
+  const b = derivs.bucket(h);
+  return findDeriv(b, mode, f, wrt, at) ?? derivs.add(h, new DerivNode(nextId++, shape, mode, f, wrt, at), b);
 }
 
 const NO_CHILDREN: readonly Expr[] = Object.freeze([]);

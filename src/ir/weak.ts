@@ -1,42 +1,59 @@
 // An intern table that does not keep its values alive: buckets of WeakRefs under a key (a hash or a name).
-// Dead refs are swept lazily — a whole pass once the table has taken as many new entries as it held live
-// after the last pass — so a finalizer per entry (FinalizationRegistry, ~0.5 µs each) is not needed.
+// Dead refs are swept in whole passes instead of by a finalizer per entry (FinalizationRegistry, ~0.5 µs
+// each): when the table has taken as many new entries as it held live after the last pass, and after a
+// garbage collection (one finalizer on a throwaway object tells when one happened) once it has taken an
+// eighth as many, and twice after a pass made within a run (which keeps its own WeakRefs' values alive) — so
+// a table's size follows what is alive, and what a long synchronous run left dead is let go after it.
 // Callers scan `bucket(key)` themselves (no per-lookup closure) and `add` on a miss.
 
 export type Bucket<V extends object> = WeakRef<V> | WeakRef<V>[];
 
 const FIRST_SWEEP = 4096;
 
+const tables: WeakInternTable<unknown, object>[] = [];
+
+/** Fires after a collection has freed the throwaway object registered last; then registers another. */
+const collections = new FinalizationRegistry<null>(() => {
+  for (const t of tables) t.sweepAfterCollection();
+  watch();
+});
+
+function watch(): void {
+  collections.register({}, null);
+}
+watch();
+
 export class WeakInternTable<K, V extends object> {
   private readonly buckets = new Map<K, Bucket<V>>();
   private addsSinceSweep = 0;
   private sweepAt = FIRST_SWEEP;
+  private liveAtSweep = 0;
+  /**
+   * Sweeps owed after collections: a sweep within a run finds the run's values alive (a WeakRef keeps its
+   * value until the job that made it ends), and so may the first collection after it, made in that job.
+   */
+  private sweepsOwed = 0;
+
+  constructor() {
+    tables.push(this as WeakInternTable<unknown, object>);
+  }
 
   /** The refs under `key`: one, several, or undefined. */
   bucket(key: K): Bucket<V> | undefined {
     return this.buckets.get(key);
   }
 
-  /** The live value under a key that holds at most one kind of value (a name, a canonical key). */
-  only(key: K): V | undefined {
-    const b = this.buckets.get(key);
-    if (b === undefined) return undefined;
-    if (!Array.isArray(b)) return b.deref();
-    for (const r of b) {
-      const v = r.deref();
-      if (v !== undefined) return v;
-    }
-    return undefined;
-  }
-
-  add(key: K, value: V): V {
+  /** Add a value under `key`, whose bucket the caller has just looked up (one Map lookup fewer). */
+  add(key: K, value: V, b: Bucket<V> | undefined = this.buckets.get(key)): V {
     const ref = new WeakRef(value);
-    const b = this.buckets.get(key);
     if (b === undefined) this.buckets.set(key, ref);
     else if (Array.isArray(b)) b.push(ref);
     else if (b.deref() === undefined) this.buckets.set(key, ref);
     else this.buckets.set(key, [b, ref]);
-    if (++this.addsSinceSweep >= this.sweepAt) this.sweep();
+    if (++this.addsSinceSweep >= this.sweepAt) {
+      this.sweep();
+      this.sweepsOwed = 2;
+    }
     return value;
   }
 
@@ -52,6 +69,15 @@ export class WeakInternTable<K, V extends object> {
           if (v !== undefined) yield v;
         }
       }
+    }
+  }
+
+  /** A collection happened: sweep when enough was added since the last sweep for refs to have died. */
+  sweepAfterCollection(): void {
+    const owed = this.sweepsOwed;
+    if (owed > 0 || (this.addsSinceSweep > 0 && this.addsSinceSweep * 8 >= this.liveAtSweep)) {
+      this.sweep();
+      this.sweepsOwed = owed > 0 ? owed - 1 : 0;
     }
   }
 
@@ -71,25 +97,18 @@ export class WeakInternTable<K, V extends object> {
       else if (kept.length < b.length) this.buckets.set(key, kept);
     }
     this.addsSinceSweep = 0;
+    this.liveAtSweep = live;
     this.sweepAt = Math.max(FIRST_SWEEP, live);
   }
 }
 
-/** The live value of a bucket for which `same(v, a, b)` holds; `same` is a plain function, not a closure. */
-export function findIn<V extends object, A, B>(
-  b: Bucket<V> | undefined,
-  same: (v: V, a: A, b: B) => boolean,
-  a: A,
-  c: B,
-): V | undefined {
+/** The first live value of a bucket (for keys that name one value: a number, a name, a canonical text). */
+export function firstLive<V extends object>(b: Bucket<V> | undefined): V | undefined {
   if (b === undefined) return undefined;
-  if (!Array.isArray(b)) {
-    const v = b.deref();
-    return v !== undefined && same(v, a, c) ? v : undefined;
-  }
+  if (!Array.isArray(b)) return b.deref();
   for (const r of b) {
     const v = r.deref();
-    if (v !== undefined && same(v, a, c)) return v;
+    if (v !== undefined) return v;
   }
   return undefined;
 }

@@ -28,15 +28,16 @@ class DeclReader {
   private i = 0;
   readonly vars: Map<string, VarExpr>;
   readonly dims: Set<string>;
-  /** Names declared as variables by this text. */
-  private readonly declared = new Set<string>();
+  /** The name of the statement being read. */
+  private current = '';
 
   constructor(
     private readonly text: string,
     private readonly base: Scope,
   ) {
-    this.vars = new Map(base.vars);
-    this.dims = new Set(base.dims);
+    // copying an empty collection still walks the iterator protocol
+    this.vars = base.vars.size === 0 ? new Map() : new Map(base.vars);
+    this.dims = base.dims.size === 0 ? new Set() : new Set(base.dims);
   }
 
   read(): void {
@@ -72,8 +73,10 @@ class DeclReader {
     return Number.isNaN(c) || c === C_SEMICOLON || c === C_NEWLINE;
   }
 
+  /** A variable of the base or of an earlier statement, a definition, or the statement's own name. */
   private taken(name: string): boolean {
-    return this.base.vars.has(name) || this.base.defs.has(name) || this.declared.has(name);
+    const { defs } = this.base;
+    return name === this.current || this.vars.has(name) || (defs.size > 0 && defs.has(name));
   }
 
   /** `name: DIMS [qualifiers]`, the blanks before it read. */
@@ -81,7 +84,7 @@ class DeclReader {
     const name = this.word();
     if (name === '' || !isLetter(name.charCodeAt(0)) || reservedReason(name) !== undefined) throw GIVE_UP;
     if (this.taken(name) || this.dims.has(name)) throw GIVE_UP;
-    this.declared.add(name);
+    this.current = name;
     this.blanks();
     if (this.text.charCodeAt(this.i) !== C_COLON) throw GIVE_UP;
     this.i++;
