@@ -2,6 +2,7 @@
 // structural equality is `===`, common subexpressions are shared, and passes memoize by `id`.
 // Shapes are computed by the caller (ops/build.ts, from the op records); ir/intern.ts interns.
 import type { Dim } from './dim.js';
+import { Owner } from './owned.js';
 import { type Shape, shapeText } from './shape.js';
 
 export { constant, derivNode, internedCount, opNode, variable } from './intern.js';
@@ -84,16 +85,20 @@ export function children(e: Expr): readonly Expr[] {
   }
 }
 
-/** Nodes reachable from the roots, children before parents; iterative, so depth is not limited. */
+let walks = 0;
+
+/**
+ * Nodes reachable from the roots, children before parents; iterative, so depth is not limited. A walk
+ * stamps the nodes it has seen (ir/owned.ts) instead of filling a set; walks never nest.
+ */
 export function topoOrder(roots: readonly Expr[]): Expr[] {
+  const stamp = ++walks;
   const order: Expr[] = [];
-  const seen = new Set<number>();
   // the path from a root, and for each node on it the index of the next child to visit
   const path: Expr[] = [];
   const next: number[] = [];
   for (const root of roots) {
-    if (seen.has(root.id)) continue;
-    seen.add(root.id);
+    if (!Owner.visit(asOwner(root), stamp)) continue;
     path.push(root);
     next.push(0);
     while (path.length > 0) {
@@ -103,8 +108,7 @@ export function topoOrder(roots: readonly Expr[]): Expr[] {
       if (i < kids.length) {
         next[top] = i + 1;
         const k = kids[i];
-        if (!seen.has(k.id)) {
-          seen.add(k.id);
+        if (Owner.visit(asOwner(k), stamp)) {
           path.push(k);
           next.push(0);
         }
@@ -117,6 +121,8 @@ export function topoOrder(roots: readonly Expr[]): Expr[] {
   }
   return order;
 }
+
+const asOwner = (e: Expr): Owner<unknown> => e as unknown as Owner<unknown>;
 
 /** True when some node under e (e included) is a grad/jacobian/hessian node; O(1), recorded at construction. */
 export function mentionsDerivative(e: Expr): boolean {
