@@ -10,8 +10,9 @@ import {
   type Mode,
   verdictText,
 } from '../src/cli/results.js';
+import { symbolsFor } from '../src/derive/forward.js';
 import { graphDot } from '../src/derive/graph.js';
-import { backwardSteps, symbolsFor } from '../src/derive/steps.js';
+import { backwardSteps } from '../src/derive/steps.js';
 import { equationTex, stepHeading } from '../src/derive/wording.js';
 import { expandDerivatives } from '../src/diff/expand.js';
 import { toJaxModule } from '../src/emit/jax.js';

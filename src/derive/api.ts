@@ -6,14 +6,8 @@ import { ShapeError } from '../ir/errors.js';
 import { isScalar, shapeText } from '../ir/shape.js';
 import { parseDecls, parseExpr } from '../parse/index.js';
 import { compactBackward } from './compact.js';
-import {
-  backwardSteps,
-  definitionPatterns,
-  type Equation,
-  type Step,
-  type StepOptions,
-  symbolsFor,
-} from './steps.js';
+import { symbolsFor } from './forward.js';
+import { backwardSteps, definitionPatterns, type Equation, type Step, type StepOptions } from './steps.js';
 
 export interface DerivationSteps {
   /** The compact style's equations (error signals, then gradients); empty in the other styles. */

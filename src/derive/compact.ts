@@ -13,8 +13,9 @@ import { specOf } from '../ops/index.js';
 import { type Rewrite, rebuild, simplify } from '../simplify/engine.js';
 import { dimCheck } from './dims.js';
 import { fieldNotation } from './notation.js';
-import { cancelDoubleTransposes, type Equation } from './steps.js';
+import type { Equation } from './steps.js';
 import { type Symbols, substitute } from './symbols.js';
+import { cancelDoubleTransposes } from './transposes.js';
 
 /** x ↦ the node it depends on, over the DAG of f: nodes of f that depend on `from`. */
 function dependentsOf(order: readonly Expr[], from: Expr): Set<number> {

@@ -8,12 +8,14 @@ import { toText } from '../emit/text.js';
 import { isOne } from '../ir/dim.js';
 import { type Expr, type OpExpr, topoOrder, type VarExpr } from '../ir/expr.js';
 import { isScalar, SCALAR, sameShape, shapeText } from '../ir/shape.js';
-import { add, matmul, mul, ones, trace, transpose, zerosOf } from '../ops/build.js';
+import { add, matmul, mul, trace, transpose, zerosOf } from '../ops/build.js';
 import { specOf } from '../ops/index.js';
-import { type Rewrite, rebuild, simplify } from '../simplify/engine.js';
+import { type Rewrite, simplify } from '../simplify/engine.js';
 import { differentialOf } from './differential.js';
 import { type DimCheck, dimCheck } from './dims.js';
-import { type Layout, Symbols, substitute } from './symbols.js';
+import { hasDerivative } from './forward.js';
+import { type Layout, type Symbols, substitute } from './symbols.js';
+import { cancelDoubleTransposes } from './transposes.js';
 
 /** compact: the textbook's equations; steps: node by node; differential: node by node with dN and tr(Gᵀ dN). */
 export type Style = 'compact' | 'steps' | 'differential';
@@ -67,67 +69,6 @@ export interface Backward {
   readonly results: readonly Result[];
 }
 
-/** Symbols for a writeup of `loss`, knowing every definition of the file by name. */
-export function symbolsFor(defs: readonly Definition[], loss: string, layout: Layout): Symbols {
-  const sym = new Symbols(loss, layout);
-  for (const d of defs) if (!hasDerivative(d.expr)) sym.name(d.name, d.expr);
-  return sym;
-}
-
-function hasDerivative(e: Expr): boolean {
-  return topoOrder([e]).some((n) => n.kind === 'deriv');
-}
-
-/** A broadcast operand of an elementwise op written out: 𝟏 bᵀ for a row, b 𝟏ᵀ for a column. */
-function explicitBroadcast(e: Expr): { readonly expr: Expr; readonly note?: string } {
-  const memo = new Map<number, Expr>();
-  const notes = new Set<string>();
-  for (const n of topoOrder([e])) {
-    if (n.kind !== 'op') {
-      memo.set(n.id, n);
-      continue;
-    }
-    const elementwise = specOf(n.op).js.kind === 'map' && n.args.length === 2;
-    const args = n.args.map((a0) => {
-      const a = memo.get(a0.id)!;
-      if (!elementwise || isScalar(a.shape) || sameShape(a.shape, n.shape)) return a;
-      if (isOne(a.shape.rows)) {
-        notes.add('𝟏 vᵀ repeats a row vᵀ down all the rows (the batch)');
-        return matmul(ones(n.shape.rows), a);
-      }
-      if (isOne(a.shape.cols)) {
-        notes.add('v 𝟏ᵀ repeats a column v across all the columns');
-        return matmul(a, transpose(ones(n.shape.cols)));
-      }
-      return a;
-    });
-    memo.set(n.id, rebuild(n, args));
-  }
-  const note =
-    notes.size > 0 ? `broadcast, written out with a column of ones 𝟏: ${[...notes].join('; ')}` : undefined;
-  return { expr: memo.get(e.id)!, note };
-}
-
-/** `Z_1 = X W_1 + \mathbf{1} b_1^\top` with its shape, for each definition in order. */
-export function forwardSteps(defs: readonly Definition[], sym: Symbols): Step[] {
-  return defs.map((d) => {
-    const { expr: body, note } = explicitBroadcast(sym.abstract(d.expr, d.expr));
-    return {
-      kind: 'forward',
-      rule: 'definition',
-      equations: [
-        {
-          lhs: sym.nodeLatex(d.expr),
-          forms: [sym.latex(body)],
-          dims: dimCheck(body, d.expr.shape),
-          shape: shapeText(d.expr.shape),
-          note,
-        },
-      ],
-    };
-  });
-}
-
 const BROADCAST_NOTE: Readonly<Record<string, string>> = {
   rows: 'broadcast: sum over the batch (the rows)',
   cols: 'broadcast: sum over the columns',
@@ -154,43 +95,6 @@ const joinNotes = (...notes: (string | undefined)[]): string | undefined =>
 
 /** Distinct LaTeX forms, in order. */
 const distinct = (forms: readonly string[]): string[] => forms.filter((f, i) => forms.indexOf(f) === i);
-
-/**
- * Transposes pushed down to the leaves: (Aᵀ)ᵀ → A, (AB)ᵀ → BᵀAᵀ, (A ± B)ᵀ → Aᵀ ± Bᵀ, (cA)ᵀ → c Aᵀ, and the
- * same for elementwise products and quotients; the rule's own form, read in the other layout.
- */
-export function cancelDoubleTransposes(e: Expr): Expr {
-  const memo = new Map<number, Expr>();
-  const t = (x: Expr): Expr => {
-    if (isScalar(x.shape)) return x;
-    if (x.kind !== 'op') return transpose(x);
-    const [a, b] = x.args;
-    switch (x.op) {
-      case 'transpose':
-        return a;
-      case 'matmul':
-        return matmul(t(b), t(a));
-      case 'add':
-      case 'sub':
-      case 'emul':
-      case 'ediv':
-        return rebuild(x, [t(a), t(b)]);
-      case 'neg':
-        return rebuild(x, [t(a)]);
-      default:
-        return transpose(x);
-    }
-  };
-  for (const n of topoOrder([e])) {
-    if (n.kind !== 'op') {
-      memo.set(n.id, n);
-      continue;
-    }
-    const args = n.args.map((a) => memo.get(a.id)!);
-    memo.set(n.id, n.op === 'transpose' ? t(args[0]) : rebuild(n, args));
-  }
-  return memo.get(e.id)!;
-}
 
 /** tr(Gᵀ dA) in this layout, or g·dA for a scalar. */
 function pairing(sym: Symbols, g: Expr, d: Expr): Expr {

@@ -2,13 +2,9 @@
 // forward steps, backward steps with results and numeric checks, claim and chain verdicts). Renderers
 // (markdown.ts, html.ts) only lay this out. Errors in the file (a dimension mismatch) carry file and line.
 
-import { expandDerivatives } from '../diff/expand.js';
 import { latexName, toLatex } from '../emit/latex.js';
-import { ShapeError } from '../ir/errors.js';
 import type { Expr, VarExpr } from '../ir/expr.js';
 import { isScalar, shapeText } from '../ir/shape.js';
-import { checkGradients } from '../numeric/gradcheck.js';
-import { substitute } from '../ops/substitute.js';
 import { EMPTY_SCOPE, extendScope, type Scope } from '../parse/decls.js';
 import {
   type Block,
@@ -19,25 +15,13 @@ import {
   parseDocument,
   type Snippet,
 } from '../parse/document.js';
-import { heldInput } from '../parse/intermediate.js';
 import { type ChainReport, type CheckReport, runDocument } from '../verify/claims.js';
-import { compactBackward } from './compact.js';
 import { type DimCheck, dimCheck } from './dims.js';
+import { forwardSteps, symbolsFor } from './forward.js';
+import { gradSections } from './grad-section.js';
 import { graphSvg } from './graph.js';
 import { fieldNotation } from './notation.js';
-import {
-  backwardSteps,
-  type Definition,
-  definitionPatterns,
-  type Equation,
-  forwardSteps,
-  type Step,
-  type StepOptions,
-  symbolsFor,
-} from './steps.js';
-
-/** Numeric checks: relative error at most this counts as agreement with finite differences. */
-export const TOLERANCE = 1e-6;
+import type { Definition, Equation, Step, StepOptions } from './steps.js';
 
 export interface NumericCheck {
   readonly variable: string;
@@ -162,6 +146,17 @@ function sideLatex(e: Expr, text: string, defs: readonly Definition[]): string {
   return toLatex(fieldNotation(e), { names });
 }
 
+/** Remove from the later forward sections the definitions a compact backward pass states itself. */
+function dropStated(sections: Section[], stated: ReadonlySet<string>): void {
+  for (let k = sections.length - 1; k >= 0; k--) {
+    const sec = sections[k];
+    if (sec.kind !== 'forward' || sec.first) continue;
+    const steps = sec.steps.filter((x) => !stated.has(x.equations[0]?.lhs ?? ''));
+    if (steps.length === 0) sections.splice(k, 1);
+    else sections[k] = { ...sec, steps };
+  }
+}
+
 /** Build the writeup of a derivation file's text. */
 export async function buildWriteup(source: string, file: string, options: StepOptions): Promise<Writeup> {
   const doc = parseDocument(source, file);
@@ -259,99 +254,14 @@ export async function buildWriteup(source: string, file: string, options: StepOp
         }
         case 'grad': {
           hasGrad = true;
-          const fLoss = parse(st.f);
-          if (!isScalar(fLoss.shape)) {
-            throw new ShapeError(
-              `grad needs a scalar (1×1) function, got ${shapeText(fLoss.shape)}`,
-              filePos(doc, st.f),
-            );
-          }
-          // Declared variables share one backward pass; each named intermediate H (∂L/∂H) gets its own,
-          // of L with H held as an input.
-          const held = st.wrt.map((w) => {
-            const h = heldInput(scope, w.text, fLoss);
-            if (!h)
-              throw new ShapeError(
-                `\`${w.text}\` is not a declared variable or a named intermediate`,
-                filePos(doc, w),
-              );
-            return h;
-          });
-          const declared = held.filter((h) => !h.at).map((h) => h.wrt);
-          const passes = [
-            ...(declared.length > 0 ? [{ f: fLoss, wrt: declared, at: undefined }] : []),
-            ...held.filter((h) => h.at).map((h) => ({ f: h.f, wrt: [h.wrt], at: h.at })),
-          ];
-          for (const { f, wrt, at } of passes) {
-            const loss = /^[A-Za-z_]\w*$/.test(st.f.text) ? st.f.text : 'f';
-            const sym = symbolsFor(allDefs, loss, options.layout);
-            const back = backwardSteps(f, wrt, allDefs, sym, options);
-            const bad = back.steps.flatMap((s) => s.equations).find((e) => !e.dims.ok);
-            if (bad)
-              throw new ShapeError(
-                `internal: a step fails its dimension check: ${bad.dims.text}`,
-                filePos(doc, st.f),
-              );
-            const result = checkGradients(
-              expandDerivatives(f),
-              wrt,
-              // Names in the result stand for definitions; H's own is the held input here.
-              back.results.map((r) => (at ? substitute(r.gradient, at, wrt[0]) : r.gradient)),
-              {
-                trials: 3,
-                seed: 1,
-              },
-            );
-            const rows = result.perVariable.map((p, k) => ({
-              variable: p.variable,
-              shape: shapeText(wrt[k].shape),
-              relError: p.relError,
-              ok: p.relError <= TOLERANCE,
-            }));
-            checks.push(...rows);
-            const compact =
-              options.style === 'compact'
-                ? compactBackward({
-                    f: expandDerivatives(f),
-                    wrt,
-                    sym,
-                    named: sym.namedNodes(),
-                    patterns: definitionPatterns(allDefs, sym),
-                  })
-                : undefined;
-            if (compact) {
-              // Definitions the compact rows state (δ = ∂L/∂Z = …) are not listed again before them.
-              for (let k = sections.length - 1; k >= 0; k--) {
-                const sec = sections[k];
-                if (sec.kind !== 'forward' || sec.first) continue;
-                const steps = sec.steps.filter((x) => !compact.labels.has(x.equations[0]?.lhs ?? ''));
-                if (steps.length === 0) sections.splice(k, 1);
-                else sections[k] = { ...sec, steps };
-              }
-            }
-            const badRow = compact?.rows.find((e) => !e.dims.ok);
-            if (badRow)
-              throw new ShapeError(
-                `internal: a step fails its dimension check: ${badRow.dims.text}`,
-                filePos(doc, st.f),
-              );
-            const lossLatex = sym.nodeLatex(f);
-            lossName ??= loss;
-            const known = symbolsFor(defsSoFar, loss, options.layout);
-            headline ??=
-              loss === 'f' ? lossLatex : `${latexName(loss)} = ${known.latex(known.abstract(f, f))}`;
-            sections.push({
-              kind: 'grad',
-              line: st.line,
-              lossName: loss,
-              loss: lossLatex,
-              wrt: wrt.map((v) => v.name),
-              steps: back.steps,
-              compact: compact?.rows,
-              checks: rows,
-              texts: back.results.map((r) => ({ variable: r.variable.name, text: r.text })),
-              graph: await graphSvg({ roots: [f], names: defNames, wrt: new Set(wrt.map((v) => v.id)) }),
-            });
+          const cx = { doc, scope, allDefs, defsSoFar, defNames, options };
+          for (const pass of await gradSections(st, cx)) {
+            checks.push(...pass.section.checks);
+            // Definitions the compact rows state (δ = ∂L/∂Z = …) are not listed again before them.
+            if (pass.stated) dropStated(sections, pass.stated);
+            lossName ??= pass.section.lossName;
+            headline ??= pass.headline;
+            sections.push(pass.section);
           }
           break;
         }

@@ -158,10 +158,11 @@ function opLatex(e: OpExpr, args: readonly Printed[]): Printed {
     case 'prefix': {
       const prec = levelOf(LATEX_PREFIX, syntax.symbol, 'LaTeX prefix');
       const [a] = args;
-      return node(
-        [syntax.symbol, needsParens(prec, 'left', 'prefix', a.prec) || negative(a) ? paren(a) : a],
-        prec,
-      );
+      // −(2A) prints −2 A: a negation commutes with every product (each is linear in each factor), so
+      // reading it as (−2)A or −(2A) gives the same value
+      const bareProduct = syntax.symbol === '-' && a.prec === PRODUCT && !a.nabla;
+      const enclose = (needsParens(prec, 'left', 'prefix', a.prec) && !bareProduct) || negative(a);
+      return node([syntax.symbol, enclose ? paren(a) : a], prec);
     }
     case 'postfix':
       return node([base(args[0]), syntax.symbol], LATEX_POSTFIX);
@@ -222,6 +223,14 @@ function nodeLatex(e: Expr, of: (child: Expr) => Printed): Printed {
   }
 }
 
+/** (A⁻¹)ᵏ prints as A^{-k}, as textbooks write it, unless the inverse has a name of its own. */
+function inversePower(n: Expr, of: (child: Expr) => Printed, opts: LatexOptions): Printed | null {
+  if (n.kind !== 'op' || n.op !== 'matpow') return null;
+  const inverse = n.args[0];
+  if (inverse.kind !== 'op' || inverse.op !== 'inv' || opts.names?.has(inverse.id)) return null;
+  return node([base(of(inverse.args[0])), `^{-${n.attrs.power}}`], LATEX_POSTFIX);
+}
+
 /** LaTeX for KaTeX (strict mode); nodes listed in `opts.names` print as the given LaTeX. */
 export function toLatex(e: Expr, opts: LatexOptions = {}): string {
   const memo = new Map<number, Printed>();
@@ -229,7 +238,7 @@ export function toLatex(e: Expr, opts: LatexOptions = {}): string {
   const order = topoOrder([e]);
   for (const n of order) {
     const named = opts.names?.get(n.id);
-    const p = named === undefined ? nodeLatex(n, of) : literal(named);
+    const p = named === undefined ? (inversePower(n, of, opts) ?? nodeLatex(n, of)) : literal(named);
     if (p.tex.length > MAX_PRINTED_LENGTH) throw printLimit('LaTeX', order.length);
     memo.set(n.id, p);
   }

@@ -1,13 +1,12 @@
 // Why a claim is not equal to the truth, for the mistakes people make: a transposed shape or value, a
 // constant or symbolic factor (2, 1/2, −1, n, 1/n, det(X)), a term missing, extra or of the wrong sign, a
-// missing weight, or else a counterexample. Everything is decided numerically at seeded points.
+// missing weight, or else a counterexample. Everything is decided numerically at seeded points; the
+// scalar-multiple diagnoses are in factors.ts.
 
-import { expandDerivatives } from '../diff/expand.js';
 import { toText } from '../emit/text.js';
-import { dimSymbols } from '../ir/dim.js';
-import { type Expr, topoOrder } from '../ir/expr.js';
-import { isScalar, isSquare, type Shape, sameShape, shapeText } from '../ir/shape.js';
-import { add, apply, div, mul, num, transpose } from '../ops/build.js';
+import type { Expr } from '../ir/expr.js';
+import { isScalar, type Shape, sameShape, shapeText } from '../ir/shape.js';
+import { add, mul, num, transpose } from '../ops/build.js';
 import { simplify } from '../simplify/engine.js';
 import { broadcastDiagnosis, onlyIf } from './assumptions.js';
 import {
@@ -19,19 +18,8 @@ import {
   Sampler,
   type Verdict,
 } from './equal.js';
-import {
-  distribute,
-  fitMultiple,
-  monomials,
-  negate,
-  niceRational,
-  pointRatio,
-  type Repair,
-  rationalText,
-  repairs,
-  summands,
-  withNames,
-} from './terms.js';
+import { type FactorContext, fmt, ratioDiagnosis, varyingFactorDiagnosis } from './factors.js';
+import { distribute, fitMultiple, negate, type Repair, repairs, summands, withNames } from './terms.js';
 
 export type DiagnosisKind =
   | 'shape-transposed'
@@ -85,9 +73,6 @@ export function diagnose(claim: Expr, truth: Expr, opts: DiagnoseOptions = {}): 
   return new Diagnoser(claim, truth, opts).run();
 }
 
-const fmt = (x: number): string => (Number.isFinite(x) ? String(Number(x.toPrecision(6))) : String(x));
-const close = (a: number, b: number) => Math.abs(a - b) <= 1e-6 * Math.max(1, Math.abs(a), Math.abs(b));
-
 export function counterexampleText(ce: Counterexample, ref: string): string {
   const dims = Object.entries(ce.dims)
     .map(([k, v]) => `${k}=${v}`)
@@ -105,14 +90,14 @@ interface Candidate {
 const broadcastsTo = (s: Shape, to: Shape): boolean =>
   (s.rows === to.rows || s.rows.key === '1') && (s.cols === to.cols || s.cols.key === '1');
 
-class Diagnoser {
-  private readonly sampler: Sampler;
-  private readonly ref: string;
+class Diagnoser implements FactorContext {
+  readonly sampler: Sampler;
+  readonly ref: string;
   private readonly tol: number;
 
   constructor(
-    private readonly claim: Expr,
-    private readonly truth: Expr,
+    readonly claim: Expr,
+    readonly truth: Expr,
     private readonly opts: DiagnoseOptions,
   ) {
     this.sampler = new Sampler([claim, truth], opts);
@@ -120,7 +105,7 @@ class Diagnoser {
     this.tol = opts.tolerance ?? DEFAULTS.tolerance;
   }
 
-  private readonly print = (e: Expr): string => toText(withNames(e, this.opts.names ?? new Map()));
+  readonly print = (e: Expr): string => toText(withNames(e, this.opts.names ?? new Map()));
   private readonly code = (e: Expr): string => `\`${this.print(e)}\``;
 
   private equalAll(a: Expr, b: Expr): boolean {
@@ -152,11 +137,11 @@ class Diagnoser {
       this.axis() ||
       (square && this.transposed()) ||
       this.qualified() ||
-      this.ratio() ||
+      ratioDiagnosis(this) ||
       this.term() ||
       this.repaired() ||
       this.pair() ||
-      this.varyingFactor();
+      varyingFactorDiagnosis(this);
     if (found) return { ...found, counterexample: ce };
     const repair = this.valueRepairs().find((r) => !r.weight && this.equalAll(r.expr, truth));
     const at = ce ? counterexampleText(ce, ref) : `the claim differs from ${ref}`;
@@ -214,16 +199,6 @@ class Diagnoser {
     };
   }
 
-  /** Does the truth divide by these dims (`/n`), so that a claim n times too big is missing that 1/n? */
-  private divides(m: ReadonlyMap<string, number>): boolean {
-    const sizes = new Set<string>();
-    for (const n of topoOrder([simplify(expandDerivatives(this.truth)), this.truth])) {
-      if (n.kind === 'op' && n.op === 'size' && n.attrs.rows)
-        for (const s of dimSymbols(n.attrs.rows)) sizes.add(s);
-    }
-    return m.size > 0 && [...m.keys()].every((s) => sizes.has(s));
-  }
-
   /** claim = truthᵀ for a square truth. */
   private transposed(): Partial | null {
     if (!this.equalAll(this.claim, transpose(this.truth))) return null;
@@ -235,101 +210,8 @@ class Diagnoser {
     };
   }
 
-  /** The per-point ratios claim/truth, when the claim is a scalar multiple of the truth at every point. */
-  private ratios(): { t: number; r: number }[] | null {
-    const cs = this.sampler.values(this.claim);
-    const gs = this.sampler.values(this.truth);
-    const out: { t: number; r: number }[] = [];
-    for (let t = 0; t < cs.length; t++) {
-      const r = pointRatio(cs[t], gs[t]);
-      if (r === null) return null;
-      if (!Number.isNaN(r)) out.push({ t, r });
-    }
-    return out.length >= 2 ? out : null;
-  }
-
-  /** claim = c·Π sᵏ·truth for dim symbols s (a factor n, 1/n, n/d) or c·S^±1·truth for a scalar S of either side. */
-  private ratio(): Partial | null {
-    const rs = this.ratios();
-    if (!rs) return null;
-    const points = this.sampler.points;
-    for (const m of monomials([...points[0].dims.keys()])) {
-      const qs = rs.map(({ t, r }) => {
-        let p = 1;
-        for (const [s, k] of m) p *= points[t].dims.get(s)! ** k;
-        return r / p;
-      });
-      if (!qs.every((q) => close(q, qs[0]))) continue;
-      const c = niceRational(qs[0]);
-      if (m.size > 0 && !c) continue;
-      if (m.size === 0 && close(qs[0], 1)) return null;
-      if (m.size === 0 && qs[0] === 0) {
-        const term = this.termText(simplify(this.truth));
-        return {
-          kind: 'missing-term',
-          message: `the claim is zero: it is missing all of ${this.ref}, \`${term}\``,
-          term,
-        };
-      }
-      return this.factor(c, m, qs[0]);
-    }
-    const nodes = topoOrder([simplify(this.truth), simplify(this.claim), expandDerivatives(this.truth)]);
-    // det(X) is the classic missing scalar, also where the truth is written with adj(X) or inv(X):
-    // adj(A) = det(A)·A⁻¹
-    const dets = [
-      ...nodes.filter((n) => n.kind === 'var' && isSquare(n.shape) && !isScalar(n.shape)),
-      ...nodes.flatMap((n) => (n.kind === 'op' && (n.op === 'adj' || n.op === 'inv') ? [n.args[0]] : [])),
-    ].map((a) => apply('det', [a]));
-    const scalars = [...new Set([...nodes, ...dets])].filter(
-      (n) => isScalar(n.shape) && n.kind !== 'const' && !(n.kind === 'op' && n.op === 'neg'),
-    );
-    for (const s of scalars) {
-      const vs = this.sampler.values(s);
-      for (const k of [1, -1] as const) {
-        const qs = rs.map(({ t, r }) => r / vs[t].data[0] ** k);
-        const c = niceRational(qs[0]);
-        if (!c || !qs.every((q) => close(q, qs[0]))) continue;
-        const [p, q] = c;
-        const scaled = p === q ? s : mul(num(p), s);
-        const factor = this.print(
-          simplify(k === 1 ? div(scaled, num(q)) : div(num(p), q === 1 ? s : mul(num(q), s))),
-        );
-        const unit = p === 1 && q === 1;
-        const hint = unit ? ` (a ${k === 1 ? 'stray' : 'missing'} factor ${this.print(s)})` : '';
-        return { kind: 'factor', message: `the claim is ${factor} times ${this.ref}${hint}`, factor };
-      }
-    }
-    return null;
-  }
-
-  private factor(
-    c: readonly [number, number] | null,
-    m: ReadonlyMap<string, number>,
-    value: number,
-  ): Partial {
-    const { ref } = this;
-    if (!c) return { kind: 'factor', message: `the claim is ${fmt(value)} times ${ref}`, factor: fmt(value) };
-    const factor = rationalText(c, m);
-    if (factor === '-1')
-      return { kind: 'sign', message: `the claim has the wrong sign: it is -1 times ${ref}`, factor };
-    const [p, q] = c;
-    const exps = [...m.values()];
-    const inverse = new Map([...m].map(([s, k]) => [s, -k]));
-    const why =
-      p < 0
-        ? ' (and the wrong sign)'
-        : p === 1 && exps.every((k) => k <= 0)
-          ? ` (a missing factor ${rationalText([q, 1], inverse)})`
-          : q === 1 && exps.every((k) => k >= 0)
-            ? this.divides(m)
-              ? ` (a missing factor ${rationalText([1, p], inverse)})`
-              : ` (a stray factor ${factor})`
-            : '';
-    return { kind: 'factor', message: `the claim is ${factor} times ${ref}${why}`, factor };
-  }
-
   /** A term as text, simplified, with a negation in front: `-2*X'*y` rather than `-(2*X')*y`. */
-  private termText(e: Expr): string {
+  termText(e: Expr): string {
     const text = this.print(simplify(e));
     const flipped = simplify(negate(e));
     const other = this.print(flipped);
@@ -425,18 +307,6 @@ class Diagnoser {
       message: `${found.cause}: ${this.equalsTruth(found)}`,
       factor: this.print(found.weight),
       fix: this.print(found.expr),
-    };
-  }
-
-  /** A scalar multiple of a non-scalar truth whose ratio changes with the values: e.g. a missing normalization. */
-  private varyingFactor(): Partial | null {
-    if (this.sampler.values(this.truth).every((g) => g.data.length < 2)) return null;
-    const rs = this.ratios();
-    if (!rs) return null;
-    const values = rs.map(({ r }) => fmt(r)).join(', ');
-    return {
-      kind: 'factor',
-      message: `the claim is a scalar multiple of ${this.ref}, by a factor that changes with the values (${values}), e.g. a missing normalization`,
     };
   }
 }

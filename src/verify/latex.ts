@@ -6,8 +6,8 @@
 import { expandDerivatives } from '../diff/expand.js';
 import { toLatex } from '../emit/latex.js';
 import { MatcalcError, ParseError, ShapeError } from '../ir/errors.js';
-import type { Expr } from '../ir/expr.js';
-import type { Shape } from '../ir/shape.js';
+import type { Expr, VarExpr } from '../ir/expr.js';
+import { type Shape, shapeText } from '../ir/shape.js';
 import { extendScope, parseDecls } from '../parse/decls.js';
 import { parseExpr } from '../parse/expr.js';
 import { emitTex } from '../parse/latex/emit.js';
@@ -62,6 +62,9 @@ export class LatexRun {
           parseDecls(item.text.replace(/\\(?=[A-Za-z])/g, ' '), this.run.scope),
         );
         break;
+      case 'member':
+        this.member(item);
+        break;
       case 'unread':
         this.unread(item.line, item.column, item.tex, item.reason);
         break;
@@ -72,6 +75,38 @@ export class LatexRun {
         const never: never = item;
         throw never;
       }
+    }
+  }
+
+  /**
+   * `X \in \mathbb{R}^{n \times d}` declares X, unless it is declared already: the same shape stated again
+   * is nothing new, another one is reported (the first declaration stands).
+   */
+  private member(item: Extract<MathItem, { kind: 'member' }>): void {
+    for (const name of item.names) {
+      const prior = this.run.scope.vars.get(name);
+      if (!prior) {
+        try {
+          this.run.scope = parseDecls(`${name}: ${item.spec}`, this.run.scope);
+        } catch (e) {
+          // a name the scope knows otherwise (a dim, a definition) or a reserved word
+          if (!(e instanceof MatcalcError)) throw e;
+          this.unread(item.line, item.column, item.tex, e.message);
+        }
+        continue;
+      }
+      const v = parseDecls(`${name}: ${item.spec}`).vars.get(name)!;
+      // the prose may say less than a comment that also declares it (`Y: n x k onehot`), not otherwise
+      const same =
+        prior.shape === v.shape &&
+        (v.qualifiers.length === 0 || prior.qualifiers.join() === v.qualifiers.join());
+      if (!same)
+        this.unread(
+          item.line,
+          item.column,
+          item.tex,
+          `\`${name}\` is already declared as ${describeVar(prior)}`,
+        );
     }
   }
 
@@ -172,6 +207,11 @@ export class LatexRun {
     const simplified = new Map([...defs].map(([n, d]) => [n, simplify(d)]));
     return { ...out, engine: toLatex(withNames(withNames(value, simplified), defs)) };
   }
+}
+
+function describeVar(v: VarExpr): string {
+  const quals = v.qualifiers.length > 0 ? ` ${v.qualifiers.join(' ')}` : '';
+  return `${shapeText(v.shape)}${quals}`;
 }
 
 function sideOfText(text: string, run: DocumentRun): Side {

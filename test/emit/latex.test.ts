@@ -64,7 +64,9 @@ describe('toLatex: precedence', () => {
     [p('s + -2*t'), 's + \\left(-2 t\\right)'],
     [p('s*(-2*t)'), 's \\left(-2 t\\right)'],
     [p('-(-2*t)'), '-\\left(-2 t\\right)'],
-    [p('-(A*B)'), '-\\left(A B\\right)'],
+    // −(AB) = (−A)B: a negation commutes with a product, so it needs no parentheses
+    [p('-(A*B)'), '-A B'],
+    [p('-(2*A .* B)'), '-\\left(2 A\\right) \\odot B'],
     [p('-(-s)'), '-\\left(-s\\right)'],
     [p('2*3'), '2 \\cdot 3'],
     [p('2*X'), '2 X'],

@@ -112,7 +112,7 @@ $$
     expect(r.out).toMatch(/^\?\? +.*:8:1 +not understood: `\\int_0\^1 x \\, dt`/m);
     expect(r.out).toMatch(/:13:1 +not understood: `y &\\le x`.*the relation `\\le` is not checked/);
     expect(r.out).toMatch(/:14:.*not understood: .*\\unknowncommand/);
-    expect(r.out).toMatch(/all 1 checks hold; 4 piece\(s\) of math not understood/);
+    expect(r.out).toMatch(/the one check holds; 4 piece\(s\) of math not understood/);
     const strict = await verify(p, '--strict');
     expect(strict.code).toBe(1);
     expect(strict.out).toMatch(/could not be read \(--strict\)/);

@@ -211,6 +211,10 @@ const PRINTED: readonly (readonly [string, string, string])[] = [
   ['det(X)', 'X: n x n', 'X'],
   ['sum(log(softmax(z)) .* y)', 'z: k; y: k', 'z'],
   ['sqrt(sum(x.^2)) / n', 'x: n', 'x'],
+  // (XᵀSX)⁻² prints as a negative power, and a negated product without parentheses
+  ["trace(inv(X'*S*X))", 'X: n x d; S: n x n spd', 'X'],
+  ['trace(inv(X)^2)', 'X: n x n', 'X'],
+  ["logdet(X'*X)", 'X: n x d', 'X'],
 ];
 
 describe("matcalc's printed LaTeX reads back", () => {

@@ -134,7 +134,8 @@ function printReport(r: DocumentReport, io: Io): void {
     r.unread.length > 0 ? `; ${r.unread.length} piece(s) of math not understood (listed above)` : '';
   for (const p of r.problems) io.out(`${name}: ${p}`);
   if (r.failures.length === 0) {
-    if (r.problems.length === 0) io.out(`${name}: all ${r.count} checks hold${unread}`);
+    if (r.problems.length === 0)
+      io.out(`${name}: ${r.count === 1 ? 'the one check holds' : `all ${r.count} checks hold`}${unread}`);
     return;
   }
   const first = r.failures[0];
@@ -142,6 +143,6 @@ function printReport(r: DocumentReport, io: Io): void {
     .flatMap((c) => (c.kind === 'chain' ? c.steps : [c]))
     .filter((s) => !s.verdict.equal);
   io.out(
-    `${name}: ${failing.length} of ${r.count} checks fail; the first at ${name}:${first.line}, ${label(first)}${unread}`,
+    `${name}: ${r.count === 1 ? 'the one check fails' : `${failing.length} of ${r.count} checks fail`}; the first at ${name}:${first.line}, ${label(first)}${unread}`,
   );
 }

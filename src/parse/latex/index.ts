@@ -2,8 +2,9 @@
 // relations in file order, each part read into a Tx tree (or the reason it could not be read) with its
 // line, column and TeX. Meaning in a scope (names, sizes, checks) is given later, by verify/.
 
-import { type Relation, relationOf } from './relation.js';
-import { rowsOf, spanOf } from './rows.js';
+import { membershipOf } from './membership.js';
+import { type Relation, relationOf, splitRelations } from './relation.js';
+import { type Row, rowsOf, spanOf } from './rows.js';
 import { findMath, lineColumn } from './source.js';
 import { NotUnderstood, TexReader, type Tx } from './tree.js';
 
@@ -25,6 +26,15 @@ export interface TexStep {
 
 export type MathItem =
   | { readonly kind: 'let'; readonly line: number; readonly column: number; readonly text: string }
+  /** `X \in \mathbb{R}^{n \times d}` in display or inline math: names and their DIMS and qualifiers. */
+  | {
+      readonly kind: 'member';
+      readonly line: number;
+      readonly column: number;
+      readonly tex: string;
+      readonly names: readonly string[];
+      readonly spec: string;
+    }
   /** A relation: parts[0] = parts[1] = …, rows that start with `=` included. */
   | { readonly kind: 'relation'; readonly line: number; readonly steps: readonly TexStep[] }
   | {
@@ -75,7 +85,13 @@ export function readLatex(source: string, tex: boolean): LatexDoc {
         items.push({ kind: 'relation', line: open.line, steps: open.steps, offset: open.offset });
       open = null;
     };
-    for (const row of rows) {
+    for (const row of rows.flatMap(splitRelations)) {
+      const member = memberItem(row, block.text, block.offset);
+      if (member) {
+        close();
+        items.push({ ...member, ...where(member.offset) });
+        continue;
+      }
       const rel: Relation = relationOf(row, block.text);
       if (rel.other) {
         close();
@@ -112,13 +128,31 @@ export function readLatex(source: string, tex: boolean): LatexDoc {
     }
     close();
   }
+  for (const m of found.inline) {
+    for (const row of rowsOf(m.text).rows) {
+      const member = memberItem(row, m.text, m.offset);
+      if (member) items.push({ ...member, ...where(member.offset) });
+    }
+  }
   items.sort((a, b) => a.offset - b.offset);
   return {
     items: items.map(({ offset: _, ...item }) => item as MathItem),
-    declared: found.decls.length > 0,
+    declared: items.some((i) => i.kind === 'let' || i.kind === 'member'),
     commented: found.commented.map((o) => where(o).line),
     suspectFences: found.suspectFences.map((f) => ({ line: where(f.offset).line, info: f.info })),
   };
+}
+
+type Positioned<T> = T extends MathItem ? Omit<T, 'line' | 'column'> & { offset: number } : never;
+
+/** A row stating `names \in SPACE`, as a declaration (or why it cannot be one); null for any other row. */
+function memberItem(row: Row, text: string, offset: number): Positioned<MathItem> | null {
+  const m = membershipOf(row.nodes);
+  if (m === null) return null;
+  const at = offset + row.start;
+  const tex = clip(text.slice(row.start, row.end));
+  if (m instanceof NotUnderstood) return { kind: 'unread', tex, reason: m.message, offset: at };
+  return { kind: 'member', tex, names: m.names, spec: m.spec, offset: at };
 }
 
 /** Where a part starts and ends in the block (node locs miss `\\frac`, `\\left`, `\\right)`): up to the delimiters. */

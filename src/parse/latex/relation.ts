@@ -71,6 +71,61 @@ function annotationText(nodes: readonly TexNode[], block: string): string | unde
   return text === '' ? reasonText(nodes) : text;
 }
 
+const SEPARATING_WORDS = /^(and|where|with|,)$/;
+
+/** A wide space, or a `\\text{and}`, that may separate two relations written on one row. */
+function isSeparator(n: TexNode): boolean {
+  if (n.type === 'text') return SEPARATING_WORDS.test((plainText(n) ?? textOf(n)).trim());
+  if (n.type === 'spacing' && /quad/.test(String(n.text))) return true;
+  const dim = n.dimension as { number?: number; unit?: string } | undefined;
+  return n.type === 'kern' && dim?.unit === 'em' && (dim.number ?? 0) >= 1;
+}
+
+/**
+ * `H = \\tanh(XW), \\quad P = \\operatorname{softmax}(HV)`: several relations on one row, split where a
+ * separator (a wide space, `\\text{and}`, after an optional comma) is followed by another `=`. A separator
+ * followed by words only stays the reason of the relation before it.
+ */
+export function splitRelations(row: Row): Row[] {
+  const out: Row[] = [];
+  let from = 0;
+  const nodes = row.nodes;
+  const limit = row.annotationFrom ?? nodes.length;
+  for (let i = 1; i < limit; i++) {
+    if (!isSeparator(nodes[i])) continue;
+    let j = i;
+    while (j < limit && (isSeparator(nodes[j]) || nodes[j].type === 'spacing')) j++;
+    const rest = nodes.slice(j, limit);
+    const next = rest.findIndex(isEquals);
+    // a relation follows when an `=` comes before any further separator
+    const stop = rest.findIndex(isSeparator);
+    const before = nodes.slice(from, i).some(isEquals);
+    if (next <= 0 || (stop >= 0 && stop < next) || !before) continue;
+    let end = i;
+    while (
+      end > from &&
+      ((nodes[end - 1].type === 'atom' && nodes[end - 1].family === 'punct') ||
+        nodes[end - 1].type === 'spacing')
+    )
+      end--;
+    out.push(subRow(nodes.slice(from, end), row));
+    from = j;
+    i = j;
+  }
+  if (out.length === 0) return [row];
+  const last = subRow(
+    nodes.slice(from),
+    row,
+    row.annotationFrom === undefined ? undefined : row.annotationFrom - from,
+  );
+  return [...out, last];
+}
+
+function subRow(nodes: TexNode[], row: Row, annotationFrom?: number): Row {
+  const span = spanOf(nodes) ?? [row.start, row.end];
+  return { nodes, start: span[0], end: span[1], annotationFrom };
+}
+
 export function relationOf(row: Row, block = ''): Relation {
   const cut = Math.min(annotationStart(row.nodes), row.annotationFrom ?? row.nodes.length);
   let nodes = row.nodes.slice(0, cut);

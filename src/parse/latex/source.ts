@@ -16,6 +16,8 @@ export interface DeclComment {
 
 export interface MathSource {
   readonly blocks: readonly DisplayMath[];
+  /** Inline math (`$…$`, `\(…\)`) that states a membership `\in`: where prose declares shapes. */
+  readonly inline: readonly DisplayMath[];
   readonly decls: readonly DeclComment[];
   /** Display blocks inside HTML comments (not rendered, so not read), by offset. */
   readonly commented: readonly number[];
@@ -95,7 +97,31 @@ export function findMath(src: string, tex: boolean): MathSource {
     else if (m[2] !== undefined) blocks.push({ text: m[2], offset: at + 2 });
     else blocks.push({ text: m[3], offset: at });
   }
-  return { blocks, decls, commented, suspectFences };
+  const inline = inlineMath(text.replace(display, blank)).filter((m) => /\\in\b/.test(m.text));
+  return { blocks, inline, decls, commented, suspectFences };
+}
+
+/** `$…$` and `\(…\)` spans within one paragraph (an escaped `\$` is a dollar sign); display math is blanked first. */
+function inlineMath(text: string): DisplayMath[] {
+  const out: DisplayMath[] = [];
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '\\' && text[i + 1] === '(') {
+      const end = text.indexOf('\\)', i + 2);
+      if (end < 0) break;
+      out.push({ text: text.slice(i + 2, end), offset: i + 2 });
+      i = end + 1;
+    } else if (c === '\\') i++;
+    else if (c === '$') {
+      let j = i + 1;
+      while (j < text.length && text[j] !== '$' && !/^\n[ \t]*\n/.test(text.slice(j, j + 64)))
+        j += text[j] === '\\' ? 2 : 1;
+      if (text[j] !== '$') continue;
+      if (j > i + 1) out.push({ text: text.slice(i + 1, j), offset: i + 1 });
+      i = j;
+    }
+  }
+  return out;
 }
 
 /** 1-based line and column of an offset. */

@@ -1,86 +1,21 @@
 // The matrix reading of TeX: KaTeX parse nodes → a small expression tree (Tx). Products are juxtaposition,
 // `\cdot`, `\times`; `\odot`/`\circ`/`\oslash` bind looser than products; `^\top`, `^{-1}`, `^{\circ 2}`,
-// `\frac`, `\sqrt`, norms, functions with or without parentheses, and derivative forms. Anything else is
-// a NotUnderstood error with the offsets of the fragment.
-import { asVectors, sumOverOutcomes } from './indexed.js';
+// `\frac`, `\sqrt`, functions with or without parentheses; norms, derivatives and sums over outcomes are
+// read in forms.ts. Anything else is a NotUnderstood error with the offsets of the fragment.
+import { isAbsBar, isNormBar, loc, type Tx } from './cursor.js';
+import { TexForms } from './forms.js';
 import { body, FUNCTION_NAMES, HADAMARD, PRODUCT, plainText, symbolNames, TRANSPOSE } from './names.js';
-import { spanOf, type TexNode } from './rows.js';
+import type { TexNode } from './rows.js';
 
-export type Tx =
-  /** A name: the candidates it may be declared as (`W_1` → W1, W_1), its base letter and subscript. */
-  | {
-      readonly k: 'sym';
-      readonly names: readonly string[];
-      readonly tex: string;
-      readonly at: number;
-      readonly base?: string;
-      readonly sub?: string;
-    }
-  | { readonly k: 'num'; readonly value: string }
-  | { readonly k: 'bin'; readonly op: '+' | '-' | '*' | '.*' | './' | '/'; readonly a: Tx; readonly b: Tx }
-  | { readonly k: 'neg'; readonly a: Tx }
-  | { readonly k: 'call'; readonly fn: string; readonly args: readonly Tx[] }
-  | { readonly k: 'post'; readonly op: 't' | 'inv' | 'pow' | 'epow'; readonly a: Tx; readonly p?: string }
-  | { readonly k: 'norm'; readonly a: Tx }
-  | { readonly k: 'const'; readonly which: 'ones' | 'eye' | 'zeros'; readonly size?: string }
-  | { readonly k: 'deriv'; readonly order: 1 | 2; readonly f: Tx; readonly wrt: Tx; readonly nabla: boolean }
-  | { readonly k: 'frac'; readonly a: Tx; readonly b: Tx };
-
-export class NotUnderstood extends Error {
-  constructor(
-    message: string,
-    readonly start: number,
-    readonly end: number,
-  ) {
-    super(message);
-  }
-}
-
-function loc(n: unknown, fallback: number): [number, number] {
-  return spanOf(n) ?? [fallback, fallback + 1];
-}
+export { NotUnderstood, type Tx } from './cursor.js';
 
 /** Recursive descent over one row's nodes. */
-/** A norm's delimiter as `\\left…\\right` takes it: `\\|`, `\\Vert`, `\\lVert`, `\\rVert`. */
-/** An absolute value's delimiter as `\\left…\\right` takes it: `|`, `\\lvert`, `\\rvert`, `\\vert`. */
-const isAbsBar = (d: unknown): boolean => d === '|' || d === '\\vert' || d === '\\lvert' || d === '\\rvert';
-
-const isNormBar = (d: unknown): boolean =>
-  d === '\\|' || d === '\\Vert' || d === '\\lVert' || d === '\\rVert';
-
-export class TexReader {
-  private i = 0;
-  constructor(
-    private readonly nodes: readonly TexNode[],
-    private readonly at: number,
-  ) {}
-
+export class TexReader extends TexForms {
   static read(nodes: readonly TexNode[], at = 0): Tx {
     const r = new TexReader(nodes, at);
     const e = r.sum();
     if (r.i < nodes.length) throw r.fail(nodes[r.i], 'unexpected');
     return e;
-  }
-
-  private fail(n: TexNode | undefined, why: string): NotUnderstood {
-    const [s, e] = loc(n ?? this.nodes[this.nodes.length - 1], this.at);
-    return new NotUnderstood(why, s, e);
-  }
-
-  private peek(): TexNode | undefined {
-    return this.nodes[this.i];
-  }
-
-  private isAtom(n: TexNode | undefined, ...texts: string[]): boolean {
-    return (
-      !!n &&
-      (n.type === 'atom' || n.type === 'textord' || n.type === 'mathord') &&
-      texts.includes(n.text ?? '')
-    );
-  }
-
-  private skipSpace(): void {
-    while (this.peek() && ['kern', 'spacing'].includes(this.peek()!.type)) this.i++;
   }
 
   sum(): Tx {
@@ -127,7 +62,6 @@ export class TexReader {
     return n.type === 'text' && FUNCTION_NAMES.has(plainText(n) ?? '');
   }
 
-  private inNorm = false;
   private pendingSup: TexNode | null = null;
 
   /** A call, with the superscript its closing parenthesis carried. */
@@ -140,7 +74,7 @@ export class TexReader {
     return sup ? this.superscript(e, sup) : e;
   }
 
-  private product(): Tx {
+  protected product(): Tx {
     let e = this.unary();
     for (;;) {
       this.skipSpace();
@@ -167,7 +101,7 @@ export class TexReader {
     return this.postfix();
   }
 
-  private postfix(): Tx {
+  protected postfix(): Tx {
     const n = this.peek();
     if (!n) throw this.fail(undefined, 'an expression is missing');
     this.i++;
@@ -224,7 +158,7 @@ export class TexReader {
     throw this.fail(whole, 'a subscript that is not part of a name');
   }
 
-  private superscript(e: Tx, sup: TexNode): Tx {
+  protected superscript(e: Tx, sup: TexNode): Tx {
     const t = plainText(sup);
     const inner = sup.type === 'ordgroup' ? body(sup) : [sup];
     if (t !== null && TRANSPOSE.has(t)) return { k: 'post', op: 't', a: e };
@@ -235,6 +169,9 @@ export class TexReader {
       return inner.reduce<Tx>((acc) => ({ k: 'post', op: 't', a: acc }), e);
     }
     if (t === '-1') return { k: 'post', op: 'inv', a: e };
+    // A^{-k} = (A⁻¹)ᵏ, as matcalc prints it
+    if (t !== null && /^-\d+$/.test(t))
+      return { k: 'post', op: 'pow', a: { k: 'post', op: 'inv', a: e }, p: t.slice(1) };
     if (inner.length === 2 && inner[0].text === '-' && TRANSPOSE.has(plainText(inner[1]) ?? '')) {
       return { k: 'post', op: 'inv', a: { k: 'post', op: 't', a: e } };
     }
@@ -245,73 +182,8 @@ export class TexReader {
     throw this.fail(sup, 'a superscript that is not a transpose, an inverse or a power');
   }
 
-  /** `\nabla_W f`, `\nabla^2_w f`: applies to the rest of the product. */
-  private nabla(n: TexNode, sub: TexNode | undefined, sup: TexNode | undefined): Tx {
-    if (!sub) throw this.fail(n, '\\nabla without the variable as a subscript');
-    const order = sup ? plainText(sup) : '1';
-    if (order !== '1' && order !== '2') throw this.fail(n, 'a derivative of order above 2');
-    const wrt = TexReader.read(sub.type === 'ordgroup' ? body(sub) : [sub], this.at);
-    const f = this.product();
-    return { k: 'deriv', order: order === '2' ? 2 : 1, f, wrt, nabla: true };
-  }
-
-  /** `\sum_x BODY`: BODY is the rest of the product, read as vectors over the outcomes x (indexed.ts). */
-  private indexSum(n: TexNode, sub: TexNode): Tx {
-    const index = plainText(sub);
-    if (!index || !/^[A-Za-z]$/.test(index)) throw this.fail(n, 'a sum whose index is not one letter');
-    const body = asVectors(this.product(), index);
-    if (!body)
-      throw this.fail(n, `a sum over ${index} where ${index} is not only an argument (\`v(${index})\`)`);
-    return sumOverOutcomes(body);
-  }
-
-  private opensBracket(): boolean {
-    const n = this.peek();
-    return (
-      (n?.type === 'atom' && n.family === 'open' && n.text === '[') ||
-      (n?.type === 'leftright' && n.left === '[')
-    );
-  }
-
-  /** `E_x[BODY]`, `\mathbb{E}_{x \sim q}[BODY]`: Σ_x q(x) BODY(x), with q = p unless named. */
-  private expectation(n: TexNode, sub: TexNode): Tx {
-    const parts = sub.type === 'ordgroup' ? body(sub) : [sub];
-    const index = plainText(parts[0]);
-    const named =
-      parts.length === 3 && parts[1].text === '\\sim' ? plainText(parts[2]) : parts.length === 1 ? 'p' : null;
-    if (!index || !/^[A-Za-z]$/.test(index) || !named)
-      throw this.fail(n, 'an expectation other than E_x[…] or E_{x \\sim p}[…]');
-    const open = this.peek()!;
-    this.i++;
-    const inner = open.type === 'leftright' ? body(open) : this.until(']', open).inner;
-    const dist: Tx = { k: 'sym', names: [named], tex: named, at: loc(n, this.at)[0], base: named };
-    const read = asVectors({ k: 'bin', op: '*', a: dist, b: this.group(inner) }, index);
-    if (!read) throw this.fail(n, `an expectation over ${index} where ${index} is not only an argument`);
-    return sumOverOutcomes(read);
-  }
-
-  private group(nodes: readonly TexNode[]): Tx {
+  protected group(nodes: readonly TexNode[]): Tx {
     return TexReader.read(nodes, this.at);
-  }
-
-  /** Nodes up to the matching close delimiter, and the closing node (a supsub when it carries `^\top`). */
-  private until(close: string, open: TexNode): { inner: TexNode[]; closer: TexNode } {
-    const start = this.i;
-    let depth = 0;
-    for (; this.i < this.nodes.length; this.i++) {
-      const n = this.nodes[this.i];
-      const d = n.type === 'supsub' ? (n.base as TexNode | undefined) : n;
-      if (d?.type === 'atom' && d.family === 'open') depth++;
-      if (d?.type === 'atom' && d.family === 'close') {
-        if (depth === 0 && d.text === close) {
-          const inner = this.nodes.slice(start, this.i);
-          this.i++;
-          return { inner, closer: n };
-        }
-        depth--;
-      }
-    }
-    throw this.fail(open, `an unclosed \`${open.text}\``);
   }
 
   /** A parenthesized group, with the superscript its closing parenthesis carries. */
@@ -378,6 +250,8 @@ export class TexReader {
       }
       case 'op': {
         const name = String(n.name ?? '').replace('\\', '');
+        // `\sum M`: the sum of all entries of the elementwise term that follows (up to a + or −)
+        if (name === 'sum') return { k: 'call', fn: 'sum', args: [this.hadamard()] };
         if (name === 'log' && this.peek()?.type === 'op' && this.peek()?.name === '\\det') {
           this.i++;
           return this.call('logdet', n);
@@ -450,81 +324,5 @@ export class TexReader {
         break;
     }
     throw this.fail(n, 'not a matrix expression this reader knows');
-  }
-
-  private startsGroup(): boolean {
-    const n = this.peek();
-    return (n?.type === 'atom' && n.family === 'open') || n?.type === 'leftright';
-  }
-
-  /** `\|x\|`, `\|X\|_F`, `\|x\|^2`: the norm, with the closing bar's subscript and power. */
-  private norm(open: TexNode): Tx {
-    const start = this.i;
-    for (let j = this.i; j < this.nodes.length; j++) {
-      const n = this.nodes[j];
-      const bar =
-        n.text === '\\|' || (n.type === 'supsub' && (n.base as TexNode | undefined)?.text === '\\|');
-      if (!bar) continue;
-      this.inNorm = true;
-      const inner = TexReader.read(this.nodes.slice(start, j), this.at);
-      this.inNorm = false;
-      this.i = j + 1;
-      let e: Tx = { k: 'norm', a: inner };
-      if (n.type === 'supsub') {
-        const sub = plainText(n.sub as TexNode | undefined);
-        if (n.sub && sub !== 'F' && sub !== '2') throw this.fail(n, `the norm \\|·\\|_${sub}`);
-        if (n.sup) e = this.superscript(e, n.sup as TexNode);
-      }
-      return e;
-    }
-    throw this.fail(open, 'an unclosed norm `\\|`');
-  }
-
-  /** `\partial f / \partial x`. */
-  private slashDerivative(n: TexNode): Tx {
-    const f = this.postfix();
-    this.skipSpace();
-    if (!this.isAtom(this.peek(), '/')) throw this.fail(n, '\\partial outside a derivative');
-    this.i++;
-    this.skipSpace();
-    if (this.peek()?.text !== '\\partial')
-      throw this.fail(n, 'a derivative `\\partial f / \\partial x` needs `\\partial` below');
-    this.i++;
-    const wrt = this.postfix();
-    return { k: 'deriv', order: 1, f, wrt, nabla: false };
-  }
-
-  /** `\frac{a}{b}`, or a derivative `\frac{\partial f}{\partial x}`, `\frac{\partial}{\partial x} f`, `\frac{\partial^2 f}{\partial x \partial x^\top}`. */
-  private fraction(n: TexNode): Tx {
-    const numer = body(n.numer as TexNode).length ? body(n.numer as TexNode) : [n.numer as TexNode];
-    const denom = body(n.denom as TexNode).length ? body(n.denom as TexNode) : [n.denom as TexNode];
-    const isPartial = (x: TexNode | undefined) =>
-      x?.text === '\\partial' || (x?.type === 'supsub' && (x.base as TexNode)?.text === '\\partial');
-    if (isPartial(numer[0]) && isPartial(denom[0])) {
-      const order = numer[0].type === 'supsub' ? plainText(numer[0].sup as TexNode) : '1';
-      if (order !== '1' && order !== '2') throw this.fail(n, 'a derivative of order above 2');
-      // `\frac{\partial}{\partial W} f`: the operator form, applied to the product that follows (as ∇_W f)
-      const f = numer.length === 1 ? this.product() : TexReader.read(numer.slice(1), this.at);
-      const parts: TexNode[][] = [];
-      for (const x of denom) {
-        if (isPartial(x)) parts.push([]);
-        else parts[parts.length - 1]?.push(x);
-      }
-      const strip = (ns: TexNode[]): TexNode[] => {
-        const last = ns[ns.length - 1];
-        if (
-          last?.type === 'supsub' &&
-          last.sup &&
-          (TRANSPOSE.has(plainText(last.sup as TexNode) ?? '') || plainText(last.sup as TexNode) === '2')
-        ) {
-          return [...ns.slice(0, -1), last.base as TexNode];
-        }
-        return ns;
-      };
-      const wrts = parts.map((p) => TexReader.read(strip(p), this.at));
-      if (order === '2' && wrts.length > 2) throw this.fail(n, 'a mixed second derivative');
-      return { k: 'deriv', order: order === '2' ? 2 : 1, f, wrt: wrts[0], nabla: false };
-    }
-    return { k: 'frac', a: this.group(numer), b: this.group(denom) };
   }
 }

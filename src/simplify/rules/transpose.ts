@@ -5,23 +5,7 @@ import type { Expr, OpExpr } from '../../ir/expr.js';
 import { isScalar } from '../../ir/shape.js';
 import { apply, div, inv, matmul, mul, neg, ones, transpose, zeros } from '../../ops/build.js';
 import { isOp, rule } from '../rule.js';
-
-function isSymmetric(e: Expr): boolean {
-  if (e.kind === 'var') return e.qualifiers.includes('symmetric') || e.qualifiers.includes('spd');
-  if (e.kind !== 'op') return false;
-  switch (e.op) {
-    case 'eye':
-    case 'diagm':
-      return true;
-    case 'inv':
-      return isSymmetric(e.args[0]);
-    case 'add':
-    case 'sub':
-      return isSymmetric(e.args[0]) && isSymmetric(e.args[1]) && e.args[0].shape === e.args[1].shape;
-    default:
-      return false;
-  }
-}
+import { isSymmetric } from './symmetry.js';
 
 /** The transpose of e without a transpose node where one can be avoided cheaply. */
 export function transposeOf(e: Expr): Expr {
