@@ -18,6 +18,7 @@ import type { Scope } from './parse/index.js';
 import { heldInput } from './parse/intermediate.js';
 import { didYouMean } from './parse/suggest.js';
 import { type Rewrite, simplifyMany, simplify as simplifyOne } from './simplify/engine.js';
+import { operatorForm } from './simplify/operator-form.js';
 
 export type Layout = 'numerator' | 'denominator';
 export type VarRef = string | VarExpr;
@@ -116,7 +117,7 @@ export function jacobian(f: Expr, x: VarRef, opts: DerivOptions & { layout?: Lay
   const expanded = expandDerivatives(f);
   const j = jacobianRaw(opts.raw || !presimplify(expanded) ? expanded : simplifyOne(expanded), v);
   const oriented = opts.layout === 'denominator' ? transpose(j) : j;
-  return opts.raw ? oriented : simplifyOne(oriented, opts.log);
+  return opts.raw ? oriented : operatorForm(simplifyOne(oriented, opts.log));
 }
 
 /** The Hessian of a scalar f: the Jacobian of its gradient, (numel x)×(numel x); transposed in denominator layout. */
@@ -127,7 +128,7 @@ export function hessian(f: Expr, x: VarRef, opts: DerivOptions & { layout?: Layo
   const expanded = expandDerivatives(f);
   const jac = hessianRaw(expanded, v, opts.raw || !presimplify(expanded) ? undefined : (g) => simplifyOne(g));
   const h = opts.layout === 'denominator' ? transpose(jac) : jac;
-  return opts.raw ? h : simplifyOne(h, opts.log);
+  return opts.raw ? h : operatorForm(simplifyOne(h, opts.log));
 }
 
 /**

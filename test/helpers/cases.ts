@@ -64,7 +64,7 @@ export const TEXTBOOK_CASES: readonly TextbookCase[] = [
   gap(
     c('∂det(XᵀAX)/∂X = 2 det(XᵀAX) X⁻ᵀ, X square (eq. 52)', SQ, "det(X'*A*X)", 'X', "2*det(X'*A*X)*inv(X)'"),
   ),
-  gap(
+  exact(
     c('∂ln det(XᵀX)/∂X = 2 (X⁺)ᵀ (eq. 55)', 'X: n x d', "logdet(X'*X)", 'X', "2*X*inv(X'*X)", { n: 5, d: 3 }),
   ),
   exact(c('∂ln|det X|/∂X = X⁻ᵀ (eq. 57)', SQ, 'logdet(X)', 'X', "inv(X)'")),

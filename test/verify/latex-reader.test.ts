@@ -215,6 +215,11 @@ const PRINTED: readonly (readonly [string, string, string])[] = [
   ["trace(inv(X'*S*X))", 'X: n x d; S: n x n spd', 'X'],
   ['trace(inv(X)^2)', 'X: n x n', 'X'],
   ["logdet(X'*X)", 'X: n x d', 'X'],
+  // functions along a dim print with it as a subscript, \operatorname{softmax}_{2}, and sized ones 1_{1×d}
+  ['sum(sum(X, 2).^2)', 'X: n x d', 'X'],
+  ['sum(logsumexp(X, 2))', 'X: n x d', 'X'],
+  ['-sum(Y .* log(softmax(X*W, 2)))/n', 'X: n x d; W: d x k; Y: n x k', 'W'],
+  ['sum(mean(X, 1).^2)', 'X: n x d', 'X'],
 ];
 
 describe("matcalc's printed LaTeX reads back", () => {
@@ -233,4 +238,31 @@ describe("matcalc's printed LaTeX reads back", () => {
       expect(r.equal).toEqual([true]);
     });
   }
+});
+
+describe('functions along a dim', () => {
+  // ∂/∂W of −Σ Y ⊙ log softmax_rows(XW) / n = Xᵀ(P − Y)/n for one-hot rows of Y (P the row softmax)
+  const decls = 'X: n x d; W: d x k; Y: n x k onehot';
+  const loss = 'L = -\\frac{1}{n} \\sum Y \\odot \\log \\operatorname{softmax}_{2}(X W)';
+
+  it('softmax_2 is over each row, and a slip (the columns) is caught', () => {
+    const right = verdicts(
+      decls,
+      `${loss} \\\\ \\nabla_W L = \\frac{1}{n} X^\\top (\\operatorname{softmax}_{2}(X W) - Y)`,
+    );
+    expect(right.r.unread).toEqual([]);
+    expect(right.equal).toEqual([true]);
+    const slip = verdicts(
+      decls,
+      `${loss} \\\\ \\nabla_W L = \\frac{1}{n} X^\\top (\\operatorname{softmax}_{1}(X W) - Y)`,
+    );
+    expect(slip.equal).toEqual([false]);
+  });
+
+  it('a softmax of a matrix without its dim is refused, saying how to write it', () => {
+    const r = verdicts(decls, '\\nabla_W L = \\operatorname{softmax}(X W)');
+    expect(r.r.unread.map((u) => u.reason).join('\n')).toMatch(
+      /\\operatorname\{softmax\}_\{2\} for each row/,
+    );
+  });
 });

@@ -16,10 +16,17 @@ export type Tx =
   | { readonly k: 'num'; readonly value: string }
   | { readonly k: 'bin'; readonly op: '+' | '-' | '*' | '.*' | './' | '/'; readonly a: Tx; readonly b: Tx }
   | { readonly k: 'neg'; readonly a: Tx }
-  | { readonly k: 'call'; readonly fn: string; readonly args: readonly Tx[] }
+  /** dim: along which dim (1 down columns, 2 along rows), as `\\operatorname{softmax}_{2}` writes it. */
+  | { readonly k: 'call'; readonly fn: string; readonly args: readonly Tx[]; readonly dim?: 1 | 2 }
   | { readonly k: 'post'; readonly op: 't' | 'inv' | 'pow' | 'epow'; readonly a: Tx; readonly p?: string }
   | { readonly k: 'norm'; readonly a: Tx }
-  | { readonly k: 'const'; readonly which: 'ones' | 'eye' | 'zeros'; readonly size?: string }
+  /** size: the rows (`\\mathbf{1}_n`), and cols when both are given (`\\mathbf{1}_{1 \\times d}`). */
+  | {
+      readonly k: 'const';
+      readonly which: 'ones' | 'eye' | 'zeros';
+      readonly size?: string;
+      readonly cols?: string;
+    }
   | { readonly k: 'deriv'; readonly order: 1 | 2; readonly f: Tx; readonly wrt: Tx; readonly nabla: boolean }
   | { readonly k: 'frac'; readonly a: Tx; readonly b: Tx };
 

@@ -96,9 +96,11 @@ export class TexEmitter {
       }
       case 'const': {
         if (tx.size === undefined) return this.sized(tx.which, tx, want);
-        if (!this.scope.dims.has(tx.size) && !/^\d+$/.test(tx.size))
-          throw this.fail(tx, `the size \`${tx.size}\` is not a declared dimension`);
-        return { text: tx.which === 'eye' ? `eye(${tx.size})` : `${tx.which}(${tx.size}, 1)`, prec: 4 };
+        for (const size of [tx.size, tx.cols ?? '1'])
+          if (!this.scope.dims.has(size) && !/^\d+$/.test(size))
+            throw this.fail(tx, `the size \`${size}\` is not a declared dimension`);
+        if (tx.which === 'eye') return { text: `eye(${tx.size})`, prec: 4 };
+        return { text: `${tx.which}(${tx.size}, ${tx.cols ?? 1})`, prec: 4 };
       }
       case 'neg': {
         const a = this.emit(tx.a, want);
@@ -137,12 +139,13 @@ export class TexEmitter {
             : { text: `sigmoid(${arg})`, prec: 4 };
         }
         const args = tx.args.map((a) => this.text(a));
+        if (tx.dim) return { text: `${tx.fn}(${args.join(', ')}, ${tx.dim})`, prec: 4 };
         if (['softmax', 'logsoftmax', 'logsumexp'].includes(tx.fn) && args.length === 1) {
           const s = this.shapeOf(args[0]);
           if (!isOne(s.rows) && !isOne(s.cols)) {
             throw this.fail(
               tx.args[0],
-              `${tx.fn} of a matrix: over each row or over all entries? Define it, e.g. \\exp(S) \\oslash (\\exp(S) \\mathbf{1} \\mathbf{1}^\\top) for rows`,
+              `${tx.fn} of a matrix: over each row or over all entries? Write \\operatorname{${tx.fn}}_{2} for each row (as matcalc prints it), _{1} for each column`,
             );
           }
         }

@@ -3,7 +3,7 @@
 // `x \in \mathbb{R}^n_{+}` (positive), `y \in \{0, 1\}^n` or `\{-1, +1\}^n` (the shape only). Each names
 // a declaration of the language (`X: n x d`); anything else after `\in` is not understood.
 import { NotUnderstood } from './cursor.js';
-import { body, plainText } from './names.js';
+import { body, plainText, sizesOf } from './names.js';
 import { spanOf, type TexNode } from './rows.js';
 import { TexReader } from './tree.js';
 
@@ -20,6 +20,33 @@ const isComma = (n: TexNode): boolean => n.type === 'atom' && n.family === 'punc
 function fail(n: unknown, why: string): NotUnderstood {
   const [s, e] = spanOf(n) ?? [0, 1];
   return new NotUnderstood(why, s, e);
+}
+
+/**
+ * Every `names \in SPACE` of a row, split at commas: `w, b \in \mathbb{R}^d, y \in \mathbb{R}^n` is two,
+ * and `A \in \mathbb{R}^{n \times n}, A \succ 0` one (what follows states no shape).
+ */
+export function membershipsOf(nodes: readonly TexNode[]): (Membership | NotUnderstood)[] {
+  const out: (Membership | NotUnderstood)[] = [];
+  let start = 0;
+  let seenIn = false;
+  const flush = (end: number) => {
+    const m = seenIn ? membershipOf(nodes.slice(start, end)) : null;
+    if (m) out.push(m);
+    start = end + 1;
+    seenIn = false;
+  };
+  // commas inside brackets (`\{-1, +1\}^n`) do not separate
+  let depth = 0;
+  nodes.forEach((n, i) => {
+    const d = n.type === 'supsub' ? (n.base as TexNode | undefined) : n;
+    if (d?.type === 'atom' && d.family === 'open') depth++;
+    else if (d?.type === 'atom' && d.family === 'close') depth--;
+    else if (isComma(n) && seenIn && depth === 0) flush(i);
+    else if (isIn(n)) seenIn = true;
+  });
+  flush(nodes.length);
+  return out;
 }
 
 /** `A \in SPACE` read as a declaration; null when the nodes hold no top-level `\in`. */
@@ -53,19 +80,11 @@ function namesOf(nodes: readonly TexNode[]): string[] {
   });
 }
 
-/** `n \times d` → `n x d`: sizes that are one symbol or a whole number each. */
+/** `n \\times d` → [n, d]: sizes that are one symbol or a whole number each. */
 function dimsOf(sup: TexNode | undefined, whole: readonly TexNode[]): string[] {
   if (!sup) return [];
-  const parts: string[][] = [[]];
-  const walk = (n: TexNode) => {
-    if (n.type === 'ordgroup' || n.type === 'styling') for (const c of body(n)) walk(c);
-    else if (n.type === 'atom' && (n.text === '\\times' || n.text === '\\cdot')) parts.push([]);
-    else if (n.type === 'spacing' || n.type === 'kern') return;
-    else parts[parts.length - 1].push(plainText(n) ?? '\u0000');
-  };
-  walk(sup);
-  const dims = parts.map((p) => p.join(''));
-  if (dims.length > 2 || !dims.every((d) => /^([A-Za-z]\w*|[1-9]\d*)$/.test(d)))
+  const dims = sizesOf(sup);
+  if (!dims)
     throw fail(
       whole,
       'a space whose sizes are not one or two symbols or numbers (`\\mathbb{R}^{n \\times d}`)',

@@ -90,6 +90,24 @@ export function plainText(n: TexNode | undefined): string | null {
   return null;
 }
 
+/** The sizes in `n \\times d` (or a lone `n`), each one symbol or a whole number; null for anything else. */
+export function sizesOf(n: TexNode): string[] | null {
+  const parts: string[][] = [[]];
+  let ok = true;
+  const walk = (x: TexNode) => {
+    if (x.type === 'ordgroup' || x.type === 'styling') for (const c of body(x)) walk(c);
+    else if (x.type === 'atom' && (x.text === '\\times' || x.text === '\\cdot')) parts.push([]);
+    else if (x.type !== 'spacing' && x.type !== 'kern') {
+      const t = plainText(x);
+      if (t === null) ok = false;
+      else parts[parts.length - 1].push(t);
+    }
+  };
+  walk(n);
+  const sizes = parts.map((p) => p.join(''));
+  return ok && sizes.length <= 2 && sizes.every((d) => /^([A-Za-z]\w*|[1-9]\d*)$/.test(d)) ? sizes : null;
+}
+
 /** The name of a symbol node: its letter or Greek command, with any font or accent. */
 export function symbolNames(n: TexNode): { base: string; accent?: string } | null {
   if (n.type === 'mathord' || n.type === 'textord') {

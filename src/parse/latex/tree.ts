@@ -4,7 +4,16 @@
 // read in forms.ts. Anything else is a NotUnderstood error with the offsets of the fragment.
 import { isAbsBar, isNormBar, loc, type Tx } from './cursor.js';
 import { TexForms } from './forms.js';
-import { body, FUNCTION_NAMES, HADAMARD, PRODUCT, plainText, symbolNames, TRANSPOSE } from './names.js';
+import {
+  body,
+  FUNCTION_NAMES,
+  HADAMARD,
+  PRODUCT,
+  plainText,
+  sizesOf,
+  symbolNames,
+  TRANSPOSE,
+} from './names.js';
 import type { TexNode } from './rows.js';
 
 export { NotUnderstood, type Tx } from './cursor.js';
@@ -58,6 +67,14 @@ export class TexReader extends TexForms {
     return !['kern', 'spacing', 'text', 'cr'].includes(n.type) || this.isFunctionText(n);
   }
 
+  /** The function a name node spells (`\operatorname{softmax}`, `\mathrm{sum}`), if any. */
+  private functionOf(n: TexNode): string | undefined {
+    if (!['operatorname', 'text', 'font'].includes(n.type)) return undefined;
+    if (n.type === 'font' && !['mathrm', 'textrm', 'text'].includes(String(n.font))) return undefined;
+    const text = plainText(n);
+    return text === null ? undefined : FUNCTION_NAMES.get(text);
+  }
+
   private isFunctionText(n: TexNode): boolean {
     return n.type === 'text' && FUNCTION_NAMES.has(plainText(n) ?? '');
   }
@@ -65,12 +82,12 @@ export class TexReader extends TexForms {
   private pendingSup: TexNode | null = null;
 
   /** A call, with the superscript its closing parenthesis carried. */
-  private call(fn: string, fnNode: TexNode): Tx {
+  private call(fn: string, fnNode: TexNode, dim?: 1 | 2): Tx {
     this.pendingSup = null;
     const args = this.argument(fnNode);
     const sup = this.pendingSup as TexNode | null;
     this.pendingSup = null;
-    const e: Tx = { k: 'call', fn, args };
+    const e: Tx = dim ? { k: 'call', fn, args, dim } : { k: 'call', fn, args };
     return sup ? this.superscript(e, sup) : e;
   }
 
@@ -124,11 +141,46 @@ export class TexReader extends TexForms {
     if (base?.type === 'op' && base.name === '\\sum' && sub && !sup) return this.indexSum(n, sub);
     if (sub && !sup && plainText(base) === 'E' && this.opensBracket()) return this.expectation(n, sub);
     if (baseText === '\\|' && this.inNorm) throw this.fail(n, 'a norm with a subscript');
+    // `\operatorname{softmax}_{2}(Z)`: along a dim, as matcalc prints it (1 down each column, 2 along each row)
+    const fn = base && sub && !sup ? this.functionOf(base) : undefined;
+    if (fn) {
+      const d = plainText(sub);
+      if (d !== '1' && d !== '2')
+        throw this.fail(n, `${fn} with the subscript ${d}: 1 (down each column) or 2 (along each row)`);
+      return this.call(fn, base!, d === '1' ? 1 : 2);
+    }
+    const layer = base && sup && !sub ? this.layerIndexed(base, sup, n) : null;
+    if (layer) return layer;
     let e: Tx;
     if (base && sub) e = this.subscripted(base, sub, n);
     else if (base) e = this.primary(base);
     else throw this.fail(n, 'a superscript without a base');
     return sup ? this.superscript(e, sup) : e;
+  }
+
+  /**
+   * `W^{(1)}`, `a^{[2]}`: a layer index in a superscript is part of the name (W1, or W_1), as `W_1` is;
+   * the rest of the superscript (`W^{(1)\top}`) applies to it. Null when the superscript is no index.
+   */
+  private layerIndexed(base: TexNode, sup: TexNode, whole: TexNode): Tx | null {
+    const names = symbolNames(base);
+    const inner = sup.type === 'ordgroup' ? body(sup) : [sup];
+    if (!names || inner.length < 3) return null;
+    const [open, index, close] = inner;
+    const k = plainText(index);
+    const pair = `${open.text ?? ''}${close.text ?? ''}`;
+    if ((pair !== '()' && pair !== '[]') || !k || !/^[A-Za-z0-9]+$/.test(k)) return null;
+    const nm = names.base;
+    const e: Tx = {
+      k: 'sym',
+      names: [`${nm}${k}`, `${nm}_${k}`],
+      tex: `${nm}^{(${k})}`,
+      at: loc(whole, this.at)[0],
+      base: nm,
+      sub: k,
+    };
+    const rest = inner.slice(3);
+    return rest.length > 0 ? this.superscript(e, { type: 'ordgroup', body: rest }) : e;
   }
 
   /** `W_1`, `\delta_{2}`, `\mathbf{1}_n`, `I_n`, `\|X\|_F` (handled by the norm reader). */
@@ -141,7 +193,11 @@ export class TexReader extends TexForms {
     }
     const names = symbolNames(base);
     const b = plainText(base);
-    if ((b === '1' || b === '0') && size) return { k: 'const', which: b === '1' ? 'ones' : 'zeros', size };
+    if (b === '1' || b === '0') {
+      const sizes = sizesOf(sub);
+      if (!sizes) throw this.fail(whole, 'a size of 1 or 0 that is not `n` or `m \\times n`');
+      return { k: 'const', which: b === '1' ? 'ones' : 'zeros', size: sizes[0], cols: sizes[1] };
+    }
     if (names && size !== null && /^[A-Za-z0-9]+$/.test(size)) {
       const { base: nm, accent } = names;
       const cands = [`${nm}${size}`, `${nm}_${size}`];
