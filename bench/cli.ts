@@ -4,7 +4,7 @@
 // goals: `--version` within 1.5× and a small `grad` within 3× of `node -e 0` (judged on CPU time).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const ROUNDS = Number(process.argv.find((a) => a.startsWith('--rounds='))?.slice(9) ?? 7);
@@ -58,6 +58,18 @@ const median = (xs: readonly number[]) => {
   return s[Math.floor(s.length / 2)];
 };
 
+/** Whether a plain node takes the V8 code caches of dist/script/ (scripts/script-bundles.ts) in this environment. */
+function cacheStatus(loader: string): string {
+  const r = spawnSync(
+    node,
+    ['--input-type=module', '-e', `console.log((await import('./${loader}')).cacheStatus)`],
+    {
+      encoding: 'utf8',
+    },
+  );
+  return r.status === 0 ? r.stdout.trim() : 'unknown';
+}
+
 const samples = CASES.map(() => [] as Sample[]);
 for (let round = 0; round < ROUNDS; round++) {
   CASES.forEach((c, i) => {
@@ -69,7 +81,8 @@ rmSync(out, { recursive: true, force: true });
 const wall = samples.map((s) => median(s.map((x) => x.wall)));
 const cpu = samples.map((s) => median(s.map((x) => x.cpu)));
 console.log(
-  `median of ${ROUNDS} interleaved rounds${hasTime ? '' : ' (no /usr/bin/time: CPU not measured)'}`,
+  `median of ${ROUNDS} interleaved rounds${hasTime ? '' : ' (no /usr/bin/time: CPU not measured)'}; load average ${loadavg()[0].toFixed(1)}; ` +
+    `code cache: CLI ${cacheStatus('dist/script/cli-load.js')}, library ${cacheStatus('dist/script/load.js')}`,
 );
 console.log('case                      wall s   CPU s   wall ×node  CPU ×node');
 CASES.forEach((c, i) => {

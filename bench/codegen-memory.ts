@@ -1,6 +1,7 @@
 // Memory probes for bench/codegen.ts: heap and ArrayBuffer growth over many calls (with GC counts and what a
 // full GC leaves), and a count of the Float64Arrays a piece of code makes.
 import { PerformanceObserver } from 'node:perf_hooks';
+import { getHeapSpaceStatistics } from 'node:v8';
 
 /** What `growth` measures calls on. */
 export interface Callable {
@@ -9,9 +10,16 @@ export interface Callable {
 
 const gc = (globalThis as { gc?: () => void }).gc ?? (() => {});
 
+/** Bytes used in the young generation, where short-lived garbage (boxed doubles, small objects) goes. */
+function newSpaceUsed(): number {
+  return getHeapSpaceStatistics().find((s) => s.space_name === 'new_space')?.space_used_size ?? 0;
+}
+
 /**
- * Heap and ArrayBuffer growth over `calls` gradient calls after one more, how many GCs ran meanwhile, and the
- * heap growth still there after a full GC (retained, as opposed to garbage).
+ * Heap and ArrayBuffer growth over `calls` gradient calls after one more, how many GCs ran meanwhile, the
+ * part of it in the young generation (garbage; the rest is mostly V8's optimized code and its metadata for
+ * the functions it compiled meanwhile, in code and old space), and the heap growth still there after a
+ * full GC (retained, as opposed to garbage). Meaningful when no GC ran in the window.
  */
 export async function growth(r: Callable, calls: number) {
   r.gradient();
@@ -22,7 +30,9 @@ export async function growth(r: Callable, calls: number) {
   });
   obs.observe({ entryTypes: ['gc'] });
   const before = process.memoryUsage();
+  const young = newSpaceUsed();
   for (let i = 0; i < calls; i++) r.gradient();
+  const youngAfter = newSpaceUsed();
   const after = process.memoryUsage();
   await new Promise((res) => setImmediate(res));
   obs.disconnect();
@@ -30,6 +40,7 @@ export async function growth(r: Callable, calls: number) {
   const retained = process.memoryUsage().heapUsed - before.heapUsed;
   return {
     heap: after.heapUsed - before.heapUsed,
+    young: youngAfter - young,
     buffers: after.arrayBuffers - before.arrayBuffers,
     gcs,
     retained,

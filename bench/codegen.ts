@@ -243,10 +243,11 @@ async function main(): Promise<void> {
     [`matcalc gradient/forward ≤ 2.2: ${(gm[0] / fm[0]).toFixed(2)}`, gm[0] <= 2.2 * fm[0]],
     [
       `heap growth over ${calls} calls after the first < 64 B a call (less than one typed-array view a call): ` +
-        `${kb(grow.heap)} (${perCall.toFixed(1)} B a call, ${grow.gcs} GCs); the next two windows: ` +
+        `${kb(grow.heap)} (${perCall.toFixed(1)} B a call, ${grow.gcs} GCs; ${(grow.young / calls).toFixed(1)} B a call ` +
+        `in the young generation); the next two windows: ` +
         windows
           .slice(1)
-          .map((x) => kb(x.heap))
+          .map((x) => `${kb(x.heap)} (${(x.heap / calls).toFixed(1)} B a call)`)
           .join(', ') +
         `; retained after a full GC: ${windows.map((x) => kb(x.retained)).join(', ')}`,
       perCall < 64,

@@ -4,6 +4,7 @@
 #   time NAME forward|gradient -> milliseconds of one call (the 2-layer relu MLP, softmax cross-entropy / n)
 #   dump NAME PATH            -> "ok LOSS"; writes the four gradients (W1, b1, W2, b2) as float64 to PATH
 #   gemm m n k tA tB inner    -> milliseconds per call of op(A)·op(B) (float64), timed over `inner` calls
+#   gemmcpu m n k tA tB inner -> the same, then the process CPU time per call (ms): "wall cpu"
 #   info                      -> one line naming the libraries (NumPy and its BLAS, PyTorch and its threads)
 # Usage: python3 contenders.py numpy|torch   (NumPy's BLAS threads come from OPENBLAS_NUM_THREADS at start)
 import sys
@@ -107,15 +108,17 @@ def main():
             forward, gradient = runners[name]
             np.concatenate([np.asarray(g, dtype=np.float64).ravel() for g in gradient()]).tofile(cmd[-1])
             print(f"ok {forward()!r}", flush=True)
-        elif cmd[0] == "gemm":
+        elif cmd[0] in ("gemm", "gemmcpu"):
             m, n, k, ta, tb, inner = map(int, cmd[1:7])
             rng = np.random.default_rng(1)
             A = rng.random((k, m)).T if ta else rng.random((m, k))
             B = rng.random((n, k)).T if tb else rng.random((k, n))
-            t = time.perf_counter()
+            t, cpu = time.perf_counter(), time.process_time()
             for _ in range(inner):
                 A @ B
-            print((time.perf_counter() - t) * 1e3 / inner, flush=True)
+            wall = (time.perf_counter() - t) * 1e3 / inner
+            cpu = (time.process_time() - cpu) * 1e3 / inner
+            print(wall if cmd[0] == "gemm" else f"{wall} {cpu}", flush=True)
         elif cmd[0] == "info":
             text = f"NumPy {np.__version__} ({blas_name()})"
             if KIND == "torch":

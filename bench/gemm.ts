@@ -2,11 +2,12 @@
 // (the original gemm), the tiled JS fallback, the wasm gemm with f64x2 mul + add, with f64x2.relaxed_madd (where
 // the runtime has relaxed SIMD: Node 20 needs --experimental-wasm-relaxed-simd), on 2 threads, and NumPy's
 // OpenBLAS on 1 thread (a python3 child, OPENBLAS_NUM_THREADS=1); every kernel takes its turn in every round,
-// medians are reported; then the goal line (≥ 90% of OpenBLAS on the MLP's products) and the wasm phases.
+// medians of wall and CPU time are reported; then the goal line (≥ 90% of OpenBLAS on the MLP's products, by
+// wall time, and by CPU time for a shared machine), each product's times, and the kernel's share of them.
 import { loadavg } from 'node:os';
 import { gemm } from '../src/kernels/gemm.js';
 import { gemmTiled } from '../src/kernels/gemm-tiled.js';
-import { createWasmGemm, defaultTuning, hasRelaxedSimd } from '../src/kernels/gemm-wasm.js';
+import { bestTuning, createWasmGemm, hasRelaxedSimd } from '../src/kernels/gemm-wasm.js';
 import { gemmModule } from '../src/kernels/gemm-wasm-kernel.js';
 import type { Matrix } from '../src/kernels/matrix.js';
 import { findNumpy, PythonContenders } from './python.js';
@@ -41,8 +42,12 @@ interface Case {
   readonly transB: boolean;
 }
 
-/** Seconds per call of one kernel on a case, over `inner` calls. */
-type Timer = (c: Case, inner: number) => Promise<number>;
+/** Seconds per call of one kernel on a case, over `inner` calls: wall clock, and CPU time of its process. */
+interface Time {
+  readonly wall: number;
+  readonly cpu: number;
+}
+type Timer = (c: Case, inner: number) => Promise<Time>;
 
 const quick = process.argv.includes('--quick');
 
@@ -69,13 +74,15 @@ function local(kernel: Kernel): Timer {
       last = c;
     }
     const start = performance.now();
+    const cpu = process.cpuUsage();
     for (let q = 0; q < inner; q++) kernel(ops.out, ops.a, ops.b, c.transA, c.transB);
-    return (performance.now() - start) / 1e3 / inner;
+    const { user, system } = process.cpuUsage(cpu);
+    return { wall: (performance.now() - start) / 1e3 / inner, cpu: (user + system) / 1e6 / inner };
   };
 }
 
 const wasmWith = (fma: boolean): Kernel => {
-  const run = createWasmGemm({ ...defaultTuning, fma })!;
+  const run = createWasmGemm(bestTuning(fma))!;
   return (out, a, b, tA, tB) => {
     run(out, a, b, tA, tB, out.rows, out.cols, tA ? a.rows : a.cols);
   };
@@ -97,8 +104,13 @@ const BLAS = KERNELS.length;
 if (numpy) {
   KERNELS.push([
     'OpenBLAS 1 thread',
-    async (c, inner) =>
-      (await numpy.time(`gemm ${c.m} ${c.n} ${c.k} ${Number(c.transA)} ${Number(c.transB)} ${inner}`)) / 1e3,
+    async (c, inner) => {
+      const line = await numpy.ask(
+        `gemmcpu ${c.m} ${c.n} ${c.k} ${Number(c.transA)} ${Number(c.transB)} ${inner}`,
+      );
+      const [wall, cpu] = line.split(' ').map((ms) => Number(ms) / 1e3);
+      return { wall, cpu };
+    },
   ]);
 }
 
@@ -125,12 +137,12 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)];
 }
 
-/** Median seconds per call of each kernel; kernels take turns within every round. */
-async function measure(c: Case): Promise<number[]> {
+/** Median seconds per call of each kernel, wall and CPU; kernels take turns within every round. */
+async function measure(c: Case): Promise<{ wall: number[]; cpu: number[] }> {
   const flops = 2 * c.m * c.n * c.k;
   const rounds = quick ? 7 : 11;
   const inner = Math.max(1, Math.round(2e7 / flops)); // ≥ ~1 ms of the fast kernels per sample
-  const samples = KERNELS.map(() => [] as number[]);
+  const samples = KERNELS.map(() => [] as Time[]);
   for (let r = -3; r < rounds; r++) {
     for (let j = 0; j < KERNELS.length; j++) {
       const i = (j + Math.max(r, 0)) % KERNELS.length;
@@ -139,7 +151,10 @@ async function measure(c: Case): Promise<number[]> {
       if (r >= 0) samples[i].push(t);
     }
   }
-  return samples.map(median);
+  return {
+    wall: samples.map((ts) => median(ts.map((t) => t.wall))),
+    cpu: samples.map((ts) => median(ts.map((t) => t.cpu))),
+  };
 }
 
 const gflops = (c: Case, seconds: number) => (2 * c.m * c.n * c.k) / seconds / 1e9;
@@ -151,9 +166,16 @@ console.log(
   ['shape (m×n×k)', 'op', ...KERNELS.map(([name]) => name)].map((h, i) => pad(h, widths[i])).join(' '),
 );
 const mlpSeconds = KERNELS.map(() => 0);
+const mlpCpu = KERNELS.map(() => 0);
+/** Per MLP product: gemm on one thread and OpenBLAS, wall and CPU medians (seconds). */
+const perProduct: { c: Case; wall: number[]; cpu: number[] }[] = [];
 for (const c of CASES) {
-  const times = await measure(c);
-  if (MLP.includes(c)) for (let i = 0; i < times.length; i++) mlpSeconds[i] += times[i];
+  const { wall: times, cpu } = await measure(c);
+  if (MLP.includes(c)) {
+    for (let i = 0; i < times.length; i++) mlpSeconds[i] += times[i];
+    for (let i = 0; i < cpu.length; i++) mlpCpu[i] += cpu[i];
+    perProduct.push({ c, wall: times, cpu });
+  }
   const op = `${c.transA ? 'T' : 'N'}${c.transB ? 'T' : 'N'}`;
   const cells = [`${c.label} ${c.m}×${c.n}×${c.k}`, op, ...times.map((t) => gflops(c, t).toFixed(2))];
   console.log(cells.map((s, i) => pad(s, widths[i])).join(' '));
@@ -167,55 +189,58 @@ console.log(
 if (numpy) {
   const ratio = mlpSeconds[BLAS] / mlpSeconds[ONE];
   const two = mlpSeconds[BLAS] / mlpSeconds[TWO];
+  const cpuRatio = mlpCpu[BLAS] / mlpCpu[ONE];
   console.log(
     `  ${ratio >= 0.9 ? 'met    ' : 'NOT MET'}  gemm (1 thread, ${hasRelaxedSimd() ? 'FMA' : 'mul+add'}) ≥ 90% of OpenBLAS 1 thread on the MLP's products: ${(ratio * 100).toFixed(0)}%`,
   );
+  console.log(
+    `  (info)   the same by CPU time (other processes' load does not count): ${(cpuRatio * 100).toFixed(0)}% (${(mlpCpu[ONE] * 1e3).toFixed(2)} vs ${(mlpCpu[BLAS] * 1e3).toFixed(2)} ms)`,
+  );
   console.log(`  (info)   gemm on 2 threads: ${(two * 100).toFixed(0)}% of OpenBLAS 1 thread's speed`);
+  console.log(
+    `\n${['per product (ms)', 'gemm', 'OpenBLAS', 'ratio', 'gemm cpu', 'BLAS cpu', 'ratio'].map((h, i) => pad(h, i ? 9 : 22)).join(' ')}`,
+  );
+  for (const { c, wall, cpu } of perProduct) {
+    const cells = [wall[ONE], wall[BLAS], wall[BLAS] / wall[ONE], cpu[ONE], cpu[BLAS], cpu[BLAS] / cpu[ONE]];
+    const text = cells.map((x, i) => pad(i % 3 === 2 ? `${(x * 100).toFixed(0)}%` : (x * 1e3).toFixed(3), 9));
+    console.log(`${pad(c.label, 22)} ${text.join(' ')}`);
+  }
   numpy.close();
 } else console.log('  (no python3 with NumPy: the OpenBLAS goal was not measured)');
 
-/** Median ms of each phase of the wasm path, replaying gemm-wasm.ts's steps on the module's exports. */
+/** Median CPU ms of the wasm kernel alone on one product (operands packed once, before timing). */
 type Fn = (...args: number[]) => void;
-function phases({ m, n, k, transA, transB }: Case): number[] {
+function kernelMs({ m, n, k }: Case): number {
   const memory = new WebAssembly.Memory({ initial: 1 });
-  const module = new WebAssembly.Module(gemmModule({ ...defaultTuning, fma: hasRelaxedSimd() }));
-  const exports = new WebAssembly.Instance(module, { env: { memory } }).exports;
-  const [packA, packB, kernel, compact] = ['packA', 'packB', 'gemm', 'compact'].map((f) => exports[f] as Fn);
-  const [mp, np] = [Math.ceil(m / 4) * 4, Math.ceil(n / 4) * 4];
-  const [bRaw, aPack, bPack, c] = [mp * k, (mp + np) * k, (2 * mp + np) * k, 2 * (mp + np) * k];
+  const tuning = bestTuning();
+  const exports = new WebAssembly.Instance(new WebAssembly.Module(gemmModule(tuning)), { env: { memory } })
+    .exports;
+  const kernel = exports.gemm as Fn;
+  const [mp, np] = [Math.ceil(m / tuning.mr) * tuning.mr, Math.ceil(n / tuning.nr) * tuning.nr];
+  const [aPack, bPack, c] = [0, mp * k, (mp + np) * k];
   memory.grow(Math.ceil(((c + mp * np) * 8) / 65536));
   const heap = new Float64Array(memory.buffer);
-  const a = random(m, k).data;
-  const b = random(k, n).data;
-  const out = new Float64Array(m * n);
-  const steps: (() => void)[] = [
-    () => {
-      heap.set(a, 0);
-      heap.set(b, bRaw);
-    },
-    () => (transA ? packA(0, aPack * 8, m, k, 8, m * 8) : packA(0, aPack * 8, m, k, k * 8, 8)),
-    () => (transB ? packB(bRaw * 8, bPack * 8, n, k, k * 8, 8) : packB(bRaw * 8, bPack * 8, n, k, 8, n * 8)),
-    () => kernel(aPack * 8, bPack * 8, c * 8, mp, np, k, Math.ceil(k / Math.ceil(k / 256)), 128, 1),
-    () => {
-      if (n !== np) compact(c * 8, m, n, np);
-      out.set(heap.subarray(c, c + m * n));
-    },
-  ];
-  const samples = steps.map(() => [] as number[]);
+  for (let i = 0; i < c; i++) heap[i] = Math.random() * 2 - 1;
+  const kc = Math.ceil(k / Math.ceil(k / tuning.kc));
+  const inner = Math.max(1, Math.round(2e7 / (2 * m * n * k)));
+  const samples: number[] = [];
   for (let r = -5; r < (quick ? 15 : 40); r++) {
-    steps.forEach((step, i) => {
-      const start = performance.now();
-      step();
-      if (r >= 0) samples[i].push(performance.now() - start);
-    });
+    const cpu = process.cpuUsage();
+    for (let q = 0; q < inner; q++)
+      kernel(aPack * 8, bPack * 8, c * 8, mp, np, k, kc, tuning.mc, 1, k * 8, tuning.mr * 8);
+    const { user, system } = process.cpuUsage(cpu);
+    if (r >= 0) samples.push((user + system) / 1e3 / inner);
   }
-  return samples.map(median);
+  return median(samples);
 }
 
 console.log(
-  `\n${['wasm phases (ms)', 'copy in', 'pack A', 'pack B', 'kernel', 'copy out'].map((h, i) => pad(h, i ? 9 : 22)).join(' ')}`,
+  `\n${['gemm 1 thread (CPU ms)', 'whole', 'kernel', 'GFLOP/s', 'rest'].map((h, i) => pad(h, i ? 9 : 22)).join(' ')}`,
 );
-for (const c of MLP) {
-  const cells = phases(c).map((t) => pad(t.toFixed(3), 9));
-  console.log(`${pad(c.label, 22)} ${cells.join(' ')}`);
+for (const { c, cpu } of perProduct) {
+  const whole = cpu[ONE] * 1e3;
+  const kernel = kernelMs(c);
+  const cells = [whole, kernel, (2 * c.m * c.n * c.k) / kernel / 1e6, whole - kernel];
+  console.log(`${pad(c.label, 22)} ${cells.map((x) => pad(x.toFixed(3), 9)).join(' ')}`);
 }
+console.log('(kernel: the wasm kernel alone on packed operands; rest: copies in and out, packing, calls)');

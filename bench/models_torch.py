@@ -1,7 +1,7 @@
 """PyTorch contenders for bench/models.ts: the same losses written by hand in torch, their gradients by
 autograd (float64 and float32, one thread), and the exported matcalc torch.autograd.Function where the
-bench asks for it. Reads {model, arrays: {name: file}, shapes, params, rounds, exported} as JSON on stdin;
-prints {name: {"ms": [...], "grads": {param: flat float64 list}}} as JSON."""
+bench asks for it, interleaved round by round. Reads {model, arrays: {name: file}, shapes, params, rounds,
+exported} as JSON on stdin; prints {name: {"ms": [...], "grads": {param: flat float64 list}}} as JSON."""
 import importlib.util, json, math, sys, time
 import numpy as np
 import torch
@@ -73,29 +73,47 @@ MODELS = {
 }
 
 
-def timed(loss_fn, dtype):
+def contender(loss_fn, dtype):
+    """One timed gradient call (loss, then autograd's gradients of the params) and its last gradients."""
     t = {n: torch.tensor(a, dtype=dtype, requires_grad=n in spec["params"]) for n, a in arrays.items()}
     params = [t[p] for p in spec["params"]]
-    ms = []
-    grads = None
-    for _ in range(spec["rounds"]):
-        start = time.perf_counter()
+    state = {"grads": None}
+
+    def run():
         loss = loss_fn(t)
-        grads = torch.autograd.grad(loss, params)
-        ms.append((time.perf_counter() - start) * 1000)
-    return {"ms": ms, "grads": {p: g.double().reshape(-1).tolist() for p, g in zip(spec["params"], grads)}}
+        state["grads"] = torch.autograd.grad(loss, params)
+
+    return run, state
 
 
-out = {}
 model = MODELS[spec["model"]]
-out["PyTorch autograd float64"] = timed(model, torch.float64)
-out["PyTorch autograd float32"] = timed(model, torch.float32)
+runs = {
+    "PyTorch autograd float64": contender(model, torch.float64),
+    "PyTorch autograd float32": contender(model, torch.float32),
+}
 if spec.get("exported"):
     loader = importlib.util.spec_from_file_location("exported", spec["exported"])
     mod = importlib.util.module_from_spec(loader)
     loader.loader.exec_module(mod)
     names = mod._NAMES
-    out["matcalc torch.autograd.Function float64"] = timed(
+    runs["matcalc torch.autograd.Function float64"] = contender(
         lambda t: mod.LFunction.apply(*(t[n] for n in names)), torch.float64
     )
+# Interleaved: every round runs each contender once, the order rotating, so that a change in the machine's
+# load falls on all of them alike.
+keys = list(runs)
+ms = {k: [] for k in keys}
+for r in range(spec["rounds"]):
+    for i in range(len(keys)):
+        k = keys[(i + r) % len(keys)]
+        start = time.perf_counter()
+        runs[k][0]()
+        ms[k].append((time.perf_counter() - start) * 1000)
+out = {
+    k: {
+        "ms": ms[k],
+        "grads": {p: g.double().reshape(-1).tolist() for p, g in zip(spec["params"], runs[k][1]["grads"])},
+    }
+    for k in keys
+}
 print(json.dumps(out))

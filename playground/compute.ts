@@ -12,6 +12,7 @@ import {
 } from '../src/cli/results.js';
 import { symbolsFor } from '../src/derive/forward.js';
 import { graphDot } from '../src/derive/graph.js';
+import { jacobianSteps } from '../src/derive/jacobian-steps.js';
 import { backwardSteps } from '../src/derive/steps.js';
 import { equationTex, stepHeading } from '../src/derive/wording.js';
 import { expandDerivatives } from '../src/diff/expand.js';
@@ -156,6 +157,15 @@ function stepsOf(f: Expr, vars: readonly VarExpr[]): StepView[] {
   }));
 }
 
+function chainSteps(f: Expr, x: VarExpr): StepView[] {
+  return jacobianSteps(f, x).steps.map((s) => ({
+    heading: stepHeading(s),
+    node: s.node,
+    kind: s.kind,
+    equations: s.equations.map((eq) => ({ tex: equationTex(eq), dims: eq.dims.text, ok: eq.dims.ok })),
+  }));
+}
+
 function codeOf(f: Expr, vars: readonly VarExpr[], scope: Scope): Stage {
   if (!isScalar(f.shape)) {
     return {
@@ -261,7 +271,15 @@ export async function compute(
       () =>
         mode === 'grad'
           ? { kind: 'steps', steps: stepsOf(f, vars) }
-          : { kind: 'steps', steps: [], note: 'Step-by-step derivations are shown for gradients.' },
+          : {
+              kind: 'steps',
+              // a Hessian is the Jacobian of the gradient
+              steps: chainSteps(mode === 'jacobian' ? f : grad(f, vars, { scope })[0], vars[0]),
+              note:
+                mode === 'jacobian'
+                  ? 'The chain rule forward: each node’s Jacobian is its local Jacobian times the one reached so far.'
+                  : 'The Hessian is the Jacobian of the gradient ∇f, taken node by node.',
+            },
     ],
     ['code', () => codeOf(f, vars, scope)],
     [

@@ -63,7 +63,8 @@ export function renderStage(s: Stage): void {
           .join('');
         return `<li class="${step.kind}">${head}${eqs}</li>`;
       });
-      byId('steps').innerHTML = s.note ? `<li class="note">${escapeHtml(s.note)}</li>` : items.join('');
+      byId('steps').innerHTML =
+        (s.note ? `<li class="note">${escapeHtml(s.note)}</li>` : '') + items.join('');
       return;
     }
     case 'code':

@@ -1,11 +1,12 @@
 // The build that `npm ci` (prepare), `npm run build` and `npm start` run: type declarations from tsc, then
-// esbuild bundles — the CLI and the library as a few tree-shaken ES-module files (commands and the writeup
-// libraries in chunks loaded on demand), and the playground as one self-contained page (scripts/playground.ts).
+// esbuild bundles — the CLI and the library as one script each with a V8 code cache (scripts/script-bundles.ts;
+// commands and the writeup libraries initialised on demand), and the playground as one self-contained page
+// (scripts/playground.ts).
 import { execFileSync } from 'node:child_process';
 import { readdirSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { type BuildOptions, build } from 'esbuild';
 import { buildPlayground } from './playground.js';
+import { buildScriptBundles } from './script-bundles.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -14,32 +15,6 @@ export const MATHJS_FACTORIES = `${ROOT}node_modules/mathjs/lib/esm/factoriesAny
 
 /** Dependencies loaded at run time from node_modules, and only by the commands that need them. */
 const EXTERNAL = ['katex', 'markdown-it', '@viz-js/viz'];
-
-const common: BuildOptions = {
-  absWorkingDir: ROOT,
-  bundle: true,
-  splitting: true,
-  format: 'esm',
-  platform: 'node',
-  target: 'node20',
-  alias: { mathjs: MATHJS_FACTORIES },
-  external: EXTERNAL,
-  chunkNames: 'chunks/[name]-[hash]',
-  legalComments: 'none',
-  logLevel: 'warning',
-  metafile: true,
-};
-
-function kb(bytes: number): string {
-  return `${(bytes / 1024).toFixed(0)} KB`;
-}
-
-async function bundle(name: string, options: BuildOptions): Promise<void> {
-  const result = await build({ ...common, ...options });
-  const outputs = Object.entries(result.metafile?.outputs ?? {});
-  const total = outputs.reduce((s, [, o]) => s + o.bytes, 0);
-  console.log(`build: ${name}: ${outputs.length} files, ${kb(total)}`);
-}
 
 export async function buildAll(): Promise<void> {
   rmSync(`${ROOT}dist`, { recursive: true, force: true });
@@ -51,11 +26,7 @@ export async function buildAll(): Promise<void> {
   for (const file of readdirSync(`${ROOT}dist`, { recursive: true, encoding: 'utf8' })) {
     if (file.endsWith('.js')) rmSync(`${ROOT}dist/${file}`);
   }
-  await bundle('CLI (dist/cli/main.js)', { entryPoints: ['src/cli/main.ts'], outdir: 'dist/cli' });
-  await bundle('library (dist/index.js, dist/kernels/index.js)', {
-    entryPoints: { index: 'src/index.ts', 'kernels/index': 'src/kernels/index.ts' },
-    outdir: 'dist',
-  });
+  await buildScriptBundles(ROOT, EXTERNAL, MATHJS_FACTORIES);
   await buildPlayground(ROOT);
 }
 

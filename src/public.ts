@@ -101,11 +101,16 @@ function guarded<R>(run: () => R): R {
   try {
     return run();
   } catch (e) {
-    if (!(e instanceof MatcalcError) && e instanceof RangeError && /call stack/i.test(e.message)) {
-      throw new LimitError('expression nested too deeply to process');
-    }
-    throw e;
+    throw deepError(e);
   }
+}
+
+/** A stack overflow as the LimitError the CLI reports; any other error unchanged. */
+function deepError(e: unknown): unknown {
+  if (!(e instanceof MatcalcError) && e instanceof RangeError && /call stack/i.test(e.message)) {
+    return new LimitError('expression nested too deeply to process');
+  }
+  return e;
 }
 
 export function declare(decls: string, base?: Scope): Scope {
@@ -230,7 +235,14 @@ export function compile(
     for (const e of exprs) expr('compile', 'each expression', e);
   } else expr('compile', 'its argument', exprs);
   const fn = guarded(() => compileRaw(exprs as Expr, o)) as Compiled<Matrix | Matrix[]>;
-  const run = (at: Values) => guarded(() => fn(values('compiled function', at)));
+  // no closure per call: a compiled gradient allocates nothing once its buffers exist
+  const run = (at: Values) => {
+    try {
+      return fn(values('compiled function', at));
+    } catch (e) {
+      throw deepError(e);
+    }
+  };
   Object.defineProperty(run, 'source', { get: () => fn.source });
   Object.defineProperty(run, 'allocations', { get: () => fn.allocations });
   return run as Compiled<Matrix> | Compiled<Matrix[]>;

@@ -159,7 +159,8 @@ describe('100,000 nodes', () => {
     expect(printed.length).toBeLessThan(MAX_PRINTED_LENGTH);
     expect(parseExpr(printed, scope)).toBe(f);
     expect(toLatex(f).length).toBeGreaterThan(printed.length);
-  });
+    // a guard, not a timing: a 100,000-node parse, gradient and simplification on a loaded machine
+  }, 240_000);
 
   it('a balanced tree built through the API: the raw gradient, printing and evaluation', () => {
     // A balanced sum of 2^15 leaves sin(x * k): about 130,000 nodes, depth 16. (Simplifying it works but

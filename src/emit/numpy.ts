@@ -6,7 +6,8 @@ import { type Dim, dimSymbols } from '../ir/dim.js';
 import { type Attrs, type Expr, topoOrder, type VarExpr } from '../ir/expr.js';
 import { isScalar, type Shape, shapeText } from '../ir/shape.js';
 import { stabilize } from '../numeric/stable.js';
-import { OPS, specOf } from '../ops/index.js';
+import { apply, mul } from '../ops/build.js';
+import { OPS, type OpName, specOf } from '../ops/index.js';
 import { commentText, fillTemplate, Namer, PYTHON_RESERVED, useCounts } from './names.js';
 import { ARGS, HELPERS, NUMPY_PREAMBLE } from './numpy-runtime.js';
 import { toText } from './text.js';
@@ -83,9 +84,10 @@ function pyNumber(v: number): string {
 function pyBody(
   spec: ModuleSpec,
   dialect: PyDialect,
-  roots: readonly Expr[],
+  given: readonly Expr[],
   finish: (codes: readonly string[], shape: (s: Shape) => string) => string,
 ): string[] {
+  const roots = sharedPhi(given);
   const namer = new Namer(new Set([...PYTHON_RESERVED, ...HELPERS, dialect.np]));
   const lines = ['_check(values, _NAMES)', '_dims = {}'];
   const locals = new Map<string, string>();
@@ -170,6 +172,29 @@ function pyBody(
     shapeCode,
   );
   return [...lines, ...dimBindings, ...body, ret];
+}
+
+/**
+ * The roots with gelu_erf(u) written u ⊙ Φ(u) wherever Φ(u) is computed too (GELU's derivative is
+ * Φ(u) + u ⊙ φ(u)), so a function returning a GELU value and its gradient evaluates erfc once per entry.
+ * gelu_erf(x) = x·erfc(−x/√2)/2 = x·Φ(x) term for term, so results are unchanged.
+ */
+function sharedPhi(roots: readonly Expr[]): readonly Expr[] {
+  const order = topoOrder(roots);
+  const phiOf = new Set<number>();
+  for (const n of order) if (n.kind === 'op' && n.op === 'normcdf') phiOf.add(n.args[0].id);
+  if (!order.some((n) => n.kind === 'op' && n.op === 'gelu_erf' && phiOf.has(n.args[0].id))) return roots;
+  const memo = new Map<number, Expr>();
+  for (const n of order) {
+    let out: Expr = n;
+    if (n.kind === 'op') {
+      const args = n.args.map((a) => memo.get(a.id)!);
+      if (n.op === 'gelu_erf' && phiOf.has(n.args[0].id)) out = mul(args[0], apply('normcdf', args));
+      else if (args.some((a, i) => a !== n.args[i])) out = apply(n.op as OpName, args, n.attrs);
+    }
+    memo.set(n.id, out);
+  }
+  return roots.map((r) => memo.get(r.id)!);
 }
 
 /** The value given for a variable, which decides whether its gradient is returned flat. */

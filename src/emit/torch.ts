@@ -66,7 +66,9 @@ class ${cls}(torch.autograd.Function):
         missing = [n for n in wanted if n not in _GRADS]
         if missing:
             raise RuntimeError(f"no gradient was exported for {', '.join(missing)}; export with them in wrt")
-        grads = ctx.grads
+        # The arrays are handed to torch without a copy (value_and_grad returns fresh ones), so a second
+        # backward through a retained graph computes them again rather than reusing what torch now holds.
+        grads, ctx.grads = ctx.grads, None
         if grads is None:
             _, grads = value_and_grad(**{n: _to_numpy(t) for n, t in zip(_NAMES, tensors)})
         g = float(grad_output)
@@ -75,7 +77,10 @@ class ${cls}(torch.autograd.Function):
             if not need:
                 out.append(None)
                 continue
-            out.append(torch.as_tensor(g * grads[n], dtype=t.dtype, device=t.device).reshape(t.shape))
+            d = grads[n]
+            if g != 1.0:
+                d *= g
+            out.append(torch.from_numpy(d).to(dtype=t.dtype, device=t.device).reshape(t.shape))
         return tuple(out)
 
 

@@ -1,10 +1,11 @@
 // Symbolic dimensions: monomials c·s1^e1·s2^e2… with a positive integer c, interned so that equal dims
-// are the same object (`===`); the table holds them weakly. `vec` of an n×d matrix is (n·d)×1, kron multiplies dims.
+// are the same object (`===`); the tables hold them weakly. `vec` of an n×d matrix is (n·d)×1, kron multiplies dims.
+// Integers and single symbols (nearly every dim) have tables of their own keyed by the number or the name.
 import { LimitError } from './errors.js';
-import { WeakInternTable } from './weak.js';
+import { firstLive, WeakInternTable } from './weak.js';
 
 export interface Dim {
-  /** Canonical text: "n", "3", "n*d", "2*n". Also the intern key. */
+  /** Canonical text: "n", "3", "n*d", "2*n". */
   readonly key: string;
   /** Unique while the dim lives (for integer-keyed interning of nodes that mention it). */
   readonly id: number;
@@ -13,35 +14,59 @@ export interface Dim {
   readonly factors: readonly (readonly [string, number])[];
 }
 
-const table = new WeakInternTable<string, Dim>();
+/** n ↦ the dim n. */
+const integers = new WeakInternTable<number, Dim>();
+/** s ↦ the dim 1·s¹. */
+const symbols = new WeakInternTable<string, Dim>();
+/** Every other monomial, by its canonical text. */
+const products = new WeakInternTable<string, Dim>();
 let nextId = 1;
+
+const NO_FACTORS: readonly (readonly [string, number])[] = Object.freeze([]);
+
+function create(key: string, coef: number, factors: readonly (readonly [string, number])[]): Dim {
+  return Object.freeze({ key, id: nextId++, coef, factors });
+}
 
 function make(coef: number, factors: readonly (readonly [string, number])[]): Dim {
   // Beyond 2^53 integers are inexact (and print as 1e+21): no exact size to work with.
   if (!Number.isSafeInteger(coef))
     throw new LimitError(`a size of ${coef} is too large: sizes must be below 2^53`);
-  const sorted = [...factors].filter(([, e]) => e !== 0).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const sorted = factors.filter(([, e]) => e !== 0).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  if (sorted.length === 0) return integer(coef);
+  if (coef === 1 && sorted.length === 1 && sorted[0][1] === 1) return dimSym(sorted[0][0]);
   const parts = sorted.map(([s, e]) => (e === 1 ? s : `${s}^${e}`));
-  const key = parts.length === 0 ? String(coef) : coef === 1 ? parts.join('*') : `${coef}*${parts.join('*')}`;
-  const found = table.find(key, () => true);
+  const key = coef === 1 ? parts.join('*') : `${coef}*${parts.join('*')}`;
+  const b = products.bucket(key);
+  const found = firstLive(b);
   if (found) return found;
-  const factorList = Object.freeze(sorted.map((f) => Object.freeze(f)));
-  return table.add(key, Object.freeze({ key, id: nextId++, coef, factors: factorList }));
+  const frozen = Object.freeze(sorted.map((f) => Object.freeze([f[0], f[1]] as const)));
+  return products.add(key, create(key, coef, frozen), b);
+}
+
+function integer(n: number): Dim {
+  const b = integers.bucket(n);
+  return firstLive(b) ?? integers.add(n, create(String(n), n, NO_FACTORS), b);
 }
 
 export function dimConst(n: number): Dim {
   if (!Number.isInteger(n) || n < 1) throw new RangeError(`a dimension must be a positive integer, not ${n}`);
-  return make(n, []);
+  if (!Number.isSafeInteger(n)) throw new LimitError(`a size of ${n} is too large: sizes must be below 2^53`);
+  return integer(n);
 }
 
 export function dimSym(name: string): Dim {
-  // the key of the monomial 1·name¹ is the name itself
-  return table.find(name, () => true) ?? make(1, [[name, 1]]);
+  const b = symbols.bucket(name);
+  return (
+    firstLive(b) ?? symbols.add(name, create(name, 1, Object.freeze([Object.freeze([name, 1] as const)])), b)
+  );
 }
 
 export const ONE: Dim = dimConst(1);
 
 export function dimMul(a: Dim, b: Dim): Dim {
+  if (a === ONE) return b;
+  if (b === ONE) return a;
   const exps = new Map<string, number>(a.factors);
   for (const [s, e] of b.factors) exps.set(s, (exps.get(s) ?? 0) + e);
   return make(a.coef * b.coef, [...exps]);

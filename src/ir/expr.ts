@@ -1,9 +1,11 @@
 // The immutable, hash-consed expression DAG. Building the same node twice returns the same object, so
 // structural equality is `===`, common subexpressions are shared, and passes memoize by `id`.
-// Shapes are computed by the caller (ops/build.ts, from the op records); this file only interns.
+// Shapes are computed by the caller (ops/build.ts, from the op records); ir/intern.ts interns.
 import type { Dim } from './dim.js';
-import { SCALAR, type Shape, shapeText } from './shape.js';
-import { WeakInternTable } from './weak.js';
+import { Owner } from './owned.js';
+import { type Shape, shapeText } from './shape.js';
+
+export { constant, derivNode, internedCount, opNode, variable } from './intern.js';
 
 /** Value restrictions: numeric checks sample accordingly and simplify may use them. `onehot`: each row is a one-hot vector (so it sums to 1); a column vector is one one-hot vector. */
 export type Qualifier = 'symmetric' | 'spd' | 'positive' | 'onehot';
@@ -65,132 +67,6 @@ export interface DerivExpr extends Node {
 
 export type Expr = VarExpr | ConstExpr | OpExpr | DerivExpr;
 
-// Interning: op nodes are found by an integer hash of (op, argument ids, attrs) and compared field by
-// field; the table holds nodes weakly (ir/weak.ts), so an expression nobody references is freed while
-// `===` stays structural equality for every node that is still reachable.
-const ops = new WeakInternTable<number, OpExpr>();
-/** Variables by name (a name with several shapes or qualifier sets shares a bucket). */
-const vars = new WeakInternTable<string, VarExpr>();
-const derivs = new WeakInternTable<string, DerivExpr>();
-const consts = new WeakInternTable<number, ConstExpr>();
-let nextId = 1;
-
-/** Number of interned nodes still alive (for benchmarks). */
-export function internedCount(): number {
-  return ops.size + vars.size + derivs.size + consts.size;
-}
-
-const NO_QUALIFIERS: readonly Qualifier[] = Object.freeze([]);
-
-export function variable(name: string, shape: Shape, qualifiers: readonly Qualifier[] = []): VarExpr {
-  const quals = qualifiers.length === 0 ? NO_QUALIFIERS : [...new Set(qualifiers)].sort();
-  const same = (v: VarExpr) =>
-    v.shape === shape && v.qualifiers.length === quals.length && v.qualifiers.every((q, i) => q === quals[i]);
-  const found = vars.find(name, same);
-  if (found) return found;
-  const v: VarExpr = Object.freeze({
-    kind: 'var',
-    id: nextId++,
-    shape,
-    name,
-    qualifiers: Object.freeze(quals),
-  });
-  return vars.add(name, v);
-}
-
-export function constant(value: number): ConstExpr {
-  if (!Number.isFinite(value)) throw new RangeError(`a constant must be a finite number, not ${value}`);
-  if (value < 0) throw new RangeError('constants are non-negative; build negatives with neg()');
-  const v = Object.is(value, -0) ? 0 : value;
-  const found = consts.find(v, () => true);
-  if (found) return found;
-  return consts.add(v, Object.freeze({ kind: 'const', id: nextId++, shape: SCALAR, value: v }));
-}
-
-const opCodes = new Map<string, number>();
-
-function opCode(op: string): number {
-  let c = opCodes.get(op);
-  if (c === undefined) {
-    c = opCodes.size + 1;
-    opCodes.set(op, c);
-  }
-  return c;
-}
-
-const mix = (h: number, x: number): number => Math.imul(h ^ x, 0x9e3779b1) ^ (h >>> 15);
-
-function attrsHash(h: number, a: Attrs): number {
-  if (a.dim !== undefined) h = mix(h, 101 + a.dim);
-  if (a.power !== undefined) h = mix(h, 211 + a.power);
-  if (a.rows !== undefined) h = mix(h, 307 + a.rows.id);
-  if (a.cols !== undefined) h = mix(h, 401 + a.cols.id);
-  if (a.offset !== undefined) h = mix(h, 503 + a.offset);
-  return h;
-}
-
-const NO_ATTRS: Attrs = Object.freeze({});
-
-function hasAttrs(a: Attrs): boolean {
-  return (
-    a.dim !== undefined ||
-    a.power !== undefined ||
-    a.rows !== undefined ||
-    a.cols !== undefined ||
-    a.offset !== undefined
-  );
-}
-
-function sameAttrs(a: Attrs, b: Attrs): boolean {
-  return (
-    a.dim === b.dim && a.power === b.power && a.rows === b.rows && a.cols === b.cols && a.offset === b.offset
-  );
-}
-
-/** Intern an op node whose shape the caller has already inferred. Prefer ops/build.ts `apply`. */
-export function opNode(op: string, args: readonly Expr[], attrs: Attrs, shape: Shape): OpExpr {
-  let h = opCode(op);
-  for (const a of args) h = mix(h, a.id);
-  // 30 bits: a small integer key (a wider one would be boxed as a heap number for every lookup)
-  h = attrsHash(h, attrs) & 0x3fffffff;
-  const found = ops.find(h, (e) => {
-    if (e.op !== op || e.args.length !== args.length || !sameAttrs(e.attrs, attrs)) return false;
-    for (let i = 0; i < args.length; i++) if (e.args[i] !== args[i]) return false;
-    return true;
-  });
-  if (found) return found;
-  let derivs = false;
-  for (const a of args) if (a.kind === 'deriv' || (a.kind === 'op' && a.derivs)) derivs = true;
-  const e: OpExpr = Object.freeze({
-    kind: 'op',
-    id: nextId++,
-    shape,
-    op,
-    args: Object.freeze([...args]),
-    attrs: hasAttrs(attrs) ? Object.freeze({ ...attrs }) : NO_ATTRS,
-    derivs,
-  });
-  return ops.add(h, e);
-}
-
-export function derivNode(
-  mode: DerivExpr['mode'],
-  f: Expr,
-  wrt: VarExpr,
-  shape: Shape,
-  at?: Expr,
-): DerivExpr {
-  const key = `g${mode}:${f.id}:${wrt.id}${at ? `@${at.id}` : ''}`;
-  const found = derivs.find(key, () => true);
-  if (found) return found;
-  const d: DerivExpr = Object.freeze(
-    at
-      ? { kind: 'deriv', id: nextId++, shape, mode, f, wrt, at }
-      : { kind: 'deriv', id: nextId++, shape, mode, f, wrt },
-  );
-  return derivs.add(key, d);
-}
-
 const NO_CHILDREN: readonly Expr[] = Object.freeze([]);
 
 export function children(e: Expr): readonly Expr[] {
@@ -209,16 +85,20 @@ export function children(e: Expr): readonly Expr[] {
   }
 }
 
-/** Nodes reachable from the roots, children before parents; iterative, so depth is not limited. */
+let walks = 0;
+
+/**
+ * Nodes reachable from the roots, children before parents; iterative, so depth is not limited. A walk
+ * stamps the nodes it has seen (ir/owned.ts) instead of filling a set; walks never nest.
+ */
 export function topoOrder(roots: readonly Expr[]): Expr[] {
+  const stamp = ++walks;
   const order: Expr[] = [];
-  const seen = new Set<number>();
   // the path from a root, and for each node on it the index of the next child to visit
   const path: Expr[] = [];
   const next: number[] = [];
   for (const root of roots) {
-    if (seen.has(root.id)) continue;
-    seen.add(root.id);
+    if (!Owner.visit(asOwner(root), stamp)) continue;
     path.push(root);
     next.push(0);
     while (path.length > 0) {
@@ -228,8 +108,7 @@ export function topoOrder(roots: readonly Expr[]): Expr[] {
       if (i < kids.length) {
         next[top] = i + 1;
         const k = kids[i];
-        if (!seen.has(k.id)) {
-          seen.add(k.id);
+        if (Owner.visit(asOwner(k), stamp)) {
           path.push(k);
           next.push(0);
         }
@@ -242,6 +121,8 @@ export function topoOrder(roots: readonly Expr[]): Expr[] {
   }
   return order;
 }
+
+const asOwner = (e: Expr): Owner<unknown> => e as unknown as Owner<unknown>;
 
 /** True when some node under e (e included) is a grad/jacobian/hessian node; O(1), recorded at construction. */
 export function mentionsDerivative(e: Expr): boolean {

@@ -1,7 +1,7 @@
 // Shapes are pairs of symbolic dims (everything is 2-D), interned so equal shapes are `===`; broadcasting
 // of size-1 dims follows NumPy.
 import { type Dim, dimText, dimValue, isOne, ONE } from './dim.js';
-import { WeakInternTable } from './weak.js';
+import { type Bucket, WeakInternTable } from './weak.js';
 
 export interface Shape {
   readonly rows: Dim;
@@ -12,12 +12,37 @@ export const SCALAR: Shape = Object.freeze({ rows: ONE, cols: ONE });
 
 const interned = new WeakInternTable<number, Shape>();
 
+/**
+ * The last shape seen in each of a few slots, held strongly: most shapes asked for are recent ones, and a
+ * slot answers without a table lookup. It keeps at most RECENT small shapes alive, and only canonical ones.
+ */
+const RECENT = 256;
+const recent: (Shape | undefined)[] = new Array(RECENT).fill(undefined);
+
 /** The shape rows×cols; interned (weakly) like dims, so equal shapes are the same object. */
 export function shape(rows: Dim, cols: Dim): Shape {
   if (rows === ONE && cols === ONE) return SCALAR;
   const key = (Math.imul(rows.id, 0x9e3779b1) ^ cols.id) & 0x3fffffff;
-  const found = interned.find(key, (s) => s.rows === rows && s.cols === cols);
-  return found ?? interned.add(key, Object.freeze({ rows, cols }));
+  const slot = key & (RECENT - 1);
+  const r = recent[slot];
+  if (r !== undefined && r.rows === rows && r.cols === cols) return r;
+  const b = interned.bucket(key);
+  const s = find(b, rows, cols) ?? interned.add(key, Object.freeze({ rows, cols }), b);
+  recent[slot] = s;
+  return s;
+}
+
+function find(b: Bucket<Shape> | undefined, rows: Dim, cols: Dim): Shape | undefined {
+  if (b === undefined) return undefined;
+  if (!Array.isArray(b)) {
+    const s = b.deref();
+    return s !== undefined && s.rows === rows && s.cols === cols ? s : undefined;
+  }
+  for (const r of b) {
+    const s = r.deref();
+    if (s !== undefined && s.rows === rows && s.cols === cols) return s;
+  }
+  return undefined;
 }
 
 export function sameShape(a: Shape, b: Shape): boolean {

@@ -1,54 +1,114 @@
-// An intern table that does not keep its values alive: entries hold WeakRefs and a FinalizationRegistry
-// drops an entry once its value is collected. A key may map to several values (hash buckets); `find`
-// picks the live one that matches. Interning stays exact (`===` for equal structure) for every value
-// anyone can still reach, while values nobody holds are freed.
+// An intern table that does not keep its values alive: buckets of WeakRefs under a key (a hash or a name).
+// Dead refs are swept in whole passes instead of by a finalizer per entry (FinalizationRegistry, ~0.5 µs
+// each): when the table has taken as many new entries as it held live after the last pass, and after a
+// garbage collection (one finalizer on a throwaway object tells when one happened) once it has taken an
+// eighth as many, and twice after a pass made within a run (which keeps its own WeakRefs' values alive) — so
+// a table's size follows what is alive, and what a long synchronous run left dead is let go after it.
+// Callers scan `bucket(key)` themselves (no per-lookup closure) and `add` on a miss.
+
+export type Bucket<V extends object> = WeakRef<V> | WeakRef<V>[];
+
+const FIRST_SWEEP = 4096;
+
+const tables: WeakInternTable<unknown, object>[] = [];
+
+/** Fires after a collection has freed the throwaway object registered last; then registers another. */
+const collections = new FinalizationRegistry<null>(() => {
+  for (const t of tables) t.sweepAfterCollection();
+  watch();
+});
+
+function watch(): void {
+  collections.register({}, null);
+}
+watch();
 
 export class WeakInternTable<K, V extends object> {
-  private readonly buckets = new Map<K, WeakRef<V> | WeakRef<V>[]>();
-  private readonly registry = new FinalizationRegistry<K>((key) => this.prune(key));
-  private liveCount = 0;
+  private readonly buckets = new Map<K, Bucket<V>>();
+  private addsSinceSweep = 0;
+  private sweepAt = FIRST_SWEEP;
+  private liveAtSweep = 0;
+  /**
+   * Sweeps owed after collections: a sweep within a run finds the run's values alive (a WeakRef keeps its
+   * value until the job that made it ends), and so may the first collection after it, made in that job.
+   */
+  private sweepsOwed = 0;
 
-  /** The live value under `key` for which `matches` holds, else undefined. */
-  find(key: K, matches: (v: V) => boolean): V | undefined {
-    const b = this.buckets.get(key);
-    if (b === undefined) return undefined;
-    if (!Array.isArray(b)) {
-      const v = b.deref();
-      return v !== undefined && matches(v) ? v : undefined;
-    }
-    for (const r of b) {
-      const v = r.deref();
-      if (v !== undefined && matches(v)) return v;
-    }
-    return undefined;
+  constructor() {
+    tables.push(this as WeakInternTable<unknown, object>);
   }
 
-  add(key: K, value: V): V {
+  /** The refs under `key`: one, several, or undefined. */
+  bucket(key: K): Bucket<V> | undefined {
+    return this.buckets.get(key);
+  }
+
+  /** Add a value under `key`, whose bucket the caller has just looked up (one Map lookup fewer). */
+  add(key: K, value: V, b: Bucket<V> | undefined = this.buckets.get(key)): V {
     const ref = new WeakRef(value);
-    const b = this.buckets.get(key);
     if (b === undefined) this.buckets.set(key, ref);
     else if (Array.isArray(b)) b.push(ref);
+    else if (b.deref() === undefined) this.buckets.set(key, ref);
     else this.buckets.set(key, [b, ref]);
-    this.registry.register(value, key);
-    this.liveCount++;
+    if (++this.addsSinceSweep >= this.sweepAt) {
+      this.sweep();
+      this.sweepsOwed = 2;
+    }
     return value;
   }
 
-  /** Values added and not yet collected. */
-  get size(): number {
-    return this.liveCount;
+  /** Every live value (for counting and for walking what is interned). */
+  *values(): IterableIterator<V> {
+    for (const b of this.buckets.values()) {
+      if (!Array.isArray(b)) {
+        const v = b.deref();
+        if (v !== undefined) yield v;
+      } else {
+        for (const r of b) {
+          const v = r.deref();
+          if (v !== undefined) yield v;
+        }
+      }
+    }
   }
 
-  private prune(key: K): void {
-    this.liveCount--;
-    const b = this.buckets.get(key);
-    if (b === undefined) return;
-    if (!Array.isArray(b)) {
-      if (b.deref() === undefined) this.buckets.delete(key);
-      return;
+  /** A collection happened: sweep when enough was added since the last sweep for refs to have died. */
+  sweepAfterCollection(): void {
+    const owed = this.sweepsOwed;
+    if (owed > 0 || (this.addsSinceSweep > 0 && this.addsSinceSweep * 8 >= this.liveAtSweep)) {
+      this.sweep();
+      this.sweepsOwed = owed > 0 ? owed - 1 : 0;
     }
-    const live = b.filter((r) => r.deref() !== undefined);
-    if (live.length === 0) this.buckets.delete(key);
-    else this.buckets.set(key, live.length === 1 ? live[0] : live);
   }
+
+  /** Drop dead refs and empty buckets; the next sweep comes after as many adds as there are live entries. */
+  private sweep(): void {
+    let live = 0;
+    for (const [key, b] of this.buckets) {
+      if (!Array.isArray(b)) {
+        if (b.deref() === undefined) this.buckets.delete(key);
+        else live++;
+        continue;
+      }
+      const kept = b.filter((r) => r.deref() !== undefined);
+      live += kept.length;
+      if (kept.length === 0) this.buckets.delete(key);
+      else if (kept.length === 1) this.buckets.set(key, kept[0]);
+      else if (kept.length < b.length) this.buckets.set(key, kept);
+    }
+    this.addsSinceSweep = 0;
+    this.liveAtSweep = live;
+    this.sweepAt = Math.max(FIRST_SWEEP, live);
+  }
+}
+
+/** The first live value of a bucket (for keys that name one value: a number, a name, a canonical text). */
+export function firstLive<V extends object>(b: Bucket<V> | undefined): V | undefined {
+  if (b === undefined) return undefined;
+  if (!Array.isArray(b)) return b.deref();
+  for (const r of b) {
+    const v = r.deref();
+    if (v !== undefined) return v;
+  }
+  return undefined;
 }

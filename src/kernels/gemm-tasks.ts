@@ -1,7 +1,8 @@
 // One wasm gemm as claimable tasks over a control block, so that any number of threads (the caller and pool
 // workers sharing the wasm memory) can run it: phase 1 packs column chunks of B̃, phase 2 packs a row chunk
-// of Ã and multiplies it by all of B̃. Results do not depend on which thread ran what, or on the thread count.
-// `runTasks` is self-contained (it closes over nothing) because workers get it as source text.
+// of Ã (unless op(A) is read in place) and multiplies it by all of B̃. Results do not depend on which thread
+// ran what, or on the thread count. `runTasks` and `multiplyRows` close over nothing but each other and the
+// claim helpers, because workers get them as source text.
 
 /** Indices into the Int32Array control block; `alpha` indexes its Float64Array view. */
 export const CTL = {
@@ -39,6 +40,8 @@ export const CTL = {
   stop: 25,
   mr: 26,
   nr: 27,
+  /** 1: phase 2 packs Ã, which the kernel reads; 0: the kernel reads op(A) where it was copied. */
+  packA: 28,
   alpha: 16,
   /** Int32 length of the block (the Float64 alpha sits at bytes 128..135). */
   length: 64,
@@ -46,20 +49,26 @@ export const CTL = {
 
 export type Ctl = typeof CTL;
 
+/** gemm-wasm-kernel.ts's gemm: C = α·op(A)·B̃ with op(A)[i, p] at a + i·aPerRow + p·aStep (byte addresses). */
+type Kernel = (
+  a: number,
+  b: number,
+  c: number,
+  mp: number,
+  np: number,
+  k: number,
+  kc: number,
+  mc: number,
+  alpha: number,
+  aPerRow: number,
+  aStep: number,
+) => void;
+
 export interface TaskExports {
-  packA(src: number, dst: number, rows: number, k: number, rs: number, cs: number): void;
-  packB(src: number, dst: number, rows: number, k: number, rs: number, cs: number): void;
-  gemm(
-    a: number,
-    b: number,
-    c: number,
-    mp: number,
-    np: number,
-    k: number,
-    kc: number,
-    mc: number,
-    alpha: number,
-  ): void;
+  packA(src: number, dst: number, rows: number, k: number, rs: number, cs: number, panelBytes: number): void;
+  packB(src: number, dst: number, rows: number, k: number, rs: number, cs: number, panelBytes: number): void;
+  gemm: Kernel;
+  gemmRows: Kernel;
 }
 
 /** The next task of the claim word at `at` for job tag `tag`, or −1 when none is left or the job changed. */
@@ -74,6 +83,35 @@ export function claimTask(ctl: Int32Array, at: number, total: number, tag: numbe
 /** Counts a finished task at `at`, waking the waiters when it is the last of `total`. */
 export function finishTask(ctl: Int32Array, at: number, total: number): void {
   if (Atomics.add(ctl, at, 1) + 1 >= total) Atomics.notify(ctl, at);
+}
+
+/**
+ * Rows r0..r1 of C (padded: r1 ≤ mp, a multiple of mr) = α·op(A)·B̃, from Ã (rows of a panel 8 bytes apart,
+ * k steps 8·mr) or op(A) in place through its strides (rows 8 bytes apart when A is transposed, else
+ * gemmRows). Self-contained, like runTasks.
+ */
+export function multiplyRows(
+  ex: TaskExports,
+  ctl: Int32Array,
+  scale: number,
+  L: Ctl,
+  r0: number,
+  r1: number,
+): void {
+  const k = ctl[L.k];
+  const np = ctl[L.np];
+  const c = ctl[L.c] + r0 * np * 8;
+  const kc = ctl[L.kc];
+  const mc = ctl[L.mc];
+  const bPack = ctl[L.bPack];
+  const rows = r1 - r0;
+  if (ctl[L.packA] === 1) {
+    ex.gemm(ctl[L.aPack] + r0 * k * 8, bPack, c, rows, np, k, kc, mc, scale, k * 8, ctl[L.mr] * 8);
+    return;
+  }
+  const aRaw = ctl[L.aRaw] + r0 * ctl[L.aRs];
+  if (ctl[L.aRs] === 8) ex.gemm(aRaw, bPack, c, rows, np, k, kc, mc, scale, 8, ctl[L.aCs]);
+  else ex.gemmRows(aRaw, bPack, c, rows, np, k, kc, mc, scale, ctl[L.aRs], 8);
 }
 
 /**
@@ -94,7 +132,6 @@ export function runTasks(
   const n = ctl[L.n];
   const k = ctl[L.k];
   const mp = ctl[L.mp];
-  const np = ctl[L.np];
   const rows = ctl[L.rows];
   const cols = ctl[L.cols];
   const total1 = ctl[L.total1];
@@ -111,6 +148,7 @@ export function runTasks(
       k,
       ctl[L.bRs],
       ctl[L.bCs],
+      ctl[L.nr] * k * 8,
     );
     if (!all) finishTask(ctl, L.done1, total1);
     t = all ? next++ : claimTask(ctl, L.claim1, total1, tag);
@@ -119,13 +157,16 @@ export function runTasks(
   for (let t = all ? next++ : claimTask(ctl, L.claim2, total2, tag); t >= 0 && t < total2; ) {
     const r0 = t * rows;
     const r1 = Math.min(mp, r0 + rows);
-    const aPack = ctl[L.aPack] + r0 * k * 8;
-    ex.packA(ctl[L.aRaw] + r0 * ctl[L.aRs], aPack, Math.min(m - r0, r1 - r0), k, ctl[L.aRs], ctl[L.aCs]);
+    if (ctl[L.packA] === 1) {
+      const aPack = ctl[L.aPack] + r0 * k * 8;
+      const aRaw = ctl[L.aRaw] + r0 * ctl[L.aRs];
+      ex.packA(aRaw, aPack, Math.min(m - r0, r1 - r0), k, ctl[L.aRs], ctl[L.aCs], ctl[L.mr] * k * 8);
+    }
     // every column chunk of B̃ must be packed before the product
     if (!all)
       for (let d = Atomics.load(ctl, L.done1); d < total1; d = Atomics.load(ctl, L.done1))
         Atomics.wait(ctl, L.done1, d);
-    ex.gemm(aPack, ctl[L.bPack], ctl[L.c] + r0 * np * 8, r1 - r0, np, k, ctl[L.kc], ctl[L.mc], scale);
+    multiplyRows(ex, ctl, scale, L, r0, r1);
     if (!all) finishTask(ctl, L.done2, total2);
     t = all ? next++ : claimTask(ctl, L.claim2, total2, tag);
   }

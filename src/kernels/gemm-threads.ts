@@ -2,7 +2,7 @@
 // same module over the same shared memory and waits on the control block for jobs, claiming tasks as the
 // caller does (gemm-tasks.ts). Workers are unref'd, so they never keep a process alive; a worker that fails
 // marks the pool broken and products go back to one thread. Elsewhere (browsers, old Node) there is no pool.
-import { CTL, claimTask, finishTask, runTasks } from './gemm-tasks.js';
+import { CTL, claimTask, finishTask, multiplyRows, runTasks } from './gemm-tasks.js';
 
 type WorkerThreads = typeof import('node:worker_threads');
 type Os = typeof import('node:os');
@@ -50,6 +50,7 @@ const { workerData } = require('node:worker_threads');
 const __name = (f) => f; // what a bundler's keepNames option wraps functions in
 ${String(claimTask)}
 ${String(finishTask)}
+const multiplyRows = ${String(multiplyRows)};
 const runTasks = ${String(runTasks)};
 const { module, memory, control, layout } = workerData;
 const ex = new WebAssembly.Instance(module, { env: { memory } }).exports;

@@ -136,8 +136,14 @@ export class Code {
   i32Eqz(): this {
     return this.op(0x45);
   }
+  i32Eq(): this {
+    return this.op(0x46);
+  }
   i32LtU(): this {
     return this.op(0x49);
+  }
+  i32LeU(): this {
+    return this.op(0x4d);
   }
   i32GeU(): this {
     return this.op(0x4f);
@@ -153,6 +159,9 @@ export class Code {
   }
   i32And(): this {
     return this.op(0x71);
+  }
+  i32ShrU(): this {
+    return this.op(0x76);
   }
 
   // Scalar f64 memory and constants (§5.4.6, §5.4.7); memory.copy is the bulk-memory memmove (§5.4.6).
@@ -181,6 +190,12 @@ export class Code {
   }
   v128Zero(): this {
     return this.simd(0x0c, ...new Array<number>(16).fill(0));
+  }
+  /** Bytes of a (lanes 0–15) and b (16–31) by 16 immediate lane indices: opcode 0x0d. */
+  i8x16Shuffle(lanes: readonly number[]): this {
+    if (lanes.length !== 16 || lanes.some((l) => !Number.isInteger(l) || l < 0 || l > 31))
+      throw new RangeError('i8x16.shuffle takes 16 lane indices in 0..31');
+    return this.simd(0x0d, ...lanes);
   }
   f64x2Splat(): this {
     return this.simd(0x14);

@@ -1,22 +1,31 @@
-// The WebAssembly SIMD gemm driver: copies A and B into linear memory, runs the pack and multiply tasks of
-// gemm-tasks.ts (on this thread, or shared with pool workers for large products), copies C out.
-// createWasmGemm returns null where wasm SIMD is unavailable; f64x2.relaxed_madd is used where it validates.
-import { CTL, runTasks, type TaskExports } from './gemm-tasks.js';
+// The WebAssembly SIMD gemm driver. On one thread: copies A and B into linear memory through a cache-resident
+// staging buffer, packing them from it, then multiplies C a row block at a time, copying each out while it is
+// in cache. On several: copies A and B in whole and runs the pack and multiply tasks of gemm-tasks.ts shared
+// with pool workers. createWasmGemm returns null where wasm SIMD is unavailable; f64x2.relaxed_madd is used
+// where it validates.
+import { CTL, multiplyRows, runTasks, type TaskExports } from './gemm-tasks.js';
 import { canUseThreads, createPool, type Pool } from './gemm-threads.js';
 import { Code, moduleBytes, v128 } from './gemm-wasm-asm.js';
 import { gemmModule, type TileShape } from './gemm-wasm-kernel.js';
 import type { Matrix } from './matrix.js';
 
-type Compact = (c: number, m: number, n: number, np: number) => void;
+type Compact = (src: number, dst: number, rows: number, n: number, np: number) => void;
 
 /** Register tile and cache blocks: kc·nr doubles of B̃ stay in L1, mc·kc doubles of Ã in L2. */
 export interface GemmTuning extends TileShape {
   readonly kc: number;
   readonly mc: number;
+  /** Whether to pack op(A) into panels (unset: when packing pays, see PACK_A_FROM_PANELS). */
+  readonly packA?: boolean;
+  /**
+   * On one thread, copy operands in through a small cache-resident buffer and pack from there, instead of
+   * copying them whole and packing from memory (unset: true).
+   */
+  readonly staged?: boolean;
 }
 
-/** Bound on cached C views per offset, and on offsets. */
-const MAX_VIEWS = 32;
+/** Bound on cached C views per offset, and on offsets (row blocks of C have an offset each). */
+const MAX_VIEWS = 128;
 /** Linear memory is capped at 2 GiB (i32 byte addresses stay positive): 32768 pages of 64 KiB. */
 const MAX_PAGES = 32768;
 /** A caller waits this long (ms) for a worker's task before taking the pool for dead and redoing the job. */
@@ -41,8 +50,28 @@ export function hasRelaxedSimd(): boolean {
   return relaxed;
 }
 
-/** fma unset: fused multiply-adds where the runtime has relaxed SIMD (probed at the first createWasmGemm). */
-export const defaultTuning: GemmTuning = { mr: 4, nr: 4, unroll: 1, kc: 256, mc: 128 };
+/**
+ * The fastest tuning measured (bench/gemm.ts, AMD Zen, V8 12) for fused multiply-adds (default: where the
+ * runtime has relaxed SIMD) or mul + add: 10 accumulators hide the 5-cycle latency of a fused multiply-add
+ * (the 5×4 tile needs its row groups pinned to stay in 15 registers); mul + add has twice the instructions
+ * and runs best on 4×4.
+ */
+export function bestTuning(fma = hasRelaxedSimd()): GemmTuning {
+  return fma
+    ? { mr: 5, nr: 4, unroll: 1, pinRows: 2, kc: 512, mc: 60, fma }
+    : { mr: 4, nr: 4, unroll: 1, kc: 256, mc: 128, fma };
+}
+
+/** Doubles of the staging buffer (128 KiB, a quarter of a 512 KiB L2). */
+const STAGE = 16384;
+/** Bound on cached chunk views per operand array. */
+const MAX_CHUNKS = 64;
+
+/**
+ * Packing op(A) costs a pass over it and pays when the kernel reads it often: once per column panel of B̃.
+ * Measured (bench/gemm.ts): packing wins for 64 column panels (n = 256), reading in place for 3 (n = 10).
+ */
+const PACK_A_FROM_PANELS = 8;
 
 /**
  * out = α·op(A)·op(B) for op(A) m×k and op(B) k×n (m, n, k ≥ 1) on up to `threads` threads; false when linear
@@ -68,7 +97,7 @@ export interface WasmGemmOptions {
 
 /** A wasm gemm for `tuning` (fma unset: where relaxed SIMD validates), or null without wasm SIMD. */
 export function createWasmGemm(
-  given: GemmTuning = defaultTuning,
+  given: GemmTuning = bestTuning(),
   options: WasmGemmOptions = {},
 ): WasmGemm | null {
   const tuning: GemmTuning = { ...given, fma: given.fma ?? hasRelaxedSimd() };
@@ -171,18 +200,87 @@ export function createWasmGemm(
     return true;
   };
 
+  // Views of chunks of the caller's arrays by start (a small-integer key, so a lookup allocates nothing), so
+  // that staging makes no objects in a steady sequence of products (the arrays are usually the same from
+  // call to call).
+  const chunkViews = new WeakMap<Float64Array, Map<number, Float64Array>>();
+  const chunk = (data: Float64Array, start: number, end: number): Float64Array => {
+    let byStart = chunkViews.get(data);
+    if (byStart === undefined) {
+      byStart = new Map();
+      chunkViews.set(data, byStart);
+    }
+    let view = byStart.get(start);
+    if (view === undefined || view.length !== end - start) {
+      if (byStart.size >= MAX_CHUNKS) byStart.clear();
+      view = data.subarray(start, end);
+      byStart.set(start, view);
+    }
+    return view;
+  };
+
+  /**
+   * Packs X (rows×k; X[i, p] = data[i·k + p] when its row stride rs is k, data[p·rows + i] when rs is 1) into
+   * panels of w rows at `dst` (doubles), copying it in through the buffer at `stage` a few whole panels at a
+   * time, or, when rs = 1, a few steps of every panel at a time.
+   */
+  const stagePack = (
+    data: Float64Array,
+    pack: TaskExports['packA'],
+    dst: number,
+    stage: number,
+    rows: number,
+    k: number,
+    rs: number,
+    w: number,
+  ) => {
+    const panelBytes = w * k * 8;
+    if (rs !== 1 || rows === 1) {
+      const chunkRows = Math.max(1, Math.floor(STAGE / (w * k))) * w;
+      for (let r0 = 0; r0 < rows; r0 += chunkRows) {
+        const r1 = Math.min(rows, r0 + chunkRows);
+        heap.set(chunk(data, r0 * k, r1 * k), stage);
+        pack(stage * 8, (dst + r0 * k) * 8, r1 - r0, k, k * 8, 8, panelBytes);
+      }
+    } else {
+      const chunkSteps = Math.max(1, Math.floor(STAGE / rows));
+      for (let p0 = 0; p0 < k; p0 += chunkSteps) {
+        const p1 = Math.min(k, p0 + chunkSteps);
+        heap.set(chunk(data, p0 * rows, p1 * rows), stage);
+        pack(stage * 8, (dst + p0 * w) * 8, rows, p1 - p0, 8, rows * 8, panelBytes);
+      }
+    }
+  };
+  /** Doubles stagePack needs at `stage` for X (rows×k) in panels of w (reads run up to w − 1 past a chunk). */
+  const stageSize = (rows: number, k: number, w: number) => Math.max(STAGE, w * k, rows) + w * k;
+
   const run: WasmGemm = (out, a, b, transA, transB, m, n, k, alpha = 1, threads = 1) => {
     const mp = Math.ceil(m / mr) * mr;
     const np = Math.ceil(n / nr) * nr;
-    // Regions, in doubles: raw A and B (padded, so packing may read past their last row), Ã, B̃, C.
+    let helpers = 0;
+    if (threaded && threads > 1) {
+      pool ??= createPool(module, memory, control as SharedArrayBuffer);
+      pool?.grow(threads - 1);
+      helpers = Math.min(threads - 1, pool?.size ?? 0);
+    }
+    const packed = tuning.packA ?? np >= PACK_A_FROM_PANELS * nr;
+    const staged = helpers === 0 && tuning.staged !== false;
+    // Regions, in doubles: raw A and B (padded, so packing may read past their last row), Ã, B̃, C, and
+    // the staging buffer.
     const aRaw = 0;
     const bRaw = mp * k;
     const aPack = bRaw + np * k;
     const bPack = aPack + mp * k;
     const c = bPack + np * k;
-    if (!reserve(c + mp * np)) return false;
-    heap.set(a.data, aRaw);
-    heap.set(b.data, bRaw);
+    const stage = c + mp * np;
+    if (!reserve(stage + (staged ? Math.max(stageSize(m, k, mr), stageSize(n, k, nr)) : 0))) return false;
+    if (staged && packed) stagePack(a.data, tasks.packA, aPack, stage, m, k, transA ? 1 : k, mr);
+    else heap.set(a.data, aRaw);
+    // op(A) read in place reads its padding rows (or, transposed, a few doubles past its end): zeros keep
+    // stale NaN and subnormals out of the arithmetic
+    if (!packed) heap.fill(0, aRaw + m * k, aRaw + mp * k);
+    if (staged) stagePack(b.data, tasks.packB, bPack, stage, n, k, transB ? k : 1, nr);
+    else heap.set(b.data, bRaw);
     ctl[CTL.aRaw] = aRaw * 8;
     ctl[CTL.bRaw] = bRaw * 8;
     ctl[CTL.aPack] = aPack * 8;
@@ -201,12 +299,18 @@ export function createWasmGemm(
     // k blocks of equal depth, so no thin last block pays the tile's load and store overhead
     ctl[CTL.kc] = Math.ceil(k / Math.ceil(k / kc));
     ctl[CTL.mc] = mcRows;
+    ctl[CTL.packA] = packed ? 1 : 0;
     alphas[CTL.alpha] = alpha;
-    let helpers = 0;
-    if (threaded && threads > 1) {
-      pool ??= createPool(module, memory, control as SharedArrayBuffer);
-      pool?.grow(threads - 1);
-      helpers = Math.min(threads - 1, pool?.size ?? 0);
+    if (staged) {
+      // C in blocks of mc rows, each block's rows copied out while they are still in cache
+      for (let r0 = 0; r0 < m; r0 += mcRows) {
+        const r1 = Math.min(mp, r0 + mcRows);
+        multiplyRows(tasks, ctl, alpha, CTL, r0, r1);
+        const rows = Math.min(m, r1) - r0;
+        if (n !== np) compact((c + r0 * np) * 8, (c + r0 * n) * 8, rows, n, np);
+        out.data.set(cView(c + r0 * n, rows * n), r0 * n);
+      }
+      return true;
     }
     post(mp, np, helpers + 1);
     if (helpers > 0) {
@@ -217,7 +321,7 @@ export function createWasmGemm(
         runTasks(tasks, ctl, alphas, CTL, seq, true);
       }
     } else runTasks(tasks, ctl, alphas, CTL, seq, true);
-    if (n !== np && m > 1) compact(c * 8, m, n, np);
+    if (n !== np && m > 1) compact(c * 8, c * 8, m, n, np);
     out.data.set(cView(c, m * n));
     return true;
   };

@@ -6,7 +6,7 @@
 import { gemmLoops } from './gemm-loops.js';
 import { availableThreads, canUseThreads, envVar } from './gemm-threads.js';
 import { gemmTiled } from './gemm-tiled.js';
-import { createWasmGemm, defaultTuning, type WasmGemm } from './gemm-wasm.js';
+import { createWasmGemm, type WasmGemm } from './gemm-wasm.js';
 import type { Matrix } from './matrix.js';
 
 /** Plain loops win below this many multiply-adds, or for at most 4 dot products (m·n ≤ 4). */
@@ -81,9 +81,9 @@ export function gemm(
   if (!small) {
     // Both kernels pack A and B before writing out, so out may alias them.
     const t = m * n * k >= THREADS_FROM ? wanted : 1;
-    if (t > 1 && sharedWasm === undefined) sharedWasm = createWasmGemm(defaultTuning, { threaded: true });
+    if (t > 1 && sharedWasm === undefined) sharedWasm = createWasmGemm(undefined, { threaded: true });
     if (t > 1 && sharedWasm?.(out, a, b, transA, transB, m, n, k, alpha, t)) return out;
-    if (wasm === undefined) wasm = createWasmGemm(defaultTuning);
+    if (wasm === undefined) wasm = createWasmGemm();
     if (wasm?.(out, a, b, transA, transB, m, n, k, alpha)) return out;
     if (m >= TILE && n >= TILE) return scale(gemmTiled(out, a, b, transA, transB, m, n, k), alpha);
   }

@@ -5,20 +5,17 @@ import { type Attrs, constant, type Expr, opNode } from '../ir/expr.js';
 import { isScalar, type Shape, shape } from '../ir/shape.js';
 import { OPS, type OpName } from './index.js';
 
-export function apply(op: OpName, args: readonly Expr[], attrs: Attrs = {}): Expr {
+const NO_ATTRS: Attrs = Object.freeze({});
+
+export function apply(op: OpName, args: readonly Expr[], attrs: Attrs = NO_ATTRS): Expr {
   const spec = OPS[op];
-  if (args.length !== spec.arity)
-    throw new RangeError(`${op} takes ${spec.arity} arguments, got ${args.length}`);
-  return opNode(
-    op,
-    args,
-    attrs,
-    spec.shape(
-      args.map((a) => a.shape),
-      attrs,
-    ),
-  );
+  const n = args.length;
+  if (n !== spec.arity) throw new RangeError(`${op} takes ${spec.arity} arguments, got ${n}`);
+  const shapes = n === 1 ? [args[0].shape] : n === 2 ? [args[0].shape, args[1].shape] : args.map(shapeOf);
+  return opNode(op, args, attrs, spec.shape(shapes, attrs));
 }
+
+const shapeOf = (e: Expr): Shape => e.shape;
 
 /** A 1×1 constant; negative values are built as neg(const) so that printing round-trips. */
 export function num(v: number): Expr {

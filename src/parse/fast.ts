@@ -57,6 +57,7 @@ const C_CARET = 94;
 const isDigit = (c: number): boolean => c >= 48 && c <= 57;
 const isIdentStart = (c: number): boolean => (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
 const isIdentPart = (c: number): boolean => isIdentStart(c) || isDigit(c);
+const isBlank = (c: number): boolean => c === C_SPACE || c === C_TAB;
 
 class Reader {
   private i = 0;
@@ -255,8 +256,7 @@ class Reader {
         const before = this.i;
         const e = this.sum();
         const c = this.peek();
-        const token = this.text.slice(before, this.i).trim();
-        literals.push(/^[0-9]+$/.test(token) ? Number(token) : undefined);
+        literals.push(this.integerBetween(before, this.i));
         exprs.push(e);
         this.i++;
         if (c === C_RPAREN) break;
@@ -265,6 +265,18 @@ class Reader {
     }
     this.depth--;
     return { exprs, literals };
+  }
+
+  /** The value of text[from, to) when it is blanks around a bare run of digits, else undefined. */
+  private integerBetween(from: number, to: number): number | undefined {
+    const t = this.text;
+    let a = from;
+    let b = to;
+    while (a < b && isBlank(t.charCodeAt(a))) a++;
+    while (b > a && isBlank(t.charCodeAt(b - 1))) b--;
+    if (a === b) return undefined;
+    for (let k = a; k < b; k++) if (!isDigit(t.charCodeAt(k))) return undefined;
+    return Number(t.slice(a, b));
   }
 
   private call(name: string): Expr {

@@ -63,14 +63,17 @@ export const FOREIGN_CONSTANTS: ReadonlyMap<string, string> = new Map([
 export const OPERATOR_WORDS: readonly string[] = ['mod', 'to', 'in', 'and', 'xor', 'or', 'not'];
 
 const FUNCTION_SET: ReadonlySet<string> = new Set(FUNCTIONS);
-const OPERATOR_WORD_SET: ReadonlySet<string> = new Set(OPERATOR_WORDS);
+
+/** Every reserved word with the reason, in one table (one lookup per declared name). */
+const RESERVED: ReadonlyMap<string, string> = new Map([
+  ...OPERATOR_WORDS.map((w): [string, string] => [w, 'an operator word']),
+  ...[...FOREIGN_CONSTANTS.keys()].map((w): [string, string] => [w, 'a constant']),
+  ...FUNCTIONS.map((w): [string, string] => [w, 'a function of the language']),
+]);
 
 /** Why a name cannot be declared, or undefined when it can. */
 export function reservedReason(name: string): string | undefined {
-  if (FUNCTION_SET.has(name)) return 'a function of the language';
-  if (FOREIGN_CONSTANTS.has(name)) return 'a constant';
-  if (OPERATOR_WORD_SET.has(name)) return 'an operator word';
-  return undefined;
+  return RESERVED.get(name);
 }
 
 export function isFunctionName(name: string): boolean {

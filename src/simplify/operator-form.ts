@@ -6,18 +6,13 @@
 import { isOne } from '../ir/dim.js';
 import type { Expr } from '../ir/expr.js';
 import { diagm, matmul, mul, ones, sub, transpose } from '../ops/build.js';
+import { chainOperands } from './operands.js';
 import { isOp } from './rule.js';
 
 /** The column vectors scaling the rows of the one matrix of an elementwise product, or null. */
 function rowScaling(e: Expr): { scale: Expr; matrix: Expr } | null {
   if (!isOp(e, 'emul')) return null;
-  const factors: Expr[] = [];
-  const stack: Expr[] = [e];
-  while (stack.length > 0) {
-    const x = stack.pop()!;
-    if (isOp(x, 'emul')) stack.push(x.args[1], x.args[0]);
-    else factors.push(x);
-  }
+  const factors = chainOperands(e, 'emul');
   const matrices = factors.filter((f) => !isOne(f.shape.cols));
   const columns = factors.filter((f) => isOne(f.shape.cols));
   if (matrices.length !== 1 || columns.length === 0) return null;

@@ -57,9 +57,17 @@ export class LatexRun {
   item(item: MathItem): void {
     switch (item.kind) {
       case 'let':
-        // `\lambda: scalar` in a TeX comment declares lambda (a space for the backslash keeps columns).
+        // `\lambda: scalar` in a TeX comment declares lambda, and `W_1` (or `W_{1}`) declares W1, which
+        // `W_1`, `W_{1}` and `W^{(1)}` all name and which prints as W_{1} (spaces keep the columns)
         this.run.scope = this.located(item, () =>
-          parseDecls(item.text.replace(/\\(?=[A-Za-z])/g, ' '), this.run.scope),
+          parseDecls(
+            item.text
+              .replace(/\\(?=[A-Za-z])/g, ' ')
+              .replace(/\b([A-Za-z]+)_\{?([A-Za-z0-9]+)\}?(?=\s*[:,])/g, (m, a: string, b: string) =>
+                `${a}${b}`.padEnd(m.length),
+              ),
+            this.run.scope,
+          ),
         );
         break;
       case 'member':

@@ -443,9 +443,10 @@ const stackTrace = /\n\s+at .+\(.*:\d+:\d+\)|\n\s+at \S+:\d+:\d+/;
 
 describe('bad input corpus', () => {
   // The commands' modules load on first use; `--help` loads them all, outside the timed runs.
+  // (a guard, not a timing: on a loaded machine loading every command takes well over vitest's 10 s default)
   beforeAll(async () => {
     await main(['--help'], capture());
-  });
+  }, 120_000);
 
   it('has at least 50 cases across every command', () => {
     expect(Object.keys(CORPUS).length).toBeGreaterThanOrEqual(50);

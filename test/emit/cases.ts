@@ -58,6 +58,12 @@ export const CASES: readonly EmitCase[] = [
     wrt: ['x', 'p'],
   },
   {
+    name: 'GELU layer (its value and derivative share Φ)',
+    decls: 'X: n x d; W: d x h; Y: n x h',
+    expr: 'sum((gelu_erf(X*W) - Y).^2)/2',
+    wrt: ['W', 'X'],
+  },
+  {
     name: 'masks, shifts, adjugate, 1-norm, max and min',
     decls: 'Q: n x d; K: n x d; A: n x n; X: n x d; W: d x k; x: n',
     expr: "sum(masked_softmax(Q*K', tril(ones(n, n))) .* A) + det(A) + sum(adj(A)) + norm(x, 1) + sum(max(X*W, 0.5) - min(X*W, -0.5)) + sum((shift(n, -1)*X*W).^2) + sum(tril(A).^2)",

@@ -16,6 +16,7 @@ import { randomDims, randomValues, seededRandom } from '../../src/numeric/random
 import { apply, neg, transpose } from '../../src/ops/build.js';
 import { OPS, type OpName } from '../../src/ops/index.js';
 import { parseDecls, parseExpr } from '../../src/parse/index.js';
+import { compile as publicCompile } from '../../src/public.js';
 import { type ArgKind, randomMatrix, rng } from '../helpers/vjpcheck.js';
 
 const N = dimSym('n');
@@ -255,9 +256,24 @@ describe('buffers are allocated once per size signature', () => {
     const again = fn(values);
     expect(made).toEqual([]);
     expect(fn.allocations).toBe(allocated);
+    expect(again).toBe(first);
     again.forEach((m, i) => {
       expect(m).toBe(first[i]);
       expect(m.data).toBe(data[i]);
+    });
+  });
+
+  it('the public compile returns the same list and matrices too, with the values of a fresh call', () => {
+    const { gs } = ls();
+    const fn = publicCompile(gs);
+    const values = lsValues(4);
+    const first = fn(values);
+    const kept = first.map((m) => Array.from(m.data));
+    expect(fn(values)).toBe(first);
+    const want = evaluateAll(gs, values);
+    first.forEach((m, i) => {
+      expect(maxRelDiff(m, want[i])).toBeLessThan(1e-12);
+      expect(Array.from(m.data)).toEqual(kept[i]);
     });
   });
 

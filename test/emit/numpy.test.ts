@@ -41,6 +41,18 @@ describe('NumPy module export', () => {
     });
   });
 
+  it('evaluates Φ once where a function needs GELU and its derivative', () => {
+    const c = CASES.find((x) => x.name.startsWith('GELU layer'))!;
+    const text = toNumpyModule(caseSpec(c));
+    const body = (name: string) => text.slice(text.indexOf(`def ${name}(`)).split('\n\n\n')[0];
+    for (const f of ['value_and_grad', 'grad_W']) {
+      expect(body(f).match(/_normcdf\(/g), f).toHaveLength(1);
+      expect(body(f), f).not.toContain('_gelu_erf(');
+    }
+    // the value alone keeps the one-call GELU
+    expect(body('value')).toContain('_gelu_erf(');
+  });
+
   it('has the contract shape: numpy import, helpers, value and grad_<NAME> taking keyword arguments', () => {
     const text = toNumpyModule(caseSpec(CASES[1]));
     expect(text).toMatch(/^import numpy as np$/m);

@@ -12,6 +12,7 @@ import { expandDerivatives } from '../../src/diff/expand.js';
 import { toTorchModule } from '../../src/emit/torch.js';
 import { dimValue } from '../../src/ir/dim.js';
 import {
+  buildModel,
   conv1d,
   convNet,
   elmanRnn,
@@ -52,7 +53,44 @@ const MODELS: readonly (readonly [string, () => Model])[] = [
   ['conv net', () => convNet({ width: 2 })],
   ['embedding classifier', () => embedding()],
   ['Gaussian process NLML', () => gaussianProcess()],
+  [
+    'GELU layer',
+    () =>
+      buildModel({
+        title: 'GELU layer',
+        decls: ['X: n x d', 'W: d x h', 'Y: n x h'],
+        defs: [['L', 'sum((gelu_erf(X*W) - Y).^2)/2']],
+        params: ['W', 'X'],
+      }),
+  ],
 ];
+
+/** The GELU layer written by hand in torch: autograd of it is the reference for the exported backward. */
+const BACKWARD_DRIVER = `
+import importlib.util, json, math, sys
+import numpy as np
+import torch
+spec = json.loads(sys.stdin.read())
+loader = importlib.util.spec_from_file_location("gelu", spec["module"])
+mod = importlib.util.module_from_spec(loader)
+loader.loader.exec_module(mod)
+rng = np.random.default_rng(3)
+X, W, Y = rng.normal(size=(5, 4)), rng.normal(size=(4, 3)), rng.normal(size=(5, 3))
+def tensors():
+    return [torch.tensor(a, requires_grad=n in ("X", "W")) for n, a in zip(mod._NAMES, [{"X": X, "W": W, "Y": Y}[n] for n in mod._NAMES])]
+ref = tensors()
+x, w, y = (ref[mod._NAMES.index(n)] for n in "XWY")
+L = ((0.5 * (x @ w) * (1 + torch.erf((x @ w) / math.sqrt(2))) - y) ** 2).sum() / 2
+gx, gw = torch.autograd.grad(L, [x, w])
+mine = tensors()
+loss = mod.LFunction.apply(*mine)
+# a scaled backward through a retained graph, then a plain one: the gradients accumulate 3 + 1 = 4 times
+(3 * loss).backward(retain_graph=True)
+loss.backward()
+mx, mw = (mine[mod._NAMES.index(n)].grad for n in "XW")
+err = max(float((mx - 4 * gx).abs().max() / gx.abs().max()), float((mw - 4 * gw).abs().max() / gw.abs().max()))
+print(json.dumps({"err": err, "value": abs(float(loss) - float(L))}))
+`;
 
 const DRIVER = `
 import importlib.util, json, sys
@@ -91,6 +129,31 @@ print(json.dumps(out))
 describe.skipIf(python === null)(
   'PyTorch export (torch.autograd.Function with the symbolic backward)',
   () => {
+    it('scales by the incoming gradient and survives a second backward through a retained graph', () => {
+      const m = MODELS.find(([name]) => name === 'GELU layer')![1]();
+      const wrt = m.params.map((p) => m.scope.vars.get(p)!);
+      const gs = grad(m.loss, wrt);
+      const module = join(mkdtempSync(join(tmpdir(), 'matcalc-torch-')), 'gelu.py');
+      writeFileSync(
+        module,
+        toTorchModule({
+          name: 'L',
+          title: m.title,
+          value: expandDerivatives(m.loss),
+          grads: wrt.map((v, i) => ({ wrt: v, expr: gs[i] })),
+          inputs: [...m.scope.vars.values()],
+        }),
+      );
+      const r = JSON.parse(
+        execFileSync(python!, ['-c', BACKWARD_DRIVER], {
+          input: JSON.stringify({ module }),
+          encoding: 'utf8',
+        }),
+      ) as { err: number; value: number };
+      expect(r.err).toBeLessThan(1e-12);
+      expect(r.value).toBeLessThan(1e-12);
+    });
+
     it('passes torch.autograd.gradcheck for every model at two sets of sizes, and runs in float32', () => {
       const dir = mkdtempSync(join(tmpdir(), 'matcalc-torch-'));
       const specs = MODELS.flatMap(([, build], k) => {

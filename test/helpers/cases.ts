@@ -64,7 +64,9 @@ export const TEXTBOOK_CASES: readonly TextbookCase[] = [
   gap(
     c('∂det(XᵀAX)/∂X = 2 det(XᵀAX) X⁻ᵀ, X square (eq. 52)', SQ, "det(X'*A*X)", 'X', "2*det(X'*A*X)*inv(X)'"),
   ),
-  c('∂ln det(XᵀX)/∂X = 2 (X⁺)ᵀ (eq. 55)', 'X: n x d', "logdet(X'*X)", 'X', "2*X*inv(X'*X)", { n: 5, d: 3 }),
+  exact(
+    c('∂ln det(XᵀX)/∂X = 2 (X⁺)ᵀ (eq. 55)', 'X: n x d', "logdet(X'*X)", 'X', "2*X*inv(X'*X)", { n: 5, d: 3 }),
+  ),
   exact(c('∂ln|det X|/∂X = X⁻ᵀ (eq. 57)', SQ, 'logdet(X)', 'X', "inv(X)'")),
   gap(c('∂det(Xᵏ)/∂X = k det(Xᵏ) X⁻ᵀ (eq. 58)', SQ, 'det(X^3)', 'X', "3*det(X^3)*inv(X)'")),
   // §2.2: inverses.

@@ -10,7 +10,7 @@ import { compile } from '../../src/emit/js.js';
 import { UsageError } from '../../src/ir/errors.js';
 import { gemm, gemmThreads, setGemmThreads, THREADS_FROM, ThreadsError } from '../../src/kernels/gemm.js';
 import { canUseThreads } from '../../src/kernels/gemm-threads.js';
-import { createWasmGemm, defaultTuning, type GemmTuning } from '../../src/kernels/gemm-wasm.js';
+import { bestTuning, createWasmGemm, type GemmTuning } from '../../src/kernels/gemm-wasm.js';
 import type { Matrix } from '../../src/kernels/matrix.js';
 import { parseDecls, parseExpr } from '../../src/parse/index.js';
 import { garbage, operands, random, relError } from './gemm-reference.js';
@@ -35,7 +35,9 @@ function threaded(tuning: GemmTuning) {
 }
 
 const ENGINES: readonly [string, ReturnType<typeof threaded>][] = [
-  ['default tile', threaded(defaultTuning)],
+  ['best tuning', threaded(bestTuning())],
+  ['5×4 pinned by 2, mul + add, kc 7', threaded({ ...bestTuning(true), fma: false, kc: 7, mc: 10 })],
+  ['5×4, op(A) in place, kc 7', threaded({ ...bestTuning(true), fma: false, kc: 7, mc: 10, packA: false })],
   ['4×4, kc 7, mc 8', threaded({ mr: 4, nr: 4, unroll: 1, kc: 7, mc: 8 })],
   ['3×2 unrolled 4, kc 5', threaded({ mr: 3, nr: 2, unroll: 4, kc: 5, mc: 7 })],
 ];
@@ -166,11 +168,12 @@ const relaxedFlag = spawnSync(process.execPath, [RELAXED, '-e', '0']).status ===
 describe.runIf(relaxedFlag)('with relaxed SIMD (node --experimental-wasm-relaxed-simd)', () => {
   it('the fused multiply-add kernel matches the triple loop on 1 and 2 threads, edge sizes and transposes', () => {
     const r = node(
-      `import { createWasmGemm, defaultTuning, hasRelaxedSimd } from '${WASM}';
+      `import { bestTuning, createWasmGemm, hasRelaxedSimd } from '${WASM}';
        let s = 7;
        const rand = (n) => Float64Array.from({ length: n }, () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 31 - 1));
        let worst = 0;
-       for (const tuning of [defaultTuning, { mr: 4, nr: 4, unroll: 1, kc: 7, mc: 8, fma: true }]) {
+       const best = bestTuning();
+       for (const tuning of [best, { ...best, kc: 7, mc: 8, packA: false }, { ...best, kc: 7, mc: 8, packA: true }, { mr: 4, nr: 4, unroll: 1, kc: 7, mc: 8, fma: true }]) {
          const run = createWasmGemm(tuning, { threaded: true });
          for (const [m, n, k] of [[1, 1, 1], [5, 3, 9], [17, 33, 70], [70, 5, 300], [256, 10, 256]])
            for (const tA of [false, true]) for (const tB of [false, true]) for (const threads of [1, 2]) {

@@ -1,12 +1,13 @@
 // gemm against a plain triple-loop reference: every transpose case over sizes 1..70 (odd, vectors, K = 1, not
 // multiples of the tile), each code path on its own (loops, register-tiled JS, wasm SIMD with several tile
-// and block shapes), cache-block boundaries, garbage in out, aliasing, NaN containment, random sizes.
+// and block shapes, pinned row groups, op(A) packed or read in place, operands staged or copied whole),
+// cache-block boundaries, garbage in out, aliasing, NaN containment, random sizes.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { gemm } from '../../src/kernels/gemm.js';
 import { gemmLoops } from '../../src/kernels/gemm-loops.js';
 import { gemmTiled } from '../../src/kernels/gemm-tiled.js';
-import { createWasmGemm, type GemmTuning } from '../../src/kernels/gemm-wasm.js';
+import { bestTuning, createWasmGemm, type GemmTuning } from '../../src/kernels/gemm-wasm.js';
 import type { Matrix } from '../../src/kernels/matrix.js';
 import { garbage, operands, random, relError } from './gemm-reference.js';
 
@@ -54,11 +55,34 @@ const KERNELS: readonly [string, Kernel][] = [
   ['gemm', gemm],
   ['loops', withDims(gemmLoops)],
   ['tiled JS', withDims(gemmTiled)],
-  ['wasm 4×4', wasmKernel()],
+  ['wasm, best tuning', wasmKernel()],
+  // the fused kernel's 5×4 tile with pinned row groups, in mul + add (this runtime may lack relaxed SIMD)
+  ['wasm 5×4 pinned by 2, mul + add', wasmKernel({ ...bestTuning(true), fma: false })],
+  ['wasm 5×4 pinned by 2, kc 7, mc 8 (→ 5)', wasmKernel({ ...bestTuning(true), fma: false, kc: 7, mc: 8 })],
+  [
+    'wasm 3×4 pinned by 1, unrolled 2, kc 9',
+    wasmKernel({ mr: 3, nr: 4, unroll: 2, pinRows: 1, kc: 9, mc: 6 }),
+  ],
   // tiny cache blocks and other register tiles, so block and tile edges occur at small sizes
   ['wasm 4×4, kc 7, mc 8', wasmKernel({ mr: 4, nr: 4, unroll: 1, kc: 7, mc: 8 })],
   ['wasm 3×2 unrolled 4, kc 5, mc 7 (→ 6)', wasmKernel({ mr: 3, nr: 2, unroll: 4, kc: 5, mc: 7 })],
   ['wasm 2×6 unrolled 2, kc 64, mc 4', wasmKernel({ mr: 2, nr: 6, unroll: 2, kc: 64, mc: 4 })],
+  // op(A) read where it was copied (rows of a tile k apart, or 8 bytes apart when transposed), and packed
+  [
+    'wasm, op(A) in place, kc 7, mc 10',
+    wasmKernel({ ...bestTuning(true), fma: false, kc: 7, mc: 10, packA: false }),
+  ],
+  [
+    'wasm 3×2 unrolled 4, op(A) in place',
+    wasmKernel({ mr: 3, nr: 2, unroll: 4, kc: 5, mc: 7, packA: false }),
+  ],
+  ['wasm, op(A) always packed', wasmKernel({ ...bestTuning(false), packA: true })],
+  // operands copied whole and packed from memory, as threads do (one thread stages them by default)
+  ['wasm, not staged', wasmKernel({ ...bestTuning(false), staged: false })],
+  [
+    'wasm 2×6, not staged, op(A) in place',
+    wasmKernel({ mr: 2, nr: 6, unroll: 1, kc: 9, mc: 4, staged: false, packA: false }),
+  ],
 ];
 
 const SIDES = [1, 2, 3, 4, 5, 7, 8, 9, 13, 16, 17, 33, 70];
@@ -79,6 +103,19 @@ describe.each(KERNELS)('%s', (_, kernel) => {
       expect(check(kernel, 131, 18, 270, transA, transB)).toBeLessThan(1e-12);
       expect(check(kernel, 9, 133, 300, transA, transB)).toBeLessThan(1e-12);
     }
+  });
+
+  it('stays correct after a larger product left NaN in linear memory (padding is never read as data)', () => {
+    const big = operands(100, 90, 80, false, false, 7);
+    big.a.data.fill(Number.NaN);
+    big.b.data.fill(Number.NaN);
+    kernel(garbage(100, 90), big.a, big.b, false, false);
+    for (const [transA, transB] of TRANSPOSES)
+      for (const [m, n, k] of [
+        [21, 19, 23],
+        [9, 70, 6],
+      ])
+        expect(check(kernel, m, n, k, transA, transB)).toBeLessThan(1e-12);
   });
 
   it('contains NaN to the row and column it reaches; padding never leaks into out', () => {

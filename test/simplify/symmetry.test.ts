@@ -8,7 +8,7 @@ import { parseDecls, parseExpr } from '../../src/parse/index.js';
 import { isSymmetric } from '../../src/simplify/rules/symmetry.js';
 
 const CASES: readonly [string, string, string, string, string][] = [
-  // Cookbook eq. 53: ∂ ln det(XᵀX)/∂X = 2X(XᵀX)⁻¹
+  // Cookbook eq. 55: ∂ ln det(XᵀX)/∂X = 2(X⁺)ᵀ = 2X(XᵀX)⁻¹
   ['∂ln det(XᵀX)/∂X', "logdet(X'*X)", 'X: n x d', 'X', "2*X*inv(X'*X)"],
   // ∂ ln det(XSXᵀ)/∂X = 2(XSXᵀ)⁻¹XS for symmetric S
   ['∂ln det(XSXᵀ)/∂X', "logdet(X*S*X')", 'X: n x d; S: d x d symmetric', 'X', "2*inv(X*S*X')*X*S"],

@@ -92,6 +92,13 @@ describe('Jacobians and Hessians print in textbook form', () => {
   it.each([
     ["x'*A*x", 'x: n; A: n x n', 'x', "A + A'"],
     [LOGISTIC_01, 'X: n x d; w: d; y: n', 'w', "X'*diag(sigmoid(X*w).*(1 - sigmoid(X*w)))*X"],
+    // ±1 labels: Xᵀ diag(σ(yᵢxᵢᵀw) σ(−yᵢxᵢᵀw)) X, with y² = 1 left to the reader (σ(u) − 1 = −σ(−u))
+    [
+      'sum(log(1 + exp(-y .* (X*w))))',
+      'X: n x d; w: d; y: n',
+      'w',
+      "X'*diag(y.^2 .* sigmoid(y .* (X*w)) .* sigmoid(-(y .* (X*w))))*X",
+    ],
   ])('hessian(%s) given %s, wrt %s = %s, the Jacobian of the gradient', (expr, decls, wrt, want) => {
     const scope = parseDecls(decls);
     const f = parseExpr(expr, scope);

@@ -29,8 +29,24 @@ describe('declarations stated as memberships', () => {
     ['labels in a set', '$y \\in \\{-1, +1\\}^n$', 'y: n'],
     ['in \\( \\)', 'let \\(\\mathbf{x} \\in \\mathbb{R}^{d}\\) be', 'x: d'],
     ['in display math', '$$\nX \\in \\mathbb{R}^{n \\times d}\n$$', 'X: n x d'],
+    ["KaTeX's \\R", '$X \\in \\R^{n \\times d}$', 'X: n x d'],
+    ['a layer index in a superscript', '$W^{(1)} \\in \\mathbb{R}^{d \\times h}$', 'W1: d x h'],
+    ['a condition after the shape', '$A \\in \\mathbb{R}^{n \\times n}, A \\succ 0$', 'A: n x n'],
   ])('%s: %s', (_what, tex, want) => {
     expect(members(`Let ${tex}.\n`)).toEqual([want]);
+  });
+
+  it('several memberships in one formula, split at commas', () => {
+    expect(
+      members('Let $x \\in \\mathbb{R}^{d}, y \\in \\mathbb{R}^n$ and $w, b \\in \\mathbb{R}^h$.\n'),
+    ).toEqual(['x: d', 'y: n', 'w,b: h']);
+  });
+
+  it('layer-indexed names read as names everywhere: W^{(1)} is W1', () => {
+    const post = (claim: string) =>
+      `Let $X \\in \\mathbb{R}^{n \\times d}$, $W^{(1)} \\in \\mathbb{R}^{d \\times h}$, $Y \\in \\mathbb{R}^{n \\times h}$.\n\n$$\nL = \\frac{1}{2} \\|X W^{(1)} - Y\\|_F^2\n$$\n\n$$\n\\nabla_{W^{(1)}} L = ${claim}\n$$\n`;
+    expect(run(post('X^\\top (X W^{(1)} - Y)'))).toMatchObject({ unread: [], equal: [true] });
+    expect(run(post('{X W^{(1)}}^\\top (X W^{(1)} - Y)')).equal).toEqual([false]);
   });
 
   it('memberships that state no shape are no declarations', () => {

@@ -2,7 +2,7 @@
 // relations in file order, each part read into a Tx tree (or the reason it could not be read) with its
 // line, column and TeX. Meaning in a scope (names, sizes, checks) is given later, by verify/.
 
-import { membershipOf } from './membership.js';
+import { membershipsOf } from './membership.js';
 import { type Relation, relationOf, splitRelations } from './relation.js';
 import { type Row, rowsOf, spanOf } from './rows.js';
 import { findMath, lineColumn } from './source.js';
@@ -86,10 +86,10 @@ export function readLatex(source: string, tex: boolean): LatexDoc {
       open = null;
     };
     for (const row of rows.flatMap(splitRelations)) {
-      const member = memberItem(row, block.text, block.offset);
-      if (member) {
+      const members = memberItems(row, block.text, block.offset);
+      if (members.length > 0) {
         close();
-        items.push({ ...member, ...where(member.offset) });
+        for (const m of members) items.push({ ...m, ...where(m.offset) });
         continue;
       }
       const rel: Relation = relationOf(row, block.text);
@@ -129,10 +129,9 @@ export function readLatex(source: string, tex: boolean): LatexDoc {
     close();
   }
   for (const m of found.inline) {
-    for (const row of rowsOf(m.text).rows) {
-      const member = memberItem(row, m.text, m.offset);
-      if (member) items.push({ ...member, ...where(member.offset) });
-    }
+    for (const row of rowsOf(m.text).rows)
+      for (const member of memberItems(row, m.text, m.offset))
+        items.push({ ...member, ...where(member.offset) });
   }
   items.sort((a, b) => a.offset - b.offset);
   return {
@@ -145,14 +144,15 @@ export function readLatex(source: string, tex: boolean): LatexDoc {
 
 type Positioned<T> = T extends MathItem ? Omit<T, 'line' | 'column'> & { offset: number } : never;
 
-/** A row stating `names \in SPACE`, as a declaration (or why it cannot be one); null for any other row. */
-function memberItem(row: Row, text: string, offset: number): Positioned<MathItem> | null {
-  const m = membershipOf(row.nodes);
-  if (m === null) return null;
+/** The declarations a row states as `names \in SPACE` (or why one cannot be read); empty for any other row. */
+function memberItems(row: Row, text: string, offset: number): Positioned<MathItem>[] {
   const at = offset + row.start;
   const tex = clip(text.slice(row.start, row.end));
-  if (m instanceof NotUnderstood) return { kind: 'unread', tex, reason: m.message, offset: at };
-  return { kind: 'member', tex, names: m.names, spec: m.spec, offset: at };
+  return membershipsOf(row.nodes).map((m) =>
+    m instanceof NotUnderstood
+      ? { kind: 'unread', tex, reason: m.message, offset: at }
+      : { kind: 'member', tex, names: m.names, spec: m.spec, offset: at },
+  );
 }
 
 /** Where a part starts and ends in the block (node locs miss `\\frac`, `\\left`, `\\right)`): up to the delimiters. */

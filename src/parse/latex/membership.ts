@@ -22,6 +22,33 @@ function fail(n: unknown, why: string): NotUnderstood {
   return new NotUnderstood(why, s, e);
 }
 
+/**
+ * Every `names \in SPACE` of a row, split at commas: `w, b \in \mathbb{R}^d, y \in \mathbb{R}^n` is two,
+ * and `A \in \mathbb{R}^{n \times n}, A \succ 0` one (what follows states no shape).
+ */
+export function membershipsOf(nodes: readonly TexNode[]): (Membership | NotUnderstood)[] {
+  const out: (Membership | NotUnderstood)[] = [];
+  let start = 0;
+  let seenIn = false;
+  const flush = (end: number) => {
+    const m = seenIn ? membershipOf(nodes.slice(start, end)) : null;
+    if (m) out.push(m);
+    start = end + 1;
+    seenIn = false;
+  };
+  // commas inside brackets (`\{-1, +1\}^n`) do not separate
+  let depth = 0;
+  nodes.forEach((n, i) => {
+    const d = n.type === 'supsub' ? (n.base as TexNode | undefined) : n;
+    if (d?.type === 'atom' && d.family === 'open') depth++;
+    else if (d?.type === 'atom' && d.family === 'close') depth--;
+    else if (isComma(n) && seenIn && depth === 0) flush(i);
+    else if (isIn(n)) seenIn = true;
+  });
+  flush(nodes.length);
+  return out;
+}
+
 /** `A \in SPACE` read as a declaration; null when the nodes hold no top-level `\in`. */
 export function membershipOf(nodes: readonly TexNode[]): Membership | NotUnderstood | null {
   const at = nodes.findIndex(isIn);

@@ -149,11 +149,38 @@ export class TexReader extends TexForms {
         throw this.fail(n, `${fn} with the subscript ${d}: 1 (down each column) or 2 (along each row)`);
       return this.call(fn, base!, d === '1' ? 1 : 2);
     }
+    const layer = base && sup && !sub ? this.layerIndexed(base, sup, n) : null;
+    if (layer) return layer;
     let e: Tx;
     if (base && sub) e = this.subscripted(base, sub, n);
     else if (base) e = this.primary(base);
     else throw this.fail(n, 'a superscript without a base');
     return sup ? this.superscript(e, sup) : e;
+  }
+
+  /**
+   * `W^{(1)}`, `a^{[2]}`: a layer index in a superscript is part of the name (W1, or W_1), as `W_1` is;
+   * the rest of the superscript (`W^{(1)\top}`) applies to it. Null when the superscript is no index.
+   */
+  private layerIndexed(base: TexNode, sup: TexNode, whole: TexNode): Tx | null {
+    const names = symbolNames(base);
+    const inner = sup.type === 'ordgroup' ? body(sup) : [sup];
+    if (!names || inner.length < 3) return null;
+    const [open, index, close] = inner;
+    const k = plainText(index);
+    const pair = `${open.text ?? ''}${close.text ?? ''}`;
+    if ((pair !== '()' && pair !== '[]') || !k || !/^[A-Za-z0-9]+$/.test(k)) return null;
+    const nm = names.base;
+    const e: Tx = {
+      k: 'sym',
+      names: [`${nm}${k}`, `${nm}_${k}`],
+      tex: `${nm}^{(${k})}`,
+      at: loc(whole, this.at)[0],
+      base: nm,
+      sub: k,
+    };
+    const rest = inner.slice(3);
+    return rest.length > 0 ? this.superscript(e, { type: 'ordgroup', body: rest }) : e;
   }
 
   /** `W_1`, `\delta_{2}`, `\mathbf{1}_n`, `I_n`, `\|X\|_F` (handled by the norm reader). */

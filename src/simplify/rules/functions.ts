@@ -3,8 +3,8 @@
 import { dimMul, isOne } from '../../ir/dim.js';
 import type { Expr } from '../../ir/expr.js';
 import { isScalar, sameShape } from '../../ir/shape.js';
-import { add, apply, dimExpr, div, mul, ones, sub, transpose } from '../../ops/build.js';
-import { isOp, rule } from '../rule.js';
+import { add, apply, dimExpr, div, mul, neg, ones, sub, transpose } from '../../ops/build.js';
+import { constValue, isOp, rule } from '../rule.js';
 
 export const inverseFunctions = rule(
   ['log', 'inv'],
@@ -147,3 +147,11 @@ export const broadcastScalarInSum = rule(
     return null;
   },
 );
+
+/** σ(u) − 1 = −σ(−u), since σ(u) + σ(−u) = 1: a difference becomes one signed term (the logistic Hessian's σ(m)σ(−m)). */
+export const sigmoidMinusOne = rule(['sub'], 'the complement of a sigmoid', 'σ(u) − 1 → −σ(−u)', (e) => {
+  const [s, one] = e.args;
+  if (!isOp(s, 'sigmoid') || constValue(one) !== 1) return null;
+  const u = s.args[0];
+  return neg(apply('sigmoid', [isOp(u, 'neg') ? u.args[0] : neg(u)]));
+});

@@ -6,6 +6,7 @@ import { NodeCache } from '../../ir/cache.js';
 import type { Expr } from '../../ir/expr.js';
 import { isScalar, isSquare } from '../../ir/shape.js';
 import { specOf } from '../../ops/index.js';
+import { chainOperands } from '../operands.js';
 import { isOp } from '../rule.js';
 
 const known = new NodeCache<boolean>();
@@ -30,7 +31,7 @@ function decide(e: Expr & { kind: 'op' }): boolean {
     case 'matpow':
       return isSymmetric(e.args[0]);
     case 'matmul':
-      return palindromic(factors(e));
+      return palindromic(chainOperands(e, 'matmul'));
     default:
       // an entrywise op of symmetric (or scalar) operands of the result's shape
       return (
@@ -38,18 +39,6 @@ function decide(e: Expr & { kind: 'op' }): boolean {
         e.args.every((a) => isScalar(a.shape) || (a.shape === e.shape && isSymmetric(a)))
       );
   }
-}
-
-/** The factors of a product chain, left to right; iterative, since chains can be long. */
-function factors(e: Expr): Expr[] {
-  const out: Expr[] = [];
-  const stack: Expr[] = [e];
-  while (stack.length > 0) {
-    const x = stack.pop()!;
-    if (isOp(x, 'matmul')) stack.push(x.args[1], x.args[0]);
-    else out.push(x);
-  }
-  return out;
 }
 
 /** b = aᵀ, as interned nodes say it. */

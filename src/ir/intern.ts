@@ -1,0 +1,324 @@
+// Interning of the expression DAG (types in ir/expr.ts): building the same node twice returns the same
+// object, so `===` is structural equality for every node still reachable, while nodes nobody holds are freed.
+import type { Attrs, ConstExpr, DerivExpr, Expr, OpExpr, Qualifier, VarExpr } from './expr.js';
+import { Owner } from './owned.js';
+import { SCALAR, type Shape } from './shape.js';
+import { type Bucket, firstLive, WeakInternTable } from './weak.js';
+
+// An op node is found where it was stored: with its youngest argument (the largest id) when
+// that argument was made in the current epoch — the argument then owns it (ir/owned.ts) and the two are
+// freed together, with no WeakRef — otherwise (no arguments, or an older youngest argument) in a weak table
+// under an integer hash. An argument stays young only within its epoch, so a long-lived node never keeps
+// more than the parents built in the epoch it was made in: a session that holds its declared variables or
+// one expression, and builds many others over them, does not grow. Variables, constants and derivative
+// nodes have weak tables of their own (ir/weak.ts).
+const ops = new WeakInternTable<number, OpExpr>();
+/** Variables by name (a name with several shapes or qualifier sets shares a bucket). */
+const vars = new WeakInternTable<string, VarExpr>();
+const derivs = new WeakInternTable<number, DerivExpr>();
+const consts = new WeakInternTable<number, ConstExpr>();
+let nextId = 1;
+
+/** Nodes made per epoch (a power of two). */
+const EPOCH = 1 << 12;
+/** Parents an owner keeps in an array before it hashes them. */
+const FEW = 8;
+
+/** Made in the current epoch: it may own the parents built now. */
+const young = (e: Expr): boolean => e.id >= nextId - (nextId % EPOCH);
+
+class VarNode extends Owner<OpExpr> implements VarExpr {
+  readonly kind = 'var';
+  constructor(
+    readonly id: number,
+    readonly shape: Shape,
+    readonly name: string,
+    readonly qualifiers: readonly Qualifier[],
+  ) {
+    super();
+    Object.freeze(this);
+  }
+}
+
+class ConstNode extends Owner<OpExpr> implements ConstExpr {
+  readonly kind = 'const';
+  readonly shape = SCALAR;
+  constructor(
+    readonly id: number,
+    readonly value: number,
+  ) {
+    super();
+    Object.freeze(this);
+  }
+}
+
+class OpNode extends Owner<OpExpr> implements OpExpr {
+  readonly kind = 'op';
+  constructor(
+    readonly id: number,
+    readonly shape: Shape,
+    readonly op: string,
+    readonly args: readonly Expr[],
+    readonly attrs: Attrs,
+    readonly derivs: boolean,
+  ) {
+    super();
+    Object.freeze(this);
+  }
+}
+
+class DerivNode extends Owner<OpExpr> implements DerivExpr {
+  readonly kind = 'deriv';
+  declare readonly at?: Expr;
+  constructor(
+    readonly id: number,
+    readonly shape: Shape,
+    readonly mode: DerivExpr['mode'],
+    readonly f: Expr,
+    readonly wrt: VarExpr,
+    at: Expr | undefined,
+  ) {
+    super();
+    // absent, not undefined, for a declared variable
+    if (at) (this as { at?: Expr }).at = at;
+    Object.freeze(this);
+  }
+}
+
+const asOwner = (e: Expr): Owner<OpExpr> => e as unknown as Owner<OpExpr>;
+
+/** Interned nodes still reachable (for benchmarks and tests): the weak tables' live entries and all they own. */
+export function internedCount(): number {
+  let n = 0;
+  const stack: Expr[] = [];
+  for (const t of [vars, consts, ops, derivs] as WeakInternTable<unknown, Expr>[]) {
+    for (const e of t.values()) stack.push(e);
+  }
+  while (stack.length > 0) {
+    n++;
+    const owned = Owner.owned(asOwner(stack.pop()!));
+    if (owned === null) continue;
+    if (owned instanceof Map) for (const b of owned.values()) pushAll(stack, b);
+    else pushAll(stack, owned);
+  }
+  return n;
+}
+
+function pushAll(stack: Expr[], b: OpExpr | OpExpr[]): void {
+  if (Array.isArray(b)) stack.push(...b);
+  else stack.push(b);
+}
+
+const NO_QUALIFIERS: readonly Qualifier[] = Object.freeze([]);
+
+function sameQualifiers(a: readonly Qualifier[], b: readonly Qualifier[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function findVar(
+  b: Bucket<VarExpr> | undefined,
+  shape: Shape,
+  quals: readonly Qualifier[],
+): VarExpr | undefined {
+  if (b === undefined) return undefined;
+  if (!Array.isArray(b)) {
+    const v = b.deref();
+    return v !== undefined && v.shape === shape && sameQualifiers(v.qualifiers, quals) ? v : undefined;
+  }
+  for (const r of b) {
+    const v = r.deref();
+    if (v !== undefined && v.shape === shape && sameQualifiers(v.qualifiers, quals)) return v;
+  }
+  return undefined;
+}
+
+export function variable(
+  name: string,
+  shape: Shape,
+  qualifiers: readonly Qualifier[] = NO_QUALIFIERS,
+): VarExpr {
+  const quals = qualifiers.length === 0 ? NO_QUALIFIERS : Object.freeze([...new Set(qualifiers)].sort());
+  const b = vars.bucket(name);
+  return findVar(b, shape, quals) ?? vars.add(name, new VarNode(nextId++, shape, name, quals), b);
+}
+
+export function constant(value: number): ConstExpr {
+  if (!Number.isFinite(value)) throw new RangeError(`a constant must be a finite number, not ${value}`);
+  if (value < 0) throw new RangeError('constants are non-negative; build negatives with neg()');
+  const v = Object.is(value, -0) ? 0 : value;
+  const b = consts.bucket(v);
+  return firstLive(b) ?? consts.add(v, new ConstNode(nextId++, v), b);
+}
+
+const opCodes = new Map<string, number>();
+
+function opCode(op: string): number {
+  let c = opCodes.get(op);
+  if (c === undefined) {
+    c = opCodes.size + 1;
+    opCodes.set(op, c);
+  }
+  return c;
+}
+
+const mix = (h: number, x: number): number => Math.imul(h ^ x, 0x9e3779b1) ^ (h >>> 15);
+
+/** A 30-bit hash of (op, argument ids, attrs): a small integer key (a wider one would be a heap number). */
+function opHash(op: string, args: readonly Expr[], a: Attrs): number {
+  let h = opCode(op);
+  for (let i = 0; i < args.length; i++) h = mix(h, args[i].id);
+  if (a.dim !== undefined) h = mix(h, 101 + a.dim);
+  if (a.power !== undefined) h = mix(h, 211 + a.power);
+  if (a.rows !== undefined) h = mix(h, 307 + a.rows.id);
+  if (a.cols !== undefined) h = mix(h, 401 + a.cols.id);
+  if (a.offset !== undefined) h = mix(h, 503 + a.offset);
+  return h & 0x3fffffff;
+}
+
+const NO_ATTRS: Attrs = Object.freeze({});
+
+function hasAttrs(a: Attrs): boolean {
+  return (
+    a.dim !== undefined ||
+    a.power !== undefined ||
+    a.rows !== undefined ||
+    a.cols !== undefined ||
+    a.offset !== undefined
+  );
+}
+
+function sameOp(e: OpExpr, op: string, args: readonly Expr[], a: Attrs): boolean {
+  if (e.op !== op || e.args.length !== args.length) return false;
+  const b = e.attrs;
+  if (
+    b.dim !== a.dim ||
+    b.power !== a.power ||
+    b.rows !== a.rows ||
+    b.cols !== a.cols ||
+    b.offset !== a.offset
+  )
+    return false;
+  for (let i = 0; i < args.length; i++) if (e.args[i] !== args[i]) return false;
+  return true;
+}
+
+function findAmong(
+  b: OpExpr | OpExpr[] | undefined,
+  op: string,
+  args: readonly Expr[],
+  a: Attrs,
+): OpExpr | undefined {
+  if (b === undefined) return undefined;
+  if (!Array.isArray(b)) return sameOp(b, op, args, a) ? b : undefined;
+  for (let i = 0; i < b.length; i++) if (sameOp(b[i], op, args, a)) return b[i];
+  return undefined;
+}
+
+function findOwned(owner: Expr, op: string, args: readonly Expr[], a: Attrs): OpExpr | undefined {
+  const owned = Owner.owned(asOwner(owner));
+  if (owned === null) return undefined;
+  if (owned instanceof Map) return findAmong(owned.get(opHash(op, args, a)), op, args, a);
+  return findAmong(owned, op, args, a);
+}
+
+function addOwned(owner: Expr, e: OpExpr): void {
+  const o = asOwner(owner);
+  const owned = Owner.owned(o);
+  if (owned === null) Owner.setOwned(o, e);
+  else if (owned instanceof Map) addHashed(owned, e);
+  else if (!Array.isArray(owned)) Owner.setOwned(o, [owned, e]);
+  else if (owned.length < FEW) owned.push(e);
+  else {
+    const byHash = new Map<number, OpExpr | OpExpr[]>();
+    for (const p of owned) addHashed(byHash, p);
+    addHashed(byHash, e);
+    Owner.setOwned(o, byHash);
+  }
+}
+
+function addHashed(m: Map<number, OpExpr | OpExpr[]>, e: OpExpr): void {
+  const h = opHash(e.op, e.args, e.attrs);
+  const b = m.get(h);
+  if (b === undefined) m.set(h, e);
+  else if (Array.isArray(b)) b.push(e);
+  else m.set(h, [b, e]);
+}
+
+function findWeak(
+  b: Bucket<OpExpr> | undefined,
+  op: string,
+  args: readonly Expr[],
+  a: Attrs,
+): OpExpr | undefined {
+  if (b === undefined) return undefined;
+  if (!Array.isArray(b)) {
+    const e = b.deref();
+    return e !== undefined && sameOp(e, op, args, a) ? e : undefined;
+  }
+  for (const r of b) {
+    const e = r.deref();
+    if (e !== undefined && sameOp(e, op, args, a)) return e;
+  }
+  return undefined;
+}
+
+function makeOp(op: string, args: readonly Expr[], attrs: Attrs, shape: Shape): OpExpr {
+  let derivs = false;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (a.kind === 'deriv' || (a.kind === 'op' && a.derivs)) derivs = true;
+  }
+  const ownArgs = Object.isFrozen(args) ? args : Object.freeze(args.slice());
+  const ownAttrs = !hasAttrs(attrs) ? NO_ATTRS : Object.isFrozen(attrs) ? attrs : Object.freeze({ ...attrs });
+  return new OpNode(nextId++, shape, op, ownArgs, ownAttrs, derivs);
+}
+
+/** Intern an op node whose shape the caller has already inferred. Prefer ops/build.ts `apply`. */
+export function opNode(op: string, args: readonly Expr[], attrs: Attrs, shape: Shape): OpExpr {
+  let owner: Expr | undefined;
+  for (let i = 0; i < args.length; i++) if (owner === undefined || args[i].id > owner.id) owner = args[i];
+  if (owner !== undefined) {
+    const found = findOwned(owner, op, args, attrs);
+    if (found !== undefined) return found;
+    // a young owner has owned every parent built since it was made, so the weak table cannot hold one
+    if (young(owner)) {
+      const e = makeOp(op, args, attrs, shape);
+      addOwned(owner, e);
+      return e;
+    }
+  }
+  const h = opHash(op, args, attrs);
+  const b = ops.bucket(h);
+  return findWeak(b, op, args, attrs) ?? ops.add(h, makeOp(op, args, attrs, shape), b);
+}
+
+const MODES = { grad: 1, jacobian: 2, hessian: 3 } as const;
+
+function findDeriv(
+  b: Bucket<DerivExpr> | undefined,
+  mode: DerivExpr['mode'],
+  f: Expr,
+  wrt: VarExpr,
+  at: Expr | undefined,
+) {
+  if (b === undefined) return undefined;
+  for (const r of Array.isArray(b) ? b : [b]) {
+    const d = r.deref();
+    if (d !== undefined && d.mode === mode && d.f === f && d.wrt === wrt && d.at === at) return d;
+  }
+  return undefined;
+}
+
+export function derivNode(
+  mode: DerivExpr['mode'],
+  f: Expr,
+  wrt: VarExpr,
+  shape: Shape,
+  at?: Expr,
+): DerivExpr {
+  const h = mix(mix(mix(MODES[mode], f.id), wrt.id), at ? at.id : 0) & 0x3fffffff;
+  const b = derivs.bucket(h);
+  return findDeriv(b, mode, f, wrt, at) ?? derivs.add(h, new DerivNode(nextId++, shape, mode, f, wrt, at), b);
+}

@@ -1,0 +1,27 @@
+// The parents a node owns, and a visit stamp for walks. An op node is kept by its youngest argument when that argument was made in the
+// current epoch (ir/expr.ts), instead of by a weak table: owner → parent here, parent → owner through its
+// args, so the two live and die together and no WeakRef is made. The field is private, so it is invisible
+// to reflection, printing and equality, and writable on a frozen node.
+
+/** Nothing, one parent, a few in an array, or many by hash. */
+export type Owned<P> = P | P[] | Map<number, P | P[]> | null;
+
+export abstract class Owner<P> {
+  #owned: Owned<P> = null;
+  #stamp = 0;
+
+  static owned<P>(n: Owner<P>): Owned<P> {
+    return n.#owned;
+  }
+
+  static setOwned<P>(n: Owner<P>, owned: Owned<P>): void {
+    n.#owned = owned;
+  }
+
+  /** Mark n as seen by the walk `stamp`; false when it already was. */
+  static visit<P>(n: Owner<P>, stamp: number): boolean {
+    if (n.#stamp === stamp) return false;
+    n.#stamp = stamp;
+    return true;
+  }
+}

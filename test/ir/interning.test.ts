@@ -1,0 +1,97 @@
+// Interning under the two ways a node is kept (ir/expr.ts): owned by its youngest argument while that one
+// is young, else in a weak table. Equal structure is one object whichever way it was stored and however
+// much was built in between (epochs pass), and a session that holds old nodes and builds many new
+// expressions over them does not keep those expressions.
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { describe, expect, it } from 'vitest';
+import { dimConst, dimMul, dimSym, ONE } from '../../src/ir/dim.js';
+import { type Expr, internedCount, variable } from '../../src/ir/expr.js';
+import { shape } from '../../src/ir/shape.js';
+import { add, apply, matmul, mul, num, sum, trace, transpose } from '../../src/ops/build.js';
+
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as () => void;
+
+async function collect(): Promise<void> {
+  for (let i = 0; i < 4; i++) {
+    gc();
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+const n = dimSym('n');
+const sq = shape(n, n);
+
+/** More nodes than an epoch holds, so that everything made before is old afterwards. */
+function passEpochs(): void {
+  for (let i = 0; i < 10_000; i++) variable(`throwaway${i}`, sq);
+}
+
+describe('interning across owners and epochs', () => {
+  it('finds a node built while its argument was young after that argument has grown old', () => {
+    const A = variable('A_epoch', sq);
+    const X = variable('X_epoch', sq);
+    const young = trace(matmul(A, X));
+    passEpochs();
+    expect(trace(matmul(A, X))).toBe(young);
+    // a new parent of the old nodes goes to the weak table and is found there again
+    const later = add(matmul(A, X), transpose(X));
+    passEpochs();
+    expect(add(matmul(A, X), transpose(X))).toBe(later);
+    expect(later.kind === 'op' && later.args[0]).toBe((young.kind === 'op' && young.args[0]) as Expr);
+  });
+
+  it('keeps one object per structure when an argument owns many parents', () => {
+    const X = variable('X_many', sq);
+    const built = Array.from({ length: 200 }, (_, i) => apply('matpow', [X], { power: i + 1 }));
+    const again = Array.from({ length: 200 }, (_, i) => apply('matpow', [X], { power: i + 1 }));
+    for (let i = 0; i < 200; i++) expect(again[i]).toBe(built[i]);
+    expect(new Set(built).size).toBe(200);
+  });
+
+  it('does not keep the expressions a session builds over the nodes it holds', async () => {
+    const X = variable('X_session', sq);
+    const w = variable('w_session', shape(n, ONE));
+    const held = matmul(X, w);
+    passEpochs();
+    await collect();
+    const before = internedCount();
+    let built = 0;
+    const square = matmul(held, transpose(held));
+    passEpochs();
+    for (let i = 0; i < 3000; i++) {
+      // each expression is new; some of its nodes have only held nodes as arguments (a power of `square`)
+      const e = sum(mul(num(1 + i / 7), add(held, matmul(transpose(X), held))));
+      const f = trace(apply('matpow', [square], { power: i + 2 }));
+      built += e.id > 0 && f.id > 0 ? 1 : 0;
+    }
+    const during = internedCount();
+    expect(built).toBe(3000);
+    expect(during - before).toBeGreaterThan(3000);
+    await collect();
+    expect(internedCount() - before).toBeLessThan((during - before) / 20);
+    expect(matmul(X, w)).toBe(held);
+    expect(matmul(held, transpose(held))).toBe(square);
+  });
+});
+
+describe('dims and shapes', () => {
+  it('are canonical whichever way a monomial is built', () => {
+    const d = dimSym('d');
+    expect(dimMul(n, d)).toBe(dimMul(d, n));
+    expect(dimMul(n, ONE)).toBe(n);
+    expect(dimMul(dimConst(2), dimConst(3))).toBe(dimConst(6));
+    expect(dimMul(dimConst(2), n).key).toBe('2*n');
+    expect(dimMul(n, n).key).toBe('n^2');
+    expect(dimMul(dimMul(n, d), dimConst(1))).toBe(dimMul(d, n));
+  });
+
+  it('gives one shape object per pair of dims, also when cache slots collide', () => {
+    const dims = Array.from({ length: 40 }, (_, i) => dimSym(`s${i}`));
+    const first = dims.flatMap((a) => dims.map((b) => shape(a, b)));
+    const second = dims.flatMap((a) => dims.map((b) => shape(a, b)));
+    for (let i = 0; i < first.length; i++) expect(second[i]).toBe(first[i]);
+    expect(new Set(first).size).toBe(first.length);
+  });
+});
