@@ -9,6 +9,7 @@ const ALL = [
   'derive',
   'simplify',
   'symbolic',
+  'stages',
   'memory',
   'gemm',
   'codegen',
