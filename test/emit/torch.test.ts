@@ -126,24 +126,26 @@ for spec in specs:
 print(json.dumps(out))
 `;
 
+/** The PyTorch module of a model's loss and its gradients, as `matcalc export --to torch` writes it. */
+function torchModuleOf(m: ReturnType<(typeof MODELS)[number][1]>): string {
+  const wrt = m.params.map((p) => m.scope.vars.get(p)!);
+  const gs = grad(m.loss, wrt);
+  return toTorchModule({
+    name: 'L',
+    title: m.title,
+    value: expandDerivatives(m.loss),
+    grads: wrt.map((v, i) => ({ wrt: v, expr: gs[i] })),
+    inputs: [...m.scope.vars.values()],
+  });
+}
+
 describe.skipIf(python === null)(
   'PyTorch export (torch.autograd.Function with the symbolic backward)',
   () => {
     it('scales by the incoming gradient and survives a second backward through a retained graph', () => {
       const m = MODELS.find(([name]) => name === 'GELU layer')![1]();
-      const wrt = m.params.map((p) => m.scope.vars.get(p)!);
-      const gs = grad(m.loss, wrt);
       const module = join(mkdtempSync(join(tmpdir(), 'matcalc-torch-')), 'gelu.py');
-      writeFileSync(
-        module,
-        toTorchModule({
-          name: 'L',
-          title: m.title,
-          value: expandDerivatives(m.loss),
-          grads: wrt.map((v, i) => ({ wrt: v, expr: gs[i] })),
-          inputs: [...m.scope.vars.values()],
-        }),
-      );
+      writeFileSync(module, torchModuleOf(m));
       const r = JSON.parse(
         execFileSync(python!, ['-c', BACKWARD_DRIVER], {
           input: JSON.stringify({ module }),
@@ -158,20 +160,9 @@ describe.skipIf(python === null)(
       const dir = mkdtempSync(join(tmpdir(), 'matcalc-torch-'));
       const specs = MODELS.flatMap(([, build], k) => {
         const m = build();
-        const wrt = m.params.map((p) => m.scope.vars.get(p)!);
-        const gs = grad(m.loss, wrt);
         const inputs = [...m.scope.vars.values()];
         const module = join(dir, `model${k}.py`);
-        writeFileSync(
-          module,
-          toTorchModule({
-            name: 'L',
-            title: m.title,
-            value: expandDerivatives(m.loss),
-            grads: wrt.map((v, i) => ({ wrt: v, expr: gs[i] })),
-            inputs,
-          }),
-        );
+        writeFileSync(module, torchModuleOf(m));
         return [2, 3].map((base) => {
           const dims = sizesFor(inputs, base);
           return {
