@@ -5,27 +5,15 @@
 // result only: inside the rule fixpoint diag(v)·M is the other way round, v ⊙ M.
 import { isOne } from '../ir/dim.js';
 import type { Expr } from '../ir/expr.js';
-import { diagm, matmul, mul, ones, sub, transpose } from '../ops/build.js';
-import { chainOperands } from './operands.js';
+import { diagm, matmul, ones, sub, transpose } from '../ops/build.js';
+import { rowScaling } from './present.js';
 import { isOp } from './rule.js';
-
-/** The column vectors scaling the rows of the one matrix of an elementwise product, or null. */
-function rowScaling(e: Expr): { scale: Expr; matrix: Expr } | null {
-  if (!isOp(e, 'emul')) return null;
-  const factors = chainOperands(e, 'emul');
-  const matrices = factors.filter((f) => !isOne(f.shape.cols));
-  const columns = factors.filter((f) => isOne(f.shape.cols));
-  if (matrices.length !== 1 || columns.length === 0) return null;
-  const [matrix] = matrices;
-  if (columns.some((c) => c.shape.rows !== matrix.shape.rows || isOne(c.shape.rows))) return null;
-  return { scale: columns.reduce((x, y) => mul(x, y)), matrix };
-}
 
 /** sum(u ⊙ B, 1) = uᵀB for a column u scaling the rows of B (the column sums of the scaled rows). */
 function columnSums(r: Expr): Expr {
   if (!isOp(r, 'sum') || r.attrs.dim !== 1) return r;
   const scaled = rowScaling(r.args[0]);
-  return scaled ? matmul(transpose(scaled.scale), scaled.matrix) : r;
+  return scaled ? matmul(transpose(scaled[0]), scaled[1]) : r;
 }
 
 /** r is a row (1×n, n > 1) repeated down the m > 1 rows of a (m×n). */
@@ -38,7 +26,7 @@ export function operatorForm(e: Expr): Expr {
     return sub(e.args[0], matmul(ones(e.args[0].shape.rows), columnSums(e.args[1])));
   const scaled = rowScaling(e);
   if (!scaled) return e;
-  const { scale: v, matrix } = scaled;
+  const [v, matrix] = scaled;
   // v ⊙ (A − r) with a row r broadcast down the rows of A: diag(v)·A − v·r
   if (isOp(matrix, 'sub') && broadcastRow(matrix.args[1], matrix.args[0])) {
     const [a, row] = matrix.args;

@@ -7,6 +7,7 @@ import { type Expr, topoOrder } from '../ir/expr.js';
 import { isScalar } from '../ir/shape.js';
 import { diagm, matmul, mul, neg } from '../ops/build.js';
 import { rebuild } from './engine.js';
+import { chainOperands } from './operands.js';
 import { isOp } from './rule.js';
 
 /** s·(A·B·…) with the scalar attached to the leftmost factor A. */
@@ -19,19 +20,10 @@ function scaleLeftmost(s: Expr | null, e: Expr): Expr {
   return s === null ? neg(e) : mul(s, e);
 }
 
-/** The factors of an elementwise product chain. */
-function emulFactors(e: Expr, out: Expr[] = []): Expr[] {
-  if (isOp(e, 'emul')) {
-    emulFactors(e.args[0], out);
-    emulFactors(e.args[1], out);
-  } else out.push(e);
-  return out;
-}
-
 /** v₁ ⊙ … ⊙ M ⊙ … with columns vᵢ scaling the rows of one matrix M, as [v₁ ⊙ …, M]; else null. */
-function rowScaling(e: Expr): [Expr, Expr] | null {
+export function rowScaling(e: Expr): [Expr, Expr] | null {
   if (!isOp(e, 'emul')) return null;
-  const factors = emulFactors(e);
+  const factors = chainOperands(e, 'emul');
   const matrices = factors.filter((f) => !isOne(f.shape.cols));
   const columns = factors.filter((f) => isOne(f.shape.cols));
   if (matrices.length !== 1 || columns.length === 0) return null;
