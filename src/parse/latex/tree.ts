@@ -327,10 +327,8 @@ export class TexReader extends TexForms {
       case 'operatorname':
       case 'text':
       case 'font': {
-        const fn = text !== null ? FUNCTION_NAMES.get(text) : undefined;
-        if (fn && (n.type !== 'font' || n.font === 'mathrm' || n.font === 'textrm' || n.font === 'text')) {
-          return this.call(fn, n);
-        }
+        const fn = this.functionOf(n);
+        if (fn) return this.call(fn, n);
         if (text === '1' || text === '0') return { k: 'const', which: text === '1' ? 'ones' : 'zeros' };
         if (n.type === 'font' && names) return { k: 'sym', names: [names.base], tex: text ?? '', at: here };
         break;
