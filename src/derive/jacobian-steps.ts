@@ -54,20 +54,30 @@ export function jacobianSteps(f: Expr, x: VarExpr): { steps: Step[]; jacobian: E
       terms.push({ local: operatorForm(simplify(jacobianRaw(over, nameOf(a) as VarExpr))), of: a });
     }
     const total = terms.map((t) => (t.of === x ? t.local : matmul(t.local, reached.get(t.of.id)!)));
-    const value = operatorForm(simplify(total.reduce((p, q) => add(p, q))));
+    const value = operatorForm(simplify(sum(total)));
     reached.set(n.id, value);
-    const rule = terms
-      .map((t) =>
-        t.of === x ? jacTex(tex(n), xTex) : `${jacTex(tex(n), tex(t.of))} ${jacTex(tex(t.of), xTex)}`,
-      )
-      .join(' + ');
-    const locals = terms
-      .map((t) => (t.of === x ? toLatex(t.local) : `${factorTex(t.local)} ${jacTex(tex(t.of), xTex)}`))
-      .join(' + ');
+    // ∂vec u/∂vec a and ∂vec a/∂vec x as placeholder matrices printed as those fractions, so that the
+    // printer decides the parentheses of Σ (∂u/∂a)(∂a/∂x) and of (local Jacobian)(∂a/∂x)
+    const symbols = new Map<number, string>();
+    const placeholder = (tex: string, rows: Expr, cols: Expr): Expr => {
+      const v = variable(`#${symbols.size}:${tex}`, shapeOf(numel(rows.shape), numel(cols.shape)));
+      symbols.set(v.id, tex);
+      return v;
+    };
+    const reachedSymbol = (a: Expr) => placeholder(jacTex(tex(a), xTex), a, x);
+    const rule = sum(
+      terms.map((t) =>
+        t.of === x
+          ? placeholder(jacTex(tex(n), xTex), n, x)
+          : matmul(placeholder(jacTex(tex(n), tex(t.of)), n, t.of), reachedSymbol(t.of)),
+      ),
+    );
+    const locals = sum(terms.map((t) => (t.of === x ? t.local : matmul(t.local, reachedSymbol(t.of)))));
     const lhs = jacTex(tex(n), xTex);
     if (n === f) result = concrete(value, named);
+    const printed = [rule, locals].map((e) => toLatex(e, { names: symbols }));
     const closed = toLatex(n === f ? result! : value);
-    const forms = [rule, locals, closed].filter((s, i, all) => s !== lhs && all.indexOf(s) === i);
+    const forms = [...printed, closed].filter((s, i, all) => s !== lhs && all.indexOf(s) === i);
     const shape = shapeOf(numel(n.shape), numel(x.shape));
     const definition: Equation = {
       lhs: tex(n),
@@ -85,20 +95,13 @@ export function jacobianSteps(f: Expr, x: VarExpr): { steps: Step[]; jacobian: E
       kind: n === f ? 'result' : 'backward',
       rule: specOf(n.op).rule,
       node: tex(n),
-      equations:
-        n === f
-          ? [definition, { ...chain, forms: [...forms.slice(0, -1), toLatex(concrete(value, named))] }]
-          : [definition, chain],
+      equations: [definition, chain],
     });
   }
   return { steps, jacobian: result };
 }
 
-/** A local Jacobian as the left factor of a product: a sum or a negation is enclosed. */
-function factorTex(e: Expr): string {
-  const t = toLatex(e);
-  return isOp(e, 'add', 'sub', 'neg') ? `\\left(${t}\\right)` : t;
-}
+const sum = (es: readonly Expr[]): Expr => es.reduce((p, q) => add(p, q));
 
 /** A product chain associated to the left, as it reads (V diag(…) W rather than V (diag(…) W)). */
 function leftChain(e: Expr): Expr {
@@ -107,11 +110,6 @@ function leftChain(e: Expr): Expr {
 
 /** The expression over x alone: each name replaced by the node it stands for, simplified. */
 function concrete(e: Expr, named: ReadonlyMap<number, Expr>): Expr {
-  let out = e;
-  for (let i = 0; i < named.size + 1; i++) {
-    const next = substitute(out, named);
-    if (next === out) break;
-    out = next;
-  }
-  return leftChain(operatorForm(simplify(out)));
+  // the names stand for f's own nodes, which hold no names: one substitution
+  return leftChain(operatorForm(simplify(substitute(e, named))));
 }
