@@ -5,6 +5,7 @@
 // WeakMap's insertion and of its ephemeron work in every garbage collection. The facts are pure functions
 // of their node, so emptying a cache at any time loses work, never correctness.
 import type { Expr } from './expr.js';
+import { Owner } from './owned.js';
 
 const LIMIT = 1 << 13;
 
@@ -43,4 +44,36 @@ export function renewNodeCaches(): void {
 /** Empty every cache (the values may be nodes, which must not outlive the simplification that made them). */
 export function forgetNodeFacts(): void {
   for (const c of caches) c.renew();
+}
+
+/** Slots of the NodeFacts made so far; a node's fact array has this many. */
+let slots = 0;
+
+/**
+ * A fact that is a pure function of its node and holds no node (a count, a bit set, a flag, a record of
+ * them), kept on the node itself: computed once in the node's life, freed with it, found without a table
+ * lookup, and never stale, since nodes are immutable. Values that are nodes go in a NodeCache, which every
+ * simplification empties, so that a fact never keeps another node alive.
+ */
+export class NodeFact<V> {
+  private readonly slot = slots++;
+
+  get(e: Expr): V | undefined {
+    const facts = Owner.facts(e as unknown as Owner<unknown>);
+    return facts === null || this.slot >= facts.length ? undefined : (facts[this.slot] as V | undefined);
+  }
+
+  has(e: Expr): boolean {
+    return this.get(e) !== undefined;
+  }
+
+  set(e: Expr, v: V): void {
+    const n = e as unknown as Owner<unknown>;
+    let facts = Owner.facts(n);
+    if (facts === null) {
+      facts = new Array(Math.max(slots, 8)).fill(undefined);
+      Owner.setFacts(n, facts);
+    }
+    facts[this.slot] = v;
+  }
 }

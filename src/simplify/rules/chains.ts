@@ -1,7 +1,7 @@
 // Matrix product chains A·B·C… seen as a list of factors: inverses cancel (A⁻¹A → I), repeated factors
 // become powers (AA → A²), Kronecker products multiply blockwise ((A⊗B)(C⊗D) → AC⊗BD), and a chain of
 // mostly transposed factors is written as the transpose of the reversed chain (A'B'C' → (CBA)').
-import { NodeCache } from '../../ir/cache.js';
+import { NodeFact } from '../../ir/cache.js';
 import type { Expr, OpExpr } from '../../ir/expr.js';
 import { apply, eye, kron, matmul, transpose } from '../../ops/build.js';
 import { isOp, type Rule, rule } from '../rule.js';
@@ -126,7 +126,7 @@ interface ChainStats {
   readonly compound: boolean;
 }
 
-const stats = new NodeCache<ChainStats>();
+const stats = new NodeFact<ChainStats>();
 
 /** Stats of a single factor (not a product), shared by all factors alike. */
 const factorStats = new Map<number, ChainStats>();

@@ -1,7 +1,7 @@
 // Which functions appear among the factors of an elementwise product (through ⊙, ⊘ and powers), as bits
 // cached per node: the ⊙-chain rules (sign·|x|, eᶻ·σ(−z), diag(v)·c) test a bit in O(1) before walking
 // the product. The walk here is never narrower than theirs, so a clear bit means the rule cannot apply.
-import { NodeCache } from '../../ir/cache.js';
+import { NodeFact } from '../../ir/cache.js';
 import type { Expr, OpExpr } from '../../ir/expr.js';
 
 export const SIGN = 1;
@@ -30,7 +30,7 @@ function ownKind(x: Expr): number {
 /** The operands a product walk goes through (the exponent of a power is not a factor). */
 const operands = (x: OpExpr): readonly Expr[] => (x.op === 'epow' ? [x.args[0]] : x.args);
 
-const kinds = new NodeCache<number>();
+const kinds = new NodeFact<number>();
 
 /** Bits of the functions among the factors of e (e itself when it is no product). */
 export function productKinds(e: Expr): number {
