@@ -77,3 +77,56 @@ export class NodeFact<V> {
     facts[this.slot] = v;
   }
 }
+
+/** Stamp of the NodeMemo that holds the nodes' memo fields; 0: none does. */
+let activeMemo = 0;
+let memoStamps = 0;
+
+/**
+ * A table from nodes to values for one computation (a simplification's memo), without hashing: each node
+ * holds its index into the table's values, under the table's stamp, so a lookup is two field reads. The nodes
+ * hold only numbers, so no value outlives the table. Only one table uses the nodes' fields at a time; one made
+ * while another is active (a nested computation) falls back to a Map. `release` when done.
+ */
+export class NodeMemo<V> {
+  private readonly stamp = ++memoStamps;
+  private readonly values: V[] = [];
+  private readonly map: Map<number, V> | null;
+
+  constructor() {
+    if (activeMemo === 0) {
+      activeMemo = this.stamp;
+      this.map = null;
+    } else this.map = new Map();
+  }
+
+  get(e: Expr): V | undefined {
+    if (this.map) return this.map.get(e.id);
+    const i = Owner.memoIndex(e as unknown as Owner<unknown>, this.stamp);
+    return i < 0 ? undefined : this.values[i];
+  }
+
+  has(e: Expr): boolean {
+    return this.get(e) !== undefined;
+  }
+
+  set(e: Expr, v: V): void {
+    if (this.map) {
+      this.map.set(e.id, v);
+      return;
+    }
+    const n = e as unknown as Owner<unknown>;
+    const i = Owner.memoIndex(n, this.stamp);
+    if (i >= 0) this.values[i] = v;
+    else {
+      Owner.setMemoIndex(n, this.stamp, this.values.length);
+      this.values.push(v);
+    }
+  }
+
+  /** Give the nodes' memo fields back (the next table takes a new stamp, so no field need be cleared). */
+  release(): void {
+    if (activeMemo === this.stamp) activeMemo = 0;
+    this.values.length = 0;
+  }
+}

@@ -50,7 +50,11 @@ function arrange(e: Expr): Expr {
 function withArranged(e: OpExpr, memo: Map<number, Expr>): Expr {
   const args = e.args;
   for (let i = 0; i < args.length; i++) {
-    if (memo.get(args[i].id) !== args[i]) return rebuild(e, args.map((a) => memo.get(a.id)!));
+    if (memo.get(args[i].id) !== args[i])
+      return rebuild(
+        e,
+        args.map((a) => memo.get(a.id)!),
+      );
   }
   return e;
 }
