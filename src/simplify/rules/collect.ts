@@ -33,6 +33,21 @@ function regionSize(e: Expr): number {
   if (!isAlgebra(e)) return 1;
   const known = sizes.get(e);
   if (known !== undefined) return known;
+  // the arguments' sizes known (the usual case, walking children first): no walk
+  let n = 1;
+  for (const a of e.args) {
+    const k = isAlgebra(a) ? sizes.get(a) : 1;
+    if (k === undefined) {
+      n = -1;
+      break;
+    }
+    n += k;
+  }
+  if (n > 0) {
+    n = Math.min(n, MAX_REGION + 1);
+    sizes.set(e, n);
+    return n;
+  }
   // children first, without recursion (regions can be deep before the cap is reached)
   const stack: Expr[] = [e];
   while (stack.length > 0) {

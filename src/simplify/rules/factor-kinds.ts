@@ -8,8 +8,12 @@ export const SIGN = 1;
 export const EXP = 2;
 export const SIGMOID = 4;
 export const DIAGONAL = 8;
+/** A sum with an exponential term, such as the logistic denominator 1 + eᵘ. */
+export const EXP_SUM = 16;
 
 const THROUGH = new Set(['emul', 'ediv', 'epow']);
+
+const isOpOf = (x: Expr, op: string): boolean => x.kind === 'op' && x.op === op;
 
 function ownKind(x: Expr): number {
   if (x.kind !== 'op') return 0;
@@ -22,6 +26,8 @@ function ownKind(x: Expr): number {
       return SIGMOID;
     case 'diagm':
       return DIAGONAL;
+    case 'add':
+      return isOpOf(x.args[0], 'exp') || isOpOf(x.args[1], 'exp') ? EXP_SUM : 0;
     default:
       return 0;
   }
