@@ -8,6 +8,7 @@ import { forgetNodeFacts, NodeMemo, renewNodeCaches } from '../ir/cache.js';
 import { ShapeError } from '../ir/errors.js';
 import { type Expr, type OpExpr, topoOrder } from '../ir/expr.js';
 import { sameShape, shapeText } from '../ir/shape.js';
+import { argHeads } from './heads.js';
 import { mentions } from './mentions.js';
 import { present, presentMany } from './present.js';
 import type { Rule } from './rule.js';
@@ -30,6 +31,7 @@ interface Entry {
   readonly rule: Rule;
   readonly region: number;
   readonly mentions: number;
+  readonly heads: number;
 }
 
 interface Index {
@@ -216,7 +218,12 @@ export class Simplifier {
     if (!rs) {
       rs = this.rules
         .filter((r) => !r.ops || r.ops.includes(op))
-        .map((rule) => ({ rule, region: this.index.regionBit.get(rule) ?? 0, mentions: rule.mentions ?? 0 }));
+        .map((rule) => ({
+          rule,
+          region: this.index.regionBit.get(rule) ?? 0,
+          mentions: rule.mentions ?? 0,
+          heads: rule.heads ?? 0,
+        }));
       this.byOp.set(op, rs);
     }
     return rs;
@@ -225,8 +232,10 @@ export class Simplifier {
   private step(e: OpExpr, origin: number): Expr | null {
     const inner = origin < 0 ? 0 : (this.interior.get(origin) ?? 0);
     let mentioned = -1;
-    for (const { rule: r, region, mentions: needs } of this.rulesFor(e.op)) {
+    const heads = argHeads(e);
+    for (const { rule: r, region, mentions: needs, heads: wants } of this.rulesFor(e.op)) {
       if (inner & region) continue;
+      if (wants !== 0 && (heads & wants) === 0) continue;
       if (needs !== 0) {
         if (mentioned < 0) mentioned = mentions(e);
         if ((mentioned & needs) === 0) continue;
