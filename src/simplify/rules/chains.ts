@@ -53,14 +53,17 @@ export const cancelInverses = rule(['matmul'], 'inverse cancels', 'A⁻¹A → I
   return null;
 });
 
+/** A for Aᵏ, else x itself. */
+const baseOf = (x: Expr): Expr => (isOp(x, 'matpow') ? x.args[0] : x);
+
 function powerOf(x: Expr): [Expr, number] {
   return isOp(x, 'matpow') ? [x.args[0], x.attrs.power ?? 1] : [x, 1];
 }
 
 export const mergePowers = rule(['matmul'], 'repeated factors', 'AA → A², AᵏA → Aᵏ⁺¹', (e) => {
   if (e.op !== 'matmul') return null;
-  const [a, b] = [powerOf(lastFactor(e.args[0]))[0], powerOf(firstFactor(e.args[1]))[0]];
-  if (a !== b || a.shape.rows !== a.shape.cols) return null;
+  const a = baseOf(lastFactor(e.args[0]));
+  if (a !== baseOf(firstFactor(e.args[1])) || a.shape.rows !== a.shape.cols) return null;
   const fs = chainFactors(e);
   for (let i = 0; i + 1 < fs.length; i++) {
     const [a, p] = powerOf(fs[i]);
@@ -128,18 +131,18 @@ interface ChainStats {
 
 const stats = new NodeFact<ChainStats>();
 
-/** Stats of a single factor (not a product), shared by all factors alike. */
-const factorStats = new Map<number, ChainStats>();
+/** Stats of a single factor (not a product), shared by all factors alike: by kinds·4 + transposed·2 + compound. */
+const factorStats: (ChainStats | undefined)[] = [];
 
 function statsOfFactor(x: Expr): ChainStats {
   const kinds = factorKinds(x);
   const t = isOp(x, 'transpose');
   const compound = t && isOp(x.args[0], 'matmul');
   const key = kinds * 4 + (t ? 2 : 0) + (compound ? 1 : 0);
-  let s = factorStats.get(key);
+  let s = factorStats[key];
   if (!s) {
     s = Object.freeze({ kinds, length: 1, allTransposed: t, compound });
-    factorStats.set(key, s);
+    factorStats[key] = s;
   }
   return s;
 }
