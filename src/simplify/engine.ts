@@ -132,15 +132,26 @@ export class Simplifier {
     const done = this.memo.get(root);
     if (done !== undefined) return done;
     // the common case of a node a rule built over simplified arguments: nothing below it to walk
-    if (root.kind !== 'op' || root.args.every((a) => this.memo.has(a))) return this.runOrder(root, [root]);
+    if (root.kind !== 'op' || this.argsDone(root)) return this.simplifyNode(root);
     return this.runOrder(root, this.pending(root));
+  }
+
+  /** Every argument of e already simplified. */
+  private argsDone(e: OpExpr): boolean {
+    for (const a of e.args) if (!this.memo.has(a)) return false;
+    return true;
+  }
+
+  /** Simplify one node whose arguments are done, and memoize it. */
+  private simplifyNode(node: Expr): Expr {
+    const out = this.fixpoint(node.kind === 'op' ? this.withSimplifiedArgs(node) : node, node.id);
+    this.memo.set(node, out);
+    return out;
   }
 
   /** Simplify the nodes of `order` (children first: pending(root), or all of root's DAG before any work). */
   private runOrder(root: Expr, order: readonly Expr[]): Expr {
-    for (const node of order) {
-      this.memo.set(node, this.fixpoint(node.kind === 'op' ? this.withSimplifiedArgs(node) : node, node.id));
-    }
+    for (const node of order) this.simplifyNode(node);
     return this.memo.get(root)!;
   }
 
