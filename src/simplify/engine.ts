@@ -10,7 +10,7 @@ import { type Expr, type OpExpr, topoOrder } from '../ir/expr.js';
 import { sameShape, shapeText } from '../ir/shape.js';
 import { argHeads } from './heads.js';
 import { mentions } from './mentions.js';
-import { present, presentMany } from './present.js';
+import { presentMany } from './present.js';
 import type { Rule } from './rule.js';
 import { RULES } from './rules/index.js';
 
@@ -278,25 +278,27 @@ export class Simplifier {
  * leftmost factor). `log`, when given, receives every rewrite in order.
  */
 export function simplify(e: Expr, log?: Rewrite[]): Expr {
-  const s = new Simplifier(RULES, log);
-  try {
-    return present(s.simplify(e));
-  } finally {
-    s.release();
-    forgetNodeFacts();
-  }
+  return simplifyMany([e], log)[0];
 }
 
 /** Simplify several expressions with one shared memo (shared subterms are simplified once). */
 export function simplifyMany(es: readonly Expr[], log?: Rewrite[]): Expr[] {
-  const s = new Simplifier(RULES, log);
   try {
-    const expanded = expandDerivativesMany(es);
-    if (expanded.length === 1) return presentMany([s.simplifyOrdered(expanded[0])]);
-    s.markRegions(expanded);
-    return presentMany(expanded.map((e) => s.simplifyExpanded(e)));
+    const s = new Simplifier(RULES, log);
+    let done: Expr[];
+    try {
+      const expanded = expandDerivativesMany(es);
+      if (expanded.length === 1) done = [s.simplifyOrdered(expanded[0])];
+      else {
+        s.markRegions(expanded);
+        done = expanded.map((e) => s.simplifyExpanded(e));
+      }
+    } finally {
+      // the memo's node fields are free again before present's own memo takes them
+      s.release();
+    }
+    return presentMany(done);
   } finally {
-    s.release();
     forgetNodeFacts();
   }
 }
