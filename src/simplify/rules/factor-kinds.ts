@@ -64,11 +64,14 @@ export function productKinds(e: Expr): number {
   const stack: OpExpr[] = [e];
   while (stack.length > 0) {
     const x = stack[stack.length - 1];
-    const pending = operands(x).filter((a): a is OpExpr => through(a) && !kinds.has(a));
-    if (pending.length > 0) {
-      stack.push(...pending);
-      continue;
+    let waiting = false;
+    for (const a of operands(x)) {
+      if (through(a) && !kinds.has(a)) {
+        stack.push(a);
+        waiting = true;
+      }
     }
+    if (waiting) continue;
     stack.pop();
     let own = 0;
     for (const a of operands(x)) own |= through(a) ? kinds.get(a)! : ownKind(a);
