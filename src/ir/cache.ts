@@ -46,8 +46,10 @@ export function forgetNodeFacts(): void {
   for (const c of caches) c.renew();
 }
 
-/** Slots of the NodeFacts made so far; a node's fact array has this many. */
+/** Slots of the NodeFacts made so far. */
 let slots = 0;
+/** A node's first fact array: a copy of this (packed, so slots past its end only grow it). */
+const NO_FACTS: readonly unknown[] = new Array(16).fill(undefined);
 
 /**
  * A fact that is a pure function of its node and holds no node (a count, a bit set, a flag, a record of
@@ -71,7 +73,7 @@ export class NodeFact<V> {
     const n = e as unknown as Owner<unknown>;
     let facts = Owner.facts(n);
     if (facts === null) {
-      facts = new Array(Math.max(slots, 8)).fill(undefined);
+      facts = NO_FACTS.slice();
       Owner.setFacts(n, facts);
     }
     facts[this.slot] = v;
