@@ -64,7 +64,8 @@ export class Simplifier {
   private readonly index: Index;
   constructor(
     private readonly rules: readonly Rule[] = RULES,
-    readonly log: Rewrite[] = [],
+    /** Receives every rewrite, in order; none are recorded without it. */
+    readonly log?: Rewrite[],
   ) {
     renewNodeCaches();
     this.index = indexOf(rules);
@@ -266,7 +267,7 @@ export class Simplifier {
           `internal: rule ${r.name} changed the shape ${shapeText(e.shape)} to ${shapeText(out.shape)}`,
         );
       }
-      this.log.push({ rule: r.name, identity: r.identity, before: e, after: out });
+      this.log?.push({ rule: r.name, identity: r.identity, before: e, after: out });
       return out;
     }
     return null;
