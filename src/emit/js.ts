@@ -154,7 +154,7 @@ function withThreads(K: KernelNamespace, threads: number | undefined): KernelNam
   const gemm = K.gemm as typeof Kernels.gemm;
   return {
     ...K,
-    gemm: (out: Matrix, a: Matrix, b: Matrix, transA: boolean, transB: boolean, alpha?: number) =>
+    gemm: (out: Matrix, a: Matrix, b: Matrix, transA: boolean, transB: boolean, alpha?: Kernels.Alpha) =>
       gemm(out, a, b, transA, transB, alpha, threads),
   };
 }
