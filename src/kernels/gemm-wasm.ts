@@ -311,7 +311,9 @@ export function createWasmGemm(
     ctl[CTL.kc] = Math.ceil(k / Math.ceil(k / kc));
     ctl[CTL.mc] = mcRows;
     ctl[CTL.packA] = packed ? 1 : 0;
-    heap[ALPHA] = typeof alpha === 'number' ? alpha : alpha[0];
+    // two stores rather than a conditional expression, whose phi TurboFan may box
+    if (typeof alpha === 'number') heap[ALPHA] = alpha;
+    else heap[ALPHA] = alpha[0];
     ctl[CTL.alpha] = ALPHA * 8;
     if (staged) {
       // C in blocks of mc rows, each block's rows copied out while they are still in cache
