@@ -94,13 +94,7 @@ export function finishTask(ctl: Int32Array, at: number, total: number): void {
  * k steps 8·mr) or op(A) in place through its strides (rows 8 bytes apart when A is transposed, else
  * gemmRows). Self-contained, like runTasks.
  */
-export function multiplyRows(
-  ex: TaskExports,
-  ctl: Int32Array,
-  L: Ctl,
-  r0: number,
-  r1: number,
-): void {
+export function multiplyRows(ex: TaskExports, ctl: Int32Array, L: Ctl, r0: number, r1: number): void {
   const k = ctl[L.k];
   const np = ctl[L.np];
   const c = ctl[L.c] + r0 * np * 8;
@@ -123,13 +117,7 @@ export function multiplyRows(
  * regardless of claims (a job for this thread alone, or the recovery path when a worker stopped). The caller
  * waits for done2 = total2. Plain locals only: a product allocates nothing on the JS heap.
  */
-export function runTasks(
-  ex: TaskExports,
-  ctl: Int32Array,
-  L: Ctl,
-  seq: number,
-  all: boolean,
-): void {
+export function runTasks(ex: TaskExports, ctl: Int32Array, L: Ctl, seq: number, all: boolean): void {
   const tag = (seq & 0xffff) << 16;
   const m = ctl[L.m];
   const n = ctl[L.n];

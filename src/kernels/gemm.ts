@@ -7,9 +7,9 @@ import { gemmLoops } from './gemm-loops.js';
 import { availableThreads, canUseThreads, envVar } from './gemm-threads.js';
 import { gemmTiled } from './gemm-tiled.js';
 import { type Alpha, alphaValue, createWasmGemm, type WasmGemm } from './gemm-wasm.js';
+import type { Matrix } from './matrix.js';
 
 export type { Alpha } from './gemm-wasm.js';
-import type { Matrix } from './matrix.js';
 
 /** Plain loops win below this many multiply-adds, or for at most 4 dot products (m·n ≤ 4). */
 const LOOPS_BELOW = 128;
@@ -87,7 +87,8 @@ export function gemm(
     if (t > 1 && sharedWasm?.(out, a, b, transA, transB, m, n, k, alpha, t)) return out;
     if (wasm === undefined) wasm = createWasmGemm();
     if (wasm?.(out, a, b, transA, transB, m, n, k, alpha)) return out;
-    if (m >= TILE && n >= TILE) return scale(gemmTiled(out, a, b, transA, transB, m, n, k), alphaValue(alpha));
+    if (m >= TILE && n >= TILE)
+      return scale(gemmTiled(out, a, b, transA, transB, m, n, k), alphaValue(alpha));
   }
   if (out.data.buffer === a.data.buffer || out.data.buffer === b.data.buffer) {
     const tmp = { rows: m, cols: n, data: new Float64Array(m * n) };
