@@ -1,7 +1,9 @@
-// The parents a node owns, and a visit stamp for walks. An op node is kept by its youngest argument when that argument was made in the
-// current epoch (ir/expr.ts), instead of by a weak table: owner → parent here, parent → owner through its
-// args, so the two live and die together and no WeakRef is made. The field is private, so it is invisible
-// to reflection, printing and equality, and writable on a frozen node.
+// The parents a node owns, a visit stamp for walks, the facts computed about it (ir/cache.ts NodeFact) and its
+// entry in the active memo (NodeMemo).
+// An op node is kept by its youngest argument when that argument was made in the current epoch (ir/expr.ts),
+// instead of by a weak table: owner → parent here, parent → owner through its args, so the two live and die
+// together and no WeakRef is made. The fields are private, so they are invisible to reflection, printing and
+// equality, and writable on a frozen node.
 
 /** Nothing, one parent, a few in an array, or many by hash. */
 export type Owned<P> = P | P[] | Map<number, P | P[]> | null;
@@ -9,6 +11,28 @@ export type Owned<P> = P | P[] | Map<number, P | P[]> | null;
 export abstract class Owner<P> {
   #owned: Owned<P> = null;
   #stamp = 0;
+  /** Facts about the node computed on demand (ir/cache.ts NodeFact), by slot. */
+  #facts: unknown[] | null = null;
+  /** The node's entry in the active NodeMemo (ir/cache.ts): that memo's stamp, and an index into its values. */
+  #memoStamp = 0;
+  #memoIndex = 0;
+
+  static memoIndex<P>(n: Owner<P>, stamp: number): number {
+    return n.#memoStamp === stamp ? n.#memoIndex : -1;
+  }
+
+  static setMemoIndex<P>(n: Owner<P>, stamp: number, index: number): void {
+    n.#memoStamp = stamp;
+    n.#memoIndex = index;
+  }
+
+  static facts<P>(n: Owner<P>): unknown[] | null {
+    return n.#facts;
+  }
+
+  static setFacts<P>(n: Owner<P>, facts: unknown[]): void {
+    n.#facts = facts;
+  }
 
   static owned<P>(n: Owner<P>): Owned<P> {
     return n.#owned;
