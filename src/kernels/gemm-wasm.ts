@@ -30,6 +30,8 @@ const MAX_VIEWS = 128;
 const MAX_PAGES = 32768;
 /** A caller waits this long (ms) for a worker's task before taking the pool for dead and redoing the job. */
 const WORKER_TIMEOUT_MS = 30_000;
+/** The caller re-reads the finished-task count this often (ms) while it waits. */
+const WAIT_MS = 1000;
 /** Tasks per thread in each phase, so that a thread slowed by other processes leaves its share to the others. */
 const TASKS_PER_THREAD = 4;
 
@@ -193,20 +195,24 @@ export function createWasmGemm(
     Atomics.store(ctl, CTL.seq, seq);
   };
 
-  /** Waits until every phase-2 task is done; false when a worker stopped answering (then the pool is closed). */
+  /**
+   * Waits until every phase-2 task is done; false when a worker stopped answering (then the pool is closed).
+   * Time is counted in waits that timed out with no task finished, not read from a clock: Date.now() returns
+   * a boxed double, a heap allocation on every product.
+   */
   const awaitWorkers = (): boolean => {
     const total = ctl[CTL.total2];
-    let since = Date.now();
+    let stalled = 0;
     let last = -1;
     for (let d = Atomics.load(ctl, CTL.done2); d < total; d = Atomics.load(ctl, CTL.done2)) {
       if (d !== last) {
         last = d;
-        since = Date.now();
-      } else if (Date.now() - since > WORKER_TIMEOUT_MS) {
+        stalled = 0;
+      } else if (stalled * WAIT_MS >= WORKER_TIMEOUT_MS) {
         pool?.close();
         return false;
       }
-      Atomics.wait(ctl, CTL.done2, d, 1000);
+      if (Atomics.wait(ctl, CTL.done2, d, WAIT_MS) === 'timed-out') stalled++;
     }
     return true;
   };
