@@ -1,5 +1,7 @@
 // Interning of the expression DAG (types in ir/expr.ts): building the same node twice returns the same
 // object, so `===` is structural equality for every node still reachable, while nodes nobody holds are freed.
+// Nodes are immutable by their types (readonly fields and arrays), not frozen at run time: Object.freeze of a
+// node and of its argument array was a third of the cost of making one.
 import type { Attrs, ConstExpr, DerivExpr, Expr, OpExpr, Qualifier, VarExpr } from './expr.js';
 import { Owner } from './owned.js';
 import { SCALAR, type Shape } from './shape.js';
@@ -36,7 +38,6 @@ class VarNode extends Owner<OpExpr> implements VarExpr {
     readonly qualifiers: readonly Qualifier[],
   ) {
     super();
-    Object.freeze(this);
   }
 }
 
@@ -48,7 +49,6 @@ class ConstNode extends Owner<OpExpr> implements ConstExpr {
     readonly value: number,
   ) {
     super();
-    Object.freeze(this);
   }
 }
 
@@ -63,7 +63,6 @@ class OpNode extends Owner<OpExpr> implements OpExpr {
     readonly derivs: boolean,
   ) {
     super();
-    Object.freeze(this);
   }
 }
 
@@ -81,7 +80,6 @@ class DerivNode extends Owner<OpExpr> implements DerivExpr {
     super();
     // absent, not undefined, for a declared variable
     if (at) (this as { at?: Expr }).at = at;
-    Object.freeze(this);
   }
 }
 
@@ -177,7 +175,8 @@ function opHash(op: string, args: readonly Expr[], a: Attrs): number {
   return h & 0x3fffffff;
 }
 
-const NO_ATTRS: Attrs = Object.freeze({});
+/** The attrs of an op that has none (shared, so that `attrs === NO_ATTRS` answers without reading fields). */
+export const NO_ATTRS: Attrs = Object.freeze({});
 
 function hasAttrs(a: Attrs): boolean {
   return (
@@ -264,19 +263,61 @@ function findWeak(
   return undefined;
 }
 
-function makeOp(op: string, args: readonly Expr[], attrs: Attrs, shape: Shape): OpExpr {
+/** The shape of an op node from its arguments' shapes, which it may check (an op record's `shape`). */
+export interface ShapeRule {
+  shape(args: readonly Shape[], attrs: Attrs): Shape;
+}
+
+const argShapes = (args: readonly Expr[]): Shape[] =>
+  args.length === 1
+    ? [args[0].shape]
+    : args.length === 2
+      ? [args[0].shape, args[1].shape]
+      : args.map((a) => a.shape);
+
+/**
+ * A new node. `fresh`: args and attrs are new objects nobody else holds, kept as they are; otherwise they
+ * are copied, so that a caller changing its array later cannot change the node.
+ */
+function makeOp(
+  op: string,
+  args: readonly Expr[],
+  attrs: Attrs,
+  shape: Shape | ShapeRule,
+  fresh: boolean,
+): OpExpr {
   let derivs = false;
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
     if (a.kind === 'deriv' || (a.kind === 'op' && a.derivs)) derivs = true;
   }
-  const ownArgs = Object.isFrozen(args) ? args : Object.freeze(args.slice());
-  const ownAttrs = !hasAttrs(attrs) ? NO_ATTRS : Object.isFrozen(attrs) ? attrs : Object.freeze({ ...attrs });
-  return new OpNode(nextId++, shape, op, ownArgs, ownAttrs, derivs);
+  const s = 'shape' in shape ? shape.shape(argShapes(args), attrs) : shape;
+  const ownArgs = fresh || Object.isFrozen(args) ? args : args.slice();
+  const ownAttrs =
+    attrs === NO_ATTRS || !hasAttrs(attrs)
+      ? NO_ATTRS
+      : fresh || Object.isFrozen(attrs)
+        ? attrs
+        : { ...attrs };
+  return new OpNode(nextId++, s, op, ownArgs, ownAttrs, derivs);
 }
 
 /** Intern an op node whose shape the caller has already inferred. Prefer ops/build.ts `apply`. */
 export function opNode(op: string, args: readonly Expr[], attrs: Attrs, shape: Shape): OpExpr {
+  return internOp(op, args, attrs, shape, false);
+}
+
+/**
+ * Intern an op node; its shape is `shape`, or what the rule gives, asked only when the node is new (a node
+ * found again has arguments whose shapes the rule accepted when it was made).
+ */
+export function internOp(
+  op: string,
+  args: readonly Expr[],
+  attrs: Attrs,
+  shape: Shape | ShapeRule,
+  fresh: boolean,
+): OpExpr {
   let owner: Expr | undefined;
   for (let i = 0; i < args.length; i++) if (owner === undefined || args[i].id > owner.id) owner = args[i];
   if (owner !== undefined) {
@@ -284,14 +325,14 @@ export function opNode(op: string, args: readonly Expr[], attrs: Attrs, shape: S
     if (found !== undefined) return found;
     // a young owner has owned every parent built since it was made, so the weak table cannot hold one
     if (young(owner)) {
-      const e = makeOp(op, args, attrs, shape);
+      const e = makeOp(op, args, attrs, shape, fresh);
       addOwned(owner, e);
       return e;
     }
   }
   const h = opHash(op, args, attrs);
   const b = ops.bucket(h);
-  return findWeak(b, op, args, attrs) ?? ops.add(h, makeOp(op, args, attrs, shape), b);
+  return findWeak(b, op, args, attrs) ?? ops.add(h, makeOp(op, args, attrs, shape, fresh), b);
 }
 
 const MODES = { grad: 1, jacobian: 2, hessian: 3 } as const;

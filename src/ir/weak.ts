@@ -4,6 +4,8 @@
 // garbage collection (one finalizer on a throwaway object tells when one happened) once it has taken an
 // eighth as many, and twice after a pass made within a run (which keeps its own WeakRefs' values alive) — so
 // a table's size follows what is alive, and what a long synchronous run left dead is let go after it.
+// A pass is put off while at most a quarter of the refs could be dead: a WeakRef keeps its value until the
+// job that made it ends, so the refs made in the current job are all alive.
 // Callers scan `bucket(key)` themselves (no per-lookup closure) and `add` on a miss.
 
 export type Bucket<V extends object> = WeakRef<V> | WeakRef<V>[];
@@ -23,6 +25,14 @@ function watch(): void {
 }
 watch();
 
+/** Counts jobs: advanced by a microtask queued at the first add of a job, so it changes when the job ends. */
+let job = 0;
+let jobEndQueued = false;
+const endJob = (): void => {
+  jobEndQueued = false;
+  job++;
+};
+
 export class WeakInternTable<K, V extends object> {
   private readonly buckets = new Map<K, Bucket<V>>();
   private addsSinceSweep = 0;
@@ -33,6 +43,9 @@ export class WeakInternTable<K, V extends object> {
    * value until the job that made it ends), and so may the first collection after it, made in that job.
    */
   private sweepsOwed = 0;
+  /** The job of the last add, and how many refs the table held when that job made its first add. */
+  private addJob = -1;
+  private refsBeforeJob = 0;
 
   constructor() {
     tables.push(this as WeakInternTable<unknown, object>);
@@ -50,8 +63,18 @@ export class WeakInternTable<K, V extends object> {
     else if (Array.isArray(b)) b.push(ref);
     else if (b.deref() === undefined) this.buckets.set(key, ref);
     else this.buckets.set(key, [b, ref]);
+    if (this.addJob !== job) {
+      this.addJob = job;
+      this.refsBeforeJob = this.liveAtSweep + this.addsSinceSweep;
+      if (!jobEndQueued) {
+        jobEndQueued = true;
+        queueMicrotask(endJob);
+      }
+    }
     if (++this.addsSinceSweep >= this.sweepAt) {
-      this.sweep();
+      // only refs made before this job can have died
+      if (this.refsBeforeJob * 4 < this.liveAtSweep + this.addsSinceSweep) this.sweepAt *= 2;
+      else this.sweep();
       this.sweepsOwed = 2;
     }
     return value;
