@@ -5,7 +5,7 @@ import type { Dim } from './dim.js';
 import { Owner } from './owned.js';
 import { type Shape, shapeText } from './shape.js';
 
-export { constant, derivNode, internedCount, opNode, variable } from './intern.js';
+export { constant, declareVariables, derivNode, internedCount, opNode, variable } from './intern.js';
 
 /** Value restrictions: numeric checks sample accordingly and simplify may use them. `onehot`: each row is a one-hot vector (so it sums to 1); a column vector is one one-hot vector. */
 export type Qualifier = 'symmetric' | 'spd' | 'positive' | 'onehot';

@@ -15,8 +15,12 @@ import { type Bucket, firstLive, WeakInternTable } from './weak.js';
 // one expression, and builds many others over them, does not grow. Variables, constants and derivative
 // nodes have weak tables of their own (ir/weak.ts).
 const ops = new WeakInternTable<number, OpExpr>();
-/** Variables by name (a name with several shapes or qualifier sets shares a bucket). */
-const vars = new WeakInternTable<string, VarExpr>();
+/**
+ * Variables by name (a name with several shapes or qualifier sets shares a bucket). Variables declared
+ * together (declareVariables) stand under one WeakRef to their group, which each member holds: they are
+ * freed together, for one WeakRef instead of one each.
+ */
+const vars = new WeakInternTable<string, VarNode | VarNode[]>();
 const derivs = new WeakInternTable<number, DerivExpr>();
 const consts = new WeakInternTable<number, ConstExpr>();
 let nextId = 1;
@@ -31,6 +35,8 @@ const young = (e: Expr): boolean => e.id >= nextId - (nextId % EPOCH);
 
 class VarNode extends Owner<OpExpr> implements VarExpr {
   readonly kind = 'var';
+  /** The variables declared with this one, kept alive while any of them is (see `vars`). */
+  #group: VarNode[] | null = null;
   constructor(
     readonly id: number,
     readonly shape: Shape,
@@ -38,6 +44,10 @@ class VarNode extends Owner<OpExpr> implements VarExpr {
     readonly qualifiers: readonly Qualifier[],
   ) {
     super();
+  }
+
+  static join(v: VarNode, group: VarNode[]): void {
+    v.#group = group;
   }
 }
 
@@ -89,7 +99,16 @@ const asOwner = (e: Expr): Owner<OpExpr> => e as unknown as Owner<OpExpr>;
 export function internedCount(): number {
   let n = 0;
   const stack: Expr[] = [];
-  for (const t of [vars, consts, ops, derivs] as WeakInternTable<unknown, Expr>[]) {
+  // a group of variables stands under each member's name
+  const groups = new Set<VarNode[]>();
+  for (const v of vars.values()) {
+    if (!Array.isArray(v)) stack.push(v);
+    else if (!groups.has(v)) {
+      groups.add(v);
+      stack.push(...v);
+    }
+  }
+  for (const t of [consts, ops, derivs] as WeakInternTable<unknown, Expr>[]) {
     for (const e of t.values()) stack.push(e);
   }
   while (stack.length > 0) {
@@ -115,31 +134,87 @@ function sameQualifiers(a: readonly Qualifier[], b: readonly Qualifier[]): boole
   return true;
 }
 
-function findVar(
-  b: Bucket<VarExpr> | undefined,
+function sameVar(v: VarNode, name: string, shape: Shape, quals: readonly Qualifier[]): boolean {
+  return v.name === name && v.shape === shape && sameQualifiers(v.qualifiers, quals);
+}
+
+function findIn(
+  t: VarNode | VarNode[] | undefined,
+  name: string,
   shape: Shape,
   quals: readonly Qualifier[],
-): VarExpr | undefined {
+): VarNode | undefined {
+  if (t === undefined) return undefined;
+  if (!Array.isArray(t)) return sameVar(t, name, shape, quals) ? t : undefined;
+  for (let i = 0; i < t.length; i++) if (sameVar(t[i], name, shape, quals)) return t[i];
+  return undefined;
+}
+
+function findVar(
+  b: Bucket<VarNode | VarNode[]> | undefined,
+  name: string,
+  shape: Shape,
+  quals: readonly Qualifier[],
+): VarNode | undefined {
   if (b === undefined) return undefined;
-  if (!Array.isArray(b)) {
-    const v = b.deref();
-    return v !== undefined && v.shape === shape && sameQualifiers(v.qualifiers, quals) ? v : undefined;
-  }
+  if (!Array.isArray(b)) return findIn(b.deref(), name, shape, quals);
   for (const r of b) {
-    const v = r.deref();
-    if (v !== undefined && v.shape === shape && sameQualifiers(v.qualifiers, quals)) return v;
+    const v = findIn(r.deref(), name, shape, quals);
+    if (v !== undefined) return v;
   }
   return undefined;
 }
+
+const canonicalQualifiers = (qualifiers: readonly Qualifier[]): readonly Qualifier[] =>
+  qualifiers.length === 0 ? NO_QUALIFIERS : Object.freeze([...new Set(qualifiers)].sort());
 
 export function variable(
   name: string,
   shape: Shape,
   qualifiers: readonly Qualifier[] = NO_QUALIFIERS,
 ): VarExpr {
-  const quals = qualifiers.length === 0 ? NO_QUALIFIERS : Object.freeze([...new Set(qualifiers)].sort());
+  const quals = canonicalQualifiers(qualifiers);
   const b = vars.bucket(name);
-  return findVar(b, shape, quals) ?? vars.add(name, new VarNode(nextId++, shape, name, quals), b);
+  return (
+    findVar(b, name, shape, quals) ??
+    (vars.add(name, new VarNode(nextId++, shape, name, quals), b) as VarNode)
+  );
+}
+
+/**
+ * The variables names[i] : shapes[i] with qualifiers[i] (distinct names), as `variable` gives them one by one;
+ * those not interned yet are made as one group, freed when none of them is reachable any more.
+ */
+export function declareVariables(
+  names: readonly string[],
+  shapes: readonly Shape[],
+  qualifiers: readonly (readonly Qualifier[])[],
+): VarExpr[] {
+  const out: VarExpr[] = [];
+  const group: VarNode[] = [];
+  const buckets: (Bucket<VarNode | VarNode[]> | undefined)[] = [];
+  for (let i = 0; i < names.length; i++) {
+    const quals = canonicalQualifiers(qualifiers[i]);
+    const b = vars.bucket(names[i]);
+    const found = findVar(b, names[i], shapes[i], quals) ?? findIn(group, names[i], shapes[i], quals);
+    if (found !== undefined) {
+      out.push(found);
+      continue;
+    }
+    const v = new VarNode(nextId++, shapes[i], names[i], quals);
+    out.push(v);
+    group.push(v);
+    buckets.push(b);
+  }
+  if (group.length === 1) vars.addRef(group[0].name, new WeakRef(group[0]), buckets[0]);
+  else if (group.length > 1) {
+    const ref = new WeakRef<VarNode | VarNode[]>(group);
+    for (let i = 0; i < group.length; i++) {
+      VarNode.join(group[i], group);
+      vars.addRef(group[i].name, ref, buckets[i]);
+    }
+  }
+  return out;
 }
 
 export function constant(value: number): ConstExpr {

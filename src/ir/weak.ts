@@ -58,7 +58,12 @@ export class WeakInternTable<K, V extends object> {
 
   /** Add a value under `key`, whose bucket the caller has just looked up (one Map lookup fewer). */
   add(key: K, value: V, b: Bucket<V> | undefined = this.buckets.get(key)): V {
-    const ref = new WeakRef(value);
+    this.addRef(key, new WeakRef(value), b);
+    return value;
+  }
+
+  /** Add a ref under `key`; one ref may stand under several keys (values that live and die together). */
+  addRef(key: K, ref: WeakRef<V>, b: Bucket<V> | undefined = this.buckets.get(key)): void {
     if (b === undefined) this.buckets.set(key, ref);
     else if (Array.isArray(b)) b.push(ref);
     else if (b.deref() === undefined) this.buckets.set(key, ref);
@@ -77,7 +82,6 @@ export class WeakInternTable<K, V extends object> {
       else this.sweep();
       this.sweepsOwed = 2;
     }
-    return value;
   }
 
   /** Every live value (for counting and for walking what is interned). */
