@@ -124,6 +124,21 @@ export function topoOrder(roots: readonly Expr[]): Expr[] {
 
 const asOwner = (e: Expr): Owner<unknown> => e as unknown as Owner<unknown>;
 
+/**
+ * topoOrder with each node numbered by its place in the order (read back with `slotOf`), so that a pass can
+ * keep its per-node results in arrays. The numbers hold until the next numberedOrder; such passes never nest.
+ */
+export function numberedOrder(roots: readonly Expr[]): Expr[] {
+  const order = topoOrder(roots);
+  for (let i = 0; i < order.length; i++) Owner.setSlot(asOwner(order[i]), i);
+  return order;
+}
+
+/** The place of e in the last numberedOrder that reached it. */
+export function slotOf(e: Expr): number {
+  return Owner.slot(asOwner(e));
+}
+
 /** True when some node under e (e included) is a grad/jacobian/hessian node; O(1), recorded at construction. */
 export function mentionsDerivative(e: Expr): boolean {
   return e.kind === 'deriv' || (e.kind === 'op' && e.derivs);

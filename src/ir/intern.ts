@@ -36,6 +36,7 @@ const young = (e: Expr): boolean => e.id >= nextId - (nextId % EPOCH);
 class VarNode extends Owner<OpExpr> implements VarExpr {
   readonly kind = 'var';
   /** The variables declared with this one, kept alive while any of them is (see `vars`). */
+  // biome-ignore lint/correctness/noUnusedPrivateClassMembers: written to hold the group, never read
   #group: VarNode[] | null = null;
   constructor(
     readonly id: number,

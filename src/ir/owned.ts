@@ -1,4 +1,4 @@
-// The parents a node owns, and a visit stamp for walks. An op node is kept by its youngest argument when that argument was made in the
+// The parents a node owns, a visit stamp for walks, and a slot a pass may number the nodes by. An op node is kept by its youngest argument when that argument was made in the
 // current epoch (ir/expr.ts), instead of by a weak table: owner → parent here, parent → owner through its
 // args, so the two live and die together and no WeakRef is made. The field is private, so it is invisible
 // to reflection, printing and equality, and writable on a frozen node.
@@ -9,6 +9,16 @@ export type Owned<P> = P | P[] | Map<number, P | P[]> | null;
 export abstract class Owner<P> {
   #owned: Owned<P> = null;
   #stamp = 0;
+  /** A pass's number for the node (its place in the pass's order), valid within that pass only. */
+  #slot = 0;
+
+  static slot<P>(n: Owner<P>): number {
+    return n.#slot;
+  }
+
+  static setSlot<P>(n: Owner<P>, slot: number): void {
+    n.#slot = slot;
+  }
 
   static owned<P>(n: Owner<P>): Owned<P> {
     return n.#owned;
