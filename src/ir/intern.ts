@@ -7,13 +7,13 @@ import { Owner } from './owned.js';
 import { SCALAR, type Shape } from './shape.js';
 import { type Bucket, firstLive, WeakInternTable } from './weak.js';
 
-// An op node is found where it was stored: with its youngest argument (the largest id) when
-// that argument was made in the current epoch — the argument then owns it (ir/owned.ts) and the two are
-// freed together, with no WeakRef — otherwise (no arguments, or an older youngest argument) in a weak table
-// under an integer hash. An argument stays young only within its epoch, so a long-lived node never keeps
-// more than the parents built in the epoch it was made in: a session that holds its declared variables or
-// one expression, and builds many others over them, does not grow. Variables, constants and derivative
-// nodes have weak tables of their own (ir/weak.ts).
+// An op node is found where it was stored: with its youngest argument (the largest id) while that argument
+// is young — made within the last YOUTH nodes — the argument then owns it (ir/owned.ts) and the two are freed
+// together, with no WeakRef; otherwise (no arguments, or an older youngest argument) in a weak table under
+// an integer hash. A node is young only for the YOUTH nodes made after it, so a long-lived node never keeps
+// more than the parents built then: a session that holds its declared variables or one expression, and
+// builds many others over them, does not grow. Variables, constants and derivative nodes have weak tables of
+// their own (ir/weak.ts).
 const ops = new WeakInternTable<number, OpExpr>();
 /**
  * Variables by name (a name with several shapes or qualifier sets shares a bucket). Variables declared
@@ -25,13 +25,13 @@ const derivs = new WeakInternTable<number, DerivExpr>();
 const consts = new WeakInternTable<number, ConstExpr>();
 let nextId = 1;
 
-/** Nodes made per epoch (a power of two). */
-const EPOCH = 1 << 12;
+/** How many nodes made after it a node stays young for. */
+const YOUTH = 1 << 12;
 /** Parents an owner keeps in an array before it hashes them. */
 const FEW = 8;
 
-/** Made in the current epoch: it may own the parents built now. */
-const young = (e: Expr): boolean => e.id >= nextId - (nextId % EPOCH);
+/** Made within the last YOUTH nodes: it may own the parents built now (once old, a node stays old). */
+const young = (e: Expr): boolean => e.id > nextId - YOUTH;
 
 class VarNode extends Owner<OpExpr> implements VarExpr {
   readonly kind = 'var';

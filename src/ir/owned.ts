@@ -1,7 +1,7 @@
-// The parents a node owns, a visit stamp for walks, and a slot a pass may number the nodes by. An op node is kept by its youngest argument when that argument was made in the
-// current epoch (ir/expr.ts), instead of by a weak table: owner → parent here, parent → owner through its
-// args, so the two live and die together and no WeakRef is made. The field is private, so it is invisible
-// to reflection, printing and equality, and writable on a frozen node.
+// The parents a node owns, a visit stamp for walks, and a slot a pass may number the nodes by. An op node is
+// kept by its youngest argument while that argument is young (ir/intern.ts), instead of by a weak table:
+// owner → parent here, parent → owner through its args, so the two live and die together and no WeakRef is
+// made. The fields are private, so they are invisible to reflection, printing and equality.
 
 /** Nothing, one parent, a few in an array, or many by hash. */
 export type Owned<P> = P | P[] | Map<number, P | P[]> | null;

@@ -1,6 +1,6 @@
 // Interning under the two ways a node is kept (ir/expr.ts): owned by its youngest argument while that one
 // is young, else in a weak table. Equal structure is one object whichever way it was stored and however
-// much was built in between (epochs pass), and a session that holds old nodes and builds many new
+// much was built in between (its arguments grow old), and a session that holds old nodes and builds many new
 // expressions over them does not keep those expressions.
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
@@ -23,7 +23,7 @@ async function collect(): Promise<void> {
 const n = dimSym('n');
 const sq = shape(n, n);
 
-/** More nodes than an epoch holds, so that everything made before is old afterwards. */
+/** More nodes than a node stays young for (ir/intern.ts YOUTH), so that everything made before is old afterwards. */
 function passEpochs(): void {
   for (let i = 0; i < 10_000; i++) variable(`throwaway${i}`, sq);
 }
