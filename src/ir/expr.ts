@@ -92,7 +92,8 @@ let walks = 0;
  * stamps the nodes it has seen (ir/owned.ts) instead of filling a set; walks never nest.
  */
 export function topoOrder(roots: readonly Expr[]): Expr[] {
-  const stamp = ++walks;
+  // negative, so that no slot (ir/owned.ts) is taken for it
+  const stamp = -++walks;
   const order: Expr[] = [];
   // the path from a root, and for each node on it the index of the next child to visit
   const path: Expr[] = [];

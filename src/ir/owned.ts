@@ -8,16 +8,17 @@ export type Owned<P> = P | P[] | Map<number, P | P[]> | null;
 
 export abstract class Owner<P> {
   #owned: Owned<P> = null;
+  /** A walk's stamp (negative) or, after the walk, a pass's number for the node (≥ 0); see ir/expr.ts. */
   #stamp = 0;
-  /** A pass's number for the node (its place in the pass's order), valid within that pass only. */
-  #slot = 0;
 
+  /** The number a pass gave n (its place in the pass's order), valid within that pass only. */
   static slot<P>(n: Owner<P>): number {
-    return n.#slot;
+    return n.#stamp;
   }
 
+  /** Number n for a pass: walks stamp negative numbers, so a slot never passes for a walk's stamp. */
   static setSlot<P>(n: Owner<P>, slot: number): void {
-    n.#slot = slot;
+    n.#stamp = slot;
   }
 
   static owned<P>(n: Owner<P>): Owned<P> {
