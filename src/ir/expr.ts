@@ -109,7 +109,10 @@ export function topoOrder(roots: readonly Expr[]): Expr[] {
       if (i < kids.length) {
         next[top] = i + 1;
         const k = kids[i];
-        if (Owner.visit(asOwner(k), stamp)) {
+        if (!Owner.visit(asOwner(k), stamp)) continue;
+        // a leaf is done as soon as it is seen
+        if (k.kind === 'var' || k.kind === 'const') order.push(k);
+        else {
           path.push(k);
           next.push(0);
         }
