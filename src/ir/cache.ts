@@ -5,6 +5,7 @@
 // WeakMap's insertion and of its ephemeron work in every garbage collection. The facts are pure functions
 // of their node, so emptying a cache at any time loses work, never correctness.
 import type { Expr } from './expr.js';
+import { Owner } from './owned.js';
 
 const LIMIT = 1 << 13;
 
@@ -43,4 +44,89 @@ export function renewNodeCaches(): void {
 /** Empty every cache (the values may be nodes, which must not outlive the simplification that made them). */
 export function forgetNodeFacts(): void {
   for (const c of caches) c.renew();
+}
+
+/** Slots of the NodeFacts made so far; a node's fact array has this many. */
+let slots = 0;
+
+/**
+ * A fact that is a pure function of its node and holds no node (a count, a bit set, a flag, a record of
+ * them), kept on the node itself: computed once in the node's life, freed with it, found without a table
+ * lookup, and never stale, since nodes are immutable. Values that are nodes go in a NodeCache, which every
+ * simplification empties, so that a fact never keeps another node alive.
+ */
+export class NodeFact<V> {
+  private readonly slot = slots++;
+
+  get(e: Expr): V | undefined {
+    const facts = Owner.facts(e as unknown as Owner<unknown>);
+    return facts === null || this.slot >= facts.length ? undefined : (facts[this.slot] as V | undefined);
+  }
+
+  has(e: Expr): boolean {
+    return this.get(e) !== undefined;
+  }
+
+  set(e: Expr, v: V): void {
+    const n = e as unknown as Owner<unknown>;
+    let facts = Owner.facts(n);
+    if (facts === null) {
+      facts = new Array(Math.max(slots, 8)).fill(undefined);
+      Owner.setFacts(n, facts);
+    }
+    facts[this.slot] = v;
+  }
+}
+
+/** Stamp of the NodeMemo that holds the nodes' memo fields; 0: none does. */
+let activeMemo = 0;
+let memoStamps = 0;
+
+/**
+ * A table from nodes to values for one computation (a simplification's memo), without hashing: each node
+ * holds its index into the table's values, under the table's stamp, so a lookup is two field reads. The nodes
+ * hold only numbers, so no value outlives the table. Only one table uses the nodes' fields at a time; one made
+ * while another is active (a nested computation) falls back to a Map. `release` when done.
+ */
+export class NodeMemo<V> {
+  private readonly stamp = ++memoStamps;
+  private readonly values: V[] = [];
+  private readonly map: Map<number, V> | null;
+
+  constructor() {
+    if (activeMemo === 0) {
+      activeMemo = this.stamp;
+      this.map = null;
+    } else this.map = new Map();
+  }
+
+  get(e: Expr): V | undefined {
+    if (this.map) return this.map.get(e.id);
+    const i = Owner.memoIndex(e as unknown as Owner<unknown>, this.stamp);
+    return i < 0 ? undefined : this.values[i];
+  }
+
+  has(e: Expr): boolean {
+    return this.get(e) !== undefined;
+  }
+
+  set(e: Expr, v: V): void {
+    if (this.map) {
+      this.map.set(e.id, v);
+      return;
+    }
+    const n = e as unknown as Owner<unknown>;
+    const i = Owner.memoIndex(n, this.stamp);
+    if (i >= 0) this.values[i] = v;
+    else {
+      Owner.setMemoIndex(n, this.stamp, this.values.length);
+      this.values.push(v);
+    }
+  }
+
+  /** Give the nodes' memo fields back (the next table takes a new stamp, so no field need be cleared). */
+  release(): void {
+    if (activeMemo === this.stamp) activeMemo = 0;
+    this.values.length = 0;
+  }
 }

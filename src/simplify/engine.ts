@@ -4,10 +4,11 @@
 
 import { expandDerivatives, expandDerivativesMany } from '../diff/expand.js';
 import { rebuildOp } from '../diff/rebuild.js';
-import { forgetNodeFacts, renewNodeCaches } from '../ir/cache.js';
+import { forgetNodeFacts, NodeMemo, renewNodeCaches } from '../ir/cache.js';
 import { ShapeError } from '../ir/errors.js';
 import { type Expr, type OpExpr, topoOrder } from '../ir/expr.js';
 import { sameShape, shapeText } from '../ir/shape.js';
+import { argHeads } from './heads.js';
 import { mentions } from './mentions.js';
 import { present, presentMany } from './present.js';
 import type { Rule } from './rule.js';
@@ -30,6 +31,7 @@ interface Entry {
   readonly rule: Rule;
   readonly region: number;
   readonly mentions: number;
+  readonly heads: number;
 }
 
 interface Index {
@@ -56,7 +58,7 @@ function indexOf(rules: readonly Rule[]): Index {
 const MAX_REWRITES_PER_NODE = 64;
 
 export class Simplifier {
-  private readonly memo = new Map<number, Expr>();
+  private readonly memo = new NodeMemo<Expr>();
   /** The catalogue indexed by op, in catalogue order: a node is tried only on rules for its op. */
   private readonly byOp: Map<string, readonly Entry[]>;
   private readonly index: Index;
@@ -74,6 +76,11 @@ export class Simplifier {
    * inside a region, so that the rule is skipped there.
    */
   private readonly interior = new Map<number, number>();
+
+  /** Done with this simplifier: its memo gives the nodes' memo fields back (ir/cache.ts NodeMemo). */
+  release(): void {
+    this.memo.release();
+  }
 
   /** Simplify `input`, first giving any grad/jacobian/hessian nodes in it their meaning. */
   simplify(input: Expr): Expr {
@@ -122,33 +129,30 @@ export class Simplifier {
   }
 
   private run(root: Expr): Expr {
-    const done = this.memo.get(root.id);
+    const done = this.memo.get(root);
     if (done !== undefined) return done;
     // the common case of a node a rule built over simplified arguments: nothing below it to walk
-    if (root.kind !== 'op' || root.args.every((a) => this.memo.has(a.id))) return this.runOrder(root, [root]);
+    if (root.kind !== 'op' || root.args.every((a) => this.memo.has(a))) return this.runOrder(root, [root]);
     return this.runOrder(root, this.pending(root));
   }
 
   /** Simplify the nodes of `order` (children first: pending(root), or all of root's DAG before any work). */
   private runOrder(root: Expr, order: readonly Expr[]): Expr {
     for (const node of order) {
-      this.memo.set(
-        node.id,
-        this.fixpoint(node.kind === 'op' ? this.withSimplifiedArgs(node) : node, node.id),
-      );
+      this.memo.set(node, this.fixpoint(node.kind === 'op' ? this.withSimplifiedArgs(node) : node, node.id));
     }
-    return this.memo.get(root.id)!;
+    return this.memo.get(root)!;
   }
 
   /** e over its arguments' simplified forms (e itself when none changed). */
   private withSimplifiedArgs(e: OpExpr): Expr {
     const args = e.args;
     for (let i = 0; i < args.length; i++) {
-      const done = this.memo.get(args[i].id);
+      const done = this.memo.get(args[i]);
       if (done !== undefined && done !== args[i])
         return rebuildOp(
           e,
-          args.map((a) => this.memo.get(a.id) ?? a),
+          args.map((a) => this.memo.get(a) ?? a),
         );
     }
     return e;
@@ -157,7 +161,7 @@ export class Simplifier {
   /** Nodes under root not yet simplified, children first; memoized subtrees are not walked again. */
   private pending(root: Expr): Expr[] {
     const order: Expr[] = [];
-    if (this.memo.has(root.id)) return order;
+    if (this.memo.has(root)) return order;
     const seen = new Set<number>([root.id]);
     // the path from root, and for each node on it the index of the next argument to visit
     const path: Expr[] = [root];
@@ -169,7 +173,7 @@ export class Simplifier {
       if (e.kind === 'op' && i < e.args.length) {
         next[top] = i + 1;
         const k = e.args[i];
-        if (!seen.has(k.id) && !this.memo.has(k.id)) {
+        if (!seen.has(k.id) && !this.memo.has(k)) {
           seen.add(k.id);
           path.push(k);
           next.push(0);
@@ -187,7 +191,7 @@ export class Simplifier {
   private fixpoint(start: Expr, origin = -1): Expr {
     let e = start;
     for (let n = 0; n < MAX_REWRITES_PER_NODE; n++) {
-      const known = this.memo.get(e.id);
+      const known = this.memo.get(e);
       if (known && known !== e) return known;
       if (e.kind !== 'op') break;
       const next = this.step(e, origin);
@@ -201,12 +205,12 @@ export class Simplifier {
             )
           : next;
     }
-    this.memo.set(e.id, e);
+    this.memo.set(e, e);
     return e;
   }
 
   private simplifyChild(a: Expr): Expr {
-    return this.memo.get(a.id) ?? this.run(a);
+    return this.memo.get(a) ?? this.run(a);
   }
 
   private rulesFor(op: string): readonly Entry[] {
@@ -214,7 +218,12 @@ export class Simplifier {
     if (!rs) {
       rs = this.rules
         .filter((r) => !r.ops || r.ops.includes(op))
-        .map((rule) => ({ rule, region: this.index.regionBit.get(rule) ?? 0, mentions: rule.mentions ?? 0 }));
+        .map((rule) => ({
+          rule,
+          region: this.index.regionBit.get(rule) ?? 0,
+          mentions: rule.mentions ?? 0,
+          heads: rule.heads ?? 0,
+        }));
       this.byOp.set(op, rs);
     }
     return rs;
@@ -223,8 +232,10 @@ export class Simplifier {
   private step(e: OpExpr, origin: number): Expr | null {
     const inner = origin < 0 ? 0 : (this.interior.get(origin) ?? 0);
     let mentioned = -1;
-    for (const { rule: r, region, mentions: needs } of this.rulesFor(e.op)) {
+    const heads = argHeads(e);
+    for (const { rule: r, region, mentions: needs, heads: wants } of this.rulesFor(e.op)) {
       if (inner & region) continue;
+      if (wants !== 0 && (heads & wants) === 0) continue;
       if (needs !== 0) {
         if (mentioned < 0) mentioned = mentions(e);
         if ((mentioned & needs) === 0) continue;
@@ -248,22 +259,25 @@ export class Simplifier {
  * leftmost factor). `log`, when given, receives every rewrite in order.
  */
 export function simplify(e: Expr, log?: Rewrite[]): Expr {
+  const s = new Simplifier(RULES, log);
   try {
-    return present(new Simplifier(RULES, log).simplify(e));
+    return present(s.simplify(e));
   } finally {
+    s.release();
     forgetNodeFacts();
   }
 }
 
 /** Simplify several expressions with one shared memo (shared subterms are simplified once). */
 export function simplifyMany(es: readonly Expr[], log?: Rewrite[]): Expr[] {
+  const s = new Simplifier(RULES, log);
   try {
-    const s = new Simplifier(RULES, log);
     const expanded = expandDerivativesMany(es);
     if (expanded.length === 1) return presentMany([s.simplifyOrdered(expanded[0])]);
     s.markRegions(expanded);
     return presentMany(expanded.map((e) => s.simplifyExpanded(e)));
   } finally {
+    s.release();
     forgetNodeFacts();
   }
 }

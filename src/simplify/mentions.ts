@@ -1,7 +1,7 @@
 // Which structural ops (Kronecker products, vecs, commutation matrices, inverses, matrix powers) occur
 // anywhere in an expression, as bits cached per node: a rule that can only rewrite where one of them occurs
 // (Rule.mentions) is skipped in O(1) by the engine everywhere else, which is almost everywhere.
-import { NodeCache } from '../ir/cache.js';
+import { NodeFact } from '../ir/cache.js';
 import type { Expr } from '../ir/expr.js';
 
 export const KRONECKER = 1;
@@ -28,7 +28,7 @@ function ownBit(e: Expr): number {
   }
 }
 
-const bits = new NodeCache<number>();
+const bits = new NodeFact<number>();
 
 /** Recursion depth below which mentions recurses; deeper expressions are walked with an explicit stack. */
 const SHALLOW = 64;

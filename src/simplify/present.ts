@@ -3,7 +3,7 @@
 // inside a product becomes a diagonal matrix (Xᵀ(v ⊙ X) → Xᵀ diag(v) X). Not part of the rule fixpoint,
 // which pulls scalars the other way to collect them.
 import { isOne } from '../ir/dim.js';
-import { type Expr, topoOrder } from '../ir/expr.js';
+import { type Expr, type OpExpr, topoOrder } from '../ir/expr.js';
 import { isScalar } from '../ir/shape.js';
 import { diagm, matmul, mul, neg } from '../ops/build.js';
 import { rebuild } from './engine.js';
@@ -46,13 +46,25 @@ function arrange(e: Expr): Expr {
   return e;
 }
 
+/** e over its arguments' arranged forms: e itself, with no array made, when none changed. */
+function withArranged(e: OpExpr, memo: Map<number, Expr>): Expr {
+  const args = e.args;
+  for (let i = 0; i < args.length; i++) {
+    if (memo.get(args[i].id) !== args[i])
+      return rebuild(
+        e,
+        args.map((a) => memo.get(a.id)!),
+      );
+  }
+  return e;
+}
+
 /** Arrange every root; `memo` may be shared across calls so common subterms are visited once. */
 export function presentMany(roots: readonly Expr[], memo = new Map<number, Expr>()): Expr[] {
   const order = topoOrder(roots.filter((r) => !memo.has(r.id)));
   for (const node of order) {
     if (memo.has(node.id)) continue;
-    const args = node.kind === 'op' ? node.args.map((a) => memo.get(a.id)!) : [];
-    memo.set(node.id, arrange(rebuild(node, args)));
+    memo.set(node.id, node.kind === 'op' ? arrange(withArranged(node, memo)) : node);
   }
   return roots.map((r) => memo.get(r.id)!);
 }

@@ -20,12 +20,22 @@ export interface Rule {
    * everywhere else), so the engine skips it where none does without calling it.
    */
   readonly mentions?: number;
+  /**
+   * Bits of heads.ts: the rule rewrites only nodes with an argument of one of those heads (it returns null
+   * everywhere else), so the engine skips it, without calling it, at every other node.
+   */
+  readonly heads?: number;
   apply(e: OpExpr): Expr | null;
 }
 
 /** The rule r, tried only on nodes that mention one of the ops in `bits` (mentions.ts). */
 export function needing(bits: number, r: Rule): Rule {
   return { ...r, mentions: bits };
+}
+
+/** The rule r, tried only on nodes with an argument of one of the heads in `bits` (heads.ts). */
+export function withHeads(bits: number, r: Rule): Rule {
+  return { ...r, heads: bits };
 }
 
 type Apply = (e: OpExpr) => Expr | null;

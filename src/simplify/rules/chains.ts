@@ -1,7 +1,7 @@
 // Matrix product chains A·B·C… seen as a list of factors: inverses cancel (A⁻¹A → I), repeated factors
 // become powers (AA → A²), Kronecker products multiply blockwise ((A⊗B)(C⊗D) → AC⊗BD), and a chain of
 // mostly transposed factors is written as the transpose of the reversed chain (A'B'C' → (CBA)').
-import { NodeCache } from '../../ir/cache.js';
+import { NodeFact } from '../../ir/cache.js';
 import type { Expr, OpExpr } from '../../ir/expr.js';
 import { apply, eye, kron, matmul, transpose } from '../../ops/build.js';
 import { isOp, type Rule, rule } from '../rule.js';
@@ -53,14 +53,17 @@ export const cancelInverses = rule(['matmul'], 'inverse cancels', 'A⁻¹A → I
   return null;
 });
 
+/** A for Aᵏ, else x itself. */
+const baseOf = (x: Expr): Expr => (isOp(x, 'matpow') ? x.args[0] : x);
+
 function powerOf(x: Expr): [Expr, number] {
   return isOp(x, 'matpow') ? [x.args[0], x.attrs.power ?? 1] : [x, 1];
 }
 
 export const mergePowers = rule(['matmul'], 'repeated factors', 'AA → A², AᵏA → Aᵏ⁺¹', (e) => {
   if (e.op !== 'matmul') return null;
-  const [a, b] = [powerOf(lastFactor(e.args[0]))[0], powerOf(firstFactor(e.args[1]))[0]];
-  if (a !== b || a.shape.rows !== a.shape.cols) return null;
+  const a = baseOf(lastFactor(e.args[0]));
+  if (a !== baseOf(firstFactor(e.args[1])) || a.shape.rows !== a.shape.cols) return null;
   const fs = chainFactors(e);
   for (let i = 0; i + 1 < fs.length; i++) {
     const [a, p] = powerOf(fs[i]);
@@ -126,20 +129,20 @@ interface ChainStats {
   readonly compound: boolean;
 }
 
-const stats = new NodeCache<ChainStats>();
+const stats = new NodeFact<ChainStats>();
 
-/** Stats of a single factor (not a product), shared by all factors alike. */
-const factorStats = new Map<number, ChainStats>();
+/** Stats of a single factor (not a product), shared by all factors alike: by kinds·4 + transposed·2 + compound. */
+const factorStats: (ChainStats | undefined)[] = [];
 
 function statsOfFactor(x: Expr): ChainStats {
   const kinds = factorKinds(x);
   const t = isOp(x, 'transpose');
   const compound = t && isOp(x.args[0], 'matmul');
   const key = kinds * 4 + (t ? 2 : 0) + (compound ? 1 : 0);
-  let s = factorStats.get(key);
+  let s = factorStats[key];
   if (!s) {
     s = Object.freeze({ kinds, length: 1, allTransposed: t, compound });
-    factorStats.set(key, s);
+    factorStats[key] = s;
   }
   return s;
 }

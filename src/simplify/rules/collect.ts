@@ -3,7 +3,7 @@
 // (x ⊘ x → 1), sums are expanded so that terms can cancel, like terms are collected, σ is recognised
 // (eᶻ ⊘ (1 + eᶻ) → σ(z)), and common factors are pulled out again ((P − Y)/n). Broadcasting is
 // elementwise too, so all of this holds for any mix of shapes. Kept only when it makes the result smaller.
-import { NodeCache } from '../../ir/cache.js';
+import { NodeCache, NodeFact } from '../../ir/cache.js';
 import type { Expr, OpExpr } from '../../ir/expr.js';
 import * as Q from '../../ir/rational.js';
 import { isScalar, type Shape, sameShape } from '../../ir/shape.js';
@@ -26,13 +26,28 @@ import {
   type Term,
 } from './terms.js';
 
-const sizes = new NodeCache<number>();
+const sizes = new NodeFact<number>();
 
 /** Tree size of the algebra region under e (atoms count 1), capped at MAX_REGION + 1; cached per node. */
 function regionSize(e: Expr): number {
   if (!isAlgebra(e)) return 1;
   const known = sizes.get(e);
   if (known !== undefined) return known;
+  // the arguments' sizes known (the usual case, walking children first): no walk
+  let n = 1;
+  for (const a of e.args) {
+    const k = isAlgebra(a) ? sizes.get(a) : 1;
+    if (k === undefined) {
+      n = -1;
+      break;
+    }
+    n += k;
+  }
+  if (n > 0) {
+    n = Math.min(n, MAX_REGION + 1);
+    sizes.set(e, n);
+    return n;
+  }
   // children first, without recursion (regions can be deep before the cap is reached)
   const stack: Expr[] = [e];
   while (stack.length > 0) {

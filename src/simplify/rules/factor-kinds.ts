@@ -1,15 +1,19 @@
 // Which functions appear among the factors of an elementwise product (through ⊙, ⊘ and powers), as bits
 // cached per node: the ⊙-chain rules (sign·|x|, eᶻ·σ(−z), diag(v)·c) test a bit in O(1) before walking
 // the product. The walk here is never narrower than theirs, so a clear bit means the rule cannot apply.
-import { NodeCache } from '../../ir/cache.js';
+import { NodeFact } from '../../ir/cache.js';
 import type { Expr, OpExpr } from '../../ir/expr.js';
 
 export const SIGN = 1;
 export const EXP = 2;
 export const SIGMOID = 4;
 export const DIAGONAL = 8;
+/** A sum with an exponential term, such as the logistic denominator 1 + eᵘ. */
+export const EXP_SUM = 16;
 
 const THROUGH = new Set(['emul', 'ediv', 'epow']);
+
+const isOpOf = (x: Expr, op: string): boolean => x.kind === 'op' && x.op === op;
 
 function ownKind(x: Expr): number {
   if (x.kind !== 'op') return 0;
@@ -22,6 +26,8 @@ function ownKind(x: Expr): number {
       return SIGMOID;
     case 'diagm':
       return DIAGONAL;
+    case 'add':
+      return isOpOf(x.args[0], 'exp') || isOpOf(x.args[1], 'exp') ? EXP_SUM : 0;
     default:
       return 0;
   }
@@ -30,7 +36,7 @@ function ownKind(x: Expr): number {
 /** The operands a product walk goes through (the exponent of a power is not a factor). */
 const operands = (x: OpExpr): readonly Expr[] => (x.op === 'epow' ? [x.args[0]] : x.args);
 
-const kinds = new NodeCache<number>();
+const kinds = new NodeFact<number>();
 
 /** Bits of the functions among the factors of e (e itself when it is no product). */
 export function productKinds(e: Expr): number {

@@ -1,9 +1,26 @@
 // The rule catalogue, in the order the engine tries them (order is important: cheap local identities
 // first, so that the costly term collection sees already-tidied operands). `needing(OPS, rule)`: the rule
 // can only rewrite a node under which one of OPS occurs (a Kronecker rule needs a kron), and is skipped
-// elsewhere without being called.
+// elsewhere without being called; `withHeads(HEADS, rule)`: it can only rewrite a node with an argument of one
+// of HEADS (heads.ts: a constant, a transpose, …), and is skipped at every other node.
+
+import {
+  CONST,
+  EDIV,
+  EMUL,
+  EPOW,
+  EYE,
+  INV,
+  MATMUL,
+  NEG,
+  ONES,
+  SCALAR,
+  SUM,
+  TRANSPOSE,
+  ZEROS,
+} from '../heads.js';
 import { COMMUTATION, INVERSE, KRONECKER, VEC } from '../mentions.js';
-import { needing, type Rule } from '../rule.js';
+import { needing, type Rule, withHeads } from '../rule.js';
 import { adjugateOfInverse, adjugateOverDeterminant } from './adjugate.js';
 import { cancelInverses, mergePowers, mixedProduct, transposedChain } from './chains.js';
 import { collectTerms } from './collect.js';
@@ -69,16 +86,16 @@ import { transposedSum, transposeProduct, transposeSimple, transposeThrough } fr
 
 export const RULES: readonly Rule[] = [
   scalarConstants,
-  foldConstants,
-  annihilate,
-  additiveZero,
-  multiplicativeIdentity,
-  doubleNegation,
+  withHeads(CONST | NEG, foldConstants),
+  withHeads(CONST | NEG | ZEROS, annihilate),
+  withHeads(CONST | NEG | ZEROS, additiveZero),
+  withHeads(CONST | NEG | ONES | EYE, multiplicativeIdentity),
+  withHeads(NEG, doubleNegation),
   transposeSimple,
-  transposeThrough,
-  transposeProduct,
-  transposedSum,
-  scalarMatmul,
+  withHeads(NEG | EMUL | EDIV | INV, transposeThrough),
+  withHeads(MATMUL | SUM, transposeProduct),
+  withHeads(MATMUL, transposedSum),
+  withHeads(SCALAR, scalarMatmul),
   adjugateOfInverse,
   adjugateOverDeterminant,
   needing(INVERSE, cancelInverses),
@@ -107,24 +124,24 @@ export const RULES: readonly Rule[] = [
   needing(KRONECKER, blockSummedDiagonal),
   needing(INVERSE, powerCancelsInverse),
   expTimesSigmoid,
-  transposedChain,
-  outerOnesBroadcast,
+  withHeads(TRANSPOSE | MATMUL, transposedChain),
+  withHeads(MATMUL, outerOnesBroadcast),
   scalarKron,
-  onesProduct,
-  diagonalScaling,
-  innerProduct,
-  pullScalars,
-  pullScalarsFromReductions,
+  withHeads(ONES, onesProduct),
+  withHeads(EYE, diagonalScaling),
+  withHeads(EMUL | EPOW, innerProduct),
+  withHeads(NEG | EMUL | EDIV, pullScalars),
+  withHeads(NEG | EMUL | EDIV, pullScalarsFromReductions),
   trivialSum,
   vectorSum,
   diagonalIdentities,
-  constantLeavesSum,
-  sumOfOnes,
+  withHeads(EMUL | EDIV, constantLeavesSum),
+  withHeads(ONES, sumOfOnes),
   broadcastScalarInSum,
-  sigmoidMinusOne,
+  withHeads(CONST | NEG, sigmoidMinusOne),
   rowsSumToOne,
   inverseFunctions,
-  factorProducts,
+  withHeads(MATMUL, factorProducts),
   ...SIGMOID_SOFTMAX_RULES,
   collectTerms,
 ];

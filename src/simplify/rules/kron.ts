@@ -346,8 +346,8 @@ export const elementwiseOfVecs = rule(
   'elementwise ops of vecs',
   'vec(A) ∘ vec(B) → vec(A ∘ B) for ∘ in + − ⊙ ⊘ and A, B of one shape',
   (e) => {
-    if (!['add', 'sub', 'emul', 'ediv'].includes(e.op)) return null;
     const [l, r] = e.args;
+    if (!isOp(e, 'add', 'sub', 'emul', 'ediv')) return null;
     if (!isOp(l, 'vec') || !isOp(r, 'vec') || l.args[0].shape !== r.args[0].shape) return null;
     return vec(apply(e.op as 'add', [l.args[0], r.args[0]]));
   },

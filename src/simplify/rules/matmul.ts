@@ -74,12 +74,14 @@ export const factorProducts = rule(
   },
 );
 
+const REDUCTIONS = new Set(['sum', 'trace', 'mean', 'diagm', 'diagv', 'vec']);
+
 export const pullScalarsFromReductions = rule(
-  ['sum', 'trace', 'mean', 'diagm', 'diagv', 'vec'],
+  [...REDUCTIONS],
   'pull scalars out of reductions',
   'sum(sA) → s·sum(A), tr(A/s) → tr(A)/s, sum(−A) → −sum(A)',
   (e) => {
-    if (!['sum', 'trace', 'mean', 'diagm', 'diagv', 'vec'].includes(e.op)) return null;
+    if (!REDUCTIONS.has(e.op)) return null;
     const f = scalarFactor(e.args[0]);
     return f ? wrap(f[2], f[0], apply(e.op as 'sum', [f[1]], e.attrs)) : null;
   },
@@ -141,24 +143,26 @@ function innerOf(a: Expr): Expr | null {
   return null;
 }
 
+/** v for the outer product v·1ᵀ of a column v with ones (r for 1·r with a row r), else null. */
+function outerWithOnes(x: Expr): Expr | null {
+  if (!isOp(x, 'matmul')) return null;
+  const [l, r] = x.args;
+  if (isOne(l.shape.cols) && isOp(r, 'ones')) return l;
+  if (isOne(r.shape.rows) && isOp(l, 'ones')) return r;
+  return null;
+}
+
 export const outerOnesBroadcast = rule(
   ['emul', 'ediv', 'add', 'sub'],
   'outer product with ones is a broadcast',
   'v·1ᵀ ⊙ M → v ⊙ M, 1·r ⊙ M → r ⊙ M when M has the full shape',
   (e) => {
-    if (!['emul', 'ediv', 'add', 'sub'].includes(e.op)) return null;
-    const strip = (x: Expr): Expr | null => {
-      if (!isOp(x, 'matmul')) return null;
-      const [l, r] = x.args;
-      if (isOne(l.shape.cols) && isOp(r, 'ones')) return l;
-      if (isOne(r.shape.rows) && isOp(l, 'ones')) return r;
-      return null;
-    };
+    if (!isOp(e, 'emul', 'ediv', 'add', 'sub')) return null;
     const [a, b] = e.args;
-    const sa = strip(a);
-    if (sa && sameShape(b.shape, e.shape)) return apply(e.op as 'add', [sa, b]);
-    const sb = strip(b);
-    if (sb && sameShape(a.shape, e.shape)) return apply(e.op as 'add', [a, sb]);
+    const sa = outerWithOnes(a);
+    if (sa && sameShape(b.shape, e.shape)) return apply(e.op, [sa, b]);
+    const sb = outerWithOnes(b);
+    if (sb && sameShape(a.shape, e.shape)) return apply(e.op, [a, sb]);
     return null;
   },
 );

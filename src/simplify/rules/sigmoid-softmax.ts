@@ -18,7 +18,7 @@ import {
   transpose,
 } from '../../ops/build.js';
 import { constValue, isOp, rule } from '../rule.js';
-import { DIAGONAL, productHas } from './factor-kinds.js';
+import { DIAGONAL, EXP, EXP_SUM, productHas, productKinds, SIGMOID } from './factor-kinds.js';
 
 /** True when a = −b structurally: −b, or b = −a, or a = q − p for b = p − q. */
 function isNegation(a: Expr, b: Expr): boolean {
@@ -84,6 +84,9 @@ export const sigmoidTimesExp = rule(
   'σ times an exponential',
   'σ(w) ⊙ e⁻ʷ → σ(−w), σ(w) ⊘ eʷ → σ(−w), A ⊘ (1 + eᵘ)ᵏ → A ⊙ σ(−u)ᵏ',
   (e) => {
+    // a logistic denominator, or both a σ and an exponential, among the factors
+    const kinds = productKinds(e);
+    if (!(kinds & EXP_SUM) && (kinds & (SIGMOID | EXP)) !== (SIGMOID | EXP)) return null;
     const factors = productFactors(e);
     if (!factors) return null;
     // 1/(1 + eᵘ) = σ(−u): a logistic denominator (a raw sweep writes σ's derivative this way) becomes σ,

@@ -2,14 +2,14 @@
 // symmetric or spd variables, I, diag(v), and what keeps symmetry — S ± T, S ⊙ T, an entrywise function of S,
 // −S, S⁻¹, Sᵏ, and palindromic products: AᵀA, AAᵀ, xxᵀ, AᵀSA and BSBᵀ with S symmetric ((F₁…F_k)ᵀ =
 // F_kᵀ…F₁ᵀ, which is the same product when F_{k+1−i} = F_iᵀ).
-import { NodeCache } from '../../ir/cache.js';
+import { NodeFact } from '../../ir/cache.js';
 import type { Expr } from '../../ir/expr.js';
 import { isScalar, isSquare } from '../../ir/shape.js';
 import { specOf } from '../../ops/index.js';
 import { chainOperands } from '../operands.js';
 import { isOp } from '../rule.js';
 
-const known = new NodeCache<boolean>();
+const known = new NodeFact<boolean>();
 
 export function isSymmetric(e: Expr): boolean {
   if (isScalar(e.shape)) return true;

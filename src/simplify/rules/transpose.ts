@@ -1,6 +1,6 @@
 // Transposes: removed where they cancel or do nothing, and pushed through products only when that
 // leaves fewer of them (so Hᵀ stays Hᵀ, but (xᵀA)ᵀ becomes Aᵀx).
-import { NodeCache } from '../../ir/cache.js';
+import { NodeFact } from '../../ir/cache.js';
 import type { Expr, OpExpr } from '../../ir/expr.js';
 import { isScalar } from '../../ir/shape.js';
 import { apply, div, inv, matmul, mul, neg, ones, transpose, zeros } from '../../ops/build.js';
@@ -95,7 +95,7 @@ function spineCostDeep(e: OpExpr): number {
   return costs.get(e)!;
 }
 
-const costs = new NodeCache<number>();
+const costs = new NodeFact<number>();
 
 /** spineCost of transposeOf(e), without building it. */
 function simpleTransposeCost(e: Expr): number {
@@ -106,10 +106,10 @@ function simpleTransposeCost(e: Expr): number {
 }
 
 /** Per depth: 2·(spineCost of bestTranspose(e, depth)) + 1 when pushing eᵀ through the product e reads better. */
-const best: NodeCache<number>[] = [];
+const best: NodeFact<number>[] = [];
 
 function bestOf(e: OpExpr, depth: number): number {
-  best[depth] ??= new NodeCache();
+  best[depth] ??= new NodeFact();
   const known = best[depth].get(e);
   if (known !== undefined) return known;
   const simple = 2 + spineCost(e);
