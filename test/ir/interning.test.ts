@@ -6,7 +6,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { dimConst, dimMul, dimSym, ONE } from '../../src/ir/dim.js';
-import { type Expr, internedCount, variable } from '../../src/ir/expr.js';
+import { declareVariables, type Expr, internedCount, variable } from '../../src/ir/expr.js';
 import { shape } from '../../src/ir/shape.js';
 import { add, apply, matmul, mul, num, sum, trace, transpose } from '../../src/ops/build.js';
 
@@ -93,5 +93,48 @@ describe('dims and shapes', () => {
     const second = dims.flatMap((a) => dims.map((b) => shape(a, b)));
     for (let i = 0; i < first.length; i++) expect(second[i]).toBe(first[i]);
     expect(new Set(first).size).toBe(first.length);
+  });
+});
+
+describe('variables declared together (declareVariables)', () => {
+  const col = shape(n, ONE);
+
+  it('are the objects `variable` gives, one per name, shape and qualifier set', () => {
+    const [a, b] = declareVariables(['A_group', 'b_group'], [sq, col], [[], ['positive']]);
+    expect(variable('A_group', sq)).toBe(a);
+    expect(variable('b_group', col, ['positive'])).toBe(b);
+    expect(variable('b_group', col)).not.toBe(b);
+    const [a2, b2, c] = declareVariables(
+      ['A_group', 'b_group', 'c_group'],
+      [sq, col, sq],
+      [[], ['positive'], []],
+    );
+    expect(a2).toBe(a);
+    expect(b2).toBe(b);
+    expect(variable('c_group', sq)).toBe(c);
+    const [c1, c2] = declareVariables(['c_group', 'c_group'], [sq, sq], [[], []]);
+    expect(c1).toBe(c);
+    expect(c2).toBe(c);
+    const [d1, d2] = declareVariables(['d_group', 'd_group'], [sq, sq], [[], []]);
+    expect(d2).toBe(d1);
+  });
+
+  it('keeps a group while any member is reachable and frees it with the last one', async () => {
+    await collect();
+    const before = internedCount();
+    let held: Expr | undefined = (() => {
+      const groups = Array.from({ length: 300 }, (_, i) =>
+        declareVariables([`P${i}_group`, `Q${i}_group`, `R${i}_group`], [sq, sq, col], [[], [], []]),
+      );
+      return groups[7][1];
+    })();
+    await collect();
+    // the held member keeps its two siblings (one group), nothing else
+    expect(internedCount() - before).toBe(3);
+    expect(declareVariables(['P7_group'], [sq], [[]])[0].name).toBe('P7_group');
+    expect(variable('Q7_group', sq)).toBe(held);
+    held = undefined;
+    await collect();
+    expect(internedCount()).toBe(before);
   });
 });
