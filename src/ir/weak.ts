@@ -1,7 +1,7 @@
 // An intern table that does not keep its values alive: buckets of WeakRefs under a key (a hash or a name).
 // Dead refs are swept in whole passes instead of by a finalizer per entry (FinalizationRegistry, ~0.5 µs
 // each): when the table has taken as many new entries as it held live after the last pass, and after a
-// garbage collection (one finalizer on a throwaway object tells when one happened) once it has taken an
+// full garbage collection (one finalizer on a throwaway object tells when one happened) once it has taken an
 // eighth as many, and twice after a pass made within a run (which keeps its own WeakRefs' values alive) — so
 // a table's size follows what is alive, and what a long synchronous run left dead is let go after it.
 // A pass is put off while at most a quarter of the refs could be dead: a WeakRef keeps its value until the
@@ -14,14 +14,20 @@ const FIRST_SWEEP = 4096;
 
 const tables: WeakInternTable<unknown, object>[] = [];
 
-/** Fires after a collection has freed the throwaway object registered last; then registers another. */
-const collections = new FinalizationRegistry<null>(() => {
+/**
+ * Fires after a collection has freed the throwaway object registered last; then registers another. The
+ * registry holds a WeakRef to that object: V8 frees a WeakRef's value only in a full collection (a minor one
+ * keeps it, as it keeps every table's values), so the finalizer fires only after a collection that can have
+ * freed table entries.
+ */
+const collections = new FinalizationRegistry<WeakRef<object>>(() => {
   for (const t of tables) t.sweepAfterCollection();
   watch();
 });
 
 function watch(): void {
-  collections.register({}, null);
+  const token = {};
+  collections.register(token, new WeakRef(token));
 }
 watch();
 
