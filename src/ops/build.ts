@@ -4,7 +4,7 @@ import { type Dim, dimConst, dimSym, ONE } from '../ir/dim.js';
 import { type Attrs, constant, type Expr } from '../ir/expr.js';
 import { internOp, NO_ATTRS } from '../ir/intern.js';
 import { isScalar, type Shape, shape } from '../ir/shape.js';
-import { OPS, type OpName } from './index.js';
+import { type OpName, specOf } from './index.js';
 
 /** The node op(args) with its shape from the op's record; the record is asked only for a new node. */
 export function apply(op: OpName, args: readonly Expr[], attrs: Attrs = NO_ATTRS): Expr {
@@ -13,7 +13,7 @@ export function apply(op: OpName, args: readonly Expr[], attrs: Attrs = NO_ATTRS
 
 /** apply for args and attrs made by the caller for this call alone (kept by the node without a copy). */
 function make(op: OpName, args: readonly Expr[], attrs: Attrs, fresh: boolean): Expr {
-  const spec = OPS[op];
+  const spec = specOf(op);
   if (args.length !== spec.arity)
     throw new RangeError(`${op} takes ${spec.arity} arguments, got ${args.length}`);
   return internOp(op, args, attrs, spec, fresh);
