@@ -1,5 +1,6 @@
 // npm run bench: every benchmark, each in its own process (clean heap, honest peak memory), tables in order.
 // Numbers are measured, never asserted; pass names to run a subset: `npm run bench -- derive simplify`.
+// dist/ is built first (`npm run build`, a few seconds), since several benches time the installed library.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
@@ -19,6 +20,11 @@ const ALL = [
 ];
 const picked = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 let failed = 0;
+const built = spawnSync('npm', ['run', 'build'], { stdio: ['ignore', 'ignore', 'inherit'] });
+if (built.status !== 0) {
+  console.log('npm run build failed: the benches that time dist/ would time a stale build');
+  failed++;
+}
 for (const name of picked.length > 0 ? picked : ALL) {
   const file = `bench/${name}.ts`;
   if (!existsSync(file)) {

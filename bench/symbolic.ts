@@ -1,15 +1,21 @@
 // bench/symbolic.ts — how long a small derivative takes: declare + parse + grad + toText of textbook
 // expressions, with fresh names every time (so no memo or intern hit is reused). Prints the warm median per
-// expression and the first call in a fresh process (after the imports, from dist/). Goals: ≤ 25 µs warm,
+// expression through the installed library (dist/, built by npm ci: what users run, and what the goal is
+// judged on) and through src/ under tsx (the development loader, whose transform makes the same code slower),
+// the CPU time of each stage (src/), and the first call in a fresh process (dist/). Goals: ≤ 25 µs warm,
 // ≤ 5 ms first.
 // Run: node --import tsx bench/symbolic.ts [--rounds N]
 import { spawnSync } from 'node:child_process';
+import { readdirSync, statSync } from 'node:fs';
 import { loadavg } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { grad, resolveVars } from '../src/api.js';
 import { expandDerivatives } from '../src/diff/expand.js';
 import { gradRaw } from '../src/diff/grad.js';
 import { toText } from '../src/emit/text.js';
-import { parseDecls, parseExpr } from '../src/parse/index.js';
+import type { Expr } from '../src/ir/expr.js';
+import { parseDecls, parseExpr, type Scope } from '../src/parse/index.js';
 import { simplifyMany } from '../src/simplify/engine.js';
 
 interface Case {
@@ -48,13 +54,41 @@ const CASES: readonly Case[] = [
 
 let fresh = 0;
 
+/** The four calls of a derivative, from one build of the library. */
+interface Library {
+  declare(text: string): Scope;
+  parse(text: string, scope: Scope): Expr;
+  grad(f: Expr, wrt: string[], opts: { scope: Scope }): Expr[];
+  toText(e: Expr): string;
+}
+
+/** src/ as loaded here (under tsx). */
+const SRC: Library = { declare: parseDecls, parse: parseExpr, grad, toText };
+
 /** One derivative from text to text, under names nobody has used before. */
-function once(c: Case): string {
+function once(c: Case, lib: Library = SRC): string {
   const tag = String(fresh++);
-  const scope = parseDecls(c.decls.replaceAll('@', tag));
-  const f = parseExpr(c.expr.replaceAll('@', tag), scope);
-  const [g] = grad(f, [c.wrt.replaceAll('@', tag)], { scope });
-  return toText(g);
+  const scope = lib.declare(c.decls.replaceAll('@', tag));
+  const f = lib.parse(c.expr.replaceAll('@', tag), scope);
+  const [g] = lib.grad(f, [c.wrt.replaceAll('@', tag)], { scope });
+  return lib.toText(g);
+}
+
+/** Median and p90 wall µs of each case over `rounds` interleaved rounds, after a warm-up. */
+function warmTimes(lib: Library, rounds: number): { medians: number[]; p90s: number[] } {
+  for (let i = 0; i < 300; i++) for (const c of CASES) once(c, lib);
+  const times = CASES.map(() => [] as number[]);
+  for (let r = 0; r < rounds; r++) {
+    CASES.forEach((c, k) => {
+      const t0 = performance.now();
+      once(c, lib);
+      times[k].push((performance.now() - t0) * 1000);
+    });
+  }
+  return {
+    medians: times.map(median),
+    p90s: times.map((t) => [...t].sort((a, b) => a - b)[Math.floor(t.length * 0.9)]),
+  };
 }
 
 const STAGES = ['declare', 'parse', 'sweep', 'simplify', 'toText'] as const;
@@ -90,6 +124,17 @@ function median(xs: number[]): number {
 }
 
 const WARM_GOAL_US = 25;
+/** Whether some file of src/ is newer than the built library. */
+function distIsStale(): boolean {
+  const built = statSync(fileURLToPath(new URL('../dist/script/library.js', import.meta.url))).mtimeMs;
+  const srcDir = fileURLToPath(new URL('../src/', import.meta.url));
+  return readdirSync(srcDir, { recursive: true, withFileTypes: true }).some(
+    (f) => f.isFile() && statSync(join(f.parentPath ?? f.path, f.name)).mtimeMs > built,
+  );
+}
+
+/** The library as users import it (built by npm ci; `npm run build` after changing src/). */
+const INSTALLED = new URL('../dist/index.js', import.meta.url).href;
 const FIRST_GOAL_MS = 5;
 
 /**
@@ -162,40 +207,34 @@ function stages(x: First): string {
   return `wall ${x.ms.toFixed(2)} ms, CPU ${x.cpuMs.toFixed(2)} ms; declare ${x.declare.toFixed(2)}, parse ${x.parse.toFixed(2)}, grad ${x.grad.toFixed(2)}, toText ${x.toText.toFixed(2)} ms`;
 }
 
-function main(): void {
+async function main(): Promise<void> {
   const at = process.argv.indexOf('--rounds');
   const rounds = at > 0 ? Number(process.argv[at + 1]) : 2000;
-  // warm-up, then interleaved rounds so that load spikes hit every case alike
-  for (let i = 0; i < 300; i++) for (const c of CASES) once(c);
-  const times = CASES.map(() => [] as number[]);
-  for (let r = 0; r < rounds; r++) {
-    CASES.forEach((c, k) => {
-      const t0 = performance.now();
-      once(c);
-      times[k].push((performance.now() - t0) * 1000);
-    });
-  }
-  // CPU time per call, in batches (the machine is shared: wall time includes other processes)
+  // the installed library first, then src/ (interleaved rounds within each, so that load spikes hit every case alike)
+  if (distIsStale())
+    console.log('WARNING: dist/ is older than src/ (npm run build): the installed figures are stale');
+  const installed = (await import(INSTALLED)) as Library;
+  const lib = warmTimes(installed, rounds);
+  const src = warmTimes(SRC, Math.ceil(rounds / 2));
+  // CPU time per call of the installed library, in batches (the machine is shared: wall time counts other processes)
   const cpuUs = CASES.map((c) => {
     const c0 = process.cpuUsage();
-    for (let r = 0; r < rounds; r++) once(c);
+    for (let r = 0; r < rounds; r++) once(c, installed);
     const u = process.cpuUsage(c0);
     return (u.user + u.system) / rounds;
   });
+  console.log('warm, µs per derivative: the installed library (dist/) and src/ under tsx');
   console.log(
-    `${'expression'.padEnd(14)} ${'median µs'.padStart(10)} ${'p90 µs'.padStart(9)} ${'CPU µs'.padStart(8)}  gradient`,
+    `${'expression'.padEnd(14)} ${'median µs'.padStart(10)} ${'p90 µs'.padStart(9)} ${'CPU µs'.padStart(8)} ${'src median'.padStart(11)}  gradient`,
   );
-  const medians: number[] = [];
   CASES.forEach((c, k) => {
-    const m = median(times[k]);
-    medians.push(m);
-    const p90 = [...times[k]].sort((a, b) => a - b)[Math.floor(times[k].length * 0.9)];
     console.log(
-      `${c.name.padEnd(14)} ${m.toFixed(1).padStart(10)} ${p90.toFixed(1).padStart(9)} ${cpuUs[k].toFixed(1).padStart(8)}  ${once(c)}`,
+      `${c.name.padEnd(14)} ${lib.medians[k].toFixed(1).padStart(10)} ${lib.p90s[k].toFixed(1).padStart(9)} ${cpuUs[k].toFixed(1).padStart(8)} ${src.medians[k].toFixed(1).padStart(11)}  ${once(c, installed)}`,
     );
   });
+  const medians = lib.medians;
   // per stage: the least of 9 batches (the least loaded), CPU µs per call
-  console.log(`\nCPU µs per call by stage (least of 9 batches of ${Math.ceil(rounds / 9)}):`);
+  console.log(`\nCPU µs per call by stage, src/ (least of 9 batches of ${Math.ceil(rounds / 9)}):`);
   console.log(`${'expression'.padEnd(14)} ${STAGES.map((s) => s.padStart(8)).join(' ')}`);
   CASES.forEach((c) => {
     const best = [Infinity, Infinity, Infinity, Infinity, Infinity];
@@ -212,7 +251,7 @@ function main(): void {
   // judged on CPU time, as bench/cli.ts does: on this shared machine the wall clock also counts other processes
   const first = cached.cpuMs;
   console.log(
-    `\nwarm: worst median ${worst.toFixed(1)} µs over ${CASES.length} expressions (${rounds} rounds each)`,
+    `\nwarm: worst median ${worst.toFixed(1)} µs over ${CASES.length} expressions (${rounds} rounds each; src/ under tsx ${Math.max(...src.medians).toFixed(1)} µs)`,
   );
   console.log(
     `first call in a fresh process, median of ${FIRST_RUNS} (load average ${loadavg()[0].toFixed(1)}): ${stages(cached)} ` +
@@ -227,4 +266,4 @@ function main(): void {
   );
 }
 
-main();
+await main();

@@ -1,6 +1,7 @@
 // Reverse-mode symbolic differentiation: one sweep over the DAG in reverse topological order, each op's
 // VJP rule from its record, cotangents accumulated per node. The engine (not the rules) sums broadcast
 // cotangents back to the operand's shape and asserts every result has its argument's shape.
+import { NodeMemo } from '../ir/cache.js';
 import { isOne } from '../ir/dim.js';
 import { ShapeError } from '../ir/errors.js';
 import { type Expr, topoOrder, type VarExpr } from '../ir/expr.js';
@@ -57,35 +58,54 @@ export function vjpSweep(f: Expr, seed: Expr, wrt: readonly VarExpr[], log?: Swe
   if (!sameShape(seed.shape, f.shape)) throw new ShapeError('internal: seed shape differs from f');
   const order = topoOrder([f]);
   const live = log ? null : dependents(order, wrt);
-  const cts = new Map<number, Expr>([[f.id, seed]]);
+  const cts = new NodeMemo<Expr>();
+  try {
+    cts.set(f, seed);
+    sweep(order, cts, live, log);
+    return wrt.map((v) => cts.get(v) ?? null);
+  } finally {
+    cts.release();
+  }
+}
+
+/** The backward steps over `order` (children first), from the cotangents in `cts`. */
+function sweep(
+  order: readonly Expr[],
+  cts: NodeMemo<Expr>,
+  live: Set<number> | null,
+  log: SweepStep[] | undefined,
+): void {
   for (let i = order.length - 1; i >= 0; i--) {
     const node = order[i];
-    const ct = cts.get(node.id);
+    const ct = cts.get(node);
     if (!ct || node.kind !== 'op') {
       if (ct && node.kind === 'deriv') throw new Error('internal: expand derivatives before the sweep');
       continue;
     }
     if (live && !live.has(node.id)) continue;
     const spec = specOf(node.op);
-    const needs = live ? node.args.map((a) => live.has(a.id)) : undefined;
-    const raw = spec.vjp(ct, node, node.args, node.attrs, needs);
-    if (raw.length !== node.args.length)
+    const args = node.args;
+    const needs = live ? args.map((a) => live.has(a.id)) : undefined;
+    const raw = spec.vjp(ct, node, args, node.attrs, needs);
+    if (raw.length !== args.length)
       throw new Error(`internal: ${node.op} vjp returned ${raw.length} results`);
-    const argCts = raw.map((r, k) => (r && (!needs || needs[k]) ? unbroadcast(r, node.args[k]) : null));
-    argCts.forEach((r, k) => {
-      if (!r) return;
-      const arg = node.args[k];
+    const argCts: (Expr | null)[] | null = log ? [] : null;
+    for (let k = 0; k < args.length; k++) {
+      const rk = raw[k];
+      const arg = args[k];
+      const r = rk && (!needs || needs[k]) ? unbroadcast(rk, arg) : null;
+      argCts?.push(r);
+      if (!r) continue;
       if (!sameShape(r.shape, arg.shape)) {
         throw new ShapeError(
           `internal: ${node.op} vjp gave ${shapeText(r.shape)} for an argument of shape ${shapeText(arg.shape)}`,
         );
       }
-      const prev = cts.get(arg.id);
-      cts.set(arg.id, prev ? add(prev, r) : r);
-    });
-    log?.push({ node, ct, rule: spec.rule, argCts });
+      const prev = cts.get(arg);
+      cts.set(arg, prev ? add(prev, r) : r);
+    }
+    if (log && argCts) log.push({ node, ct, rule: spec.rule, argCts });
   }
-  return wrt.map((v) => cts.get(v.id) ?? null);
 }
 
 /** Unsimplified gradients of a scalar f; a variable f does not depend on gets zeros of its shape. */

@@ -4,7 +4,7 @@
 import type { Dim } from '../ir/dim.js';
 import { ValueError } from '../ir/errors.js';
 import type { Shape } from '../ir/shape.js';
-import { requireFinite } from '../numeric/values.js';
+import { requireFinite, valueSide } from '../numeric/values.js';
 import type { Schedule } from './js-schedule.js';
 
 /** A matrix the closure updates in place (input slots, views, buffers); it satisfies Matrix. */
@@ -43,6 +43,12 @@ export function dimSize(d: Dim, symbols: readonly string[], dims: readonly numbe
   return v;
 }
 
+/**
+ * A symbol no input fixes, and the declared variables whose value gives its size when given: name, side
+ * (0 rows, 1 columns), and whether the variable is a row vector (a flat array given for it is that row).
+ */
+export type SizeSource = readonly [string, readonly (readonly [string, 0 | 1, boolean])[]];
+
 /** What one side (rows or columns) of a declared shape says: a fixed size, a symbol, or a product. */
 type Side = { readonly fixed: number } | { readonly symbol: number } | { readonly product: Dim };
 
@@ -55,12 +61,16 @@ export class Binder {
   private readonly raw: unknown[];
   private readonly fixedBy: number[];
   private readonly sides: (readonly [Side, Side])[];
+  /** Per symbol, the declared variables that give its size when no input fixes it. */
+  private readonly declared: SizeSource[1][];
 
   constructor(
     private readonly inputs: readonly InputDecl[],
     private readonly symbols: readonly string[],
+    sizeSources: readonly SizeSource[] = [],
   ) {
     this.dims = symbols.map(() => 0);
+    this.declared = symbols.map((s) => sizeSources.find(([t]) => t === s)?.[1] ?? []);
     this.fixedBy = symbols.map(() => -1);
     this.slots = inputs.map(() => ({ rows: 0, cols: 0, data: EMPTY }));
     this.given = inputs.map(() => Given.Number);
@@ -89,7 +99,7 @@ export class Binder {
     for (let k = 0; k < this.symbols.length; k++) {
       if (this.fixedBy[k] !== -1) continue;
       const s = this.symbols[k];
-      const n = Object.hasOwn(values, s) ? values[s] : undefined;
+      const n = Object.hasOwn(values, s) ? values[s] : this.declaredSize(k, values);
       if (typeof n !== 'number' || !Number.isInteger(n) || n < 1) {
         throw new ValueError(
           `the size ${s} is not fixed by any variable's value; give it as a positive integer named ${s}`,
@@ -110,6 +120,23 @@ export class Binder {
         }
       }
     }
+  }
+
+  /** Symbol k's size from the first declared variable given that has it (reading it in place), if any. */
+  private declaredSize(k: number, values: Readonly<Record<string, unknown>>): number | undefined {
+    const sources = this.declared[k];
+    for (let i = 0; i < sources.length; i++) {
+      const name = sources[i][0];
+      const side = sources[i][1];
+      const rowVector = sources[i][2];
+      if (!Object.hasOwn(values, name)) continue;
+      const rows = valueSide(values[name], 0);
+      if (rows === undefined) continue;
+      const cols = valueSide(values[name], 1);
+      // A flat array given for a declared row vector is that row.
+      return rowVector && side === 1 && cols === 1 ? rows : side === 0 ? rows : cols;
+    }
+    return undefined;
   }
 
   /** Points each slot at its value's data; numbers and arrays are copied into the instance's input buffers. */

@@ -1,6 +1,6 @@
 // JS source of a scheduled plan: `setup(D, B)` computes the input-free buffers of a size signature once,
-// `run(I, D, B)` everything else per call. Only generated names (v0 inputs, d0 dims, m0 buffers), number
-// literals and the op records' templates reach the source; user-chosen names never do.
+// `run(I, D, B)` everything else per call. Only generated names (v0 inputs, d0 dims, m0 buffers, alpha0 gemm
+// scale cells), number literals and the op records' templates reach the source; user-chosen names never do.
 import type { Dim } from '../ir/dim.js';
 import { isOne } from '../ir/dim.js';
 import type { Shape } from '../ir/shape.js';
@@ -87,9 +87,14 @@ class Emitter {
       case 'gemm': {
         if (n.kind !== 'gemm') throw new Error('internal: gemm step');
         const [a, b, scale] = n.args.map((x) => this.matrixName(x));
-        const alpha =
-          scale === undefined ? '' : `, ${n.divide ? `1 / ${scale}.data[0]` : `${scale}.data[0]`}`;
-        return `${head}\n${this.kernel('gemm')}(${out}, ${a}, ${b}, ${n.transA}, ${n.transB}${alpha});`;
+        const call = (alpha: string) =>
+          `${this.kernel('gemm')}(${out}, ${a}, ${b}, ${n.transA}, ${n.transB}${alpha});`;
+        if (scale === undefined) return `${head}\n${call('')}`;
+        // α goes to gemm in a Float64Array of its own: a double passed as an argument would be boxed on every call.
+        const cell = `alpha${this.scales.length}`;
+        this.scales.push(`const ${cell} = new Float64Array(1);`);
+        const alpha = n.divide ? `1 / ${scale}.data[0]` : `${scale}.data[0]`;
+        return `${head}\n${cell}[0] = ${alpha};\n${call(`, ${cell}`)}`;
       }
       case 'kernel': {
         const args = n.args.map((x) => this.matrixName(x));
@@ -118,6 +123,8 @@ class Emitter {
 
   /** Functions holding the fused loops, one each, so that V8 optimizes every loop on its own. */
   readonly loops: string[] = [];
+  /** Declarations of the gemm scale cells. */
+  readonly scales: string[] = [];
 
   /** One fused loop, an elementwise map or a reduction of an elementwise expression, as a call of its function. */
   region(root: PNode, out: string): string {
@@ -221,6 +228,7 @@ export function generate(
   const run = body(plan.run);
   return [
     "'use strict';",
+    ...e.scales,
     ...e.loops,
     'function setup(D, B) {',
     ...decl([...dims, ...bufs]),

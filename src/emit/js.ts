@@ -11,10 +11,9 @@ import { gemmThreads, ThreadsError } from '../kernels/gemm.js';
 import * as Kernels from '../kernels/index.js';
 import type { Matrix } from '../kernels/matrix.js';
 import type { Values } from '../numeric/evaluate.js';
-import { valueSize } from '../numeric/values.js';
 import type { Scope } from '../parse/index.js';
 import { lowerAll } from './js-plan.js';
-import { Binder, type InputDecl, Instance, type MutableMatrix } from './js-runtime.js';
+import { Binder, type InputDecl, Instance, type MutableMatrix, type SizeSource } from './js-runtime.js';
 import { schedule } from './js-schedule.js';
 import { generate, type Kernels as KernelNamespace } from './js-source.js';
 
@@ -101,7 +100,7 @@ export function compile(
   const source = generate(plan, symbolList, inputs.length, K);
   const { setup, run } = new Function('K', source)(K) as Generated;
 
-  const binder = new Binder(inputs, symbolList);
+  const binder = new Binder(inputs, symbolList, fromDeclared);
   const cache = new Map<string, Instance>();
   let last: Instance | null = null;
   let allocations = 0;
@@ -124,8 +123,7 @@ export function compile(
   };
 
   const call = (given: Values): Matrix | Matrix[] => {
-    const values = fromDeclared.length > 0 ? withSizes(given, fromDeclared) : given;
-    binder.bind(values as Readonly<Record<string, unknown>>);
+    binder.bind(given as Readonly<Record<string, unknown>>);
     const inst = instanceFor(binder.dims);
     binder.load(inst);
     run(binder.slots, binder.dims, inst.buffers);
@@ -154,14 +152,12 @@ function withThreads(K: KernelNamespace, threads: number | undefined): KernelNam
   const gemm = K.gemm as typeof Kernels.gemm;
   return {
     ...K,
-    gemm: (out: Matrix, a: Matrix, b: Matrix, transA: boolean, transB: boolean, alpha?: number) =>
+    gemm: (out: Matrix, a: Matrix, b: Matrix, transA: boolean, transB: boolean, alpha?: Kernels.Alpha) =>
       gemm(out, a, b, transA, transB, alpha, threads),
   };
 }
 
-/** A symbol no input fixes, and the declared variables (name, side) whose value would give its size. */
-type SizeSource = readonly [string, readonly (readonly [string, 0 | 1, boolean])[]];
-
+/** For each symbol no input fixes, the declared variables whose value gives its size. */
 function declaredSizes(
   symbols: readonly string[],
   inputs: readonly InputDecl[],
@@ -180,22 +176,4 @@ function declaredSizes(
       return [s, sides];
     })
     .filter(([, sides]) => sides.length > 0);
-}
-
-/** The values with each missing size taken from the first declared variable given that has it. */
-function withSizes(values: Values, sources: readonly SizeSource[]): Values {
-  const out: Record<string, unknown> = { ...values };
-  for (const [s, sides] of sources) {
-    if (Object.hasOwn(values, s)) continue;
-    for (const [name, side, rowVector] of sides) {
-      if (!Object.hasOwn(values, name)) continue;
-      const size = valueSize(values[name]);
-      if (size) {
-        // A flat array given for a declared row vector is that row.
-        out[s] = rowVector && side === 1 && size[1] === 1 ? size[0] : size[side];
-        break;
-      }
-    }
-  }
-  return out as Values;
 }

@@ -46,8 +46,10 @@ export function forgetNodeFacts(): void {
   for (const c of caches) c.renew();
 }
 
-/** Slots of the NodeFacts made so far; a node's fact array has this many. */
+/** Slots of the NodeFacts made so far. */
 let slots = 0;
+/** A node's first fact array: a copy of this (packed, so slots past its end only grow it). */
+const NO_FACTS: readonly unknown[] = new Array(16).fill(undefined);
 
 /**
  * A fact that is a pure function of its node and holds no node (a count, a bit set, a flag, a record of
@@ -71,7 +73,7 @@ export class NodeFact<V> {
     const n = e as unknown as Owner<unknown>;
     let facts = Owner.facts(n);
     if (facts === null) {
-      facts = new Array(Math.max(slots, 8)).fill(undefined);
+      facts = NO_FACTS.slice();
       Owner.setFacts(n, facts);
     }
     facts[this.slot] = v;
@@ -84,25 +86,43 @@ let memoStamps = 0;
 
 /**
  * A table from nodes to values for one computation (a simplification's memo), without hashing: each node
- * holds its index into the table's values, under the table's stamp, so a lookup is two field reads. The nodes
- * hold only numbers, so no value outlives the table. Only one table uses the nodes' fields at a time; one made
- * while another is active (a nested computation) falls back to a Map. `release` when done.
+ * holds its slot in the table, under the table's stamp, so a lookup is two field reads. The nodes hold only
+ * numbers, so no value outlives the table. Only one table uses the nodes' fields at a time; one made while
+ * another is active (a nested computation) keeps its slots in a Map. Slots number the nodes in the order they
+ * were first set or `slot`ted, so a caller may keep more facts per node in arrays by slot. `release` when done.
  */
 export class NodeMemo<V> {
   private readonly stamp = ++memoStamps;
-  private readonly values: V[] = [];
-  private readonly map: Map<number, V> | null;
+  private readonly values: (V | undefined)[] = [];
+  /** id → slot, for a table made while another was active */
+  private readonly slots: Map<number, number> | null;
 
   constructor() {
     if (activeMemo === 0) {
       activeMemo = this.stamp;
-      this.map = null;
-    } else this.map = new Map();
+      this.slots = null;
+    } else this.slots = new Map();
+  }
+
+  /** e's slot, or −1 when it has none. */
+  indexOf(e: Expr): number {
+    if (this.slots) return this.slots.get(e.id) ?? -1;
+    return Owner.memoIndex(e as unknown as Owner<unknown>, this.stamp);
+  }
+
+  /** e's slot, given one (the next number) when it has none. */
+  slot(e: Expr): number {
+    const i = this.indexOf(e);
+    if (i >= 0) return i;
+    const k = this.values.length;
+    this.values.push(undefined);
+    if (this.slots) this.slots.set(e.id, k);
+    else Owner.setMemoIndex(e as unknown as Owner<unknown>, this.stamp, k);
+    return k;
   }
 
   get(e: Expr): V | undefined {
-    if (this.map) return this.map.get(e.id);
-    const i = Owner.memoIndex(e as unknown as Owner<unknown>, this.stamp);
+    const i = this.indexOf(e);
     return i < 0 ? undefined : this.values[i];
   }
 
@@ -111,17 +131,7 @@ export class NodeMemo<V> {
   }
 
   set(e: Expr, v: V): void {
-    if (this.map) {
-      this.map.set(e.id, v);
-      return;
-    }
-    const n = e as unknown as Owner<unknown>;
-    const i = Owner.memoIndex(n, this.stamp);
-    if (i >= 0) this.values[i] = v;
-    else {
-      Owner.setMemoIndex(n, this.stamp, this.values.length);
-      this.values.push(v);
-    }
+    this.values[this.slot(e)] = v;
   }
 
   /** Give the nodes' memo fields back (the next table takes a new stamp, so no field need be cleared). */

@@ -4,7 +4,7 @@
 // ran what, or on the thread count. `runTasks` and `multiplyRows` close over nothing but each other and the
 // claim helpers, because workers get them as source text.
 
-/** Indices into the Int32Array control block; `alpha` indexes its Float64Array view. */
+/** Indices into the Int32Array control block. */
 export const CTL = {
   /** Job number, bumped by the caller to start a job; workers wait on it. */
   seq: 0,
@@ -42,14 +42,18 @@ export const CTL = {
   nr: 27,
   /** 1: phase 2 packs Ã, which the kernel reads; 0: the kernel reads op(A) where it was copied. */
   packA: 28,
-  alpha: 16,
-  /** Int32 length of the block (the Float64 alpha sits at bytes 128..135). */
+  /** Byte address of α, an f64 in linear memory that the kernel reads (a double passed from JS is boxed). */
+  alpha: 29,
+  /** Int32 length of the block. */
   length: 64,
 } as const;
 
 export type Ctl = typeof CTL;
 
-/** gemm-wasm-kernel.ts's gemm: C = α·op(A)·B̃ with op(A)[i, p] at a + i·aPerRow + p·aStep (byte addresses). */
+/**
+ * gemm-wasm-kernel.ts's gemm: C = α·op(A)·B̃ with op(A)[i, p] at a + i·aPerRow + p·aStep and α at alphaAt
+ * (byte addresses).
+ */
 type Kernel = (
   a: number,
   b: number,
@@ -59,7 +63,7 @@ type Kernel = (
   k: number,
   kc: number,
   mc: number,
-  alpha: number,
+  alphaAt: number,
   aPerRow: number,
   aStep: number,
 ) => void;
@@ -90,28 +94,22 @@ export function finishTask(ctl: Int32Array, at: number, total: number): void {
  * k steps 8·mr) or op(A) in place through its strides (rows 8 bytes apart when A is transposed, else
  * gemmRows). Self-contained, like runTasks.
  */
-export function multiplyRows(
-  ex: TaskExports,
-  ctl: Int32Array,
-  scale: number,
-  L: Ctl,
-  r0: number,
-  r1: number,
-): void {
+export function multiplyRows(ex: TaskExports, ctl: Int32Array, L: Ctl, r0: number, r1: number): void {
   const k = ctl[L.k];
   const np = ctl[L.np];
   const c = ctl[L.c] + r0 * np * 8;
   const kc = ctl[L.kc];
   const mc = ctl[L.mc];
   const bPack = ctl[L.bPack];
+  const alpha = ctl[L.alpha];
   const rows = r1 - r0;
   if (ctl[L.packA] === 1) {
-    ex.gemm(ctl[L.aPack] + r0 * k * 8, bPack, c, rows, np, k, kc, mc, scale, k * 8, ctl[L.mr] * 8);
+    ex.gemm(ctl[L.aPack] + r0 * k * 8, bPack, c, rows, np, k, kc, mc, alpha, k * 8, ctl[L.mr] * 8);
     return;
   }
   const aRaw = ctl[L.aRaw] + r0 * ctl[L.aRs];
-  if (ctl[L.aRs] === 8) ex.gemm(aRaw, bPack, c, rows, np, k, kc, mc, scale, 8, ctl[L.aCs]);
-  else ex.gemmRows(aRaw, bPack, c, rows, np, k, kc, mc, scale, ctl[L.aRs], 8);
+  if (ctl[L.aRs] === 8) ex.gemm(aRaw, bPack, c, rows, np, k, kc, mc, alpha, 8, ctl[L.aCs]);
+  else ex.gemmRows(aRaw, bPack, c, rows, np, k, kc, mc, alpha, ctl[L.aRs], 8);
 }
 
 /**
@@ -119,14 +117,7 @@ export function multiplyRows(
  * regardless of claims (a job for this thread alone, or the recovery path when a worker stopped). The caller
  * waits for done2 = total2. Plain locals only: a product allocates nothing on the JS heap.
  */
-export function runTasks(
-  ex: TaskExports,
-  ctl: Int32Array,
-  alpha: Float64Array,
-  L: Ctl,
-  seq: number,
-  all: boolean,
-): void {
+export function runTasks(ex: TaskExports, ctl: Int32Array, L: Ctl, seq: number, all: boolean): void {
   const tag = (seq & 0xffff) << 16;
   const m = ctl[L.m];
   const n = ctl[L.n];
@@ -136,7 +127,6 @@ export function runTasks(
   const cols = ctl[L.cols];
   const total1 = ctl[L.total1];
   const total2 = ctl[L.total2];
-  const scale = alpha[L.alpha];
   if (Atomics.load(ctl, L.seq) !== seq) return;
   let next = 0;
   for (let t = all ? next++ : claimTask(ctl, L.claim1, total1, tag); t >= 0 && t < total1; ) {
@@ -166,7 +156,7 @@ export function runTasks(
     if (!all)
       for (let d = Atomics.load(ctl, L.done1); d < total1; d = Atomics.load(ctl, L.done1))
         Atomics.wait(ctl, L.done1, d);
-    multiplyRows(ex, ctl, scale, L, r0, r1);
+    multiplyRows(ex, ctl, L, r0, r1);
     if (!all) finishTask(ctl, L.done2, total2);
     t = all ? next++ : claimTask(ctl, L.claim2, total2, tag);
   }

@@ -55,13 +55,12 @@ const runTasks = ${String(runTasks)};
 const { module, memory, control, layout } = workerData;
 const ex = new WebAssembly.Instance(module, { env: { memory } }).exports;
 const ctl = new Int32Array(control);
-const alpha = new Float64Array(control);
 let seen = Atomics.load(ctl, layout.seq);
 for (;;) {
   Atomics.wait(ctl, layout.seq, seen);
   if (Atomics.load(ctl, layout.stop) !== 0) break;
   seen = Atomics.load(ctl, layout.seq);
-  runTasks(ex, ctl, alpha, layout, seen, false);
+  runTasks(ex, ctl, layout, seen, false);
 }`;
 
 export interface Pool {

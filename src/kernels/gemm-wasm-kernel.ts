@@ -5,7 +5,6 @@
 import {
   Code,
   type FunctionDef,
-  f64,
   i32,
   type MemoryImport,
   moduleBytes,
@@ -203,8 +202,9 @@ function compact(): FunctionDef {
 }
 
 /**
- * gemm(a, b, c, mp, np, k, kcMax, mcMax, α, aPerRow, aStep): C (mp×np) = α·op(A) (mp×k) · B̃ (k×np panels of
- * nr). op(A)[i, p] is the f64 at a + i·aPerRow + p·aStep, rows of a tile 8 bytes apart (Ã panels: aPerRow =
+ * gemm(a, b, c, mp, np, k, kcMax, mcMax, αAt, aPerRow, aStep): C (mp×np) = α·op(A) (mp×k) · B̃ (k×np panels
+ * of nr), α the f64 at byte address αAt (read from memory, so that no caller boxes a double to pass it).
+ * op(A)[i, p] is the f64 at a + i·aPerRow + p·aStep, rows of a tile 8 bytes apart (Ã panels: aPerRow =
  * 8k, aStep = 8·mr; a transposed A in place: aPerRow = 8, aStep = 8m); `rowsInPlace` (gemmRows) instead reads
  * rows aPerRow apart with aStep = 8 (an untransposed A in place, unpacked).
  * Loop nest (GotoBLAS): k in blocks of ≤ kcMax (a B̃ micro-panel kc×nr stays in L1), rows in blocks of
@@ -216,9 +216,9 @@ function gemm(
   { mr, nr, unroll, fma, pinRows = 0 }: TileShape,
   rowsInPlace: boolean,
 ): FunctionDef {
-  const params: ValType[] = [i32, i32, i32, i32, i32, i32, i32, i32, f64, i32, i32];
+  const params: ValType[] = [i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32];
   const f = new Code(params);
-  const [a, b, c, mp, np, k, kcMax, mcMax, alpha, aPerRow, aStep] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
+  const [a, b, c, mp, np, k, kcMax, mcMax, alphaAt, aPerRow, aStep] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
   const [pc, kc, ic, icEnd, jr, ir, ap, bp, rp, p, rowBytes] = Array.from({ length: 11 }, () => f.local(i32));
   // rows in place: a pointer per row of the tile (a wasm address is an i32 sum, so a runtime row stride
   // cannot be an addressing-mode offset)
@@ -320,7 +320,7 @@ function gemm(
   };
 
   f.get(np).i32(8).i32Mul().set(rowBytes);
-  f.get(alpha).f64x2Splat().set(alphas);
+  f.get(alphaAt).v128Load64Splat(0).set(alphas);
   f.i32(0).set(pc);
   f.loop(() => {
     // kc = min(kcMax, k − pc)

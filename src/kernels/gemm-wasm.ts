@@ -30,6 +30,8 @@ const MAX_VIEWS = 128;
 const MAX_PAGES = 32768;
 /** A caller waits this long (ms) for a worker's task before taking the pool for dead and redoing the job. */
 const WORKER_TIMEOUT_MS = 30_000;
+/** The caller re-reads the finished-task count this often (ms) while it waits. */
+const WAIT_MS = 1000;
 /** Tasks per thread in each phase, so that a thread slowed by other processes leaves its share to the others. */
 const TASKS_PER_THREAD = 4;
 
@@ -74,6 +76,18 @@ const MAX_CHUNKS = 64;
 const PACK_A_FROM_PANELS = 8;
 
 /**
+ * α: a number, or a Float64Array whose entry 0 is α, read at the call (compiled closures keep their scale
+ * factors in one, so that no double is boxed to pass it down to the kernel).
+ */
+export type Alpha = number | Float64Array;
+
+export const alphaValue = (alpha: Alpha): number => (typeof alpha === 'number' ? alpha : alpha[0]);
+
+/** Linear memory starts with α (an f64, padded to 16 bytes so that the matrices stay 16-byte aligned). */
+const ALPHA = 0;
+const ALPHA_DOUBLES = 2;
+
+/**
  * out = α·op(A)·op(B) for op(A) m×k and op(B) k×n (m, n, k ≥ 1) on up to `threads` threads; false when linear
  * memory cannot hold them.
  */
@@ -86,7 +100,7 @@ export type WasmGemm = (
   m: number,
   n: number,
   k: number,
-  alpha?: number,
+  alpha?: Alpha,
   threads?: number,
 ) => boolean;
 
@@ -123,7 +137,6 @@ export function createWasmGemm(
   const compact = exports.compact as Compact;
   const control = threaded ? new SharedArrayBuffer(CTL.length * 4) : new ArrayBuffer(CTL.length * 4);
   const ctl = new Int32Array(control);
-  const alphas = new Float64Array(control);
   ctl[CTL.mr] = mr;
   ctl[CTL.nr] = nr;
   let pool: Pool | null = null;
@@ -182,20 +195,24 @@ export function createWasmGemm(
     Atomics.store(ctl, CTL.seq, seq);
   };
 
-  /** Waits until every phase-2 task is done; false when a worker stopped answering (then the pool is closed). */
+  /**
+   * Waits until every phase-2 task is done; false when a worker stopped answering (then the pool is closed).
+   * Time is counted in waits that timed out with no task finished, not read from a clock: Date.now() returns
+   * a boxed double, a heap allocation on every product.
+   */
   const awaitWorkers = (): boolean => {
     const total = ctl[CTL.total2];
-    let since = Date.now();
+    let stalled = 0;
     let last = -1;
     for (let d = Atomics.load(ctl, CTL.done2); d < total; d = Atomics.load(ctl, CTL.done2)) {
       if (d !== last) {
         last = d;
-        since = Date.now();
-      } else if (Date.now() - since > WORKER_TIMEOUT_MS) {
+        stalled = 0;
+      } else if (stalled * WAIT_MS >= WORKER_TIMEOUT_MS) {
         pool?.close();
         return false;
       }
-      Atomics.wait(ctl, CTL.done2, d, 1000);
+      if (Atomics.wait(ctl, CTL.done2, d, WAIT_MS) === 'timed-out') stalled++;
     }
     return true;
   };
@@ -265,10 +282,10 @@ export function createWasmGemm(
     }
     const packed = tuning.packA ?? np >= PACK_A_FROM_PANELS * nr;
     const staged = helpers === 0 && tuning.staged !== false;
-    // Regions, in doubles: raw A and B (padded, so packing may read past their last row), Ã, B̃, C, and
-    // the staging buffer.
-    const aRaw = 0;
-    const bRaw = mp * k;
+    // Regions, in doubles, after α: raw A and B (padded, so packing may read past their last row), Ã, B̃, C,
+    // and the staging buffer.
+    const aRaw = ALPHA_DOUBLES;
+    const bRaw = aRaw + mp * k;
     const aPack = bRaw + np * k;
     const bPack = aPack + mp * k;
     const c = bPack + np * k;
@@ -300,12 +317,15 @@ export function createWasmGemm(
     ctl[CTL.kc] = Math.ceil(k / Math.ceil(k / kc));
     ctl[CTL.mc] = mcRows;
     ctl[CTL.packA] = packed ? 1 : 0;
-    alphas[CTL.alpha] = alpha;
+    // two stores rather than a conditional expression, whose phi TurboFan may box
+    if (typeof alpha === 'number') heap[ALPHA] = alpha;
+    else heap[ALPHA] = alpha[0];
+    ctl[CTL.alpha] = ALPHA * 8;
     if (staged) {
       // C in blocks of mc rows, each block's rows copied out while they are still in cache
       for (let r0 = 0; r0 < m; r0 += mcRows) {
         const r1 = Math.min(mp, r0 + mcRows);
-        multiplyRows(tasks, ctl, alpha, CTL, r0, r1);
+        multiplyRows(tasks, ctl, CTL, r0, r1);
         const rows = Math.min(m, r1) - r0;
         if (n !== np) compact((c + r0 * np) * 8, (c + r0 * n) * 8, rows, n, np);
         out.data.set(cView(c + r0 * n, rows * n), r0 * n);
@@ -315,12 +335,12 @@ export function createWasmGemm(
     post(mp, np, helpers + 1);
     if (helpers > 0) {
       pool?.wake();
-      runTasks(tasks, ctl, alphas, CTL, seq, false);
+      runTasks(tasks, ctl, CTL, seq, false);
       if (!awaitWorkers()) {
         post(mp, np, 1);
-        runTasks(tasks, ctl, alphas, CTL, seq, true);
+        runTasks(tasks, ctl, CTL, seq, true);
       }
-    } else runTasks(tasks, ctl, alphas, CTL, seq, true);
+    } else runTasks(tasks, ctl, CTL, seq, true);
     if (n !== np && m > 1) compact(c * 8, c * 8, m, n, np);
     out.data.set(cView(c, m * n));
     return true;

@@ -1,13 +1,15 @@
-// General matrix multiply into a preallocated output: out = α·op(A)·op(B), op = identity or transpose;
-// out is overwritten and may share storage with A or B. Small products run plain loops, larger ones the
-// WebAssembly SIMD kernel (gemm-wasm.ts), split over worker threads from THREADS_FROM multiply-adds, or the
-// register-tiled JS kernel where wasm SIMD is unavailable. Threads: setGemmThreads, else MATCALC_THREADS,
-// else every core (at most 8); one where workers are unavailable (browsers).
+// General matrix multiply into a preallocated output: out = α·op(A)·op(B), op = identity or transpose, α a
+// number or a one-entry Float64Array holding it; out is overwritten and may share storage with A or B. Small
+// products run plain loops, larger ones the WebAssembly SIMD kernel (gemm-wasm.ts), split over worker threads
+// from THREADS_FROM multiply-adds, or the register-tiled JS kernel where wasm SIMD is unavailable. Threads:
+// setGemmThreads, else MATCALC_THREADS, else every core (at most 8); one where workers are unavailable.
 import { gemmLoops } from './gemm-loops.js';
 import { availableThreads, canUseThreads, envVar } from './gemm-threads.js';
 import { gemmTiled } from './gemm-tiled.js';
-import { createWasmGemm, type WasmGemm } from './gemm-wasm.js';
+import { type Alpha, alphaValue, createWasmGemm, type WasmGemm } from './gemm-wasm.js';
 import type { Matrix } from './matrix.js';
+
+export type { Alpha } from './gemm-wasm.js';
 
 /** Plain loops win below this many multiply-adds, or for at most 4 dot products (m·n ≤ 4). */
 const LOOPS_BELOW = 128;
@@ -63,7 +65,7 @@ export function gemm(
   b: Matrix,
   transA: boolean,
   transB: boolean,
-  alpha = 1,
+  alpha: Alpha = 1,
   threads?: number,
 ): Matrix {
   const m = transA ? a.cols : a.rows;
@@ -85,14 +87,15 @@ export function gemm(
     if (t > 1 && sharedWasm?.(out, a, b, transA, transB, m, n, k, alpha, t)) return out;
     if (wasm === undefined) wasm = createWasmGemm();
     if (wasm?.(out, a, b, transA, transB, m, n, k, alpha)) return out;
-    if (m >= TILE && n >= TILE) return scale(gemmTiled(out, a, b, transA, transB, m, n, k), alpha);
+    if (m >= TILE && n >= TILE)
+      return scale(gemmTiled(out, a, b, transA, transB, m, n, k), alphaValue(alpha));
   }
   if (out.data.buffer === a.data.buffer || out.data.buffer === b.data.buffer) {
     const tmp = { rows: m, cols: n, data: new Float64Array(m * n) };
     out.data.set(gemmLoops(tmp, a, b, transA, transB, m, n, k).data);
-    return scale(out, alpha);
+    return scale(out, alphaValue(alpha));
   }
-  return scale(gemmLoops(out, a, b, transA, transB, m, n, k), alpha);
+  return scale(gemmLoops(out, a, b, transA, transB, m, n, k), alphaValue(alpha));
 }
 
 function scale(out: Matrix, alpha: number): Matrix {

@@ -2,12 +2,12 @@
 // or across each row (dim 2). Every line is shifted by its max before exp; `out` may alias `a`.
 import type { Matrix } from './matrix.js';
 
-/** The lines a dim reduces over: `count` lines of `len` entries, line g starting at g·`step`, entries `stride` apart. */
-function lines(a: Matrix, dim: number): { count: number; len: number; step: number; stride: number } {
-  if (dim === 1) return { count: a.cols, len: a.rows, step: 1, stride: a.cols };
-  if (dim === 2) return { count: a.rows, len: a.cols, step: a.cols, stride: 1 };
-  return { count: 1, len: a.rows * a.cols, step: 0, stride: 1 };
-}
+// The lines a dim reduces over: `lineCount` lines of `lineLength` entries, line g starting at g·`lineStep`,
+// entries `lineStride` apart (numbers, not an object, so that a call allocates nothing in any tier).
+const lineCount = (a: Matrix, dim: number) => (dim === 1 ? a.cols : dim === 2 ? a.rows : 1);
+const lineLength = (a: Matrix, dim: number) => (dim === 1 ? a.rows : dim === 2 ? a.cols : a.rows * a.cols);
+const lineStep = (a: Matrix, dim: number) => (dim === 1 ? 1 : dim === 2 ? a.cols : 0);
+const lineStride = (a: Matrix, dim: number) => (dim === 1 ? a.cols : 1);
 
 /** max over a line; −∞ for an all −∞ line, NaN entries ignored (they reach the sum). */
 function lineMax(d: Float64Array, base: number, len: number, stride: number): number {
@@ -27,7 +27,10 @@ function lineLogSumExp(d: Float64Array, base: number, len: number, stride: numbe
 
 /** softmax(x) = exp(x − m) / Σ exp(x − m) along each line. */
 export function softmaxInto(out: Matrix, a: Matrix, dim: number): Matrix {
-  const { count, len, step, stride } = lines(a, dim);
+  const count = lineCount(a, dim);
+  const len = lineLength(a, dim);
+  const step = lineStep(a, dim);
+  const stride = lineStride(a, dim);
   const ad = a.data;
   const od = out.data;
   for (let g = 0; g < count; g++) {
@@ -45,7 +48,10 @@ export function softmaxInto(out: Matrix, a: Matrix, dim: number): Matrix {
 
 /** logsoftmax(x) = x − logsumexp(x) along each line. */
 export function logsoftmaxInto(out: Matrix, a: Matrix, dim: number): Matrix {
-  const { count, len, step, stride } = lines(a, dim);
+  const count = lineCount(a, dim);
+  const len = lineLength(a, dim);
+  const step = lineStep(a, dim);
+  const stride = lineStride(a, dim);
   const ad = a.data;
   const od = out.data;
   for (let g = 0; g < count; g++) {
@@ -58,7 +64,10 @@ export function logsoftmaxInto(out: Matrix, a: Matrix, dim: number): Matrix {
 
 /** logsumexp along each line; `out` has the reduced shape (1×1, 1×n or m×1), entry g for line g. */
 export function logsumexpInto(out: Matrix, a: Matrix, dim: number): Matrix {
-  const { count, len, step, stride } = lines(a, dim);
+  const count = lineCount(a, dim);
+  const len = lineLength(a, dim);
+  const step = lineStep(a, dim);
+  const stride = lineStride(a, dim);
   for (let g = 0; g < count; g++) out.data[g] = lineLogSumExp(a.data, g * step, len, stride);
   return out;
 }

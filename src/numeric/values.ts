@@ -251,12 +251,18 @@ export function requireDims(
 
 /** [rows, cols] of a value as given (a column for a flat array), without copying it; null when unreadable. */
 export function valueSize(v: unknown): [number, number] | null {
-  if (typeof v === 'number') return [1, 1];
-  if (v instanceof Float64Array) return [v.length, 1];
-  if (Array.isArray(v)) return Array.isArray(v[0]) ? [v.length, (v[0] as unknown[]).length] : [v.length, 1];
+  const rows = valueSide(v, 0);
+  return rows === undefined ? null : [rows, valueSide(v, 1) as number];
+}
+
+/** Rows (side 0) or columns (side 1) of a value as valueSize reads them (undefined: unreadable); allocates nothing. */
+export function valueSide(v: unknown, side: 0 | 1): number | undefined {
+  if (typeof v === 'number') return 1;
+  if (v instanceof Float64Array) return side === 0 ? v.length : 1;
+  if (Array.isArray(v)) return side === 0 ? v.length : Array.isArray(v[0]) ? (v[0] as unknown[]).length : 1;
   if (v !== null && typeof v === 'object' && 'rows' in v && 'cols' in v) {
     const { rows, cols } = v as { rows: unknown; cols: unknown };
-    if (typeof rows === 'number' && typeof cols === 'number') return [rows, cols];
+    if (typeof rows === 'number' && typeof cols === 'number') return side === 0 ? rows : cols;
   }
-  return null;
+  return undefined;
 }

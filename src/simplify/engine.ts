@@ -10,7 +10,7 @@ import { type Expr, type OpExpr, topoOrder } from '../ir/expr.js';
 import { sameShape, shapeText } from '../ir/shape.js';
 import { argHeads } from './heads.js';
 import { mentions } from './mentions.js';
-import { present, presentMany } from './present.js';
+import { presentMany } from './present.js';
 import type { Rule } from './rule.js';
 import { RULES } from './rules/index.js';
 
@@ -64,7 +64,8 @@ export class Simplifier {
   private readonly index: Index;
   constructor(
     private readonly rules: readonly Rule[] = RULES,
-    readonly log: Rewrite[] = [],
+    /** Receives every rewrite, in order; none are recorded without it. */
+    readonly log?: Rewrite[],
   ) {
     renewNodeCaches();
     this.index = indexOf(rules);
@@ -72,10 +73,10 @@ export class Simplifier {
   }
 
   /**
-   * Input node id → the bits (Index.regionBit) of the region rules for which every use of the node lies
-   * inside a region, so that the rule is skipped there.
+   * By memo slot of an input node: the bits (Index.regionBit) of the region rules for which every use of the
+   * node lies inside a region, so that the rule is skipped there.
    */
-  private readonly interior = new Map<number, number>();
+  private readonly interior: number[] = [];
 
   /** Done with this simplifier: its memo gives the nodes' memo fields back (ir/cache.ts NodeMemo). */
   release(): void {
@@ -95,25 +96,30 @@ export class Simplifier {
     const regional = this.index.regional;
     if (regional.length === 0) return;
     const all = (1 << regional.length) - 1;
-    // node id → the bits of the rules for which some use seen so far lies outside a region
-    const outside = new Map<number, number>();
+    // by memo slot: the bits of the rules for which some use seen so far lies outside a region
+    const outside: number[] = [];
+    const memo = this.memo;
     for (const node of order) {
       if (node.kind !== 'op') continue;
       const args = node.args;
       for (let k = 0; k < args.length; k++) {
         const a = args[k];
         if (a.kind !== 'op') continue;
-        let out = outside.get(a.id) ?? 0;
+        const slot = memo.slot(a);
+        let out = outside[slot] ?? 0;
         if (out === all) continue;
         for (let i = 0; i < regional.length; i++) {
           const bit = 1 << i;
           if (!(out & bit) && !regional[i].inside!(node, k)) out |= bit;
         }
-        outside.set(a.id, out);
+        outside[slot] = out;
       }
     }
-    for (const r of roots) outside.set(r.id, all);
-    for (const [id, out] of outside) if (out !== all) this.interior.set(id, all & ~out);
+    for (const r of roots) outside[memo.slot(r)] = all;
+    for (let slot = 0; slot < outside.length; slot++) {
+      const out = outside[slot];
+      if (out !== undefined && out !== all) this.interior[slot] = all & ~out;
+    }
   }
 
   /** Simplify an expression known to hold no derivative nodes. */
@@ -132,15 +138,29 @@ export class Simplifier {
     const done = this.memo.get(root);
     if (done !== undefined) return done;
     // the common case of a node a rule built over simplified arguments: nothing below it to walk
-    if (root.kind !== 'op' || root.args.every((a) => this.memo.has(a))) return this.runOrder(root, [root]);
+    if (root.kind !== 'op' || this.argsDone(root)) return this.simplifyNode(root);
     return this.runOrder(root, this.pending(root));
+  }
+
+  /** Every argument of e already simplified. */
+  private argsDone(e: OpExpr): boolean {
+    for (const a of e.args) if (!this.memo.has(a)) return false;
+    return true;
+  }
+
+  /** Simplify one node whose arguments are done, and memoize it. */
+  private simplifyNode(node: Expr): Expr {
+    const out = this.fixpoint(
+      node.kind === 'op' ? this.withSimplifiedArgs(node) : node,
+      this.memo.indexOf(node),
+    );
+    this.memo.set(node, out);
+    return out;
   }
 
   /** Simplify the nodes of `order` (children first: pending(root), or all of root's DAG before any work). */
   private runOrder(root: Expr, order: readonly Expr[]): Expr {
-    for (const node of order) {
-      this.memo.set(node, this.fixpoint(node.kind === 'op' ? this.withSimplifiedArgs(node) : node, node.id));
-    }
+    for (const node of order) this.simplifyNode(node);
     return this.memo.get(root)!;
   }
 
@@ -187,7 +207,7 @@ export class Simplifier {
     return order;
   }
 
-  /** `origin`: the input node this started from (region rules are skipped inside regions), or −1. */
+  /** `origin`: the memo slot of the input node this started from (region rules are skipped inside regions), or −1. */
   private fixpoint(start: Expr, origin = -1): Expr {
     let e = start;
     for (let n = 0; n < MAX_REWRITES_PER_NODE; n++) {
@@ -230,7 +250,7 @@ export class Simplifier {
   }
 
   private step(e: OpExpr, origin: number): Expr | null {
-    const inner = origin < 0 ? 0 : (this.interior.get(origin) ?? 0);
+    const inner = origin < 0 ? 0 : (this.interior[origin] ?? 0);
     let mentioned = -1;
     const heads = argHeads(e);
     for (const { rule: r, region, mentions: needs, heads: wants } of this.rulesFor(e.op)) {
@@ -247,7 +267,7 @@ export class Simplifier {
           `internal: rule ${r.name} changed the shape ${shapeText(e.shape)} to ${shapeText(out.shape)}`,
         );
       }
-      this.log.push({ rule: r.name, identity: r.identity, before: e, after: out });
+      this.log?.push({ rule: r.name, identity: r.identity, before: e, after: out });
       return out;
     }
     return null;
@@ -259,25 +279,27 @@ export class Simplifier {
  * leftmost factor). `log`, when given, receives every rewrite in order.
  */
 export function simplify(e: Expr, log?: Rewrite[]): Expr {
-  const s = new Simplifier(RULES, log);
-  try {
-    return present(s.simplify(e));
-  } finally {
-    s.release();
-    forgetNodeFacts();
-  }
+  return simplifyMany([e], log)[0];
 }
 
 /** Simplify several expressions with one shared memo (shared subterms are simplified once). */
 export function simplifyMany(es: readonly Expr[], log?: Rewrite[]): Expr[] {
-  const s = new Simplifier(RULES, log);
   try {
-    const expanded = expandDerivativesMany(es);
-    if (expanded.length === 1) return presentMany([s.simplifyOrdered(expanded[0])]);
-    s.markRegions(expanded);
-    return presentMany(expanded.map((e) => s.simplifyExpanded(e)));
+    const s = new Simplifier(RULES, log);
+    let done: Expr[];
+    try {
+      const expanded = expandDerivativesMany(es);
+      if (expanded.length === 1) done = [s.simplifyOrdered(expanded[0])];
+      else {
+        s.markRegions(expanded);
+        done = expanded.map((e) => s.simplifyExpanded(e));
+      }
+    } finally {
+      // the memo's node fields are free again before present's own memo takes them
+      s.release();
+    }
+    return presentMany(done);
   } finally {
-    s.release();
     forgetNodeFacts();
   }
 }

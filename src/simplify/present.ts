@@ -2,6 +2,7 @@
 // move into the leftmost factor of a product (2·(XᵀR) → 2Xᵀ·R, −(XᵀR) → −Xᵀ·R) and a column scaling
 // inside a product becomes a diagonal matrix (Xᵀ(v ⊙ X) → Xᵀ diag(v) X). Not part of the rule fixpoint,
 // which pulls scalars the other way to collect them.
+import { NodeMemo } from '../ir/cache.js';
 import { isOne } from '../ir/dim.js';
 import { type Expr, type OpExpr, topoOrder } from '../ir/expr.js';
 import { isScalar } from '../ir/shape.js';
@@ -47,26 +48,29 @@ function arrange(e: Expr): Expr {
 }
 
 /** e over its arguments' arranged forms: e itself, with no array made, when none changed. */
-function withArranged(e: OpExpr, memo: Map<number, Expr>): Expr {
+function withArranged(e: OpExpr, memo: NodeMemo<Expr>): Expr {
   const args = e.args;
   for (let i = 0; i < args.length; i++) {
-    if (memo.get(args[i].id) !== args[i])
+    if (memo.get(args[i]) !== args[i])
       return rebuild(
         e,
-        args.map((a) => memo.get(a.id)!),
+        args.map((a) => memo.get(a)!),
       );
   }
   return e;
 }
 
-/** Arrange every root; `memo` may be shared across calls so common subterms are visited once. */
-export function presentMany(roots: readonly Expr[], memo = new Map<number, Expr>()): Expr[] {
-  const order = topoOrder(roots.filter((r) => !memo.has(r.id)));
-  for (const node of order) {
-    if (memo.has(node.id)) continue;
-    memo.set(node.id, node.kind === 'op' ? arrange(withArranged(node, memo)) : node);
+/** Arrange every root, common subterms once. */
+export function presentMany(roots: readonly Expr[]): Expr[] {
+  const memo = new NodeMemo<Expr>();
+  try {
+    for (const node of topoOrder(roots)) {
+      memo.set(node, node.kind === 'op' ? arrange(withArranged(node, memo)) : node);
+    }
+    return roots.map((r) => memo.get(r)!);
+  } finally {
+    memo.release();
   }
-  return roots.map((r) => memo.get(r.id)!);
 }
 
 export function present(root: Expr): Expr {

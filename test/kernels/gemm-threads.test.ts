@@ -96,7 +96,7 @@ describe('gemm with α and threads', () => {
     setGemmThreads(undefined);
   });
 
-  it('scales by α on every path: loops, wasm on one thread, wasm on two, and k = 0', () => {
+  it('scales by α on every path: loops, wasm on one thread, wasm on two, and k = 0; α as a number or in a cell', () => {
     // 2×2×2 (loops), 40×30×20 (wasm, below the thread threshold), 200×150×100 (above it)
     for (const [m, n, k] of [
       [2, 2, 2],
@@ -108,6 +108,8 @@ describe('gemm with α and threads', () => {
         for (const threads of [1, 2]) {
           const out = gemm(garbage(m, n), a, b, tA, tB, 0.5, threads);
           expect(scaledError(out, a, b, tA, tB, 0.5)).toBeLessThan(1e-12);
+          const cell = gemm(garbage(m, n), a, b, tA, tB, new Float64Array([0.5]), threads);
+          expect(Array.from(cell.data)).toEqual(Array.from(out.data));
         }
       }
     }
@@ -260,9 +262,11 @@ describe('compile with threads, and α folded into gemm', () => {
     });
   });
 
-  it('passes the /n of X′·D to gemm as α instead of dividing the d×h result', () => {
+  it('passes the /n of X′·D to gemm as α (in a scale cell, never a boxed double) instead of dividing the d×h result', () => {
     const source = compile(gradients[0]).source;
-    expect(source).toMatch(/K\.gemm\(m\d+, v\d+, m\d+, true, false, 1 \/ m\d+\.data\[0\]\)/);
+    expect(source).toMatch(
+      /(alpha\d+)\[0\] = 1 \/ m\d+\.data\[0\];\nK\.gemm\(m\d+, v\d+, m\d+, true, false, \1\)/,
+    );
     expect(source).not.toMatch(/\/ \(\(d\d\)\)/);
   });
 
@@ -278,7 +282,7 @@ describe('compile with threads, and α folded into gemm', () => {
     expect(got.data.every((x, i) => Math.abs(x - want.data[i]) <= 1e-12 * Math.abs(want.data[i]))).toBe(true);
     const scaledTimes = parseExpr('s*(A*B)', s2);
     const src = compile(scaledTimes).source;
-    expect(src).toMatch(/K\.gemm\([^)]*, false, false, [mv]\d+\.data\[0\]\)/);
+    expect(src).toMatch(/(alpha\d+)\[0\] = [mv]\d+\.data\[0\];\nK\.gemm\([^)]*, false, false, \1\)/);
     const w2 = evaluateAll([scaledTimes], v)[0];
     const g2 = compile(scaledTimes)(v);
     expect(g2.data.every((x, i) => Math.abs(x - w2.data[i]) <= 1e-12 * Math.abs(w2.data[i]))).toBe(true);

@@ -173,13 +173,15 @@ function chainStats(e: Expr): ChainStats {
   const stack: OpExpr[] = [e];
   while (stack.length > 0) {
     const x = stack[stack.length - 1];
-    const pending = x.args.filter((k): k is OpExpr => isOp(k, 'matmul') && !stats.has(k));
-    if (pending.length > 0) {
-      stack.push(...pending);
-      continue;
-    }
+    const [l, r] = x.args;
+    const waitLeft = isOp(l, 'matmul') && !stats.has(l);
+    const waitRight = isOp(r, 'matmul') && !stats.has(r);
+    if (waitLeft) stack.push(l as OpExpr);
+    if (waitRight) stack.push(r as OpExpr);
+    if (waitLeft || waitRight) continue;
     stack.pop();
-    stats.set(x, combined(chainStats(x.args[0]), chainStats(x.args[1])));
+    // a sub-chain shared by both sides is pushed twice and done once
+    if (!stats.has(x)) stats.set(x, combined(chainStats(l), chainStats(r)));
   }
   return stats.get(e)!;
 }
@@ -204,9 +206,12 @@ export const transposedChain: Rule = {
       const st = chainStats(e);
       if (!st.allTransposed || (st.length < 3 && !st.compound)) return null;
       // Reversing the factor list of each flipped product keeps the order: (ABC)ᵀ = CᵀBᵀAᵀ.
-      const ordered = chainFactors(e)
-        .reverse()
-        .flatMap((f) => chainFactors(isOp(f, 'transpose') ? f.args[0] : f));
+      const fs = chainFactors(e);
+      const ordered: Expr[] = [];
+      for (let i = fs.length - 1; i >= 0; i--) {
+        const f = fs[i];
+        chainFactors(isOp(f, 'transpose') ? f.args[0] : f, ordered);
+      }
       return transpose(rebuildChain(ordered));
     },
   ),

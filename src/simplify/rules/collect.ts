@@ -52,11 +52,14 @@ function regionSize(e: Expr): number {
   const stack: Expr[] = [e];
   while (stack.length > 0) {
     const x = stack[stack.length - 1] as OpExpr;
-    const pending = x.args.filter((a) => isAlgebra(a) && !sizes.has(a));
-    if (pending.length > 0) {
-      stack.push(...pending);
-      continue;
+    let waiting = false;
+    for (const a of x.args) {
+      if (isAlgebra(a) && !sizes.has(a)) {
+        stack.push(a);
+        waiting = true;
+      }
     }
+    if (waiting) continue;
     stack.pop();
     let n = 1;
     for (const a of x.args) n += isAlgebra(a) ? sizes.get(a)! : 1;

@@ -89,6 +89,8 @@ export const foldConstants = rule(
   '2 + 3 → 5, exactly (0.1 + 0.2 → 0.3)',
   (e) => {
     if (!FOLDABLE.has(e.op)) return null;
+    // every argument a constant, checked before any exact (BigInt) value is made
+    for (const a of e.args) if (constValue(a) === null) return null;
     const vals = e.args.map(exactValue);
     if (vals.some((v) => v === null)) return null;
     const out = foldExact(e.op, vals as Q.Rational[]);

@@ -11,7 +11,9 @@ export const DIAGONAL = 8;
 /** A sum with an exponential term, such as the logistic denominator 1 + eᵘ. */
 export const EXP_SUM = 16;
 
-const THROUGH = new Set(['emul', 'ediv', 'epow']);
+/** A node the product walk goes through: ⊙, ⊘ or a power. */
+const through = (x: Expr): x is OpExpr =>
+  x.kind === 'op' && (x.op === 'emul' || x.op === 'ediv' || x.op === 'epow');
 
 const isOpOf = (x: Expr, op: string): boolean => x.kind === 'op' && x.op === op;
 
@@ -40,24 +42,40 @@ const kinds = new NodeFact<number>();
 
 /** Bits of the functions among the factors of e (e itself when it is no product). */
 export function productKinds(e: Expr): number {
-  if (e.kind !== 'op' || !THROUGH.has(e.op)) return ownKind(e);
+  if (!through(e)) return ownKind(e);
   const known = kinds.get(e);
   if (known !== undefined) return known;
+  // the operands' kinds known (the usual case, children simplified first): no walk
+  let bits = 0;
+  for (let i = 0, n = e.op === 'epow' ? 1 : e.args.length; i < n; i++) {
+    const a = e.args[i];
+    const k = through(a) ? kinds.get(a) : ownKind(a);
+    if (k === undefined) {
+      bits = -1;
+      break;
+    }
+    bits |= k;
+  }
+  if (bits >= 0) {
+    kinds.set(e, bits);
+    return bits;
+  }
   // children first, without recursion: ⊙ chains can be 10,000 deep
   const stack: OpExpr[] = [e];
   while (stack.length > 0) {
     const x = stack[stack.length - 1];
-    const pending = operands(x).filter(
-      (a): a is OpExpr => a.kind === 'op' && THROUGH.has(a.op) && !kinds.has(a),
-    );
-    if (pending.length > 0) {
-      stack.push(...pending);
-      continue;
+    let waiting = false;
+    for (const a of operands(x)) {
+      if (through(a) && !kinds.has(a)) {
+        stack.push(a);
+        waiting = true;
+      }
     }
+    if (waiting) continue;
     stack.pop();
-    let bits = 0;
-    for (const a of operands(x)) bits |= a.kind === 'op' && THROUGH.has(a.op) ? kinds.get(a)! : ownKind(a);
-    kinds.set(x, bits);
+    let own = 0;
+    for (const a of operands(x)) own |= through(a) ? kinds.get(a)! : ownKind(a);
+    kinds.set(x, own);
   }
   return kinds.get(e)!;
 }

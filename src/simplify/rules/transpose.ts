@@ -84,11 +84,14 @@ function spineCostDeep(e: OpExpr): number {
   const stack: OpExpr[] = [e];
   while (stack.length > 0) {
     const x = stack[stack.length - 1];
-    const pending = spineKids(x).filter((k): k is OpExpr => isOp(k, 'matmul', 'transpose') && !costs.has(k));
-    if (pending.length > 0) {
-      stack.push(...pending);
-      continue;
+    let waiting = false;
+    for (const k of spineKids(x)) {
+      if (isOp(k, 'matmul', 'transpose') && !costs.has(k)) {
+        stack.push(k);
+        waiting = true;
+      }
     }
+    if (waiting) continue;
     stack.pop();
     costs.set(x, costOfNode(x));
   }
