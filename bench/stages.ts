@@ -1,27 +1,51 @@
-// bench/stages.ts — the front stages of a small derivative, each alone, in CPU µs per call (the machine is
-// shared, so wall time would count other processes): declare (parseDecls), parse (parseExpr on a declared
-// scope), both with fresh names each call as in bench/symbolic.ts, and node creation — a fresh op node
-// (miss in the intern table) and a repeated one (hit). Prints medians over batches; no goal of its own,
-// it splits bench/symbolic.ts's warm goal (≤ 25 µs for everything) into the part before grad.
+// bench/stages.ts — the front and back stages of a small derivative, each alone, in CPU µs per call (the
+// machine is shared, so wall time would count other processes): declare, parse (on a declared scope) and
+// toText (of the gradient), with fresh names each call as in bench/symbolic.ts, from src/ and through the
+// built library (dist/index.js, as users load it); and from src/, node creation: a fresh op node (a miss in
+// the intern table), a repeated one (a hit) and a fresh variable. Prints medians over batches, which yield
+// between them (a WeakRef keeps its value until the job that made it ends: one long synchronous job would
+// measure a heap holding everything made in it). Goals (this file's split of bench/symbolic.ts's ≤ 25 µs):
+// declare ≤ 2 µs, parse ≤ 2 µs, toText ≤ 1.5 µs for the worst case, through dist/.
 // Run: node --import tsx bench/stages.ts [--rounds N]
+import { loadavg } from 'node:os';
+import { grad as gradSrc } from '../src/api.js';
+import { toText as toTextSrc } from '../src/emit/text.js';
 import { dimSym } from '../src/ir/dim.js';
-import { type Expr, variable } from '../src/ir/expr.js';
+import { type Expr, type VarExpr, variable } from '../src/ir/expr.js';
 import { shape } from '../src/ir/shape.js';
 import { add, matmul, trace, transpose } from '../src/ops/build.js';
 import { parseDecls, parseExpr, type Scope } from '../src/parse/index.js';
 
-const CASES: readonly (readonly [string, string, string])[] = [
-  ['tr(AXB)', 'A@: m x n; X@: n x p; B@: p x m', 'trace(A@*X@*B@)'],
-  ['least squares', 'X@: n x d; w@: d; y@: n', 'sum((X@*w@ - y@).^2)'],
-  ['tr(inv(X)A)', 'X@: n x n; A@: n x n', 'trace(inv(X@)*A@)'],
-  ["x'Ax", 'x@: n; A@: n x n', "x@'*A@*x@"],
-  ["tr(X'AX)", 'X@: n x d; A@: n x n', "trace(X@'*A@*X@)"],
-  ["a'Xb", 'a@: m; X@: m x n; b@: n', "a@'*X@*b@"],
-  ["tr(AXBX')", 'A@: n x n; X@: n x p; B@: p x p', "trace(A@*X@*B@*X@')"],
-  ['tr(AXBXC)', 'A@: n x n; X@: n x n; B@: n x n; C@: n x n', 'trace(A@*X@*B@*X@*C@)'],
+const CASES: readonly (readonly [string, string, string, string])[] = [
+  ['tr(AXB)', 'A@: m x n; X@: n x p; B@: p x m', 'trace(A@*X@*B@)', 'X@'],
+  ['least squares', 'X@: n x d; w@: d; y@: n', 'sum((X@*w@ - y@).^2)', 'w@'],
+  ['tr(inv(X)A)', 'X@: n x n; A@: n x n', 'trace(inv(X@)*A@)', 'X@'],
+  ["x'Ax", 'x@: n; A@: n x n', "x@'*A@*x@", 'x@'],
+  ["tr(X'AX)", 'X@: n x d; A@: n x n', "trace(X@'*A@*X@)", 'X@'],
+  ["a'Xb", 'a@: m; X@: m x n; b@: n', "a@'*X@*b@", 'X@'],
+  ["tr(AXBX')", 'A@: n x n; X@: n x p; B@: p x p', "trace(A@*X@*B@*X@')", 'X@'],
+  ['tr(AXBXC)', 'A@: n x n; X@: n x n; B@: n x n; C@: n x n', 'trace(A@*X@*B@*X@*C@)', 'X@'],
 ];
 
+/** The stages under test: from src/ or from the built library. */
+interface Library {
+  declare(text: string): Scope;
+  parse(text: string, scope: Scope): Expr;
+  grad(f: Expr, wrt: string[], options: { scope: Scope }): Expr[];
+  toText(e: Expr): string;
+}
+
+const SRC: Library = {
+  declare: (t) => parseDecls(t),
+  parse: (t, s) => parseExpr(t, s),
+  grad: (f, wrt, options) => gradSrc(f, wrt, options),
+  toText: (e) => toTextSrc(e),
+};
+
 const BATCH = 200;
+const DECLARE_GOAL = 2;
+const PARSE_GOAL = 2;
+const TEXT_GOAL = 1.5;
 let fresh = 0;
 
 function cpuUs(): number {
@@ -34,14 +58,17 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)];
 }
 
+const nextJob = (): Promise<void> => new Promise((r) => setImmediate(r));
+
 /** Median over `batches` of the CPU µs per call of `run`, which does BATCH calls after `prepare`. */
-function measure<T>(batches: number, prepare: () => T, run: (t: T) => void): number {
+async function measure<T>(batches: number, prepare: () => T, run: (t: T) => void): Promise<number> {
   const per: number[] = [];
   for (let b = 0; b < batches; b++) {
     const t = prepare();
     const c0 = cpuUs();
     run(t);
     per.push((cpuUs() - c0) / BATCH);
+    await nextJob();
   }
   return median(per);
 }
@@ -50,32 +77,44 @@ function tags(): string[] {
   return Array.from({ length: BATCH }, () => `q${fresh++}`);
 }
 
-function declareCost(decls: string, batches: number): number {
-  return measure(
+/** declare, parse and toText of one case, each its own batch, in CPU µs per call. */
+async function caseCosts(lib: Library, c: (typeof CASES)[number], batches: number): Promise<number[]> {
+  const [, decls, expr, wrt] = c;
+  const declare = await measure(
     batches,
     () => tags().map((t) => decls.replaceAll('@', t)),
     (texts) => {
-      for (const t of texts) parseDecls(t);
+      for (const t of texts) lib.declare(t);
     },
   );
-}
-
-function parseCost(decls: string, expr: string, batches: number): number {
-  return measure(
+  const parse = await measure(
     batches,
-    () => tags().map((t): [string, Scope] => [expr.replaceAll('@', t), parseDecls(decls.replaceAll('@', t))]),
+    () =>
+      tags().map((t): [string, Scope] => [expr.replaceAll('@', t), lib.declare(decls.replaceAll('@', t))]),
     (pairs) => {
-      for (const [text, scope] of pairs) parseExpr(text, scope);
+      for (const [text, scope] of pairs) lib.parse(text, scope);
     },
   );
+  const text = await measure(
+    batches,
+    () =>
+      tags().map((t) => {
+        const scope = lib.declare(decls.replaceAll('@', t));
+        return lib.grad(lib.parse(expr.replaceAll('@', t), scope), [wrt.replaceAll('@', t)], { scope })[0];
+      }),
+    (gs) => {
+      for (const g of gs) lib.toText(g);
+    },
+  );
+  return [declare, parse, text];
 }
 
-/** Four fresh nodes per call: tr(A·X·B + Cᵀ) over fresh variables (the variables are made beforehand). */
-function nodeMissCost(batches: number): number {
+/** Five fresh nodes per call: tr(A·X·B + Cᵀ) over fresh variables (the variables are made beforehand). */
+async function nodeMissCost(batches: number): Promise<number> {
   const n = dimSym('n');
   const sq = shape(n, n);
   let kept: Expr[] = [];
-  const cost = measure(
+  const cost = await measure(
     batches,
     () => tags().map((t) => ['A', 'X', 'B', 'C'].map((v) => variable(v + t, sq))),
     (sets) => {
@@ -87,12 +126,12 @@ function nodeMissCost(batches: number): number {
 }
 
 /** The same five nodes rebuilt: every one found in the intern table. */
-function nodeHitCost(batches: number): number {
+async function nodeHitCost(batches: number): Promise<number> {
   const n = dimSym('n');
   const sq = shape(n, n);
   const [a, x, b, c] = ['A', 'X', 'B', 'C'].map((v) => variable(`hit${v}`, sq));
   const keep = trace(add(matmul(matmul(a, x), b), transpose(c)));
-  const cost = measure(
+  const cost = await measure(
     batches,
     () => null,
     () => {
@@ -102,36 +141,63 @@ function nodeHitCost(batches: number): number {
   return keep ? cost / 5 : cost;
 }
 
-function main(): void {
-  const at = process.argv.indexOf('--rounds');
-  const rounds = at > 0 ? Number(process.argv[at + 1]) : 500;
-  const batches = Math.max(5, Math.round(rounds / 10));
-  // warm-up
-  for (const [, d, e] of CASES) {
-    declareCost(d, 5);
-    parseCost(d, e, 5);
-  }
-  nodeMissCost(5);
-  nodeHitCost(5);
-  console.log(
-    `${'expression'.padEnd(14)} ${'declare µs'.padStart(11)} ${'parse µs'.padStart(9)}  (CPU per call)`,
-  );
-  let worstDeclare = 0;
-  let worstParse = 0;
-  for (const [name, d, e] of CASES) {
-    const dc = declareCost(d, batches);
-    const pc = parseCost(d, e, batches);
-    worstDeclare = Math.max(worstDeclare, dc);
-    worstParse = Math.max(worstParse, pc);
-    console.log(`${name.padEnd(14)} ${dc.toFixed(2).padStart(11)} ${pc.toFixed(2).padStart(9)}`);
-  }
-  const miss = nodeMissCost(batches);
-  const hit = nodeHitCost(batches);
-  console.log(
-    `\nworst declare ${worstDeclare.toFixed(2)} µs, worst parse ${worstParse.toFixed(2)} µs; ` +
-      `op node: new ${miss.toFixed(2)} µs, found again ${hit.toFixed(2)} µs ` +
-      `(${batches} batches of ${BATCH}, CPU medians)`,
-  );
+/** A fresh variable (a name never seen): a miss and an add in the weak table of names. */
+async function variableCost(batches: number): Promise<number> {
+  const sq = shape(dimSym('n'), dimSym('n'));
+  let kept: VarExpr[] = [];
+  const cost = await measure(batches, tags, (names) => {
+    kept = names.map((t) => variable(t, sq));
+  });
+  if (kept.length !== BATCH) throw new Error('variables lost');
+  return cost;
 }
 
-main();
+async function table(lib: Library, label: string, batches: number): Promise<number[]> {
+  for (const c of CASES) await caseCosts(lib, c, 3); // warm-up
+  console.log(
+    `${label.padEnd(14)} ${'declare µs'.padStart(11)} ${'parse µs'.padStart(9)} ${'toText µs'.padStart(10)}  (CPU per call)`,
+  );
+  const worst = [0, 0, 0];
+  for (const c of CASES) {
+    const costs = await caseCosts(lib, c, batches);
+    costs.forEach((x, j) => {
+      worst[j] = Math.max(worst[j], x);
+    });
+    console.log(
+      `${c[0].padEnd(14)} ${costs[0].toFixed(2).padStart(11)} ${costs[1].toFixed(2).padStart(9)} ${costs[2].toFixed(2).padStart(10)}`,
+    );
+  }
+  console.log(
+    `worst: declare ${worst[0].toFixed(2)} µs, parse ${worst[1].toFixed(2)} µs, toText ${worst[2].toFixed(2)} µs\n`,
+  );
+  return worst;
+}
+
+async function main(): Promise<void> {
+  const at = process.argv.indexOf('--rounds');
+  const rounds = at > 0 ? Number(process.argv[at + 1]) : 300;
+  const batches = Math.max(5, Math.round(rounds / 10));
+  await table(SRC, 'src/ (tsx)', batches);
+  const dist = (await import(new URL('../dist/index.js', import.meta.url).href)) as Library;
+  const [declare, parse, text] = await table(dist, 'dist/', batches);
+  await nodeMissCost(5);
+  await nodeHitCost(5);
+  await variableCost(5);
+  const miss = await nodeMissCost(batches);
+  const hit = await nodeHitCost(batches);
+  const fresh = await variableCost(batches);
+  const load = loadavg()[0].toFixed(1);
+  console.log(
+    `src/: op node new ${miss.toFixed(2)} µs, found again ${hit.toFixed(2)} µs; fresh variable ${fresh.toFixed(2)} µs ` +
+      `(${batches} batches of ${BATCH}, CPU medians, load average ${load})`,
+  );
+  const goal = (what: string, got: number, limit: number): void =>
+    console.log(
+      `${got <= limit ? 'MET' : 'NOT MET'}: ${what} ≤ ${limit} µs per call through dist/ (worst ${got.toFixed(2)} µs, ratio ${(got / limit).toFixed(2)}, load average ${load})`,
+    );
+  goal('declare', declare, DECLARE_GOAL);
+  goal('parse', parse, PARSE_GOAL);
+  goal('toText', text, TEXT_GOAL);
+}
+
+await main();

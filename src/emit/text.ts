@@ -2,10 +2,13 @@
 // with the same declarations returns the very same interned node. Strings are built bottom-up over the
 // DAG with a memo, so depth is not limited and shared subterms cost one concatenation each.
 import { LimitError } from '../ir/errors.js';
-import { children, type Expr, topoOrder } from '../ir/expr.js';
+import { children, type Expr, numberedOrder, slotOf } from '../ir/expr.js';
+import type { Shape } from '../ir/shape.js';
 import { specOf } from '../ops/index.js';
+import type { OpSpec } from '../ops/spec.js';
 import {
   ATOMIC,
+  type InfixLevel,
   levelOf,
   needsParens,
   type Side,
@@ -15,75 +18,111 @@ import {
   TEXT_PREFIX,
 } from './precedence.js';
 
-/** A printed node: its text and the precedence of its outermost operator. */
+/** Printed nodes by slot (ir/expr.ts numberedOrder): the text and the precedence of its outermost operator. */
 interface Printed {
-  readonly text: string;
-  readonly prec: number;
+  readonly texts: string[];
+  readonly precs: number[];
 }
 
-const atomic = (text: string): Printed => ({ text, prec: ATOMIC });
-
-function operand(p: Printed, parent: number, assoc: 'left' | 'right', side: Side): string {
-  return needsParens(parent, assoc, side, p.prec) ? `(${p.text})` : p.text;
+function operand(p: Printed, child: Expr, parent: number, assoc: 'left' | 'right', side: Side): string {
+  const k = slotOf(child);
+  return needsParens(parent, assoc, side, p.precs[k]) ? `(${p.texts[k]})` : p.texts[k];
 }
 
 // Spaced as textbooks write them: `X*w - y`, `sigmoid(x) .* (1 - sigmoid(x))`, `(X*w - y).^2`.
 const SPACED = new Set(['+', '-', '.*', './']);
 
-/** Text of one node from the already-printed texts of its children. */
-function printNode(e: Expr, of: (child: Expr) => Printed): Printed {
+const specs = new Map<string, OpSpec>();
+const infixLevels = new Map<string, InfixLevel>();
+
+function specFor(op: string): OpSpec {
+  let spec = specs.get(op);
+  if (spec === undefined) {
+    spec = specOf(op);
+    specs.set(op, spec);
+  }
+  return spec;
+}
+
+function infixLevel(symbol: string): InfixLevel {
+  let level = infixLevels.get(symbol);
+  if (level === undefined) {
+    level = levelOf(TEXT_INFIX, symbol, 'infix');
+    infixLevels.set(symbol, level);
+  }
+  return level;
+}
+
+const argShapes = (args: readonly Expr[]): Shape[] =>
+  args.length === 1
+    ? [args[0].shape]
+    : args.length === 2
+      ? [args[0].shape, args[1].shape]
+      : args.map((a) => a.shape);
+
+/** The text of one node from the already-printed slots of its children; its precedence goes into its slot. */
+function printNode(e: Expr, p: Printed): string {
+  let prec = ATOMIC;
+  let text: string;
   switch (e.kind) {
     case 'var':
-      return atomic(e.name);
+      text = e.name;
+      break;
     case 'const':
-      return atomic(String(e.value));
+      text = String(e.value);
+      break;
     case 'deriv':
-      return atomic(`${e.mode}(${of(e.f).text}, ${of(e.wrt).text})`);
+      text = `${e.mode}(${p.texts[slotOf(e.f)]}, ${p.texts[slotOf(e.wrt)]})`;
+      break;
     case 'op': {
-      const spec = specOf(e.op);
-      const syntax = spec.text(
-        e.args.map((a) => a.shape),
-        e.attrs,
-      );
-      const args = e.args.map(of);
+      const { args } = e;
+      const syntax = specFor(e.op).text(argShapes(args), e.attrs);
       switch (syntax.form) {
         case 'infix': {
-          const { prec, assoc } = levelOf(TEXT_INFIX, syntax.symbol, 'infix');
-          const lhs = operand(args[0], prec, assoc, 'left');
-          const rhs = operand(args[1], prec, assoc, 'right');
-          const op = SPACED.has(syntax.symbol) ? ` ${syntax.symbol} ` : syntax.symbol;
-          return { text: lhs + op + rhs, prec };
+          const level = infixLevel(syntax.symbol);
+          prec = level.prec;
+          const lhs = operand(p, args[0], prec, level.assoc, 'left');
+          const rhs = operand(p, args[1], prec, level.assoc, 'right');
+          text = lhs + (SPACED.has(syntax.symbol) ? ` ${syntax.symbol} ` : syntax.symbol) + rhs;
+          break;
         }
-        case 'prefix': {
-          const prec = levelOf(TEXT_PREFIX, syntax.symbol, 'prefix');
-          return { text: syntax.symbol + operand(args[0], prec, 'left', 'prefix'), prec };
-        }
-        case 'postfix': {
-          const prec = levelOf(TEXT_POSTFIX, syntax.symbol, 'postfix');
-          return { text: operand(args[0], prec, 'left', 'postfix') + syntax.symbol, prec };
-        }
+        case 'prefix':
+          prec = levelOf(TEXT_PREFIX, syntax.symbol, 'prefix');
+          text = syntax.symbol + operand(p, args[0], prec, 'left', 'prefix');
+          break;
+        case 'postfix':
+          prec = levelOf(TEXT_POSTFIX, syntax.symbol, 'postfix');
+          text = operand(p, args[0], prec, 'left', 'postfix') + syntax.symbol;
+          break;
         case 'power':
-          return {
-            text: `${operand(args[0], TEXT_POWER, 'right', 'left')}^${syntax.exponent}`,
-            prec: TEXT_POWER,
-          };
+          prec = TEXT_POWER;
+          text = `${operand(p, args[0], TEXT_POWER, 'right', 'left')}^${syntax.exponent}`;
+          break;
         case 'call': {
-          const all = [...args.map((a) => a.text), ...(syntax.extra ?? [])];
-          return atomic(`${syntax.name}(${all.join(', ')})`);
+          text = `${syntax.name}(`;
+          for (let i = 0; i < args.length; i++) text += (i > 0 ? ', ' : '') + p.texts[slotOf(args[i])];
+          const extra = syntax.extra ?? [];
+          for (let i = 0; i < extra.length; i++) text += (i + args.length > 0 ? ', ' : '') + extra[i];
+          text += ')';
+          break;
         }
         case 'atom':
-          return atomic(syntax.text);
+          text = syntax.text;
+          break;
         default: {
           const never: never = syntax;
           return never;
         }
       }
+      break;
     }
     default: {
       const never: never = e;
       return never;
     }
   }
+  p.precs[slotOf(e)] = prec;
+  return text;
 }
 
 /**
@@ -103,15 +142,13 @@ export function printLimit(what: string, nodes: number): LimitError {
 
 /** The expression in the input language; `parse(toText(e), scope) === e` for the declarations of e. */
 export function toText(e: Expr): string {
-  const memo = new Map<number, Printed>();
-  const of = (c: Expr): Printed => memo.get(c.id)!;
-  const order = topoOrder([e]);
-  for (const node of order) {
-    const p = printNode(node, of);
-    if (p.text.length > MAX_PRINTED_LENGTH) throw printLimit('text', order.length);
-    memo.set(node.id, p);
+  const order = numberedOrder([e]);
+  const p: Printed = { texts: new Array<string>(order.length), precs: new Array<number>(order.length) };
+  for (let i = 0; i < order.length; i++) {
+    p.texts[i] = printNode(order[i], p);
+    if (p.texts[i].length > MAX_PRINTED_LENGTH) throw printLimit('text', order.length);
   }
-  return memo.get(e.id)!.text;
+  return p.texts[order.length - 1];
 }
 
 export interface TextLets {
@@ -142,7 +179,7 @@ export function toTextLets(e: Expr, minUses = 2): TextLets {
 
 /** toTextLets for several roots sharing one table of names (gradients of one loss share the forward pass). */
 export function toTextLetsMany(roots: readonly Expr[], minUses = 2): TextLetsMany {
-  const order = topoOrder(roots);
+  const order = numberedOrder(roots);
   const isRoot = new Set(roots.map((r) => r.id));
   const uses = new Map<number, number>();
   const size = new Map<number, number>();
@@ -164,11 +201,11 @@ export function toTextLetsMany(roots: readonly Expr[], minUses = 2): TextLetsMan
     return name;
   };
   const lets: [string, string][] = [];
-  const memo = new Map<number, Printed>();
-  const of = (c: Expr): Printed => memo.get(c.id)!;
-  for (const node of order) {
-    const printed = printNode(node, of);
-    if (printed.text.length > MAX_PRINTED_LENGTH) throw printLimit('text', order.length);
+  const p: Printed = { texts: new Array<string>(order.length), precs: new Array<number>(order.length) };
+  for (let i = 0; i < order.length; i++) {
+    const node = order[i];
+    p.texts[i] = printNode(node, p);
+    if (p.texts[i].length > MAX_PRINTED_LENGTH) throw printLimit('text', order.length);
     const shared =
       !isRoot.has(node.id) &&
       (node.kind === 'op' || node.kind === 'deriv') &&
@@ -176,11 +213,10 @@ export function toTextLetsMany(roots: readonly Expr[], minUses = 2): TextLetsMan
       size.get(node.id)! >= LET_MIN_SIZE;
     if (shared) {
       const name = freshName();
-      lets.push([name, printed.text]);
-      memo.set(node.id, atomic(name));
-    } else {
-      memo.set(node.id, printed);
+      lets.push([name, p.texts[i]]);
+      p.texts[i] = name;
+      p.precs[i] = ATOMIC;
     }
   }
-  return { lets, results: roots.map((r) => memo.get(r.id)!.text) };
+  return { lets, results: roots.map((r) => p.texts[slotOf(r)]) };
 }

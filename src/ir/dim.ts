@@ -55,11 +55,22 @@ export function dimConst(n: number): Dim {
   return integer(n);
 }
 
+/**
+ * The symbol dims asked for last, held strongly in a few slots by name: most names asked for are recent
+ * ones (`n`, `d`), and a slot answers without a table lookup. It keeps at most RECENT symbols alive.
+ */
+const RECENT = 16;
+const recent: (Dim | undefined)[] = new Array(RECENT).fill(undefined);
+
 export function dimSym(name: string): Dim {
+  const slot = (name.charCodeAt(0) + 31 * name.length) & (RECENT - 1);
+  const r = recent[slot];
+  if (r !== undefined && r.key === name) return r;
   const b = symbols.bucket(name);
-  return (
-    firstLive(b) ?? symbols.add(name, create(name, 1, Object.freeze([Object.freeze([name, 1] as const)])), b)
-  );
+  const d =
+    firstLive(b) ?? symbols.add(name, create(name, 1, Object.freeze([Object.freeze([name, 1] as const)])), b);
+  recent[slot] = d;
+  return d;
 }
 
 export const ONE: Dim = dimConst(1);

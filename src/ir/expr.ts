@@ -5,7 +5,7 @@ import type { Dim } from './dim.js';
 import { Owner } from './owned.js';
 import { type Shape, shapeText } from './shape.js';
 
-export { constant, derivNode, internedCount, opNode, variable } from './intern.js';
+export { constant, declareVariables, derivNode, internedCount, opNode, variable } from './intern.js';
 
 /** Value restrictions: numeric checks sample accordingly and simplify may use them. `onehot`: each row is a one-hot vector (so it sums to 1); a column vector is one one-hot vector. */
 export type Qualifier = 'symmetric' | 'spd' | 'positive' | 'onehot';
@@ -92,7 +92,8 @@ let walks = 0;
  * stamps the nodes it has seen (ir/owned.ts) instead of filling a set; walks never nest.
  */
 export function topoOrder(roots: readonly Expr[]): Expr[] {
-  const stamp = ++walks;
+  // negative, so that no slot (ir/owned.ts) is taken for it
+  const stamp = -++walks;
   const order: Expr[] = [];
   // the path from a root, and for each node on it the index of the next child to visit
   const path: Expr[] = [];
@@ -108,7 +109,10 @@ export function topoOrder(roots: readonly Expr[]): Expr[] {
       if (i < kids.length) {
         next[top] = i + 1;
         const k = kids[i];
-        if (Owner.visit(asOwner(k), stamp)) {
+        if (!Owner.visit(asOwner(k), stamp)) continue;
+        // a leaf is done as soon as it is seen
+        if (k.kind === 'var' || k.kind === 'const') order.push(k);
+        else {
           path.push(k);
           next.push(0);
         }
@@ -123,6 +127,21 @@ export function topoOrder(roots: readonly Expr[]): Expr[] {
 }
 
 const asOwner = (e: Expr): Owner<unknown> => e as unknown as Owner<unknown>;
+
+/**
+ * topoOrder with each node numbered by its place in the order (read back with `slotOf`), so that a pass can
+ * keep its per-node results in arrays. The numbers hold until the next numberedOrder; such passes never nest.
+ */
+export function numberedOrder(roots: readonly Expr[]): Expr[] {
+  const order = topoOrder(roots);
+  for (let i = 0; i < order.length; i++) Owner.setSlot(asOwner(order[i]), i);
+  return order;
+}
+
+/** The place of e in the last numberedOrder that reached it. */
+export function slotOf(e: Expr): number {
+  return Owner.slot(asOwner(e));
+}
 
 /** True when some node under e (e included) is a grad/jacobian/hessian node; O(1), recorded at construction. */
 export function mentionsDerivative(e: Expr): boolean {

@@ -1,34 +1,43 @@
 // Interning of the expression DAG (types in ir/expr.ts): building the same node twice returns the same
 // object, so `===` is structural equality for every node still reachable, while nodes nobody holds are freed.
+// Nodes are immutable by their types (readonly fields and arrays), not frozen at run time: Object.freeze of a
+// node and of its argument array was a third of the cost of making one.
 import type { Attrs, ConstExpr, DerivExpr, Expr, OpExpr, Qualifier, VarExpr } from './expr.js';
 import { Owner } from './owned.js';
 import { SCALAR, type Shape } from './shape.js';
 import { type Bucket, firstLive, WeakInternTable } from './weak.js';
 
-// An op node is found where it was stored: with its youngest argument (the largest id) when
-// that argument was made in the current epoch — the argument then owns it (ir/owned.ts) and the two are
-// freed together, with no WeakRef — otherwise (no arguments, or an older youngest argument) in a weak table
-// under an integer hash. An argument stays young only within its epoch, so a long-lived node never keeps
-// more than the parents built in the epoch it was made in: a session that holds its declared variables or
-// one expression, and builds many others over them, does not grow. Variables, constants and derivative
-// nodes have weak tables of their own (ir/weak.ts).
+// An op node is found where it was stored: with its youngest argument (the largest id) while that argument
+// is young — made within the last YOUTH nodes — the argument then owns it (ir/owned.ts) and the two are freed
+// together, with no WeakRef; otherwise (no arguments, or an older youngest argument) in a weak table under
+// an integer hash. A node is young only for the YOUTH nodes made after it, so a long-lived node never keeps
+// more than the parents built then: a session that holds its declared variables or one expression, and
+// builds many others over them, does not grow. Variables, constants and derivative nodes have weak tables of
+// their own (ir/weak.ts).
 const ops = new WeakInternTable<number, OpExpr>();
-/** Variables by name (a name with several shapes or qualifier sets shares a bucket). */
-const vars = new WeakInternTable<string, VarExpr>();
+/**
+ * Variables by name (a name with several shapes or qualifier sets shares a bucket). Variables declared
+ * together (declareVariables) stand under one WeakRef to their group, which each member holds: they are
+ * freed together, for one WeakRef instead of one each.
+ */
+const vars = new WeakInternTable<string, VarNode | VarNode[]>();
 const derivs = new WeakInternTable<number, DerivExpr>();
 const consts = new WeakInternTable<number, ConstExpr>();
 let nextId = 1;
 
-/** Nodes made per epoch (a power of two). */
-const EPOCH = 1 << 12;
+/** How many nodes made after it a node stays young for. */
+const YOUTH = 1 << 12;
 /** Parents an owner keeps in an array before it hashes them. */
 const FEW = 8;
 
-/** Made in the current epoch: it may own the parents built now. */
-const young = (e: Expr): boolean => e.id >= nextId - (nextId % EPOCH);
+/** Made within the last YOUTH nodes: it may own the parents built now (once old, a node stays old). */
+const young = (e: Expr): boolean => e.id > nextId - YOUTH;
 
 class VarNode extends Owner<OpExpr> implements VarExpr {
   readonly kind = 'var';
+  /** The variables declared with this one, kept alive while any of them is (see `vars`). */
+  // biome-ignore lint/correctness/noUnusedPrivateClassMembers: written to hold the group, never read
+  #group: VarNode[] | null = null;
   constructor(
     readonly id: number,
     readonly shape: Shape,
@@ -36,7 +45,10 @@ class VarNode extends Owner<OpExpr> implements VarExpr {
     readonly qualifiers: readonly Qualifier[],
   ) {
     super();
-    Object.freeze(this);
+  }
+
+  static join(v: VarNode, group: VarNode[]): void {
+    v.#group = group;
   }
 }
 
@@ -48,7 +60,6 @@ class ConstNode extends Owner<OpExpr> implements ConstExpr {
     readonly value: number,
   ) {
     super();
-    Object.freeze(this);
   }
 }
 
@@ -63,7 +74,6 @@ class OpNode extends Owner<OpExpr> implements OpExpr {
     readonly derivs: boolean,
   ) {
     super();
-    Object.freeze(this);
   }
 }
 
@@ -81,7 +91,6 @@ class DerivNode extends Owner<OpExpr> implements DerivExpr {
     super();
     // absent, not undefined, for a declared variable
     if (at) (this as { at?: Expr }).at = at;
-    Object.freeze(this);
   }
 }
 
@@ -91,7 +100,16 @@ const asOwner = (e: Expr): Owner<OpExpr> => e as unknown as Owner<OpExpr>;
 export function internedCount(): number {
   let n = 0;
   const stack: Expr[] = [];
-  for (const t of [vars, consts, ops, derivs] as WeakInternTable<unknown, Expr>[]) {
+  // a group of variables stands under each member's name
+  const groups = new Set<VarNode[]>();
+  for (const v of vars.values()) {
+    if (!Array.isArray(v)) stack.push(v);
+    else if (!groups.has(v)) {
+      groups.add(v);
+      stack.push(...v);
+    }
+  }
+  for (const t of [consts, ops, derivs] as WeakInternTable<unknown, Expr>[]) {
     for (const e of t.values()) stack.push(e);
   }
   while (stack.length > 0) {
@@ -117,31 +135,87 @@ function sameQualifiers(a: readonly Qualifier[], b: readonly Qualifier[]): boole
   return true;
 }
 
-function findVar(
-  b: Bucket<VarExpr> | undefined,
+function sameVar(v: VarNode, name: string, shape: Shape, quals: readonly Qualifier[]): boolean {
+  return v.name === name && v.shape === shape && sameQualifiers(v.qualifiers, quals);
+}
+
+function findIn(
+  t: VarNode | VarNode[] | undefined,
+  name: string,
   shape: Shape,
   quals: readonly Qualifier[],
-): VarExpr | undefined {
+): VarNode | undefined {
+  if (t === undefined) return undefined;
+  if (!Array.isArray(t)) return sameVar(t, name, shape, quals) ? t : undefined;
+  for (let i = 0; i < t.length; i++) if (sameVar(t[i], name, shape, quals)) return t[i];
+  return undefined;
+}
+
+function findVar(
+  b: Bucket<VarNode | VarNode[]> | undefined,
+  name: string,
+  shape: Shape,
+  quals: readonly Qualifier[],
+): VarNode | undefined {
   if (b === undefined) return undefined;
-  if (!Array.isArray(b)) {
-    const v = b.deref();
-    return v !== undefined && v.shape === shape && sameQualifiers(v.qualifiers, quals) ? v : undefined;
-  }
+  if (!Array.isArray(b)) return findIn(b.deref(), name, shape, quals);
   for (const r of b) {
-    const v = r.deref();
-    if (v !== undefined && v.shape === shape && sameQualifiers(v.qualifiers, quals)) return v;
+    const v = findIn(r.deref(), name, shape, quals);
+    if (v !== undefined) return v;
   }
   return undefined;
 }
+
+const canonicalQualifiers = (qualifiers: readonly Qualifier[]): readonly Qualifier[] =>
+  qualifiers.length === 0 ? NO_QUALIFIERS : Object.freeze([...new Set(qualifiers)].sort());
 
 export function variable(
   name: string,
   shape: Shape,
   qualifiers: readonly Qualifier[] = NO_QUALIFIERS,
 ): VarExpr {
-  const quals = qualifiers.length === 0 ? NO_QUALIFIERS : Object.freeze([...new Set(qualifiers)].sort());
+  const quals = canonicalQualifiers(qualifiers);
   const b = vars.bucket(name);
-  return findVar(b, shape, quals) ?? vars.add(name, new VarNode(nextId++, shape, name, quals), b);
+  return (
+    findVar(b, name, shape, quals) ??
+    (vars.add(name, new VarNode(nextId++, shape, name, quals), b) as VarNode)
+  );
+}
+
+/**
+ * The variables names[i] : shapes[i] with qualifiers[i] (distinct names), as `variable` gives them one by one;
+ * those not interned yet are made as one group, freed when none of them is reachable any more.
+ */
+export function declareVariables(
+  names: readonly string[],
+  shapes: readonly Shape[],
+  qualifiers: readonly (readonly Qualifier[])[],
+): VarExpr[] {
+  const out: VarExpr[] = [];
+  const group: VarNode[] = [];
+  const buckets: (Bucket<VarNode | VarNode[]> | undefined)[] = [];
+  for (let i = 0; i < names.length; i++) {
+    const quals = canonicalQualifiers(qualifiers[i]);
+    const b = vars.bucket(names[i]);
+    const found = findVar(b, names[i], shapes[i], quals) ?? findIn(group, names[i], shapes[i], quals);
+    if (found !== undefined) {
+      out.push(found);
+      continue;
+    }
+    const v = new VarNode(nextId++, shapes[i], names[i], quals);
+    out.push(v);
+    group.push(v);
+    buckets.push(b);
+  }
+  if (group.length === 1) vars.addRef(group[0].name, new WeakRef(group[0]), buckets[0]);
+  else if (group.length > 1) {
+    const ref = new WeakRef<VarNode | VarNode[]>(group);
+    for (let i = 0; i < group.length; i++) {
+      VarNode.join(group[i], group);
+      vars.addRef(group[i].name, ref, buckets[i]);
+    }
+  }
+  return out;
 }
 
 export function constant(value: number): ConstExpr {
@@ -177,7 +251,8 @@ function opHash(op: string, args: readonly Expr[], a: Attrs): number {
   return h & 0x3fffffff;
 }
 
-const NO_ATTRS: Attrs = Object.freeze({});
+/** The attrs of an op that has none (shared, so that `attrs === NO_ATTRS` answers without reading fields). */
+export const NO_ATTRS: Attrs = Object.freeze({});
 
 function hasAttrs(a: Attrs): boolean {
   return (
@@ -264,19 +339,61 @@ function findWeak(
   return undefined;
 }
 
-function makeOp(op: string, args: readonly Expr[], attrs: Attrs, shape: Shape): OpExpr {
+/** The shape of an op node from its arguments' shapes, which it may check (an op record's `shape`). */
+export interface ShapeRule {
+  shape(args: readonly Shape[], attrs: Attrs): Shape;
+}
+
+const argShapes = (args: readonly Expr[]): Shape[] =>
+  args.length === 1
+    ? [args[0].shape]
+    : args.length === 2
+      ? [args[0].shape, args[1].shape]
+      : args.map((a) => a.shape);
+
+/**
+ * A new node. `fresh`: args and attrs are new objects nobody else holds, kept as they are; otherwise they
+ * are copied, so that a caller changing its array later cannot change the node.
+ */
+function makeOp(
+  op: string,
+  args: readonly Expr[],
+  attrs: Attrs,
+  shape: Shape | ShapeRule,
+  fresh: boolean,
+): OpExpr {
   let derivs = false;
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
     if (a.kind === 'deriv' || (a.kind === 'op' && a.derivs)) derivs = true;
   }
-  const ownArgs = Object.isFrozen(args) ? args : Object.freeze(args.slice());
-  const ownAttrs = !hasAttrs(attrs) ? NO_ATTRS : Object.isFrozen(attrs) ? attrs : Object.freeze({ ...attrs });
-  return new OpNode(nextId++, shape, op, ownArgs, ownAttrs, derivs);
+  const s = 'shape' in shape ? shape.shape(argShapes(args), attrs) : shape;
+  const ownArgs = fresh || Object.isFrozen(args) ? args : args.slice();
+  const ownAttrs =
+    attrs === NO_ATTRS || !hasAttrs(attrs)
+      ? NO_ATTRS
+      : fresh || Object.isFrozen(attrs)
+        ? attrs
+        : { ...attrs };
+  return new OpNode(nextId++, s, op, ownArgs, ownAttrs, derivs);
 }
 
 /** Intern an op node whose shape the caller has already inferred. Prefer ops/build.ts `apply`. */
 export function opNode(op: string, args: readonly Expr[], attrs: Attrs, shape: Shape): OpExpr {
+  return internOp(op, args, attrs, shape, false);
+}
+
+/**
+ * Intern an op node; its shape is `shape`, or what the rule gives, asked only when the node is new (a node
+ * found again has arguments whose shapes the rule accepted when it was made).
+ */
+export function internOp(
+  op: string,
+  args: readonly Expr[],
+  attrs: Attrs,
+  shape: Shape | ShapeRule,
+  fresh: boolean,
+): OpExpr {
   let owner: Expr | undefined;
   for (let i = 0; i < args.length; i++) if (owner === undefined || args[i].id > owner.id) owner = args[i];
   if (owner !== undefined) {
@@ -284,14 +401,14 @@ export function opNode(op: string, args: readonly Expr[], attrs: Attrs, shape: S
     if (found !== undefined) return found;
     // a young owner has owned every parent built since it was made, so the weak table cannot hold one
     if (young(owner)) {
-      const e = makeOp(op, args, attrs, shape);
+      const e = makeOp(op, args, attrs, shape, fresh);
       addOwned(owner, e);
       return e;
     }
   }
   const h = opHash(op, args, attrs);
   const b = ops.bucket(h);
-  return findWeak(b, op, args, attrs) ?? ops.add(h, makeOp(op, args, attrs, shape), b);
+  return findWeak(b, op, args, attrs) ?? ops.add(h, makeOp(op, args, attrs, shape, fresh), b);
 }
 
 const MODES = { grad: 1, jacobian: 2, hessian: 3 } as const;

@@ -1,54 +1,59 @@
 // Smart constructors: build op nodes with shapes inferred from the op records (ShapeError on mismatch).
 // They do not simplify; simplify/ does. VJP rules are written with these.
 import { type Dim, dimConst, dimSym, ONE } from '../ir/dim.js';
-import { type Attrs, constant, type Expr, opNode } from '../ir/expr.js';
+import { type Attrs, constant, type Expr } from '../ir/expr.js';
+import { internOp, NO_ATTRS } from '../ir/intern.js';
 import { isScalar, type Shape, shape } from '../ir/shape.js';
-import { OPS, type OpName } from './index.js';
+import { type OpName, specOf } from './index.js';
 
-const NO_ATTRS: Attrs = Object.freeze({});
-
+/** The node op(args) with its shape from the op's record; the record is asked only for a new node. */
 export function apply(op: OpName, args: readonly Expr[], attrs: Attrs = NO_ATTRS): Expr {
-  const spec = OPS[op];
-  const n = args.length;
-  if (n !== spec.arity) throw new RangeError(`${op} takes ${spec.arity} arguments, got ${n}`);
-  const shapes = n === 1 ? [args[0].shape] : n === 2 ? [args[0].shape, args[1].shape] : args.map(shapeOf);
-  return opNode(op, args, attrs, spec.shape(shapes, attrs));
+  return make(op, args, attrs, false);
 }
 
-const shapeOf = (e: Expr): Shape => e.shape;
+/** apply for args and attrs made by the caller for this call alone (kept by the node without a copy). */
+function make(op: OpName, args: readonly Expr[], attrs: Attrs, fresh: boolean): Expr {
+  const spec = specOf(op);
+  if (args.length !== spec.arity)
+    throw new RangeError(`${op} takes ${spec.arity} arguments, got ${args.length}`);
+  return internOp(op, args, attrs, spec, fresh);
+}
+
+const unary = (op: OpName, a: Expr): Expr => make(op, [a], NO_ATTRS, true);
+const binary = (op: OpName, a: Expr, b: Expr): Expr => make(op, [a, b], NO_ATTRS, true);
 
 /** A 1×1 constant; negative values are built as neg(const) so that printing round-trips. */
 export function num(v: number): Expr {
-  return v < 0 || Object.is(v, -0) ? apply('neg', [constant(-v)]) : constant(v);
+  return v < 0 || Object.is(v, -0) ? unary('neg', constant(-v)) : constant(v);
 }
 
-export const matmul = (a: Expr, b: Expr) => apply('matmul', [a, b]);
-export const add = (a: Expr, b: Expr) => apply('add', [a, b]);
-export const sub = (a: Expr, b: Expr) => apply('sub', [a, b]);
+export const matmul = (a: Expr, b: Expr) => binary('matmul', a, b);
+export const add = (a: Expr, b: Expr) => binary('add', a, b);
+export const sub = (a: Expr, b: Expr) => binary('sub', a, b);
 /** Elementwise (Hadamard) product with broadcasting; also scalar × matrix. */
-export const mul = (a: Expr, b: Expr) => apply('emul', [a, b]);
+export const mul = (a: Expr, b: Expr) => binary('emul', a, b);
 /** Elementwise division with broadcasting; also matrix / scalar. */
-export const div = (a: Expr, b: Expr) => apply('ediv', [a, b]);
-export const pow = (a: Expr, p: Expr) => apply('epow', [a, p]);
-export const neg = (a: Expr) => apply('neg', [a]);
-export const transpose = (a: Expr) => apply('transpose', [a]);
-export const exp = (a: Expr) => apply('exp', [a]);
-export const log = (a: Expr) => apply('log', [a]);
-export const sqrt = (a: Expr) => apply('sqrt', [a]);
-export const sigmoid = (a: Expr) => apply('sigmoid', [a]);
-export const tanh = (a: Expr) => apply('tanh', [a]);
-export const sum = (a: Expr, dim: 0 | 1 | 2 = 0) => apply('sum', [a], { dim });
-export const trace = (a: Expr) => apply('trace', [a]);
-export const inv = (a: Expr) => apply('inv', [a]);
-export const kron = (a: Expr, b: Expr) => apply('kron', [a, b]);
-export const vec = (a: Expr) => apply('vec', [a]);
+export const div = (a: Expr, b: Expr) => binary('ediv', a, b);
+export const pow = (a: Expr, p: Expr) => binary('epow', a, p);
+export const neg = (a: Expr) => unary('neg', a);
+export const transpose = (a: Expr) => unary('transpose', a);
+export const exp = (a: Expr) => unary('exp', a);
+export const log = (a: Expr) => unary('log', a);
+export const sqrt = (a: Expr) => unary('sqrt', a);
+export const sigmoid = (a: Expr) => unary('sigmoid', a);
+export const tanh = (a: Expr) => unary('tanh', a);
+export const sum = (a: Expr, dim: 0 | 1 | 2 = 0) => make('sum', [a], { dim }, true);
+export const trace = (a: Expr) => unary('trace', a);
+export const inv = (a: Expr) => unary('inv', a);
+export const kron = (a: Expr, b: Expr) => binary('kron', a, b);
+export const vec = (a: Expr) => unary('vec', a);
 /** Vector → diagonal matrix. */
-export const diagm = (a: Expr) => apply('diagm', [a]);
+export const diagm = (a: Expr) => unary('diagm', a);
 /** Square matrix → its diagonal as a column. */
-export const diagv = (a: Expr) => apply('diagv', [a]);
-export const eye = (n: Dim) => apply('eye', [], { rows: n, cols: n });
-export const ones = (rows: Dim, cols: Dim = ONE) => apply('ones', [], { rows, cols });
-export const zeros = (rows: Dim, cols: Dim = ONE) => apply('zeros', [], { rows, cols });
+export const diagv = (a: Expr) => unary('diagv', a);
+export const eye = (n: Dim) => make('eye', [], { rows: n, cols: n }, true);
+export const ones = (rows: Dim, cols: Dim = ONE) => make('ones', [], { rows, cols }, true);
+export const zeros = (rows: Dim, cols: Dim = ONE) => make('zeros', [], { rows, cols }, true);
 export const onesOf = (s: Shape) => ones(s.rows, s.cols);
 export const zerosOf = (s: Shape) => zeros(s.rows, s.cols);
 export const dim = (n: number) => dimConst(n);
@@ -59,7 +64,7 @@ export function dimExpr(d: Dim): Expr {
   let e: Expr | null = d.coef === 1 ? null : num(d.coef);
   for (const [s, k] of d.factors) {
     for (let i = 0; i < k; i++) {
-      const atom = apply('size', [], { rows: dimSym(s) });
+      const atom = make('size', [], { rows: dimSym(s) }, true);
       e = e ? mul(e, atom) : atom;
     }
   }
@@ -70,22 +75,22 @@ export function dimExpr(d: Dim): Expr {
 export function times(a: Expr, b: Expr): Expr {
   return isScalar(a.shape) || isScalar(b.shape) ? mul(a, b) : matmul(a, b);
 }
-export const abs = (a: Expr) => apply('abs', [a]);
-export const relu = (a: Expr) => apply('relu', [a]);
-export const softplus = (a: Expr) => apply('softplus', [a]);
-export const sin = (a: Expr) => apply('sin', [a]);
-export const cos = (a: Expr) => apply('cos', [a]);
-export const sign = (a: Expr) => apply('sign', [a]);
-export const step = (a: Expr) => apply('step', [a]);
-export const mean = (a: Expr, dim: 0 | 1 | 2 = 0) => apply('mean', [a], { dim });
-export const norm = (a: Expr) => apply('norm', [a]);
-export const softmax = (a: Expr, dim: 0 | 1 | 2 = 0) => apply('softmax', [a], { dim });
-export const logsoftmax = (a: Expr, dim: 0 | 1 | 2 = 0) => apply('logsoftmax', [a], { dim });
-export const logsumexp = (a: Expr, dim: 0 | 1 | 2 = 0) => apply('logsumexp', [a], { dim });
-export const det = (a: Expr) => apply('det', [a]);
-export const logdet = (a: Expr) => apply('logdet', [a]);
+export const abs = (a: Expr) => unary('abs', a);
+export const relu = (a: Expr) => unary('relu', a);
+export const softplus = (a: Expr) => unary('softplus', a);
+export const sin = (a: Expr) => unary('sin', a);
+export const cos = (a: Expr) => unary('cos', a);
+export const sign = (a: Expr) => unary('sign', a);
+export const step = (a: Expr) => unary('step', a);
+export const mean = (a: Expr, dim: 0 | 1 | 2 = 0) => make('mean', [a], { dim }, true);
+export const norm = (a: Expr) => unary('norm', a);
+export const softmax = (a: Expr, dim: 0 | 1 | 2 = 0) => make('softmax', [a], { dim }, true);
+export const logsoftmax = (a: Expr, dim: 0 | 1 | 2 = 0) => make('logsoftmax', [a], { dim }, true);
+export const logsumexp = (a: Expr, dim: 0 | 1 | 2 = 0) => make('logsumexp', [a], { dim }, true);
+export const det = (a: Expr) => unary('det', a);
+export const logdet = (a: Expr) => unary('logdet', a);
 /** Integer matrix power A^k, k ≥ 0. */
-export const matpow = (a: Expr, power: number) => apply('matpow', [a], { power });
+export const matpow = (a: Expr, power: number) => make('matpow', [a], { power }, true);
 
 // Forward mode in vec form: a tangent is ∂vec(v)/∂vec(x), a (numel v)×N matrix (see OpSpec.jvp).
 import { dimMul } from '../ir/dim.js';

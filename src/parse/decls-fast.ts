@@ -4,7 +4,7 @@
 // and `:;,`, a name clash…), and parseDecls then reads the text the careful way, so every success here is
 // exactly what parseDecls would return and every error comes from parseDecls.
 import { type Dim, dimConst, dimSym, ONE } from '../ir/dim.js';
-import { type Qualifier, type VarExpr, variable } from '../ir/expr.js';
+import { declareVariables, type Qualifier, type VarExpr } from '../ir/expr.js';
 import { SCALAR, type Shape, shape } from '../ir/shape.js';
 import type { Scope } from './decls.js';
 import { isQualifier, reservedReason } from './names.js';
@@ -21,6 +21,10 @@ const isDigit = (c: number): boolean => c >= 48 && c <= 57;
 const isLetter = (c: number): boolean => (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
 const isBlank = (c: number): boolean => c === C_SPACE || c === C_TAB;
 
+const NO_QUALIFIERS: readonly Qualifier[] = Object.freeze([]);
+/** Past this many statements the careful reading, linear in them, takes over (`taken` scans the names read). */
+const MAX_STATEMENTS = 64;
+
 /** Thrown to give the text to the careful reading; caught by declsFast only. */
 const GIVE_UP: unique symbol = Symbol('give up');
 
@@ -30,6 +34,10 @@ class DeclReader {
   readonly dims: Set<string>;
   /** The name of the statement being read. */
   private current = '';
+  /** The statements read, made into variables together at the end (ir/intern.ts declareVariables). */
+  private readonly names: string[] = [];
+  private readonly shapes: Shape[] = [];
+  private readonly qualifiers: (readonly Qualifier[])[] = [];
 
   constructor(
     private readonly text: string,
@@ -48,6 +56,8 @@ class DeclReader {
       if (c === C_SEMICOLON || c === C_NEWLINE) this.i++;
       else if (this.i < t.length) this.statement();
     }
+    const made = declareVariables(this.names, this.shapes, this.qualifiers);
+    for (let k = 0; k < made.length; k++) this.vars.set(this.names[k], made[k]);
   }
 
   private blanks(): void {
@@ -76,11 +86,17 @@ class DeclReader {
   /** A variable of the base or of an earlier statement, a definition, or the statement's own name. */
   private taken(name: string): boolean {
     const { defs } = this.base;
-    return name === this.current || this.vars.has(name) || (defs.size > 0 && defs.has(name));
+    return (
+      name === this.current ||
+      this.names.includes(name) ||
+      this.vars.has(name) ||
+      (defs.size > 0 && defs.has(name))
+    );
   }
 
   /** `name: DIMS [qualifiers]`, the blanks before it read. */
   private statement(): void {
+    if (this.names.length >= MAX_STATEMENTS) throw GIVE_UP;
     const name = this.word();
     if (name === '' || !isLetter(name.charCodeAt(0)) || reservedReason(name) !== undefined) throw GIVE_UP;
     if (this.taken(name) || this.dims.has(name)) throw GIVE_UP;
@@ -104,7 +120,7 @@ class DeclReader {
     } else {
       shp = shape(this.dim(first), ONE);
     }
-    const qualifiers: Qualifier[] = [];
+    let qualifiers: readonly Qualifier[] = NO_QUALIFIERS;
     while (!this.atEnd()) {
       const q = this.word();
       if (q === '') {
@@ -115,13 +131,15 @@ class DeclReader {
       }
       if (!isQualifier(q)) throw GIVE_UP;
       if ((q === 'symmetric' || q === 'spd') && shp.rows !== shp.cols) throw GIVE_UP;
-      qualifiers.push(q);
+      qualifiers = [...qualifiers, q];
       const c = this.text.charCodeAt(this.i);
       if (c === C_COMMA) this.i++;
       else if (!this.atEnd() && !isBlank(c)) throw GIVE_UP;
       this.blanks();
     }
-    this.vars.set(name, variable(name, shp, qualifiers));
+    this.names.push(name);
+    this.shapes.push(shp);
+    this.qualifiers.push(qualifiers);
   }
 
   /** After a dims word: blanks, or the statement's end (a word glued to `,`, `:`… is the careful reading's). */

@@ -236,7 +236,7 @@ class Reader {
     const { scope } = this;
     // mathjs reads true, NaN, Infinity… as constants, not names
     if (FOREIGN_CONSTANTS.has(name)) throw GIVE_UP;
-    const def = scope.defs.get(name);
+    const def = scope.defs.size > 0 ? scope.defs.get(name) : undefined;
     if (def) return def;
     const v = scope.vars.get(name);
     if (v) return v;

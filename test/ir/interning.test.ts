@@ -1,12 +1,12 @@
 // Interning under the two ways a node is kept (ir/expr.ts): owned by its youngest argument while that one
 // is young, else in a weak table. Equal structure is one object whichever way it was stored and however
-// much was built in between (epochs pass), and a session that holds old nodes and builds many new
+// much was built in between (its arguments grow old), and a session that holds old nodes and builds many new
 // expressions over them does not keep those expressions.
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { dimConst, dimMul, dimSym, ONE } from '../../src/ir/dim.js';
-import { type Expr, internedCount, variable } from '../../src/ir/expr.js';
+import { declareVariables, type Expr, internedCount, variable } from '../../src/ir/expr.js';
 import { shape } from '../../src/ir/shape.js';
 import { add, apply, matmul, mul, num, sum, trace, transpose } from '../../src/ops/build.js';
 
@@ -23,7 +23,7 @@ async function collect(): Promise<void> {
 const n = dimSym('n');
 const sq = shape(n, n);
 
-/** More nodes than an epoch holds, so that everything made before is old afterwards. */
+/** More nodes than a node stays young for (ir/intern.ts YOUTH), so that everything made before is old afterwards. */
 function passEpochs(): void {
   for (let i = 0; i < 10_000; i++) variable(`throwaway${i}`, sq);
 }
@@ -93,5 +93,48 @@ describe('dims and shapes', () => {
     const second = dims.flatMap((a) => dims.map((b) => shape(a, b)));
     for (let i = 0; i < first.length; i++) expect(second[i]).toBe(first[i]);
     expect(new Set(first).size).toBe(first.length);
+  });
+});
+
+describe('variables declared together (declareVariables)', () => {
+  const col = shape(n, ONE);
+
+  it('are the objects `variable` gives, one per name, shape and qualifier set', () => {
+    const [a, b] = declareVariables(['A_group', 'b_group'], [sq, col], [[], ['positive']]);
+    expect(variable('A_group', sq)).toBe(a);
+    expect(variable('b_group', col, ['positive'])).toBe(b);
+    expect(variable('b_group', col)).not.toBe(b);
+    const [a2, b2, c] = declareVariables(
+      ['A_group', 'b_group', 'c_group'],
+      [sq, col, sq],
+      [[], ['positive'], []],
+    );
+    expect(a2).toBe(a);
+    expect(b2).toBe(b);
+    expect(variable('c_group', sq)).toBe(c);
+    const [c1, c2] = declareVariables(['c_group', 'c_group'], [sq, sq], [[], []]);
+    expect(c1).toBe(c);
+    expect(c2).toBe(c);
+    const [d1, d2] = declareVariables(['d_group', 'd_group'], [sq, sq], [[], []]);
+    expect(d2).toBe(d1);
+  });
+
+  it('keeps a group while any member is reachable and frees it with the last one', async () => {
+    await collect();
+    const before = internedCount();
+    let held: Expr | undefined = (() => {
+      const groups = Array.from({ length: 300 }, (_, i) =>
+        declareVariables([`P${i}_group`, `Q${i}_group`, `R${i}_group`], [sq, sq, col], [[], [], []]),
+      );
+      return groups[7][1];
+    })();
+    await collect();
+    // the held member keeps its two siblings (one group), nothing else
+    expect(internedCount() - before).toBe(3);
+    expect(declareVariables(['P7_group'], [sq], [[]])[0].name).toBe('P7_group');
+    expect(variable('Q7_group', sq)).toBe(held);
+    held = undefined;
+    await collect();
+    expect(internedCount()).toBe(before);
   });
 });
