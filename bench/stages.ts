@@ -4,8 +4,9 @@
 // built library (dist/index.js, as users load it); and from src/, node creation: a fresh op node (a miss in
 // the intern table), a repeated one (a hit) and a fresh variable. Prints medians over batches, which yield
 // between them (a WeakRef keeps its value until the job that made it ends: one long synchronous job would
-// measure a heap holding everything made in it). Goals (this file's split of bench/symbolic.ts's ≤ 25 µs):
-// declare ≤ 2 µs, parse ≤ 2 µs, toText ≤ 1.5 µs for the worst case, through dist/.
+// measure a heap holding everything made in it). No goal of its own: it prints, as targets, a split of
+// bench/symbolic.ts's ≤ 25 µs goal (declare ≤ 2 µs, parse ≤ 2 µs, toText ≤ 1.5 µs for the worst case,
+// through dist/), marked reached or not reached, so that they are not read as the issue's goal lines.
 // Run: node --import tsx bench/stages.ts [--rounds N]
 import { loadavg } from 'node:os';
 import { grad as gradSrc } from '../src/api.js';
@@ -193,7 +194,7 @@ async function main(): Promise<void> {
   );
   const goal = (what: string, got: number, limit: number): void =>
     console.log(
-      `${got <= limit ? 'MET' : 'NOT MET'}: ${what} ≤ ${limit} µs per call through dist/ (worst ${got.toFixed(2)} µs, ratio ${(got / limit).toFixed(2)}, load average ${load})`,
+      `(target) ${what} ≤ ${limit} µs per call through dist/, a share of the warm goal: ${got <= limit ? 'reached' : 'not reached'} (worst ${got.toFixed(2)} µs, ratio ${(got / limit).toFixed(2)}, load average ${load})`,
     );
   goal('declare', declare, DECLARE_GOAL);
   goal('parse', parse, PARSE_GOAL);
