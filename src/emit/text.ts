@@ -3,7 +3,7 @@
 // DAG with a memo, so depth is not limited and shared subterms cost one concatenation each.
 import { LimitError } from '../ir/errors.js';
 import { children, type Expr, numberedOrder, slotOf } from '../ir/expr.js';
-import type { Shape } from '../ir/shape.js';
+import { argShapes } from '../ir/intern.js';
 import { specOf } from '../ops/index.js';
 import type { OpSpec } from '../ops/spec.js';
 import {
@@ -52,13 +52,6 @@ function infixLevel(symbol: string): InfixLevel {
   }
   return level;
 }
-
-const argShapes = (args: readonly Expr[]): Shape[] =>
-  args.length === 1
-    ? [args[0].shape]
-    : args.length === 2
-      ? [args[0].shape, args[1].shape]
-      : args.map((a) => a.shape);
 
 /** The text of one node from the already-printed slots of its children; its precedence goes into its slot. */
 function printNode(e: Expr, p: Printed): string {

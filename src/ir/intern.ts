@@ -344,7 +344,8 @@ export interface ShapeRule {
   shape(args: readonly Shape[], attrs: Attrs): Shape;
 }
 
-const argShapes = (args: readonly Expr[]): Shape[] =>
+/** The shapes of a node's arguments (what op records' shape and text rules read), without a map for 1 or 2. */
+export const argShapes = (args: readonly Expr[]): Shape[] =>
   args.length === 1
     ? [args[0].shape]
     : args.length === 2
