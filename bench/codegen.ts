@@ -260,7 +260,7 @@ async function main(): Promise<void> {
     [
       `heap growth over ${calls} calls after the first < 64 B a call (less than one typed-array view a call), ` +
         `once V8 has optimized the closure (worst of the ${steadyWindows.length} windows after ` +
-        `${warmWindows.length * calls} warm-up calls): ${kb(grow.heap)} (${perCall.toFixed(1)} B a call, ` +
+        `${warmWindows.length * calls} warm-up calls): ${kb(grow.heap)} (${perCall.toFixed(1)} B a call, ratio ${(perCall / 64).toFixed(2)}, ` +
         `${grow.gcs} GCs; ${(grow.young / calls).toFixed(1)} B a call in the young generation); every judged window: ` +
         steadyWindows.map((x) => `${perCallText(x)}`).join(', '),
       perCall < 64,
