@@ -1,11 +1,15 @@
 // Interning of the expression DAG (types in ir/expr.ts): building the same node twice returns the same
 // object, so `===` is structural equality for every node still reachable, while nodes nobody holds are freed.
 // Nodes are immutable by their types (readonly fields and arrays), not frozen at run time: Object.freeze of a
-// node and of its argument array was a third of the cost of making one.
+// node and of its argument array was a third of the cost of making one. How a node is found again (its hash
+// and equality) is ir/op-lookup.ts.
 import type { Attrs, ConstExpr, DerivExpr, Expr, OpExpr, Qualifier, VarExpr } from './expr.js';
+import { addOwned, asOwner, findOwned, findWeak, hasAttrs, mix, NO_ATTRS, opHash } from './op-lookup.js';
 import { Owner } from './owned.js';
 import { SCALAR, type Shape } from './shape.js';
 import { type Bucket, firstLive, WeakInternTable } from './weak.js';
+
+export { NO_ATTRS } from './op-lookup.js';
 
 // An op node is found where it was stored: with its youngest argument (the largest id) while that argument
 // is young — made within the last YOUTH nodes — the argument then owns it (ir/owned.ts) and the two are freed
@@ -27,9 +31,6 @@ let nextId = 1;
 
 /** How many nodes made after it a node stays young for. */
 const YOUTH = 1 << 12;
-/** Parents an owner keeps in an array before it hashes them. */
-const FEW = 8;
-
 /** Made within the last YOUTH nodes: it may own the parents built now (once old, a node stays old). */
 const young = (e: Expr): boolean => e.id > nextId - YOUTH;
 
@@ -93,8 +94,6 @@ class DerivNode extends Owner<OpExpr> implements DerivExpr {
     if (at) (this as { at?: Expr }).at = at;
   }
 }
-
-const asOwner = (e: Expr): Owner<OpExpr> => e as unknown as Owner<OpExpr>;
 
 /** Interned nodes still reachable (for benchmarks and tests): the weak tables' live entries and all they own. */
 export function internedCount(): number {
@@ -224,119 +223,6 @@ export function constant(value: number): ConstExpr {
   const v = Object.is(value, -0) ? 0 : value;
   const b = consts.bucket(v);
   return firstLive(b) ?? consts.add(v, new ConstNode(nextId++, v), b);
-}
-
-const opCodes = new Map<string, number>();
-
-function opCode(op: string): number {
-  let c = opCodes.get(op);
-  if (c === undefined) {
-    c = opCodes.size + 1;
-    opCodes.set(op, c);
-  }
-  return c;
-}
-
-const mix = (h: number, x: number): number => Math.imul(h ^ x, 0x9e3779b1) ^ (h >>> 15);
-
-/** A 30-bit hash of (op, argument ids, attrs): a small integer key (a wider one would be a heap number). */
-function opHash(op: string, args: readonly Expr[], a: Attrs): number {
-  let h = opCode(op);
-  for (let i = 0; i < args.length; i++) h = mix(h, args[i].id);
-  if (a.dim !== undefined) h = mix(h, 101 + a.dim);
-  if (a.power !== undefined) h = mix(h, 211 + a.power);
-  if (a.rows !== undefined) h = mix(h, 307 + a.rows.id);
-  if (a.cols !== undefined) h = mix(h, 401 + a.cols.id);
-  if (a.offset !== undefined) h = mix(h, 503 + a.offset);
-  return h & 0x3fffffff;
-}
-
-/** The attrs of an op that has none (shared, so that `attrs === NO_ATTRS` answers without reading fields). */
-export const NO_ATTRS: Attrs = Object.freeze({});
-
-function hasAttrs(a: Attrs): boolean {
-  return (
-    a.dim !== undefined ||
-    a.power !== undefined ||
-    a.rows !== undefined ||
-    a.cols !== undefined ||
-    a.offset !== undefined
-  );
-}
-
-function sameOp(e: OpExpr, op: string, args: readonly Expr[], a: Attrs): boolean {
-  if (e.op !== op || e.args.length !== args.length) return false;
-  const b = e.attrs;
-  if (
-    b.dim !== a.dim ||
-    b.power !== a.power ||
-    b.rows !== a.rows ||
-    b.cols !== a.cols ||
-    b.offset !== a.offset
-  )
-    return false;
-  for (let i = 0; i < args.length; i++) if (e.args[i] !== args[i]) return false;
-  return true;
-}
-
-function findAmong(
-  b: OpExpr | OpExpr[] | undefined,
-  op: string,
-  args: readonly Expr[],
-  a: Attrs,
-): OpExpr | undefined {
-  if (b === undefined) return undefined;
-  if (!Array.isArray(b)) return sameOp(b, op, args, a) ? b : undefined;
-  for (let i = 0; i < b.length; i++) if (sameOp(b[i], op, args, a)) return b[i];
-  return undefined;
-}
-
-function findOwned(owner: Expr, op: string, args: readonly Expr[], a: Attrs): OpExpr | undefined {
-  const owned = Owner.owned(asOwner(owner));
-  if (owned === null) return undefined;
-  if (owned instanceof Map) return findAmong(owned.get(opHash(op, args, a)), op, args, a);
-  return findAmong(owned, op, args, a);
-}
-
-function addOwned(owner: Expr, e: OpExpr): void {
-  const o = asOwner(owner);
-  const owned = Owner.owned(o);
-  if (owned === null) Owner.setOwned(o, e);
-  else if (owned instanceof Map) addHashed(owned, e);
-  else if (!Array.isArray(owned)) Owner.setOwned(o, [owned, e]);
-  else if (owned.length < FEW) owned.push(e);
-  else {
-    const byHash = new Map<number, OpExpr | OpExpr[]>();
-    for (const p of owned) addHashed(byHash, p);
-    addHashed(byHash, e);
-    Owner.setOwned(o, byHash);
-  }
-}
-
-function addHashed(m: Map<number, OpExpr | OpExpr[]>, e: OpExpr): void {
-  const h = opHash(e.op, e.args, e.attrs);
-  const b = m.get(h);
-  if (b === undefined) m.set(h, e);
-  else if (Array.isArray(b)) b.push(e);
-  else m.set(h, [b, e]);
-}
-
-function findWeak(
-  b: Bucket<OpExpr> | undefined,
-  op: string,
-  args: readonly Expr[],
-  a: Attrs,
-): OpExpr | undefined {
-  if (b === undefined) return undefined;
-  if (!Array.isArray(b)) {
-    const e = b.deref();
-    return e !== undefined && sameOp(e, op, args, a) ? e : undefined;
-  }
-  for (const r of b) {
-    const e = r.deref();
-    if (e !== undefined && sameOp(e, op, args, a)) return e;
-  }
-  return undefined;
 }
 
 /** The shape of an op node from its arguments' shapes, which it may check (an op record's `shape`). */
