@@ -2,23 +2,12 @@
 // is young, else in a weak table. Equal structure is one object whichever way it was stored and however
 // much was built in between (its arguments grow old), and a session that holds old nodes and builds many new
 // expressions over them does not keep those expressions.
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { dimConst, dimMul, dimSym, ONE } from '../../src/ir/dim.js';
 import { declareVariables, type Expr, internedCount, variable } from '../../src/ir/expr.js';
 import { shape } from '../../src/ir/shape.js';
 import { add, apply, matmul, mul, num, sum, trace, transpose } from '../../src/ops/build.js';
-
-setFlagsFromString('--expose-gc');
-const gc = runInNewContext('gc') as () => void;
-
-async function collect(): Promise<void> {
-  for (let i = 0; i < 4; i++) {
-    gc();
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
+import { collect } from '../helpers/gc.js';
 
 const n = dimSym('n');
 const sq = shape(n, n);

@@ -1,7 +1,5 @@
 // Interning: equal structure is the same object while anyone holds it, and nodes nobody holds are freed
 // (the intern table keeps them weakly), so a long-running process does not grow with every expression.
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { grad } from '../../src/api.js';
 import { toText } from '../../src/emit/text.js';
@@ -10,16 +8,7 @@ import { internedCount, variable } from '../../src/ir/expr.js';
 import { shape } from '../../src/ir/shape.js';
 import { add, matmul, num, sum, transpose } from '../../src/ops/build.js';
 import { parseDecls, parseExpr } from '../../src/parse/index.js';
-
-setFlagsFromString('--expose-gc');
-const gc = runInNewContext('gc') as () => void;
-
-async function collect(): Promise<void> {
-  for (let i = 0; i < 4; i++) {
-    gc();
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
+import { collect } from '../helpers/gc.js';
 
 describe('interning', () => {
   it('builds equal structure as the very same node, across parse and the constructors', () => {
