@@ -1,4 +1,4 @@
-// The simplifier: named rewrite rules (rules/*.ts) applied bottom-up to a fixpoint, memoized by node id,
+// The simplifier: named rewrite rules (rules/*.ts) applied bottom-up to a fixpoint, memoized per node (NodeMemo),
 // iterative over the DAG so depth is not limited. Every rewrite is checked to preserve shape and recorded
 // in a provenance log, which derive/ reads.
 

@@ -20,9 +20,6 @@ export const INV = 2048;
 /** an argument of shape 1×1, whatever its head */
 export const SCALAR = 4096;
 
-/** The constants 0 and 1 of any shape, and their negations: what the identities of 0 and 1 look for. */
-export const ZERO_OR_ONE = CONST | NEG | ZEROS | ONES | EYE;
-
 function headBit(a: Expr): number {
   const scalar = isScalar(a.shape) ? SCALAR : 0;
   if (a.kind === 'const') return CONST | scalar;
