@@ -20,11 +20,11 @@ export { NO_ATTRS } from './op-lookup.js';
 // their own (ir/weak.ts).
 const ops = new WeakInternTable<number, OpExpr>();
 /**
- * Variables by name (a name with several shapes or qualifier sets shares a bucket). Variables declared
- * together (declareVariables) stand under one WeakRef to their group, which each member holds: they are
- * freed together, for one WeakRef instead of one each.
+ * Variables by a hash of the name (nameKey; a bucket may hold several names, and a name with several shapes
+ * or qualifier sets). Variables declared together (declareVariables) stand under one WeakRef to their group,
+ * which each member holds: they are freed together, for one WeakRef instead of one each.
  */
-const vars = new WeakInternTable<string, VarNode | VarNode[]>();
+const vars = new WeakInternTable<number, VarNode | VarNode[]>();
 const derivs = new WeakInternTable<number, DerivExpr>();
 const consts = new WeakInternTable<number, ConstExpr>();
 let nextId = 1;
@@ -165,6 +165,17 @@ function findVar(
   return undefined;
 }
 
+/**
+ * FNV-1a of the name's code units, 30 bits (a small integer): a table keyed by numbers compares keys without
+ * reading the strings, which a table of hundreds of thousands of names (dead ones wait for a full collection)
+ * would fetch from all over the heap.
+ */
+function nameKey(name: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < name.length; i++) h = Math.imul(h ^ name.charCodeAt(i), 0x01000193);
+  return h & 0x3fffffff;
+}
+
 const canonicalQualifiers = (qualifiers: readonly Qualifier[]): readonly Qualifier[] =>
   qualifiers.length === 0 ? NO_QUALIFIERS : Object.freeze([...new Set(qualifiers)].sort());
 
@@ -174,10 +185,10 @@ export function variable(
   qualifiers: readonly Qualifier[] = NO_QUALIFIERS,
 ): VarExpr {
   const quals = canonicalQualifiers(qualifiers);
-  const b = vars.bucket(name);
+  const key = nameKey(name);
+  const b = vars.bucket(key);
   return (
-    findVar(b, name, shape, quals) ??
-    (vars.add(name, new VarNode(nextId++, shape, name, quals), b) as VarNode)
+    findVar(b, name, shape, quals) ?? (vars.add(key, new VarNode(nextId++, shape, name, quals), b) as VarNode)
   );
 }
 
@@ -192,10 +203,12 @@ export function declareVariables(
 ): VarExpr[] {
   const out: VarExpr[] = [];
   const group: VarNode[] = [];
+  const keys: number[] = [];
   const buckets: (Bucket<VarNode | VarNode[]> | undefined)[] = [];
   for (let i = 0; i < names.length; i++) {
     const quals = canonicalQualifiers(qualifiers[i]);
-    const b = vars.bucket(names[i]);
+    const key = nameKey(names[i]);
+    const b = vars.bucket(key);
     const found = findVar(b, names[i], shapes[i], quals) ?? findIn(group, names[i], shapes[i], quals);
     if (found !== undefined) {
       out.push(found);
@@ -204,14 +217,16 @@ export function declareVariables(
     const v = new VarNode(nextId++, shapes[i], names[i], quals);
     out.push(v);
     group.push(v);
+    keys.push(key);
     buckets.push(b);
   }
-  if (group.length === 1) vars.addRef(group[0].name, new WeakRef(group[0]), buckets[0]);
+  if (group.length === 1) vars.addRef(keys[0], new WeakRef(group[0]), buckets[0]);
   else if (group.length > 1) {
     const ref = new WeakRef<VarNode | VarNode[]>(group);
     for (let i = 0; i < group.length; i++) {
       VarNode.join(group[i], group);
-      vars.addRef(group[i].name, ref, buckets[i]);
+      // two new names with one key: the second's bucket, looked up before the first was added, is stale
+      vars.addRef(keys[i], ref, keys.indexOf(keys[i]) < i ? vars.bucket(keys[i]) : buckets[i]);
     }
   }
   return out;

@@ -7,7 +7,7 @@ import { type Dim, dimConst, dimSym, ONE } from '../ir/dim.js';
 import { declareVariables, type Qualifier, type VarExpr } from '../ir/expr.js';
 import { SCALAR, type Shape, shape } from '../ir/shape.js';
 import type { Scope } from './decls.js';
-import { isQualifier, reservedReason } from './names.js';
+import { isQualifier, mayBeReserved, reservedReason } from './names.js';
 
 const C_TAB = 9;
 const C_NEWLINE = 10;
@@ -18,170 +18,209 @@ const C_SEMICOLON = 59;
 const C_X = 120;
 
 const isDigit = (c: number): boolean => c >= 48 && c <= 57;
-const isLetter = (c: number): boolean => (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+const isLetter = (c: number): boolean => (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95;
+const isWordChar = (c: number): boolean => isLetter(c) || isDigit(c);
 const isBlank = (c: number): boolean => c === C_SPACE || c === C_TAB;
+/** The text's end (NaN), `;` or a newline. */
+const endsStatement = (c: number): boolean => c !== c || c === C_SEMICOLON || c === C_NEWLINE;
+
+/** The first index from i on that is not a blank. */
+function skipBlanks(t: string, i: number): number {
+  while (isBlank(t.charCodeAt(i))) i++;
+  return i;
+}
+
+/** The end of the run of letters, digits and `_` from i on (i itself when there is none). */
+function wordEnd(t: string, i: number): number {
+  while (isWordChar(t.charCodeAt(i))) i++;
+  return i;
+}
+
+/**
+ * After a dims word ending at i: past the blanks, or i at the statement's end; -1 for anything else (a word
+ * glued to `,`, `:`… is the careful reading's).
+ */
+function afterWord(t: string, i: number): number {
+  const c = t.charCodeAt(i);
+  if (isBlank(c)) return skipBlanks(t, i + 1);
+  return endsStatement(c) ? i : -1;
+}
+
+/** At i, a lone `x` (the separator of `m x n`). */
+const isX = (t: string, i: number): boolean => t.charCodeAt(i) === C_X && !isWordChar(t.charCodeAt(i + 1));
 
 const NO_QUALIFIERS: readonly Qualifier[] = Object.freeze([]);
 /** Past this many statements the careful reading, linear in them, takes over (`taken` scans the names read). */
 const MAX_STATEMENTS = 64;
+/** Integers of at most this many digits are exact when summed digit by digit. */
+const EXACT_DIGITS = 15;
 
-/** Thrown to give the text to the careful reading; caught by declsFast only. */
-const GIVE_UP: unique symbol = Symbol('give up');
-
-class DeclReader {
-  private i = 0;
-  readonly vars: Map<string, VarExpr>;
-  readonly dims: Set<string>;
+/** The names a text has given a role so far: its variables, and its dims with the Dim of each. */
+class Roles {
   /** The name of the statement being read. */
-  private current = '';
-  /** The statements read, made into variables together at the end (ir/intern.ts declareVariables). */
-  private readonly names: string[] = [];
-  private readonly shapes: Shape[] = [];
-  private readonly qualifiers: (readonly Qualifier[])[] = [];
+  current = '';
+  readonly names: string[] = [];
+  readonly shapes: Shape[] = [];
+  readonly qualifiers: (readonly Qualifier[])[] = [];
+  /** Every dim name the text mentions (also those of the base), in the order first met. */
+  readonly dimNames: string[] = [];
+  private readonly dims: Dim[] = [];
 
-  constructor(
-    private readonly text: string,
-    private readonly base: Scope,
-  ) {
-    // copying an empty collection still walks the iterator protocol
-    this.vars = base.vars.size === 0 ? new Map() : new Map(base.vars);
-    this.dims = base.dims.size === 0 ? new Set() : new Set(base.dims);
-  }
-
-  read(): void {
-    const t = this.text;
-    while (this.i < t.length) {
-      this.blanks();
-      const c = t.charCodeAt(this.i);
-      if (c === C_SEMICOLON || c === C_NEWLINE) this.i++;
-      else if (this.i < t.length) this.statement();
-    }
-    const made = declareVariables(this.names, this.shapes, this.qualifiers);
-    for (let k = 0; k < made.length; k++) this.vars.set(this.names[k], made[k]);
-  }
-
-  private blanks(): void {
-    const t = this.text;
-    while (this.i < t.length && isBlank(t.charCodeAt(this.i))) this.i++;
-  }
-
-  /** A run of letters, digits and `_` (possibly empty). */
-  private word(): string {
-    const t = this.text;
-    const start = this.i;
-    while (this.i < t.length) {
-      const c = t.charCodeAt(this.i);
-      if (!isLetter(c) && !isDigit(c)) break;
-      this.i++;
-    }
-    return t.slice(start, this.i);
-  }
-
-  /** At the end of a statement: the text's end, `;` or a newline. */
-  private atEnd(): boolean {
-    const c = this.text.charCodeAt(this.i);
-    return Number.isNaN(c) || c === C_SEMICOLON || c === C_NEWLINE;
-  }
+  constructor(private readonly base: Scope) {}
 
   /** A variable of the base or of an earlier statement, a definition, or the statement's own name. */
-  private taken(name: string): boolean {
-    const { defs } = this.base;
+  taken(name: string): boolean {
+    const { vars, defs } = this.base;
     return (
       name === this.current ||
       this.names.includes(name) ||
-      this.vars.has(name) ||
+      (vars.size > 0 && vars.has(name)) ||
       (defs.size > 0 && defs.has(name))
     );
   }
 
-  /** `name: DIMS [qualifiers]`, the blanks before it read. */
-  private statement(): void {
-    if (this.names.length >= MAX_STATEMENTS) throw GIVE_UP;
-    const name = this.word();
-    if (name === '' || !isLetter(name.charCodeAt(0)) || reservedReason(name) !== undefined) throw GIVE_UP;
-    if (this.taken(name) || this.dims.has(name)) throw GIVE_UP;
-    this.current = name;
-    this.blanks();
-    if (this.text.charCodeAt(this.i) !== C_COLON) throw GIVE_UP;
-    this.i++;
-    this.blanks();
-    const first = this.word();
-    this.separator();
-    let shp: Shape = SCALAR;
-    if (first === 'scalar') {
-      if (this.isX()) throw GIVE_UP;
-    } else if (this.isX()) {
-      this.i++;
-      this.separator();
-      const rows = this.dim(first);
-      const second = this.word();
-      this.separator();
-      shp = shape(rows, this.dim(second));
-    } else {
-      shp = shape(this.dim(first), ONE);
-    }
-    let qualifiers: readonly Qualifier[] = NO_QUALIFIERS;
-    while (!this.atEnd()) {
-      const q = this.word();
-      if (q === '') {
-        if (this.text.charCodeAt(this.i) !== C_COMMA) throw GIVE_UP;
-        this.i++;
-        this.blanks();
-        continue;
-      }
-      if (!isQualifier(q)) throw GIVE_UP;
-      if ((q === 'symmetric' || q === 'spd') && shp.rows !== shp.cols) throw GIVE_UP;
-      qualifiers = [...qualifiers, q];
-      const c = this.text.charCodeAt(this.i);
-      if (c === C_COMMA) this.i++;
-      else if (!this.atEnd() && !isBlank(c)) throw GIVE_UP;
-      this.blanks();
-    }
-    this.names.push(name);
-    this.shapes.push(shp);
-    this.qualifiers.push(qualifiers);
+  isDim(name: string): boolean {
+    const { dims } = this.base;
+    return this.dimNames.includes(name) || (dims.size > 0 && dims.has(name));
   }
 
-  /** After a dims word: blanks, or the statement's end (a word glued to `,`, `:`… is the careful reading's). */
-  private separator(): void {
-    const c = this.text.charCodeAt(this.i);
-    if (isBlank(c)) this.blanks();
-    else if (!this.atEnd()) throw GIVE_UP;
-  }
-
-  /** The next word is a lone `x` (the separator of `m x n`). */
-  private isX(): boolean {
-    const t = this.text;
-    if (t.charCodeAt(this.i) !== C_X) return false;
-    const c = t.charCodeAt(this.i + 1);
-    return !isLetter(c) && !isDigit(c);
-  }
-
-  /** A dimension word: a positive integer or a new-or-known dim name. */
-  private dim(w: string): Dim {
-    if (w === '') throw GIVE_UP;
-    if (isDigit(w.charCodeAt(0))) {
-      for (let k = 1; k < w.length; k++) if (!isDigit(w.charCodeAt(k))) throw GIVE_UP;
-      const n = Number(w);
-      if (n < 1 || !Number.isSafeInteger(n)) throw GIVE_UP;
-      return dimConst(n);
-    }
+  /** The dim word t[start, end): a positive integer or a new-or-known dim name; undefined when refused. */
+  dim(t: string, start: number, end: number): Dim | undefined {
+    if (end === start) return undefined;
+    if (isDigit(t.charCodeAt(start))) return size(t, start, end);
+    const met = this.metBefore(t, start, end);
+    if (met !== undefined) return met;
+    const w = t.slice(start, end);
     // `nxd` may be a glued `n x d`: the careful reading decides
-    if (w === 'x' || w === 'scalar' || w.indexOf('x', 1) > 0) throw GIVE_UP;
-    if (reservedReason(w) !== undefined || this.taken(w)) throw GIVE_UP;
-    this.dims.add(w);
-    return dimSym(w);
+    if (w === 'x' || w === 'scalar' || w.indexOf('x', 1) > 0) return undefined;
+    if ((mayBeReserved(w) && reservedReason(w) !== undefined) || this.taken(w)) return undefined;
+    const d = dimSym(w);
+    this.dimNames.push(w);
+    this.dims.push(d);
+    return d;
+  }
+
+  /**
+   * The dim of t[start, end) when an earlier word of the text brought it in: it passed the checks then, and
+   * a later statement naming it is refused, so it passes them still; the word is not sliced again.
+   */
+  private metBefore(t: string, start: number, end: number): Dim | undefined {
+    const names = this.dimNames;
+    const length = end - start;
+    search: for (let k = 0; k < names.length; k++) {
+      const s = names[k];
+      if (s.length !== length) continue;
+      for (let j = 0; j < length; j++) if (s.charCodeAt(j) !== t.charCodeAt(start + j)) continue search;
+      return this.dims[k];
+    }
+    return undefined;
+  }
+}
+
+/** A fixed size t[start, end): a run of digits with a value from 1 to below 2^53; undefined otherwise. */
+function size(t: string, start: number, end: number): Dim | undefined {
+  let n = 0;
+  for (let k = start; k < end; k++) {
+    const c = t.charCodeAt(k);
+    if (!isDigit(c)) return undefined;
+    n = n * 10 + (c - 48);
+  }
+  if (end - start > EXACT_DIGITS) n = Number(t.slice(start, end));
+  return n >= 1 && Number.isSafeInteger(n) ? dimConst(n) : undefined;
+}
+
+/**
+ * The qualifiers from i to the statement's end, separated by blanks or `,`, pushed onto `into`; the index
+ * of the statement's end, or -1 when the careful reading must decide.
+ */
+function qualifiersAt(t: string, i: number, shp: Shape, into: Qualifier[]): number {
+  while (!endsStatement(t.charCodeAt(i))) {
+    const end = wordEnd(t, i);
+    if (end === i) {
+      if (t.charCodeAt(i) !== C_COMMA) return -1;
+      i = skipBlanks(t, i + 1);
+      continue;
+    }
+    const q = t.slice(i, end);
+    if (!isQualifier(q)) return -1;
+    if ((q === 'symmetric' || q === 'spd') && shp.rows !== shp.cols) return -1;
+    into.push(q);
+    const c = t.charCodeAt(end);
+    if (c === C_COMMA) i = end + 1;
+    else if (!endsStatement(c) && !isBlank(c)) return -1;
+    else i = end;
+    i = skipBlanks(t, i);
+  }
+  return i;
+}
+
+/** Reads the statements of t into `roles`; false when the careful reading must decide. */
+function readStatements(t: string, roles: Roles): boolean {
+  const n = t.length;
+  let i = 0;
+  while (true) {
+    i = skipBlanks(t, i);
+    if (i >= n) return true;
+    const c = t.charCodeAt(i);
+    if (c === C_SEMICOLON || c === C_NEWLINE) {
+      i++;
+      continue;
+    }
+    // `name: DIMS [qualifiers]`
+    if (roles.names.length >= MAX_STATEMENTS) return false;
+    const nameEnd = wordEnd(t, i);
+    if (nameEnd === i || !isLetter(c)) return false;
+    const name = t.slice(i, nameEnd);
+    if (mayBeReserved(name) && reservedReason(name) !== undefined) return false;
+    if (roles.taken(name) || roles.isDim(name)) return false;
+    roles.current = name;
+    i = skipBlanks(t, nameEnd);
+    if (t.charCodeAt(i) !== C_COLON) return false;
+    const first = skipBlanks(t, i + 1);
+    const firstEnd = wordEnd(t, first);
+    i = afterWord(t, firstEnd);
+    if (i < 0) return false;
+    let shp: Shape = SCALAR;
+    if (firstEnd - first === 6 && t.startsWith('scalar', first)) {
+      if (isX(t, i)) return false;
+    } else if (isX(t, i)) {
+      const second = afterWord(t, i + 1);
+      if (second < 0) return false;
+      const rows = roles.dim(t, first, firstEnd);
+      const secondEnd = wordEnd(t, second);
+      i = afterWord(t, secondEnd);
+      if (rows === undefined || i < 0) return false;
+      const cols = roles.dim(t, second, secondEnd);
+      if (cols === undefined) return false;
+      shp = shape(rows, cols);
+    } else {
+      const rows = roles.dim(t, first, firstEnd);
+      if (rows === undefined) return false;
+      shp = shape(rows, ONE);
+    }
+    let qualifiers = NO_QUALIFIERS;
+    if (!endsStatement(t.charCodeAt(i))) {
+      const list: Qualifier[] = [];
+      i = qualifiersAt(t, i, shp, list);
+      if (i < 0) return false;
+      qualifiers = list;
+    }
+    roles.names.push(name);
+    roles.shapes.push(shp);
+    roles.qualifiers.push(qualifiers);
   }
 }
 
 /** The scope parseDecls would return, or undefined when the text needs the careful reading. */
 export function declsFast(text: string, base: Scope): Scope | undefined {
-  const r = new DeclReader(text, base);
-  try {
-    r.read();
-  } catch (e) {
-    if (e === GIVE_UP) return undefined;
-    throw e;
-  }
-  return Object.freeze({ vars: r.vars, dims: r.dims, defs: base.defs });
+  const roles = new Roles(base);
+  if (!readStatements(text, roles)) return undefined;
+  const { names, dimNames } = roles;
+  const made = declareVariables(names, roles.shapes, roles.qualifiers);
+  // copying an empty collection still walks the iterator protocol
+  const vars = base.vars.size === 0 ? new Map<string, VarExpr>() : new Map(base.vars);
+  for (let k = 0; k < made.length; k++) vars.set(names[k], made[k]);
+  const dims = base.dims.size === 0 ? new Set<string>() : new Set(base.dims);
+  for (let k = 0; k < dimNames.length; k++) dims.add(dimNames[k]);
+  return Object.freeze({ vars, dims, defs: base.defs });
 }

@@ -71,6 +71,28 @@ const RESERVED: ReadonlyMap<string, string> = new Map([
   ...FUNCTIONS.map((w): [string, string] => [w, 'a function of the language']),
 ]);
 
+/** A word's length (31 standing for longer) and first character code (its low 7 bits), as a flag's index. */
+const headIndex = (word: string): number => (Math.min(word.length, 31) << 7) | (word.charCodeAt(0) & 127);
+
+/** Flags the (length, first character) of each word in `words`: most names can be told apart by those alone. */
+export function wordHeads(words: Iterable<string>): Uint8Array {
+  const heads = new Uint8Array(32 << 7);
+  for (const w of words) heads[headIndex(w)] = 1;
+  return heads;
+}
+
+/** False when `word` is surely not in the set whose heads are `heads` (a word of the set is never missed). */
+export function mayBeIn(heads: Uint8Array, word: string): boolean {
+  return heads[headIndex(word)] === 1;
+}
+
+const RESERVED_HEADS = wordHeads(RESERVED.keys());
+
+/** False when `name` is surely not reserved (reservedReason would return undefined): a lookup saved. */
+export function mayBeReserved(name: string): boolean {
+  return RESERVED_HEADS[headIndex(name)] === 1;
+}
+
 /** Why a name cannot be declared, or undefined when it can. */
 export function reservedReason(name: string): string | undefined {
   return RESERVED.get(name);
