@@ -22,7 +22,7 @@ const isLetter = (c: number): boolean => (c >= 97 && c <= 122) || (c >= 65 && c 
 const isWordChar = (c: number): boolean => isLetter(c) || isDigit(c);
 const isBlank = (c: number): boolean => c === C_SPACE || c === C_TAB;
 /** The text's end (NaN), `;` or a newline. */
-const endsStatement = (c: number): boolean => c !== c || c === C_SEMICOLON || c === C_NEWLINE;
+const endsStatement = (c: number): boolean => Number.isNaN(c) || c === C_SEMICOLON || c === C_NEWLINE;
 
 /** The first index from i on that is not a blank. */
 function skipBlanks(t: string, i: number): number {
