@@ -27,16 +27,30 @@ import {
 } from '../ops/build.js';
 import type { OpName } from '../ops/index.js';
 import type { Scope } from './decls.js';
-import { ELEMENTWISE, FOREIGN_CONSTANTS } from './names.js';
+import { ELEMENTWISE, FOREIGN_CONSTANTS, mayBeIn, OPERATOR_WORDS, wordHeads } from './names.js';
 
 /** Deeper nesting is left to the careful reading, which knows when it is too deep. */
 const MAX_DEPTH = 64;
 
-const ELEMENTWISE_SET: ReadonlySet<string> = new Set(ELEMENTWISE);
-const ONE_ARG = new Set(['trace', 'det', 'logdet', 'inv', 'vec', 'adj', 'tril', 'transpose']);
-const TWO_ARGS = new Set(['kron', 'max', 'min', 'masked_softmax']);
-const REDUCTIONS = new Set(['sum', 'mean', 'softmax', 'logsoftmax', 'logsumexp']);
-const WORD_OPERATORS = new Set(['mod', 'to', 'in', 'and', 'xor', 'or', 'not']);
+/**
+ * How the fast reading builds a call, by the function's name: `unary`/`binary` the op of that name with one or
+ * two arguments, `reduction` over all entries or along a literal dim 1 or 2, `sized` eye/ones/zeros.
+ */
+type Call = 'unary' | 'binary' | 'reduction' | 'norm' | 'diag' | 'sized';
+
+const callsOf = (kind: Call, names: readonly string[]) => names.map((f): [string, Call] => [f, kind]);
+const CALLS: ReadonlyMap<string, Call> = new Map([
+  ...callsOf('unary', [...ELEMENTWISE, 'trace', 'det', 'logdet', 'inv', 'vec', 'adj', 'tril', 'transpose']),
+  ...callsOf('binary', ['kron', 'max', 'min', 'masked_softmax']),
+  ...callsOf('reduction', ['sum', 'mean', 'softmax', 'logsoftmax', 'logsumexp']),
+  ...callsOf('norm', ['norm']),
+  ...callsOf('diag', ['diag']),
+  ...callsOf('sized', ['eye', 'ones', 'zeros']),
+]);
+
+const WORD_OPERATORS: ReadonlySet<string> = new Set(OPERATOR_WORDS);
+/** Names mathjs reads as operators or constants: most names are told apart from them by length and first letter. */
+const SPECIAL_HEADS = wordHeads([...OPERATOR_WORDS, ...FOREIGN_CONSTANTS.keys()]);
 
 /** Thrown to give up; caught by fastParse only. */
 const GIVE_UP: unique symbol = Symbol('give up');
@@ -55,47 +69,53 @@ const C_SLASH = 47;
 const C_CARET = 94;
 
 const isDigit = (c: number): boolean => c >= 48 && c <= 57;
-const isIdentStart = (c: number): boolean => (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+const isIdentStart = (c: number): boolean => (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95;
 const isIdentPart = (c: number): boolean => isIdentStart(c) || isDigit(c);
 const isBlank = (c: number): boolean => c === C_SPACE || c === C_TAB;
 
 class Reader {
+  /** The reading position: always at a non-blank character or the end. */
   private i = 0;
+  /** The character code at i (NaN at the end). */
+  private c: number;
   private depth = 0;
+  /** Where the last argument of the last call read starts, and its `)` (for a literal dim, for sizes). */
+  private lastArgStart = 0;
+  private lastArgEnd = 0;
+
   constructor(
     private readonly text: string,
     private readonly scope: Scope,
-  ) {}
+  ) {
+    this.c = NaN;
+    this.moveTo(0);
+  }
 
-  /** The next non-blank character code (NaN at the end). */
-  private peek(): number {
+  /** Read on from index i, past blanks. */
+  private moveTo(i: number): void {
     const t = this.text;
-    let i = this.i;
-    while (i < t.length) {
-      const c = t.charCodeAt(i);
-      if (c !== C_SPACE && c !== C_TAB) break;
-      i++;
-    }
+    let c = t.charCodeAt(i);
+    while (isBlank(c)) c = t.charCodeAt(++i);
     this.i = i;
-    return t.charCodeAt(i);
+    this.c = c;
   }
 
   /** The whole text as one expression. */
   all(): Expr {
     const e = this.sum();
-    if (this.i !== this.text.length && !Number.isNaN(this.peek())) throw GIVE_UP;
+    if (!Number.isNaN(this.c)) throw GIVE_UP;
     return e;
   }
 
   private sum(): Expr {
     let e = this.product();
     while (true) {
-      const c = this.peek();
+      const c = this.c;
       if (c === C_PLUS) {
-        this.i++;
+        this.moveTo(this.i + 1);
         e = add(e, this.product());
       } else if (c === C_MINUS) {
-        this.i++;
+        this.moveTo(this.i + 1);
         e = sub(e, this.product());
       } else return e;
     }
@@ -104,22 +124,24 @@ class Reader {
   private product(): Expr {
     let e = this.operand();
     while (true) {
-      const c = this.peek();
-      const next = this.text.charCodeAt(this.i + 1);
+      const c = this.c;
       if (c === C_STAR) {
-        this.i++;
+        this.moveTo(this.i + 1);
         e = times(e, this.operand());
       } else if (c === C_SLASH) {
-        this.i++;
+        this.moveTo(this.i + 1);
         const b = this.operand();
         if (!isScalar(b.shape)) throw GIVE_UP;
         e = div(e, b);
-      } else if (c === C_DOT && next === C_STAR) {
-        this.i += 2;
-        e = mul(e, this.operand());
-      } else if (c === C_DOT && next === C_SLASH) {
-        this.i += 2;
-        e = div(e, this.operand());
+      } else if (c === C_DOT) {
+        const next = this.text.charCodeAt(this.i + 1);
+        if (next === C_STAR) {
+          this.moveTo(this.i + 2);
+          e = mul(e, this.operand());
+        } else if (next === C_SLASH) {
+          this.moveTo(this.i + 2);
+          e = div(e, this.operand());
+        } else return e;
       } else return e;
     }
   }
@@ -127,16 +149,16 @@ class Reader {
   /** A factor of a product; juxtaposed factors (implicit products) are left to the careful reading. */
   private operand(): Expr {
     const e = this.unary();
-    const c = this.peek();
+    const c = this.c;
     if (isIdentPart(c) || c === C_LPAREN || (c === C_DOT && isDigit(this.text.charCodeAt(this.i + 1))))
       throw GIVE_UP;
     return e;
   }
 
   private unary(): Expr {
-    const c = this.peek();
+    const c = this.c;
     if (c !== C_MINUS && c !== C_PLUS) return this.power();
-    this.i++;
+    this.moveTo(this.i + 1);
     if (++this.depth > MAX_DEPTH) throw GIVE_UP;
     const a = this.unary();
     this.depth--;
@@ -145,10 +167,10 @@ class Reader {
 
   private power(): Expr {
     const base = this.postfix();
-    const c = this.peek();
+    const c = this.c;
     const dotted = c === C_DOT && this.text.charCodeAt(this.i + 1) === C_CARET;
     if (c !== C_CARET && !dotted) return base;
-    this.i += dotted ? 2 : 1;
+    this.moveTo(this.i + (dotted ? 2 : 1));
     if (++this.depth > MAX_DEPTH) throw GIVE_UP;
     const p = this.unary();
     this.depth--;
@@ -160,29 +182,29 @@ class Reader {
 
   private postfix(): Expr {
     let e = this.primary();
-    while (this.peek() === C_QUOTE) {
-      this.i++;
+    while (this.c === C_QUOTE) {
+      this.moveTo(this.i + 1);
       e = transpose(e);
     }
     return e;
   }
 
   private primary(): Expr {
-    const c = this.peek();
+    const c = this.c;
     if (c === C_LPAREN) {
-      this.i++;
+      this.moveTo(this.i + 1);
       if (++this.depth > MAX_DEPTH) throw GIVE_UP;
       const e = this.sum();
       this.depth--;
-      if (this.peek() !== C_RPAREN) throw GIVE_UP;
-      this.i++;
+      if (this.c !== C_RPAREN) throw GIVE_UP;
+      this.moveTo(this.i + 1);
       return e;
     }
     if (isDigit(c) || c === C_DOT) return num(this.number());
     if (!isIdentStart(c)) throw GIVE_UP;
     const name = this.identifier();
-    if (this.peek() === C_LPAREN) {
-      this.i++;
+    if (this.c === C_LPAREN) {
+      this.moveTo(this.i + 1);
       return this.call(name);
     }
     return this.resolve(name);
@@ -192,13 +214,13 @@ class Reader {
     const t = this.text;
     const start = this.i;
     let i = start + 1;
-    while (i < t.length && isIdentPart(t.charCodeAt(i))) i++;
-    const c = t.charCodeAt(i);
+    let c = t.charCodeAt(i);
+    while (isIdentPart(c)) c = t.charCodeAt(++i);
     // `$` and letters beyond ASCII continue a name for mathjs
     if (c === 36 || c > 127) throw GIVE_UP;
-    this.i = i;
     const name = t.slice(start, i);
-    if (WORD_OPERATORS.has(name)) throw GIVE_UP;
+    this.moveTo(i);
+    if (mayBeIn(SPECIAL_HEADS, name) && WORD_OPERATORS.has(name)) throw GIVE_UP;
     return name;
   }
 
@@ -226,8 +248,8 @@ class Reader {
         i = k;
       } else if (k !== i + 1) throw GIVE_UP;
     }
-    this.i = i;
     const v = Number(t.slice(start, i));
+    this.moveTo(i);
     if (!Number.isFinite(v)) throw GIVE_UP;
     return v;
   }
@@ -235,7 +257,7 @@ class Reader {
   private resolve(name: string): Expr {
     const { scope } = this;
     // mathjs reads true, NaN, Infinity… as constants, not names
-    if (FOREIGN_CONSTANTS.has(name)) throw GIVE_UP;
+    if (mayBeIn(SPECIAL_HEADS, name) && FOREIGN_CONSTANTS.has(name)) throw GIVE_UP;
     const def = scope.defs.size > 0 ? scope.defs.get(name) : undefined;
     if (def) return def;
     const v = scope.vars.get(name);
@@ -244,68 +266,81 @@ class Reader {
     throw GIVE_UP;
   }
 
-  /** The arguments of a call whose `(` was read, each as an expression or, where bare, as a number. */
-  private args(): { exprs: Expr[]; literals: (number | undefined)[] } {
+  /** The arguments of a call whose `(` was read. */
+  private args(): Expr[] {
     const exprs: Expr[] = [];
-    const literals: (number | undefined)[] = [];
     if (++this.depth > MAX_DEPTH) throw GIVE_UP;
-    if (this.peek() === C_RPAREN) {
-      this.i++;
+    if (this.c === C_RPAREN) {
+      this.moveTo(this.i + 1);
     } else {
       while (true) {
-        const before = this.i;
-        const e = this.sum();
-        const c = this.peek();
-        literals.push(this.integerBetween(before, this.i));
-        exprs.push(e);
-        this.i++;
+        const start = this.i;
+        exprs.push(this.sum());
+        const c = this.c;
+        this.lastArgStart = start;
+        this.lastArgEnd = this.i;
+        this.moveTo(this.i + 1);
         if (c === C_RPAREN) break;
         if (c !== C_COMMA) throw GIVE_UP;
       }
     }
     this.depth--;
-    return { exprs, literals };
+    return exprs;
   }
 
-  /** The value of text[from, to) when it is blanks around a bare run of digits, else undefined. */
+  /** The value of text[from, to) when it is a bare run of digits before blanks, else undefined. */
   private integerBetween(from: number, to: number): number | undefined {
     const t = this.text;
-    let a = from;
     let b = to;
-    while (a < b && isBlank(t.charCodeAt(a))) a++;
-    while (b > a && isBlank(t.charCodeAt(b - 1))) b--;
-    if (a === b) return undefined;
-    for (let k = a; k < b; k++) if (!isDigit(t.charCodeAt(k))) return undefined;
-    return Number(t.slice(a, b));
+    while (b > from && isBlank(t.charCodeAt(b - 1))) b--;
+    if (from === b) return undefined;
+    for (let k = from; k < b; k++) if (!isDigit(t.charCodeAt(k))) return undefined;
+    return Number(t.slice(from, b));
   }
 
   private call(name: string): Expr {
     const start = this.i;
-    const { exprs, literals } = this.args();
+    const kind = CALLS.get(name);
+    if (kind === undefined) throw GIVE_UP;
+    const exprs = this.args();
     const n = exprs.length;
     const a = exprs[0];
-    if (n === 1 && (ELEMENTWISE_SET.has(name) || ONE_ARG.has(name))) return apply(name as OpName, exprs);
-    if (n === 2 && TWO_ARGS.has(name)) return apply(name as OpName, exprs);
-    if (REDUCTIONS.has(name)) {
-      if (n === 1) return apply(name as OpName, exprs, { dim: 0 });
-      const dim = literals[1];
-      if (n === 2 && (dim === 1 || dim === 2)) return apply(name as OpName, [a], { dim });
-      throw GIVE_UP;
+    switch (kind) {
+      case 'unary':
+        if (n === 1) return apply(name as OpName, exprs);
+        break;
+      case 'binary':
+        if (n === 2) return apply(name as OpName, exprs);
+        break;
+      case 'reduction': {
+        if (n === 1) return apply(name as OpName, exprs, { dim: 0 });
+        const dim = n === 2 ? this.integerBetween(this.lastArgStart, this.lastArgEnd) : undefined;
+        if (dim === 1 || dim === 2) return apply(name as OpName, [a], { dim });
+        break;
+      }
+      case 'norm':
+        if (n === 1) return apply('norm', exprs);
+        break;
+      case 'diag':
+        if (n !== 1) break;
+        if (isVector(a.shape)) return apply('diagm', exprs);
+        if (a.shape.rows === a.shape.cols) return apply('diagv', exprs);
+        break;
+      case 'sized':
+        return this.sized(name as 'eye' | 'ones' | 'zeros', start, n);
+      default: {
+        const never: never = kind;
+        return never;
+      }
     }
-    if (name === 'norm' && n === 1) return apply('norm', exprs);
-    if (name === 'diag' && n === 1) {
-      if (isVector(a.shape)) return apply('diagm', exprs);
-      if (a.shape.rows === a.shape.cols) return apply('diagv', exprs);
-      throw GIVE_UP;
-    }
-    if (name === 'eye' || name === 'ones' || name === 'zeros') return this.sized(name, start, n);
     throw GIVE_UP;
   }
 
   /** eye(n), ones(m, n), zeros(m): sizes that are declared dim names or positive integers. */
   private sized(name: 'eye' | 'ones' | 'zeros', start: number, n: number): Expr {
-    const inner = this.text.slice(start, this.i - 1).split(',');
-    if (n !== inner.length || n < 1 || n > (name === 'eye' ? 1 : 2)) throw GIVE_UP;
+    if (n < 1 || n > (name === 'eye' ? 1 : 2)) throw GIVE_UP;
+    const inner = this.text.slice(start, this.lastArgEnd).split(',');
+    if (n !== inner.length) throw GIVE_UP;
     const dims = inner.map((w): Dim => {
       const word = w.trim();
       if (/^[0-9]+$/.test(word)) {
