@@ -1,8 +1,9 @@
 // Expr → the input language (README "Input language") with minimal parentheses, such that parsing the text back
-// with the same declarations returns the very same interned node. Strings are built bottom-up over the
-// DAG with a memo, so depth is not limited and shared subterms cost one concatenation each.
+// with the same declarations returns the very same interned node. A small tree prints by recursion; anything
+// larger, deeper or shared is printed bottom-up over the DAG with a memo, so depth is not limited and shared
+// subterms cost one concatenation each. Both compose a node's text in nodeText, so they print alike.
 import { LimitError } from '../ir/errors.js';
-import { children, type Expr, numberedOrder, slotOf } from '../ir/expr.js';
+import { children, type Expr, numberedOrder, type OpExpr, slotOf } from '../ir/expr.js';
 import { argShapes } from '../ir/intern.js';
 import { specOf } from '../ops/index.js';
 import type { OpSpec } from '../ops/spec.js';
@@ -18,104 +19,194 @@ import {
   TEXT_PREFIX,
 } from './precedence.js';
 
+// Spaced as textbooks write them: `X*w - y`, `sigmoid(x) .* (1 - sigmoid(x))`, `(X*w - y).^2`.
+const SPACED = new Set(['+', '-', '.*', './']);
+
+/** An infix symbol's level and the text written between its operands. */
+interface Infix extends InfixLevel {
+  readonly between: string;
+}
+
+/** An op's record, and the infix form its text took last (most ops always take the same one). */
+interface OpPrinting {
+  readonly spec: OpSpec;
+  symbol: string;
+  infix: Infix | undefined;
+}
+
+const printings = new Map<string, OpPrinting>();
+const infixes = new Map<string, Infix>();
+
+function printingOf(op: string): OpPrinting {
+  let printing = printings.get(op);
+  if (printing === undefined) {
+    printing = { spec: specOf(op), symbol: '', infix: undefined };
+    printings.set(op, printing);
+  }
+  return printing;
+}
+
+function infixOf(symbol: string): Infix {
+  let infix = infixes.get(symbol);
+  if (infix === undefined) {
+    const { prec, assoc } = levelOf(TEXT_INFIX, symbol, 'infix');
+    infix = { prec, assoc, between: SPACED.has(symbol) ? ` ${symbol} ` : symbol };
+    infixes.set(symbol, infix);
+  }
+  return infix;
+}
+
+/** The precedence of the outermost operator of the text nodeText returned last. */
+let printedPrec = ATOMIC;
+
+/** An operand's text, enclosed when its precedence `child` needs it under `parent`. */
+function operand(text: string, child: number, parent: number, assoc: 'left' | 'right', side: Side): string {
+  return needsParens(parent, assoc, side, child) ? `(${text})` : text;
+}
+
+/**
+ * The text of e from its children's (ir/expr.ts `children`) texts and precedences: the first two as t0, p0
+ * and t1, p1, and when there are more, every child's text in `all`. Its own precedence goes to printedPrec.
+ */
+function nodeText(
+  e: Expr,
+  t0: string,
+  p0: number,
+  t1: string,
+  p1: number,
+  all: readonly string[] | null,
+): string {
+  printedPrec = ATOMIC;
+  switch (e.kind) {
+    case 'var':
+      return e.name;
+    case 'const':
+      return String(e.value);
+    case 'deriv':
+      return `${e.mode}(${t0}, ${t1})`;
+    case 'op':
+      return opText(e, t0, p0, t1, p1, all);
+    default: {
+      const never: never = e;
+      return never;
+    }
+  }
+}
+
+function opText(
+  e: OpExpr,
+  t0: string,
+  p0: number,
+  t1: string,
+  p1: number,
+  all: readonly string[] | null,
+): string {
+  const { args } = e;
+  const printing = printingOf(e.op);
+  const syntax = printing.spec.text(argShapes(args), e.attrs);
+  switch (syntax.form) {
+    case 'infix': {
+      let { infix } = printing;
+      if (infix === undefined || printing.symbol !== syntax.symbol) {
+        infix = infixOf(syntax.symbol);
+        printing.symbol = syntax.symbol;
+        printing.infix = infix;
+      }
+      const { prec, assoc } = infix;
+      printedPrec = prec;
+      return operand(t0, p0, prec, assoc, 'left') + infix.between + operand(t1, p1, prec, assoc, 'right');
+    }
+    case 'prefix': {
+      const prec = levelOf(TEXT_PREFIX, syntax.symbol, 'prefix');
+      printedPrec = prec;
+      return syntax.symbol + operand(t0, p0, prec, 'left', 'prefix');
+    }
+    case 'postfix': {
+      const prec = levelOf(TEXT_POSTFIX, syntax.symbol, 'postfix');
+      printedPrec = prec;
+      return operand(t0, p0, prec, 'left', 'postfix') + syntax.symbol;
+    }
+    case 'power':
+      printedPrec = TEXT_POWER;
+      return `${operand(t0, p0, TEXT_POWER, 'right', 'left')}^${syntax.exponent}`;
+    case 'call': {
+      const n = args.length;
+      let text = `${syntax.name}(`;
+      if (n > 0) text += t0;
+      if (n > 1) text += `, ${t1}`;
+      for (let i = 2; i < n; i++) text += `, ${all![i]}`;
+      const extra = syntax.extra ?? [];
+      for (let i = 0; i < extra.length; i++) text += (i + n > 0 ? ', ' : '') + extra[i];
+      return `${text})`;
+    }
+    case 'atom':
+      return syntax.text;
+    default: {
+      const never: never = syntax;
+      return never;
+    }
+  }
+}
+
+/** The recursive printer's limits: past them (or past MAX_PRINTED_LENGTH) the DAG printer takes over. */
+const TREE_DEPTH = 64;
+const TREE_NODES = 512;
+const NOT_A_SMALL_TREE: unique symbol = Symbol('not a small tree');
+/** Nodes the recursive printer may still visit, a shared node once per use. */
+let budget = 0;
+
+/** e printed by recursion, its precedence in printedPrec; throws NOT_A_SMALL_TREE past the limits. */
+function printTree(e: Expr, depth: number): string {
+  if (--budget < 0 || depth === TREE_DEPTH) throw NOT_A_SMALL_TREE;
+  if (e.kind === 'var') {
+    printedPrec = ATOMIC;
+    return e.name;
+  }
+  const kids = children(e);
+  const n = kids.length;
+  let t0 = '';
+  let p0 = ATOMIC;
+  let t1 = '';
+  let p1 = ATOMIC;
+  let all: string[] | null = null;
+  if (n > 0) {
+    t0 = printTree(kids[0], depth + 1);
+    p0 = printedPrec;
+  }
+  if (n > 1) {
+    t1 = printTree(kids[1], depth + 1);
+    p1 = printedPrec;
+  }
+  if (n > 2) {
+    all = [t0, t1];
+    for (let k = 2; k < n; k++) all.push(printTree(kids[k], depth + 1));
+  }
+  const text = nodeText(e, t0, p0, t1, p1, all);
+  if (text.length > MAX_PRINTED_LENGTH) throw NOT_A_SMALL_TREE;
+  return text;
+}
+
 /** Printed nodes by slot (ir/expr.ts numberedOrder): the text and the precedence of its outermost operator. */
 interface Printed {
   readonly texts: string[];
   readonly precs: number[];
 }
 
-function operand(p: Printed, child: Expr, parent: number, assoc: 'left' | 'right', side: Side): string {
-  const k = slotOf(child);
-  return needsParens(parent, assoc, side, p.precs[k]) ? `(${p.texts[k]})` : p.texts[k];
-}
-
-// Spaced as textbooks write them: `X*w - y`, `sigmoid(x) .* (1 - sigmoid(x))`, `(X*w - y).^2`.
-const SPACED = new Set(['+', '-', '.*', './']);
-
-const specs = new Map<string, OpSpec>();
-const infixLevels = new Map<string, InfixLevel>();
-
-function specFor(op: string): OpSpec {
-  let spec = specs.get(op);
-  if (spec === undefined) {
-    spec = specOf(op);
-    specs.set(op, spec);
-  }
-  return spec;
-}
-
-function infixLevel(symbol: string): InfixLevel {
-  let level = infixLevels.get(symbol);
-  if (level === undefined) {
-    level = levelOf(TEXT_INFIX, symbol, 'infix');
-    infixLevels.set(symbol, level);
-  }
-  return level;
-}
-
-/** The text of one node from the already-printed slots of its children; its precedence goes into its slot. */
-function printNode(e: Expr, p: Printed): string {
-  let prec = ATOMIC;
-  let text: string;
-  switch (e.kind) {
-    case 'var':
-      text = e.name;
-      break;
-    case 'const':
-      text = String(e.value);
-      break;
-    case 'deriv':
-      text = `${e.mode}(${p.texts[slotOf(e.f)]}, ${p.texts[slotOf(e.wrt)]})`;
-      break;
-    case 'op': {
-      const { args } = e;
-      const syntax = specFor(e.op).text(argShapes(args), e.attrs);
-      switch (syntax.form) {
-        case 'infix': {
-          const level = infixLevel(syntax.symbol);
-          prec = level.prec;
-          const lhs = operand(p, args[0], prec, level.assoc, 'left');
-          const rhs = operand(p, args[1], prec, level.assoc, 'right');
-          text = lhs + (SPACED.has(syntax.symbol) ? ` ${syntax.symbol} ` : syntax.symbol) + rhs;
-          break;
-        }
-        case 'prefix':
-          prec = levelOf(TEXT_PREFIX, syntax.symbol, 'prefix');
-          text = syntax.symbol + operand(p, args[0], prec, 'left', 'prefix');
-          break;
-        case 'postfix':
-          prec = levelOf(TEXT_POSTFIX, syntax.symbol, 'postfix');
-          text = operand(p, args[0], prec, 'left', 'postfix') + syntax.symbol;
-          break;
-        case 'power':
-          prec = TEXT_POWER;
-          text = `${operand(p, args[0], TEXT_POWER, 'right', 'left')}^${syntax.exponent}`;
-          break;
-        case 'call': {
-          text = `${syntax.name}(`;
-          for (let i = 0; i < args.length; i++) text += (i > 0 ? ', ' : '') + p.texts[slotOf(args[i])];
-          const extra = syntax.extra ?? [];
-          for (let i = 0; i < extra.length; i++) text += (i + args.length > 0 ? ', ' : '') + extra[i];
-          text += ')';
-          break;
-        }
-        case 'atom':
-          text = syntax.text;
-          break;
-        default: {
-          const never: never = syntax;
-          return never;
-        }
-      }
-      break;
-    }
-    default: {
-      const never: never = e;
-      return never;
-    }
-  }
-  p.precs[slotOf(e)] = prec;
-  return text;
+/** The text of order[i] from the printed slots of its children, stored in its slot; order from numberedOrder. */
+function printSlot(order: readonly Expr[], i: number, p: Printed): void {
+  const e = order[i];
+  const kids = children(e);
+  const n = kids.length;
+  const s0 = n > 0 ? slotOf(kids[0]) : -1;
+  const s1 = n > 1 ? slotOf(kids[1]) : -1;
+  const all = n > 2 ? kids.map((k) => p.texts[slotOf(k)]) : null;
+  const text =
+    n === 0
+      ? nodeText(e, '', ATOMIC, '', ATOMIC, null)
+      : nodeText(e, p.texts[s0], p.precs[s0], n > 1 ? p.texts[s1] : '', n > 1 ? p.precs[s1] : ATOMIC, all);
+  if (text.length > MAX_PRINTED_LENGTH) throw printLimit('text', order.length);
+  p.texts[i] = text;
+  p.precs[i] = printedPrec;
 }
 
 /**
@@ -135,12 +226,15 @@ export function printLimit(what: string, nodes: number): LimitError {
 
 /** The expression in the input language; `parse(toText(e), scope) === e` for the declarations of e. */
 export function toText(e: Expr): string {
+  budget = TREE_NODES;
+  try {
+    return printTree(e, 0);
+  } catch (x) {
+    if (x !== NOT_A_SMALL_TREE) throw x;
+  }
   const order = numberedOrder([e]);
   const p: Printed = { texts: new Array<string>(order.length), precs: new Array<number>(order.length) };
-  for (let i = 0; i < order.length; i++) {
-    p.texts[i] = printNode(order[i], p);
-    if (p.texts[i].length > MAX_PRINTED_LENGTH) throw printLimit('text', order.length);
-  }
+  for (let i = 0; i < order.length; i++) printSlot(order, i, p);
   return p.texts[order.length - 1];
 }
 
@@ -197,8 +291,7 @@ export function toTextLetsMany(roots: readonly Expr[], minUses = 2): TextLetsMan
   const p: Printed = { texts: new Array<string>(order.length), precs: new Array<number>(order.length) };
   for (let i = 0; i < order.length; i++) {
     const node = order[i];
-    p.texts[i] = printNode(node, p);
-    if (p.texts[i].length > MAX_PRINTED_LENGTH) throw printLimit('text', order.length);
+    printSlot(order, i, p);
     const shared =
       !isRoot.has(node.id) &&
       (node.kind === 'op' || node.kind === 'deriv') &&

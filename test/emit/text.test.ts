@@ -308,6 +308,20 @@ describe('toText round-trips through the parser', () => {
     );
   });
 
+  it('prints an expression under 100 calls (past the recursive printer, by the DAG printer) the same way', () => {
+    fc.assert(
+      fc.property(fc.array(instr, { minLength: 1, maxLength: 40 }), (program) => {
+        const e = build(program);
+        let deep = e;
+        for (let i = 0; i < 100; i++) deep = apply('exp', [deep]);
+        const text = toText(deep);
+        expect(text).toBe(`${'exp('.repeat(100)}${toText(e)}${')'.repeat(100)}`);
+        expect(parseExpr(text, scope)).toBe(deep);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it.each([
     "2*X'*(X*w - y)",
     'sum((X*w - y).^2)',
