@@ -36,19 +36,6 @@ function wordEnd(t: string, i: number): number {
   return i;
 }
 
-/**
- * After a dims word ending at i: past the blanks, or i at the statement's end; -1 for anything else (a word
- * glued to `,`, `:`… is the careful reading's).
- */
-function afterWord(t: string, i: number): number {
-  const c = t.charCodeAt(i);
-  if (isBlank(c)) return skipBlanks(t, i + 1);
-  return endsStatement(c) ? i : -1;
-}
-
-/** At i, a lone `x` (the separator of `m x n`). */
-const isX = (t: string, i: number): boolean => t.charCodeAt(i) === C_X && !isWordChar(t.charCodeAt(i + 1));
-
 const NO_QUALIFIERS: readonly Qualifier[] = Object.freeze([]);
 /** Past this many statements the careful reading, linear in them, takes over (`taken` scans the names read). */
 const MAX_STATEMENTS = 64;
@@ -154,55 +141,70 @@ function qualifiersAt(t: string, i: number, shp: Shape, into: Qualifier[]): numb
   return i;
 }
 
-/** Reads the statements of t into `roles`; false when the careful reading must decide. */
+/**
+ * Reads the statements of t into `roles`; false when the careful reading must decide. One pass, keeping the
+ * character at i in c (a character read twice costs as much as the rest of the work on it).
+ */
 function readStatements(t: string, roles: Roles): boolean {
-  const n = t.length;
   let i = 0;
+  let c = t.charCodeAt(0);
   while (true) {
-    i = skipBlanks(t, i);
-    if (i >= n) return true;
-    const c = t.charCodeAt(i);
-    if (c === C_SEMICOLON || c === C_NEWLINE) {
-      i++;
-      continue;
-    }
+    while (isBlank(c) || c === C_SEMICOLON || c === C_NEWLINE) c = t.charCodeAt(++i);
+    if (Number.isNaN(c)) return true;
     // `name: DIMS [qualifiers]`
-    if (roles.names.length >= MAX_STATEMENTS) return false;
-    const nameEnd = wordEnd(t, i);
-    if (nameEnd === i || !isLetter(c)) return false;
-    const name = t.slice(i, nameEnd);
+    if (roles.names.length >= MAX_STATEMENTS || !isLetter(c)) return false;
+    const nameStart = i;
+    do c = t.charCodeAt(++i);
+    while (isWordChar(c));
+    const name = t.slice(nameStart, i);
     if (mayBeReserved(name) && reservedReason(name) !== undefined) return false;
     if (roles.taken(name) || roles.isDim(name)) return false;
     roles.current = name;
-    i = skipBlanks(t, nameEnd);
-    if (t.charCodeAt(i) !== C_COLON) return false;
-    const first = skipBlanks(t, i + 1);
-    const firstEnd = wordEnd(t, first);
-    i = afterWord(t, firstEnd);
-    if (i < 0) return false;
+    while (isBlank(c)) c = t.charCodeAt(++i);
+    if (c !== C_COLON) return false;
+    do c = t.charCodeAt(++i);
+    while (isBlank(c));
+    const first = i;
+    while (isWordChar(c)) c = t.charCodeAt(++i);
+    const firstEnd = i;
+    // after each dims word: blanks, or the statement's end (a word glued to `,`, `:`… is the careful reading's)
+    if (isBlank(c)) {
+      do c = t.charCodeAt(++i);
+      while (isBlank(c));
+    } else if (!endsStatement(c)) return false;
+    const scalar = firstEnd - first === 6 && t.startsWith('scalar', first);
     let shp: Shape = SCALAR;
-    if (firstEnd - first === 6 && t.startsWith('scalar', first)) {
-      if (isX(t, i)) return false;
-    } else if (isX(t, i)) {
-      const second = afterWord(t, i + 1);
-      if (second < 0) return false;
+    if (c === C_X && !isWordChar(t.charCodeAt(i + 1))) {
+      // `m x n`
+      if (scalar) return false;
+      c = t.charCodeAt(++i);
+      if (isBlank(c)) {
+        do c = t.charCodeAt(++i);
+        while (isBlank(c));
+      } else if (!endsStatement(c)) return false;
       const rows = roles.dim(t, first, firstEnd);
-      const secondEnd = wordEnd(t, second);
-      i = afterWord(t, secondEnd);
-      if (rows === undefined || i < 0) return false;
+      if (rows === undefined) return false;
+      const second = i;
+      while (isWordChar(c)) c = t.charCodeAt(++i);
+      const secondEnd = i;
+      if (isBlank(c)) {
+        do c = t.charCodeAt(++i);
+        while (isBlank(c));
+      } else if (!endsStatement(c)) return false;
       const cols = roles.dim(t, second, secondEnd);
       if (cols === undefined) return false;
       shp = shape(rows, cols);
-    } else {
+    } else if (!scalar) {
       const rows = roles.dim(t, first, firstEnd);
       if (rows === undefined) return false;
       shp = shape(rows, ONE);
     }
     let qualifiers = NO_QUALIFIERS;
-    if (!endsStatement(t.charCodeAt(i))) {
+    if (!endsStatement(c)) {
       const list: Qualifier[] = [];
       i = qualifiersAt(t, i, shp, list);
       if (i < 0) return false;
+      c = t.charCodeAt(i);
       qualifiers = list;
     }
     roles.names.push(name);

@@ -180,6 +180,15 @@ const declWords = [
   'exp',
   'e',
   ' ',
+  // the base's names and dims, a dim met again, tabs, glued and long words
+  'B',
+  'm',
+  'k',
+  'n2',
+  'xn',
+  '\t',
+  '007',
+  '12345678901234567890',
 ];
 
 describe('the fast declaration reading', () => {
