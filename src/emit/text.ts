@@ -3,10 +3,11 @@
 // larger, deeper or shared is printed bottom-up over the DAG with a memo, so depth is not limited and shared
 // subterms cost one concatenation each. Both compose a node's text in nodeText, so they print alike.
 import { LimitError } from '../ir/errors.js';
-import { children, type Expr, numberedOrder, type OpExpr, slotOf } from '../ir/expr.js';
+import { type Attrs, children, type Expr, numberedOrder, type OpExpr, slotOf } from '../ir/expr.js';
 import { argShapes } from '../ir/intern.js';
+import type { Shape } from '../ir/shape.js';
 import { specOf } from '../ops/index.js';
-import type { OpSpec } from '../ops/spec.js';
+import type { OpSpec, Syntax } from '../ops/spec.js';
 import {
   ATOMIC,
   type InfixLevel,
@@ -27,11 +28,41 @@ interface Infix extends InfixLevel {
   readonly between: string;
 }
 
-/** An op's record, and the infix form its text took last (most ops always take the same one). */
+/**
+ * An op's record, and the form its text took last with the argument shapes and attrs it took it for (the
+ * record's `text` is a function of those alone; shapes are interned): most nodes of a gradient repeat it.
+ */
 interface OpPrinting {
   readonly spec: OpSpec;
+  shape0: Shape | undefined;
+  shape1: Shape | undefined;
+  attrs: Attrs | undefined;
+  syntax: Syntax | undefined;
   symbol: string;
   infix: Infix | undefined;
+}
+
+/** The op's syntax for e's argument shapes and attrs. */
+function syntaxOf(printing: OpPrinting, e: OpExpr): Syntax {
+  const { args, attrs } = e;
+  const n = args.length;
+  const s0 = n > 0 ? args[0].shape : undefined;
+  const s1 = n > 1 ? args[1].shape : undefined;
+  let { syntax } = printing;
+  if (
+    syntax === undefined ||
+    n > 2 ||
+    printing.shape0 !== s0 ||
+    printing.shape1 !== s1 ||
+    printing.attrs !== attrs
+  ) {
+    syntax = printing.spec.text(argShapes(args), attrs);
+    printing.shape0 = s0;
+    printing.shape1 = s1;
+    printing.attrs = attrs;
+    printing.syntax = syntax;
+  }
+  return syntax;
 }
 
 const printings = new Map<string, OpPrinting>();
@@ -40,7 +71,15 @@ const infixes = new Map<string, Infix>();
 function printingOf(op: string): OpPrinting {
   let printing = printings.get(op);
   if (printing === undefined) {
-    printing = { spec: specOf(op), symbol: '', infix: undefined };
+    printing = {
+      spec: specOf(op),
+      shape0: undefined,
+      shape1: undefined,
+      attrs: undefined,
+      syntax: undefined,
+      symbol: '',
+      infix: undefined,
+    };
     printings.set(op, printing);
   }
   return printing;
@@ -103,7 +142,7 @@ function opText(
 ): string {
   const { args } = e;
   const printing = printingOf(e.op);
-  const syntax = printing.spec.text(argShapes(args), e.attrs);
+  const syntax = syntaxOf(printing, e);
   switch (syntax.form) {
     case 'infix': {
       let { infix } = printing;
