@@ -108,6 +108,41 @@ describe('variables declared together (declareVariables)', () => {
     expect(d2).toBe(d1);
   });
 
+  it('keeps names apart that share a table key (ir/intern.ts nameKey, a 30-bit FNV-1a)', () => {
+    // the key as ir/intern.ts computes it, to find names that collide
+    const key = (s: string): number => {
+      let h = 0x811c9dc5;
+      for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+      return h & 0x3fffffff;
+    };
+    const seen = new Map<number, string>();
+    const pairs: [string, string][] = [];
+    for (let i = 0; pairs.length < 3; i++) {
+      const name = `collide${i}`;
+      const other = seen.get(key(name));
+      if (other !== undefined) pairs.push([other, name]);
+      else seen.set(key(name), name);
+    }
+    const [[a1, a2], [b1, b2], [c1, c2]] = pairs;
+    // one by one, then both new in one group, then one old and one new
+    const x1 = variable(a1, sq);
+    const x2 = variable(a2, sq);
+    expect(x1).not.toBe(x2);
+    expect([x1.name, x2.name]).toEqual([a1, a2]);
+    expect(variable(a1, sq)).toBe(x1);
+    expect(variable(a2, sq)).toBe(x2);
+    const [y1, y2] = declareVariables([b1, b2], [sq, col], [[], []]);
+    expect(y1).not.toBe(y2);
+    expect(variable(b1, sq)).toBe(y1);
+    expect(variable(b2, col)).toBe(y2);
+    expect(declareVariables([b2, b1], [col, sq], [[], []])).toEqual([y2, y1]);
+    const z1 = variable(c1, col);
+    const [z1again, z2] = declareVariables([c1, c2], [col, col], [[], []]);
+    expect(z1again).toBe(z1);
+    expect(z2.name).toBe(c2);
+    expect(variable(c2, col)).toBe(z2);
+  });
+
   it('keeps a group while any member is reachable and frees it with the last one', async () => {
     await collect();
     const before = internedCount();
