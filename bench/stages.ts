@@ -4,8 +4,9 @@
 // built library (dist/index.js, as users load it); and from src/, node creation: a fresh op node (a miss in
 // the intern table), a repeated one (a hit) and a fresh variable. Prints medians over batches, which yield
 // between them (a WeakRef keeps its value until the job that made it ends: one long synchronous job would
-// measure a heap holding everything made in it). No goal of its own: it prints, as targets, a split of
-// bench/symbolic.ts's ≤ 25 µs goal (declare ≤ 2 µs, parse ≤ 2 µs, toText ≤ 1.5 µs for the worst case,
+// measure a heap holding everything made in it). Then, for information, the same three stages inside the
+// whole derivative (each right after the stage before it, as bench/symbolic.ts runs them), in wall time.
+// No goal of its own: it prints, as targets, a split of bench/symbolic.ts's ≤ 25 µs goal (declare ≤ 2 µs, parse ≤ 2 µs, toText ≤ 1.5 µs for the worst case,
 // through dist/), marked reached or not reached, so that they are not read as the issue's goal lines.
 // Run: node --import tsx bench/stages.ts [--rounds N]
 import { loadavg } from 'node:os';
@@ -110,6 +111,47 @@ async function caseCosts(lib: Library, c: (typeof CASES)[number], batches: numbe
   return [declare, parse, text];
 }
 
+/**
+ * The three stages inside the whole derivative, each call right after the stage before it as in
+ * bench/symbolic.ts (so the caches hold what that stage left, not what a batch of the same stage left):
+ * median wall µs per call over batches × BATCH calls, less the cost of reading the clock. Wall time, since a
+ * call is too short for the CPU clock; the median keeps out what other processes take.
+ */
+async function inSequence(lib: Library, c: (typeof CASES)[number], batches: number): Promise<number[]> {
+  const [, decls, expr, wrt] = c;
+  const times: number[][] = [[], [], []];
+  const clock = clockCost();
+  for (let b = 0; b < batches; b++) {
+    for (const t of tags()) {
+      const [d, e, w] = [decls, expr, wrt].map((x) => x.replaceAll('@', t));
+      const t0 = process.hrtime.bigint();
+      const scope = lib.declare(d);
+      const t1 = process.hrtime.bigint();
+      const f = lib.parse(e, scope);
+      const t2 = process.hrtime.bigint();
+      const g = lib.grad(f, [w], { scope })[0];
+      const t3 = process.hrtime.bigint();
+      lib.toText(g);
+      const t4 = process.hrtime.bigint();
+      times[0].push(Number(t1 - t0));
+      times[1].push(Number(t2 - t1));
+      times[2].push(Number(t4 - t3));
+    }
+    await nextJob();
+  }
+  return times.map((ns) => Math.max(0, median(ns) - clock) / 1000);
+}
+
+/** The ns that reading process.hrtime.bigint() adds to an interval. */
+function clockCost(): number {
+  const ns: number[] = [];
+  for (let i = 0; i < 1000; i++) {
+    const t0 = process.hrtime.bigint();
+    ns.push(Number(process.hrtime.bigint() - t0));
+  }
+  return median(ns);
+}
+
 /** Five fresh nodes per call: tr(A·X·B + Cᵀ) over fresh variables (the variables are made beforehand). */
 async function nodeMissCost(batches: number): Promise<number> {
   const n = dimSym('n');
@@ -181,6 +223,15 @@ async function main(): Promise<void> {
   await table(SRC, 'src/ (tsx)', batches);
   const dist = (await import(new URL('../dist/index.js', import.meta.url).href)) as Library;
   const [declare, parse, text] = await table(dist, 'dist/', batches);
+  for (const c of CASES) await inSequence(dist, c, 2); // warm-up
+  console.log(
+    `${'dist/, in seq.'.padEnd(14)} ${'declare µs'.padStart(11)} ${'parse µs'.padStart(9)} ${'toText µs'.padStart(10)}  (wall per call, each stage right after the one before, as in bench/symbolic.ts)`,
+  );
+  for (const c of CASES) {
+    const costs = await inSequence(dist, c, batches);
+    console.log(`${c[0].padEnd(14)} ${costs.map((x, j) => x.toFixed(2).padStart([11, 9, 10][j])).join(' ')}`);
+  }
+  console.log('');
   await nodeMissCost(5);
   await nodeHitCost(5);
   await variableCost(5);

@@ -29,8 +29,9 @@ interface Infix extends InfixLevel {
 }
 
 /**
- * An op's record, and the form its text took last with the argument shapes and attrs it took it for (the
- * record's `text` is a function of those alone; shapes are interned): most nodes of a gradient repeat it.
+ * An op's record, and the syntax its text took last with the argument shapes and attrs it took it for (the
+ * record's `text` is a function of those alone; shapes are interned): most nodes of a gradient repeat it. With
+ * the syntax, its precedence and, for an infix form, its level.
  */
 interface OpPrinting {
   readonly spec: OpSpec;
@@ -38,11 +39,11 @@ interface OpPrinting {
   shape1: Shape | undefined;
   attrs: Attrs | undefined;
   syntax: Syntax | undefined;
-  symbol: string;
+  prec: number;
   infix: Infix | undefined;
 }
 
-/** The op's syntax for e's argument shapes and attrs. */
+/** The op's syntax for e's argument shapes and attrs, with printing.prec and printing.infix set for it. */
 function syntaxOf(printing: OpPrinting, e: OpExpr): Syntax {
   const { args, attrs } = e;
   const n = args.length;
@@ -57,18 +58,48 @@ function syntaxOf(printing: OpPrinting, e: OpExpr): Syntax {
     printing.attrs !== attrs
   ) {
     syntax = printing.spec.text(argShapes(args), attrs);
+    // both may throw (a symbol with no precedence): the cache is updated only once they have not
+    const infix = syntax.form === 'infix' ? infixOf(syntax.symbol) : undefined;
+    const prec = precOf(syntax, infix);
     printing.shape0 = s0;
     printing.shape1 = s1;
     printing.attrs = attrs;
     printing.syntax = syntax;
+    printing.infix = infix;
+    printing.prec = prec;
   }
   return syntax;
 }
 
+/** The precedence of a syntax's outermost operator. */
+function precOf(syntax: Syntax, infix: Infix | undefined): number {
+  switch (syntax.form) {
+    case 'infix':
+      return infix!.prec;
+    case 'prefix':
+      return levelOf(TEXT_PREFIX, syntax.symbol, 'prefix');
+    case 'postfix':
+      return levelOf(TEXT_POSTFIX, syntax.symbol, 'postfix');
+    case 'power':
+      return TEXT_POWER;
+    case 'call':
+    case 'atom':
+      return ATOMIC;
+    default: {
+      const never: never = syntax;
+      return never;
+    }
+  }
+}
+
 const printings = new Map<string, OpPrinting>();
 const infixes = new Map<string, Infix>();
+/** The op asked for last and its printing: a chain of products asks for one op many times running. */
+let lastOp = '';
+let lastPrinting: OpPrinting | undefined;
 
 function printingOf(op: string): OpPrinting {
+  if (op === lastOp && lastPrinting !== undefined) return lastPrinting;
   let printing = printings.get(op);
   if (printing === undefined) {
     printing = {
@@ -77,11 +108,13 @@ function printingOf(op: string): OpPrinting {
       shape1: undefined,
       attrs: undefined,
       syntax: undefined,
-      symbol: '',
+      prec: ATOMIC,
       infix: undefined,
     };
     printings.set(op, printing);
   }
+  lastOp = op;
+  lastPrinting = printing;
   return printing;
 }
 
@@ -143,31 +176,19 @@ function opText(
   const { args } = e;
   const printing = printingOf(e.op);
   const syntax = syntaxOf(printing, e);
+  const { prec } = printing;
+  printedPrec = prec;
   switch (syntax.form) {
     case 'infix': {
-      let { infix } = printing;
-      if (infix === undefined || printing.symbol !== syntax.symbol) {
-        infix = infixOf(syntax.symbol);
-        printing.symbol = syntax.symbol;
-        printing.infix = infix;
-      }
-      const { prec, assoc } = infix;
-      printedPrec = prec;
-      return operand(t0, p0, prec, assoc, 'left') + infix.between + operand(t1, p1, prec, assoc, 'right');
+      const { assoc, between } = printing.infix!;
+      return operand(t0, p0, prec, assoc, 'left') + between + operand(t1, p1, prec, assoc, 'right');
     }
-    case 'prefix': {
-      const prec = levelOf(TEXT_PREFIX, syntax.symbol, 'prefix');
-      printedPrec = prec;
+    case 'prefix':
       return syntax.symbol + operand(t0, p0, prec, 'left', 'prefix');
-    }
-    case 'postfix': {
-      const prec = levelOf(TEXT_POSTFIX, syntax.symbol, 'postfix');
-      printedPrec = prec;
+    case 'postfix':
       return operand(t0, p0, prec, 'left', 'postfix') + syntax.symbol;
-    }
     case 'power':
-      printedPrec = TEXT_POWER;
-      return `${operand(t0, p0, TEXT_POWER, 'right', 'left')}^${syntax.exponent}`;
+      return `${operand(t0, p0, prec, 'right', 'left')}^${syntax.exponent}`;
     case 'call': {
       const n = args.length;
       let text = `${syntax.name}(`;
