@@ -1,5 +1,5 @@
 // Smart constructors: build op nodes with shapes inferred from the op records (ShapeError on mismatch).
-// They do not simplify; simplify/ does. VJP rules are written with these.
+// They do not simplify; simplify/ does. VJP rules are written with these and with ops/tidy.ts, which drops unit factors.
 import { type Dim, dimConst, dimSym, ONE } from '../ir/dim.js';
 import { type Attrs, constant, type Expr } from '../ir/expr.js';
 import { internOp, NO_ATTRS } from '../ir/intern.js';
