@@ -102,7 +102,7 @@ export const epow: OpSpec = {
   // d(A^P) = P ⊙ A^(P-1) ⊙ dA + A^P ⊙ log(A) ⊙ dP. An exponent free of variables (`2`, `-2`, `1/2`, `n`)
   // gets no cotangent, so that the common `x.^2` never builds log of a possibly negative base.
   vjp: (ct, out, [a, p], _attrs, needs) => [
-    needs?.[0] === false ? null : mul(mul(ct, p), pow(a, minusOne(p))),
+    needs?.[0] === false ? null : mul(ct, mul(p, pow(a, minusOne(p)))),
     needs?.[1] === false || freeVars(p).length === 0 ? null : mul(mul(ct, out), log(a)),
   ],
   // vec d(A^P) = vec(P ⊙ A^(P-1)) ⊙ J_A + vec(A^P ⊙ log A) ⊙ J_P; log A only when P depends on x.

@@ -37,6 +37,8 @@ interface Entry {
 interface Index {
   /** op → the rules for it, in catalogue order */
   readonly byOp: Map<string, readonly Entry[]>;
+  /** op → by argHeads of a node: the rules for it whose heads the node's arguments have (Rule.heads). */
+  readonly byHeads: Map<string, (readonly Entry[] | undefined)[]>;
   /** The rules with a region (Rule.inside); rule → its bit in the interior masks. */
   readonly regional: readonly Rule[];
   readonly regionBit: Map<Rule, number>;
@@ -48,7 +50,12 @@ function indexOf(rules: readonly Rule[]): Index {
   let index = INDEXES.get(rules);
   if (!index) {
     const regional = rules.filter((r) => r.inside).slice(0, 30);
-    index = { byOp: new Map(), regional, regionBit: new Map(regional.map((r, i) => [r, 1 << i])) };
+    index = {
+      byOp: new Map(),
+      byHeads: new Map(),
+      regional,
+      regionBit: new Map(regional.map((r, i) => [r, 1 << i])),
+    };
     INDEXES.set(rules, index);
   }
   return index;
@@ -249,13 +256,28 @@ export class Simplifier {
     return rs;
   }
 
+  /** The rules for op that a node whose arguments have the head bits `heads` may need, in catalogue order. */
+  private rulesWithHeads(op: string, heads: number): readonly Entry[] {
+    let table = this.index.byHeads.get(op);
+    if (!table) {
+      table = [];
+      this.index.byHeads.set(op, table);
+    }
+    let rs = table[heads];
+    if (!rs) {
+      rs = this.rulesFor(op).filter((r) => r.heads === 0 || (heads & r.heads) !== 0);
+      table[heads] = rs;
+    }
+    return rs;
+  }
+
   private step(e: OpExpr, origin: number): Expr | null {
     const inner = origin < 0 ? 0 : (this.interior[origin] ?? 0);
     let mentioned = -1;
-    const heads = argHeads(e);
-    for (const { rule: r, region, mentions: needs, heads: wants } of this.rulesFor(e.op)) {
+    const candidates = this.rulesWithHeads(e.op, argHeads(e));
+    for (let i = 0; i < candidates.length; i++) {
+      const { rule: r, region, mentions: needs } = candidates[i];
       if (inner & region) continue;
-      if (wants !== 0 && (heads & wants) === 0) continue;
       if (needs !== 0) {
         if (mentioned < 0) mentioned = mentions(e);
         if ((mentioned & needs) === 0) continue;

@@ -18,6 +18,8 @@ describe('tidy constructors', () => {
   it('drop the units', () => {
     expect(mul(one, X)).toBe(X);
     expect(mul(X, one)).toBe(X);
+    expect(mul(B.ones(n, m), X)).toBe(X);
+    expect(mul(X, B.ones(n, m))).toBe(X);
     expect(matmul(B.eye(n), X)).toBe(X);
     expect(matmul(X, B.eye(m))).toBe(X);
     // x·1 for an n×1 x and the 1×1 constant 1
@@ -33,6 +35,8 @@ describe('tidy constructors', () => {
   it('build everything else as ops/build.ts does', () => {
     const two = B.num(2);
     expect(mul(two, X)).toBe(B.mul(two, X));
+    // ones that broadcast a smaller factor up stay
+    expect(mul(B.ones(n, m), x)).toBe(B.mul(B.ones(n, m), x));
     expect(matmul(X, A)).toBe(B.matmul(X, A));
     expect(transpose(X)).toBe(B.transpose(X));
     expect(pow(X, two)).toBe(B.pow(X, two));
