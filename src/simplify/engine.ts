@@ -10,7 +10,7 @@ import { type Expr, type OpExpr, topoOrder } from '../ir/expr.js';
 import { sameShape, shapeText } from '../ir/shape.js';
 import { argHeads } from './heads.js';
 import { mentions } from './mentions.js';
-import { presentMany } from './present.js';
+import { arrangeable, presentMany } from './present.js';
 import type { Rule } from './rule.js';
 import { RULES } from './rules/index.js';
 
@@ -84,6 +84,12 @@ export class Simplifier {
    * node lies inside a region, so that the rule is skipped there.
    */
   private readonly interior: number[] = [];
+
+  /**
+   * Some node this simplifier gave as simplified is one present.ts arranges (every op node of a result is), so
+   * that the pass is needed.
+   */
+  arrange = false;
 
   /** Done with this simplifier: its memo gives the nodes' memo fields back (ir/cache.ts NodeMemo). */
   release(): void {
@@ -233,6 +239,7 @@ export class Simplifier {
           : next;
     }
     this.memo.set(e, e);
+    if (!this.arrange && e.kind === 'op' && arrangeable(e)) this.arrange = true;
     return e;
   }
 
@@ -320,7 +327,7 @@ export function simplifyMany(es: readonly Expr[], log?: Rewrite[]): Expr[] {
       // the memo's node fields are free again before present's own memo takes them
       s.release();
     }
-    return presentMany(done);
+    return s.arrange ? presentMany(done) : done;
   } finally {
     forgetNodeFacts();
   }
