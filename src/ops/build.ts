@@ -23,12 +23,18 @@ function make(op: OpName, args: readonly Expr[], attrs: Attrs, fresh: boolean): 
 /** The constructor of a one-argument op, its record looked up at the first call (records load after this file). */
 function unaryOp(op: OpName): (a: Expr) => Expr {
   let spec: OpSpec | undefined;
-  return (a) => internOp(op, [a], NO_ATTRS, (spec ??= specOfArity(op, 1)), true);
+  return (a) => {
+    spec ??= specOfArity(op, 1);
+    return internOp(op, [a], NO_ATTRS, spec, true);
+  };
 }
 
 function binaryOp(op: OpName): (a: Expr, b: Expr) => Expr {
   let spec: OpSpec | undefined;
-  return (a, b) => internOp(op, [a, b], NO_ATTRS, (spec ??= specOfArity(op, 2)), true);
+  return (a, b) => {
+    spec ??= specOfArity(op, 2);
+    return internOp(op, [a, b], NO_ATTRS, spec, true);
+  };
 }
 
 function specOfArity(op: OpName, arity: number): OpSpec {
@@ -36,7 +42,6 @@ function specOfArity(op: OpName, arity: number): OpSpec {
   if (spec.arity !== arity) throw new RangeError(`${op} takes ${spec.arity} arguments, got ${arity}`);
   return spec;
 }
-
 
 /** A 1×1 constant; negative values are built as neg(const) so that printing round-trips. */
 export function num(v: number): Expr {
