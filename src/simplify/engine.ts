@@ -61,6 +61,9 @@ function indexOf(rules: readonly Rule[]): Index {
   return index;
 }
 
+/** Expressions of more nodes than this have their regions marked (Simplifier.markRegions) before the run. */
+const MARKED_FROM = 32;
+
 /** Most rewrites a single node may go through; a safety net against rule cycles. */
 const MAX_REWRITES_PER_NODE = 64;
 
@@ -143,7 +146,9 @@ export class Simplifier {
   /** Mark the regions of root (no derivative nodes) and simplify it, with one walk over its DAG for both. */
   simplifyOrdered(root: Expr): Expr {
     const order = topoOrder([root]);
-    this.markRegions([root], order);
+    // The marks save a region rule from redoing its region's work at every level inside it; below a few dozen
+    // nodes that saves less than the walk that marks them costs.
+    if (order.length > MARKED_FROM) this.markRegions([root], order);
     return this.runOrder(root, order);
   }
 
