@@ -6,7 +6,7 @@ import { expandDerivatives, expandDerivativesMany } from '../diff/expand.js';
 import { rebuildOp } from '../diff/rebuild.js';
 import { forgetNodeFacts, NodeMemo, renewNodeCaches } from '../ir/cache.js';
 import { ShapeError } from '../ir/errors.js';
-import { type Expr, type OpExpr, topoOrder } from '../ir/expr.js';
+import { type Expr, firstVisit, newWalk, type OpExpr, topoOrder } from '../ir/expr.js';
 import { sameShape, shapeText } from '../ir/shape.js';
 import { argHeads } from './heads.js';
 import { mentions } from './mentions.js';
@@ -200,7 +200,8 @@ export class Simplifier {
   private pending(root: Expr): Expr[] {
     const order: Expr[] = [];
     if (this.memo.has(root)) return order;
-    const seen = new Set<number>([root.id]);
+    const walk = newWalk();
+    firstVisit(root, walk);
     // the path from root, and for each node on it the index of the next argument to visit
     const path: Expr[] = [root];
     const next: number[] = [0];
@@ -211,8 +212,7 @@ export class Simplifier {
       if (e.kind === 'op' && i < e.args.length) {
         next[top] = i + 1;
         const k = e.args[i];
-        if (!seen.has(k.id) && !this.memo.has(k)) {
-          seen.add(k.id);
+        if (!this.memo.has(k) && firstVisit(k, walk)) {
           path.push(k);
           next.push(0);
         }
