@@ -1,9 +1,9 @@
 // bench/symbolic.ts — how long a small derivative takes: declare + parse + grad + toText of textbook
 // expressions, with fresh names every time (so no memo or intern hit is reused; the texts are made before the
-// clock starts). Prints the warm median per expression through the installed library (dist/, built by npm ci: what users run, and what the goal is
-// judged on) and through src/ under tsx (the development loader, whose transform makes the same code slower),
-// the CPU time of each stage (src/), and the first call in a fresh process (dist/). Goals: ≤ 25 µs warm,
-// ≤ 5 ms first.
+// clock starts). Prints the warm median per expression through the installed library (dist/, built by npm ci:
+// what users run, and what the goal is judged on) and through src/ under tsx (the development loader, whose
+// transform makes the same code slower), the CPU time of each stage (src/), and the first call in a fresh
+// process (dist/). Goals: ≤ 25 µs warm, ≤ 5 ms first.
 // Run: node --import tsx bench/symbolic.ts [--rounds N]
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
