@@ -31,17 +31,22 @@ export function unbroadcast(ct: Expr, target: Expr): Expr {
 }
 
 /**
- * The ids of the nodes in `order` (children first) that depend on some variable of `wrt`: only their
- * cotangents lead anywhere.
+ * Which nodes of `order` (children first) depend on some variable of `wrt`, by their slot in `cts` (every node
+ * of order gets one): only their cotangents lead anywhere.
  */
-function dependents(order: readonly Expr[], wrt: readonly VarExpr[]): Set<number> {
-  const live = new Set<number>();
-  for (const v of wrt) live.add(v.id);
+function dependents(order: readonly Expr[], wrt: readonly VarExpr[], cts: NodeMemo<Expr>): boolean[] {
+  const live: boolean[] = [];
+  for (const node of order) live[cts.slot(node)] = false;
+  for (const v of wrt) {
+    const i = cts.indexOf(v);
+    if (i >= 0) live[i] = true;
+  }
   for (const node of order) {
     if (node.kind !== 'op') continue;
-    for (const a of node.args) {
-      if (live.has(a.id)) {
-        live.add(node.id);
+    const args = node.args;
+    for (let k = 0; k < args.length; k++) {
+      if (live[cts.indexOf(args[k])]) {
+        live[cts.indexOf(node)] = true;
         break;
       }
     }
@@ -57,9 +62,9 @@ function dependents(order: readonly Expr[], wrt: readonly VarExpr[]): Set<number
 export function vjpSweep(f: Expr, seed: Expr, wrt: readonly VarExpr[], log?: SweepStep[]): (Expr | null)[] {
   if (!sameShape(seed.shape, f.shape)) throw new ShapeError('internal: seed shape differs from f');
   const order = topoOrder([f]);
-  const live = log ? null : dependents(order, wrt);
   const cts = new NodeMemo<Expr>();
   try {
+    const live = log ? null : dependents(order, wrt, cts);
     cts.set(f, seed);
     sweep(order, cts, live, log);
     return wrt.map((v) => cts.get(v) ?? null);
@@ -72,7 +77,7 @@ export function vjpSweep(f: Expr, seed: Expr, wrt: readonly VarExpr[], log?: Swe
 function sweep(
   order: readonly Expr[],
   cts: NodeMemo<Expr>,
-  live: Set<number> | null,
+  live: readonly boolean[] | null,
   log: SweepStep[] | undefined,
 ): void {
   for (let i = order.length - 1; i >= 0; i--) {
@@ -82,10 +87,10 @@ function sweep(
       if (ct && node.kind === 'deriv') throw new Error('internal: expand derivatives before the sweep');
       continue;
     }
-    if (live && !live.has(node.id)) continue;
+    if (live && !live[cts.indexOf(node)]) continue;
     const spec = specOf(node.op);
     const args = node.args;
-    const needs = live ? args.map((a) => live.has(a.id)) : undefined;
+    const needs = live ? args.map((a) => live[cts.indexOf(a)]) : undefined;
     const raw = spec.vjp(ct, node, args, node.attrs, needs);
     if (raw.length !== args.length)
       throw new Error(`internal: ${node.op} vjp returned ${raw.length} results`);

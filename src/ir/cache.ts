@@ -93,7 +93,7 @@ let memoStamps = 0;
  */
 export class NodeMemo<V> {
   private readonly stamp = ++memoStamps;
-  private readonly values: (V | undefined)[] = [];
+  private values: (V | undefined)[] = [];
   /** id → slot, for a table made while another was active */
   private readonly slots: Map<number, number> | null;
 
@@ -137,6 +137,7 @@ export class NodeMemo<V> {
   /** Give the nodes' memo fields back (the next table takes a new stamp, so no field need be cleared). */
   release(): void {
     if (activeMemo === this.stamp) activeMemo = 0;
-    this.values.length = 0;
+    // a new array rather than length = 0, which costs a runtime call to shrink the old one
+    this.values = [];
   }
 }

@@ -128,6 +128,16 @@ export function topoOrder(roots: readonly Expr[]): Expr[] {
 
 const asOwner = (e: Expr): Owner<unknown> => e as unknown as Owner<unknown>;
 
+/** A new walk's stamp, for a walk of one's own with `firstVisit` (like topoOrder's: walks never nest). */
+export function newWalk(): number {
+  return -++walks;
+}
+
+/** Mark e as seen by the walk `stamp`; false when it already was. */
+export function firstVisit(e: Expr, stamp: number): boolean {
+  return Owner.visit(asOwner(e), stamp);
+}
+
 /**
  * topoOrder with each node numbered by its place in the order (read back with `slotOf`), so that a pass can
  * keep its per-node results in arrays. The numbers hold until the next numberedOrder; such passes never nest.

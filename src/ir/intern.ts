@@ -34,65 +34,102 @@ const YOUTH = 1 << 12;
 /** Made within the last YOUTH nodes: it may own the parents built now (once old, a node stays old). */
 const young = (e: Expr): boolean => e.id > nextId - YOUTH;
 
-class VarNode extends Owner<OpExpr> implements VarExpr {
-  readonly kind = 'var';
-  /** The variables declared with this one, kept alive while any of them is (see `vars`). */
+/**
+ * Every node, of whichever kind, is one class with one field layout (the fields of the other kinds left
+ * undefined): code that walks the DAG reads kind, id, shape, op and args from objects of a single hidden
+ * class, so V8's property accesses stay monomorphic instead of checking four shapes at every read.
+ */
+class Node extends Owner<OpExpr> {
+  readonly kind: Expr['kind'];
+  readonly id: number;
+  readonly shape: Shape;
+  readonly op: string | undefined;
+  readonly args: readonly Expr[] | undefined;
+  readonly attrs: Attrs | undefined;
+  readonly derivs: boolean;
+  readonly name: string | undefined;
+  readonly qualifiers: readonly Qualifier[] | undefined;
+  readonly value: number;
+  readonly mode: DerivExpr['mode'] | undefined;
+  readonly f: Expr | undefined;
+  readonly wrt: VarExpr | undefined;
+  readonly at: Expr | undefined;
+  /** For a variable: the variables declared with it, kept alive while any of them is (see `vars`). */
   // biome-ignore lint/correctness/noUnusedPrivateClassMembers: written to hold the group, never read
-  #group: VarNode[] | null = null;
-  constructor(
-    readonly id: number,
-    readonly shape: Shape,
-    readonly name: string,
-    readonly qualifiers: readonly Qualifier[],
-  ) {
+  #group: Node[] | null = null;
+  constructor(kind: Expr['kind'], id: number, shape: Shape) {
     super();
+    this.kind = kind;
+    this.id = id;
+    this.shape = shape;
+    this.op = undefined;
+    this.args = undefined;
+    this.attrs = undefined;
+    this.derivs = false;
+    this.name = undefined;
+    this.qualifiers = undefined;
+    this.value = 0;
+    this.mode = undefined;
+    this.f = undefined;
+    this.wrt = undefined;
+    this.at = undefined;
   }
 
   static join(v: VarNode, group: VarNode[]): void {
-    v.#group = group;
+    (v as unknown as Node).#group = group as unknown as Node[];
   }
 }
 
-class ConstNode extends Owner<OpExpr> implements ConstExpr {
-  readonly kind = 'const';
-  readonly shape = SCALAR;
-  constructor(
-    readonly id: number,
-    readonly value: number,
-  ) {
-    super();
-  }
+type Writable<T> = { -readonly [K in keyof T]: T[K] };
+type VarNode = VarExpr & Owner<OpExpr>;
+type ConstNode = ConstExpr & Owner<OpExpr>;
+type OpNode = OpExpr & Owner<OpExpr>;
+type DerivNode = DerivExpr & Owner<OpExpr>;
+
+function varNode(id: number, shape: Shape, name: string, qualifiers: readonly Qualifier[]): VarNode {
+  const n = new Node('var', id, shape) as unknown as Writable<VarNode>;
+  n.name = name;
+  n.qualifiers = qualifiers;
+  return n as VarNode;
 }
 
-class OpNode extends Owner<OpExpr> implements OpExpr {
-  readonly kind = 'op';
-  constructor(
-    readonly id: number,
-    readonly shape: Shape,
-    readonly op: string,
-    readonly args: readonly Expr[],
-    readonly attrs: Attrs,
-    readonly derivs: boolean,
-  ) {
-    super();
-  }
+function constNode(id: number, value: number): ConstNode {
+  const n = new Node('const', id, SCALAR) as unknown as Writable<ConstNode>;
+  n.value = value;
+  return n as ConstNode;
 }
 
-class DerivNode extends Owner<OpExpr> implements DerivExpr {
-  readonly kind = 'deriv';
-  declare readonly at?: Expr;
-  constructor(
-    readonly id: number,
-    readonly shape: Shape,
-    readonly mode: DerivExpr['mode'],
-    readonly f: Expr,
-    readonly wrt: VarExpr,
-    at: Expr | undefined,
-  ) {
-    super();
-    // absent, not undefined, for a declared variable
-    if (at) (this as { at?: Expr }).at = at;
-  }
+function opNodeOf(
+  id: number,
+  shape: Shape,
+  op: string,
+  args: readonly Expr[],
+  attrs: Attrs,
+  derivs: boolean,
+): OpNode {
+  const n = new Node('op', id, shape) as unknown as Writable<OpNode>;
+  n.op = op;
+  n.args = args;
+  n.attrs = attrs;
+  n.derivs = derivs;
+  return n as OpNode;
+}
+
+function derivNodeOf(
+  id: number,
+  shape: Shape,
+  mode: DerivExpr['mode'],
+  f: Expr,
+  wrt: VarExpr,
+  at: Expr | undefined,
+): DerivNode {
+  const n = new Node('deriv', id, shape) as unknown as Writable<DerivNode>;
+  n.mode = mode;
+  n.f = f;
+  n.wrt = wrt;
+  // undefined for a declared variable
+  if (at) n.at = at;
+  return n as DerivNode;
 }
 
 /** Interned nodes still reachable (for benchmarks and tests): the weak tables' live entries and all they own. */
@@ -188,7 +225,7 @@ export function variable(
   const key = nameKey(name);
   const b = vars.bucket(key);
   return (
-    findVar(b, name, shape, quals) ?? (vars.add(key, new VarNode(nextId++, shape, name, quals), b) as VarNode)
+    findVar(b, name, shape, quals) ?? (vars.add(key, varNode(nextId++, shape, name, quals), b) as VarNode)
   );
 }
 
@@ -214,7 +251,7 @@ export function declareVariables(
       out.push(found);
       continue;
     }
-    const v = new VarNode(nextId++, shapes[i], names[i], quals);
+    const v = varNode(nextId++, shapes[i], names[i], quals);
     out.push(v);
     group.push(v);
     keys.push(key);
@@ -224,7 +261,7 @@ export function declareVariables(
   else if (group.length > 1) {
     const ref = new WeakRef<VarNode | VarNode[]>(group);
     for (let i = 0; i < group.length; i++) {
-      VarNode.join(group[i], group);
+      Node.join(group[i], group);
       // two new names with one key: the second's bucket, looked up before the first was added, is stale
       vars.addRef(keys[i], ref, keys.indexOf(keys[i]) < i ? vars.bucket(keys[i]) : buckets[i]);
     }
@@ -237,7 +274,7 @@ export function constant(value: number): ConstExpr {
   if (value < 0) throw new RangeError('constants are non-negative; build negatives with neg()');
   const v = Object.is(value, -0) ? 0 : value;
   const b = consts.bucket(v);
-  return firstLive(b) ?? consts.add(v, new ConstNode(nextId++, v), b);
+  return firstLive(b) ?? consts.add(v, constNode(nextId++, v), b);
 }
 
 /** The shape of an op node from its arguments' shapes, which it may check (an op record's `shape`). */
@@ -277,7 +314,7 @@ function makeOp(
       : fresh || Object.isFrozen(attrs)
         ? attrs
         : { ...attrs };
-  return new OpNode(nextId++, s, op, ownArgs, ownAttrs, derivs);
+  return opNodeOf(nextId++, s, op, ownArgs, ownAttrs, derivs);
 }
 
 /** Intern an op node whose shape the caller has already inferred. Prefer ops/build.ts `apply`. */
@@ -339,5 +376,5 @@ export function derivNode(
 ): DerivExpr {
   const h = mix(mix(mix(MODES[mode], f.id), wrt.id), at ? at.id : 0) & 0x3fffffff;
   const b = derivs.bucket(h);
-  return findDeriv(b, mode, f, wrt, at) ?? derivs.add(h, new DerivNode(nextId++, shape, mode, f, wrt, at), b);
+  return findDeriv(b, mode, f, wrt, at) ?? derivs.add(h, derivNodeOf(nextId++, shape, mode, f, wrt, at), b);
 }

@@ -1,10 +1,11 @@
 // Smart constructors: build op nodes with shapes inferred from the op records (ShapeError on mismatch).
-// They do not simplify; simplify/ does. VJP rules are written with these.
+// They do not simplify; simplify/ does. VJP rules are written with these and with ops/tidy.ts, which drops unit factors.
 import { type Dim, dimConst, dimSym, ONE } from '../ir/dim.js';
 import { type Attrs, constant, type Expr } from '../ir/expr.js';
 import { internOp, NO_ATTRS } from '../ir/intern.js';
 import { isScalar, type Shape, shape } from '../ir/shape.js';
 import { type OpName, specOf } from './index.js';
+import type { OpSpec } from './spec.js';
 
 /** The node op(args) with its shape from the op's record; the record is asked only for a new node. */
 export function apply(op: OpName, args: readonly Expr[], attrs: Attrs = NO_ATTRS): Expr {
@@ -19,38 +20,58 @@ function make(op: OpName, args: readonly Expr[], attrs: Attrs, fresh: boolean): 
   return internOp(op, args, attrs, spec, fresh);
 }
 
-const unary = (op: OpName, a: Expr): Expr => make(op, [a], NO_ATTRS, true);
-const binary = (op: OpName, a: Expr, b: Expr): Expr => make(op, [a, b], NO_ATTRS, true);
+/** The constructor of a one-argument op, its record looked up at the first call (records load after this file). */
+function unaryOp(op: OpName): (a: Expr) => Expr {
+  let spec: OpSpec | undefined;
+  return (a) => {
+    spec ??= specOfArity(op, 1);
+    return internOp(op, [a], NO_ATTRS, spec, true);
+  };
+}
+
+function binaryOp(op: OpName): (a: Expr, b: Expr) => Expr {
+  let spec: OpSpec | undefined;
+  return (a, b) => {
+    spec ??= specOfArity(op, 2);
+    return internOp(op, [a, b], NO_ATTRS, spec, true);
+  };
+}
+
+function specOfArity(op: OpName, arity: number): OpSpec {
+  const spec = specOf(op);
+  if (spec.arity !== arity) throw new RangeError(`${op} takes ${spec.arity} arguments, got ${arity}`);
+  return spec;
+}
 
 /** A 1×1 constant; negative values are built as neg(const) so that printing round-trips. */
 export function num(v: number): Expr {
-  return v < 0 || Object.is(v, -0) ? unary('neg', constant(-v)) : constant(v);
+  return v < 0 || Object.is(v, -0) ? neg(constant(-v)) : constant(v);
 }
 
-export const matmul = (a: Expr, b: Expr) => binary('matmul', a, b);
-export const add = (a: Expr, b: Expr) => binary('add', a, b);
-export const sub = (a: Expr, b: Expr) => binary('sub', a, b);
+export const matmul = binaryOp('matmul');
+export const add = binaryOp('add');
+export const sub = binaryOp('sub');
 /** Elementwise (Hadamard) product with broadcasting; also scalar × matrix. */
-export const mul = (a: Expr, b: Expr) => binary('emul', a, b);
+export const mul = binaryOp('emul');
 /** Elementwise division with broadcasting; also matrix / scalar. */
-export const div = (a: Expr, b: Expr) => binary('ediv', a, b);
-export const pow = (a: Expr, p: Expr) => binary('epow', a, p);
-export const neg = (a: Expr) => unary('neg', a);
-export const transpose = (a: Expr) => unary('transpose', a);
-export const exp = (a: Expr) => unary('exp', a);
-export const log = (a: Expr) => unary('log', a);
-export const sqrt = (a: Expr) => unary('sqrt', a);
-export const sigmoid = (a: Expr) => unary('sigmoid', a);
-export const tanh = (a: Expr) => unary('tanh', a);
+export const div = binaryOp('ediv');
+export const pow = binaryOp('epow');
+export const neg = unaryOp('neg');
+export const transpose = unaryOp('transpose');
+export const exp = unaryOp('exp');
+export const log = unaryOp('log');
+export const sqrt = unaryOp('sqrt');
+export const sigmoid = unaryOp('sigmoid');
+export const tanh = unaryOp('tanh');
 export const sum = (a: Expr, dim: 0 | 1 | 2 = 0) => make('sum', [a], { dim }, true);
-export const trace = (a: Expr) => unary('trace', a);
-export const inv = (a: Expr) => unary('inv', a);
-export const kron = (a: Expr, b: Expr) => binary('kron', a, b);
-export const vec = (a: Expr) => unary('vec', a);
+export const trace = unaryOp('trace');
+export const inv = unaryOp('inv');
+export const kron = binaryOp('kron');
+export const vec = unaryOp('vec');
 /** Vector → diagonal matrix. */
-export const diagm = (a: Expr) => unary('diagm', a);
+export const diagm = unaryOp('diagm');
 /** Square matrix → its diagonal as a column. */
-export const diagv = (a: Expr) => unary('diagv', a);
+export const diagv = unaryOp('diagv');
 export const eye = (n: Dim) => make('eye', [], { rows: n, cols: n }, true);
 export const ones = (rows: Dim, cols: Dim = ONE) => make('ones', [], { rows, cols }, true);
 export const zeros = (rows: Dim, cols: Dim = ONE) => make('zeros', [], { rows, cols }, true);
@@ -75,20 +96,20 @@ export function dimExpr(d: Dim): Expr {
 export function times(a: Expr, b: Expr): Expr {
   return isScalar(a.shape) || isScalar(b.shape) ? mul(a, b) : matmul(a, b);
 }
-export const abs = (a: Expr) => unary('abs', a);
-export const relu = (a: Expr) => unary('relu', a);
-export const softplus = (a: Expr) => unary('softplus', a);
-export const sin = (a: Expr) => unary('sin', a);
-export const cos = (a: Expr) => unary('cos', a);
-export const sign = (a: Expr) => unary('sign', a);
-export const step = (a: Expr) => unary('step', a);
+export const abs = unaryOp('abs');
+export const relu = unaryOp('relu');
+export const softplus = unaryOp('softplus');
+export const sin = unaryOp('sin');
+export const cos = unaryOp('cos');
+export const sign = unaryOp('sign');
+export const step = unaryOp('step');
 export const mean = (a: Expr, dim: 0 | 1 | 2 = 0) => make('mean', [a], { dim }, true);
-export const norm = (a: Expr) => unary('norm', a);
+export const norm = unaryOp('norm');
 export const softmax = (a: Expr, dim: 0 | 1 | 2 = 0) => make('softmax', [a], { dim }, true);
 export const logsoftmax = (a: Expr, dim: 0 | 1 | 2 = 0) => make('logsoftmax', [a], { dim }, true);
 export const logsumexp = (a: Expr, dim: 0 | 1 | 2 = 0) => make('logsumexp', [a], { dim }, true);
-export const det = (a: Expr) => unary('det', a);
-export const logdet = (a: Expr) => unary('logdet', a);
+export const det = unaryOp('det');
+export const logdet = unaryOp('logdet');
 /** Integer matrix power A^k, k ≥ 0. */
 export const matpow = (a: Expr, power: number) => make('matpow', [a], { power }, true);
 

@@ -2,21 +2,10 @@
 // VJP results may have the broadcast shape; grad/ sums them back to each operand's shape.
 import { freeVars } from '../ir/expr.js';
 import { isScalar } from '../ir/shape.js';
-import {
-  addTangents,
-  div,
-  fullTangent,
-  log,
-  mul,
-  neg as negE,
-  num,
-  pow,
-  sub as subE,
-  vecBroadcast,
-  vecOf,
-} from './build.js';
+import { addTangents, div, fullTangent, log, neg as negE, vecBroadcast, vecOf } from './build.js';
 import { broadcastShape, mapEval, mapEval2, sameShape } from './shared.js';
 import type { OpSpec } from './spec.js';
+import { minusOne, mul, pow } from './tidy.js';
 
 export const add: OpSpec = {
   arity: 2,
@@ -113,15 +102,12 @@ export const epow: OpSpec = {
   // d(A^P) = P ⊙ A^(P-1) ⊙ dA + A^P ⊙ log(A) ⊙ dP. An exponent free of variables (`2`, `-2`, `1/2`, `n`)
   // gets no cotangent, so that the common `x.^2` never builds log of a possibly negative base.
   vjp: (ct, out, [a, p], _attrs, needs) => [
-    needs?.[0] === false ? null : mul(mul(ct, p), pow(a, subE(p, num(1)))),
+    needs?.[0] === false ? null : mul(ct, mul(p, pow(a, minusOne(p)))),
     needs?.[1] === false || freeVars(p).length === 0 ? null : mul(mul(ct, out), log(a)),
   ],
   // vec d(A^P) = vec(P ⊙ A^(P-1)) ⊙ J_A + vec(A^P ⊙ log A) ⊙ J_P; log A only when P depends on x.
   jvp: (out, [a, p], _attrs, [ta, tp]) =>
-    addTangents(
-      ta && mul(vecOf(mul(p, pow(a, subE(p, num(1))))), ta),
-      tp && mul(vecOf(mul(out, log(a))), tp),
-    ),
+    addTangents(ta && mul(vecOf(mul(p, pow(a, minusOne(p)))), ta), tp && mul(vecOf(mul(out, log(a))), tp)),
   eval: mapEval2(Math.pow),
   text: ([a, p]) => ({ form: 'infix', symbol: isScalar(a) && isScalar(p) ? '^' : '.^' }),
   // x^{∘2} (a Hadamard power) unless both are scalars: `X^{2}` would be read as the matrix power X·X.

@@ -4,7 +4,6 @@ import * as K from '../kernels/scalar.js';
 import {
   cos as cosE,
   div,
-  mul,
   neg,
   num,
   pow,
@@ -17,6 +16,7 @@ import {
 } from './build.js';
 import { mapEval, sameShape } from './shared.js';
 import type { OpSpec } from './spec.js';
+import { mul } from './tidy.js';
 
 export const exp: OpSpec = {
   arity: 1,

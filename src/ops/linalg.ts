@@ -23,16 +23,14 @@ import {
   eye,
   inv as invE,
   kron as kronE,
-  matmul as matmulE,
   matpow as matpowE,
-  mul,
   neg,
   ones,
-  transpose as transposeE,
   vec,
   vecOf,
 } from './build.js';
 import { requireSquare } from './shared.js';
+import { matmul as matmulE, mul, transpose as transposeE } from './tidy.js';
 
 const adjE = (a: Expr): Expr => apply('adj', [a]);
 

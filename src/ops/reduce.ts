@@ -5,9 +5,10 @@ import type { Expr } from '../ir/expr.js';
 import { SCALAR } from '../ir/shape.js';
 import { matrix } from '../kernels/matrix.js';
 import { meanInto, normInto, sumDim } from '../kernels/reduce.js';
-import { dimExpr, div, matmul, mul, ones, reduceTangent, transpose, vecOf } from './build.js';
+import { dimExpr, div, ones, reduceTangent, vecOf } from './build.js';
 import { dimExtra, reducedShape, reducedShapeOf } from './shared.js';
 import type { OpSpec } from './spec.js';
+import { matmul, mul, transpose } from './tidy.js';
 
 /** ∇ of sum(A, dim) for cotangent G: G spread back over the summed axis — 1·G, G·1ᵀ, or G·𝟏. */
 function spread(ct: Expr, a: Expr, dim: number): Expr {

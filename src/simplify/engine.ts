@@ -6,11 +6,11 @@ import { expandDerivatives, expandDerivativesMany } from '../diff/expand.js';
 import { rebuildOp } from '../diff/rebuild.js';
 import { forgetNodeFacts, NodeMemo, renewNodeCaches } from '../ir/cache.js';
 import { ShapeError } from '../ir/errors.js';
-import { type Expr, type OpExpr, topoOrder } from '../ir/expr.js';
+import { type Expr, firstVisit, newWalk, type OpExpr, topoOrder } from '../ir/expr.js';
 import { sameShape, shapeText } from '../ir/shape.js';
 import { argHeads } from './heads.js';
 import { mentions } from './mentions.js';
-import { presentMany } from './present.js';
+import { arrangeable, presentMany } from './present.js';
 import type { Rule } from './rule.js';
 import { RULES } from './rules/index.js';
 
@@ -37,6 +37,8 @@ interface Entry {
 interface Index {
   /** op → the rules for it, in catalogue order */
   readonly byOp: Map<string, readonly Entry[]>;
+  /** op → by argHeads of a node: the rules for it whose heads the node's arguments have (Rule.heads). */
+  readonly byHeads: Map<string, (readonly Entry[] | undefined)[]>;
   /** The rules with a region (Rule.inside); rule → its bit in the interior masks. */
   readonly regional: readonly Rule[];
   readonly regionBit: Map<Rule, number>;
@@ -48,11 +50,19 @@ function indexOf(rules: readonly Rule[]): Index {
   let index = INDEXES.get(rules);
   if (!index) {
     const regional = rules.filter((r) => r.inside).slice(0, 30);
-    index = { byOp: new Map(), regional, regionBit: new Map(regional.map((r, i) => [r, 1 << i])) };
+    index = {
+      byOp: new Map(),
+      byHeads: new Map(),
+      regional,
+      regionBit: new Map(regional.map((r, i) => [r, 1 << i])),
+    };
     INDEXES.set(rules, index);
   }
   return index;
 }
+
+/** Expressions of more nodes than this have their regions marked (Simplifier.markRegions) before the run. */
+const MARKED_FROM = 32;
 
 /** Most rewrites a single node may go through; a safety net against rule cycles. */
 const MAX_REWRITES_PER_NODE = 64;
@@ -77,6 +87,12 @@ export class Simplifier {
    * node lies inside a region, so that the rule is skipped there.
    */
   private readonly interior: number[] = [];
+
+  /**
+   * Some node this simplifier gave as simplified is one present.ts arranges (every op node of a result is), so
+   * that the pass is needed.
+   */
+  arrange = false;
 
   /** Done with this simplifier: its memo gives the nodes' memo fields back (ir/cache.ts NodeMemo). */
   release(): void {
@@ -130,7 +146,9 @@ export class Simplifier {
   /** Mark the regions of root (no derivative nodes) and simplify it, with one walk over its DAG for both. */
   simplifyOrdered(root: Expr): Expr {
     const order = topoOrder([root]);
-    this.markRegions([root], order);
+    // The marks save a region rule from redoing its region's work at every level inside it; below a few dozen
+    // nodes that saves less than the walk that marks them costs.
+    if (order.length > MARKED_FROM) this.markRegions([root], order);
     return this.runOrder(root, order);
   }
 
@@ -182,7 +200,8 @@ export class Simplifier {
   private pending(root: Expr): Expr[] {
     const order: Expr[] = [];
     if (this.memo.has(root)) return order;
-    const seen = new Set<number>([root.id]);
+    const walk = newWalk();
+    firstVisit(root, walk);
     // the path from root, and for each node on it the index of the next argument to visit
     const path: Expr[] = [root];
     const next: number[] = [0];
@@ -193,8 +212,7 @@ export class Simplifier {
       if (e.kind === 'op' && i < e.args.length) {
         next[top] = i + 1;
         const k = e.args[i];
-        if (!seen.has(k.id) && !this.memo.has(k)) {
-          seen.add(k.id);
+        if (!this.memo.has(k) && firstVisit(k, walk)) {
           path.push(k);
           next.push(0);
         }
@@ -226,6 +244,7 @@ export class Simplifier {
           : next;
     }
     this.memo.set(e, e);
+    if (!this.arrange && e.kind === 'op' && arrangeable(e)) this.arrange = true;
     return e;
   }
 
@@ -249,13 +268,28 @@ export class Simplifier {
     return rs;
   }
 
+  /** The rules for op that a node whose arguments have the head bits `heads` may need, in catalogue order. */
+  private rulesWithHeads(op: string, heads: number): readonly Entry[] {
+    let table = this.index.byHeads.get(op);
+    if (!table) {
+      table = [];
+      this.index.byHeads.set(op, table);
+    }
+    let rs = table[heads];
+    if (!rs) {
+      rs = this.rulesFor(op).filter((r) => r.heads === 0 || (heads & r.heads) !== 0);
+      table[heads] = rs;
+    }
+    return rs;
+  }
+
   private step(e: OpExpr, origin: number): Expr | null {
     const inner = origin < 0 ? 0 : (this.interior[origin] ?? 0);
     let mentioned = -1;
-    const heads = argHeads(e);
-    for (const { rule: r, region, mentions: needs, heads: wants } of this.rulesFor(e.op)) {
+    const candidates = this.rulesWithHeads(e.op, argHeads(e));
+    for (let i = 0; i < candidates.length; i++) {
+      const { rule: r, region, mentions: needs } = candidates[i];
       if (inner & region) continue;
-      if (wants !== 0 && (heads & wants) === 0) continue;
       if (needs !== 0) {
         if (mentioned < 0) mentioned = mentions(e);
         if ((mentioned & needs) === 0) continue;
@@ -298,7 +332,7 @@ export function simplifyMany(es: readonly Expr[], log?: Rewrite[]): Expr[] {
       // the memo's node fields are free again before present's own memo takes them
       s.release();
     }
-    return presentMany(done);
+    return s.arrange ? presentMany(done) : done;
   } finally {
     forgetNodeFacts();
   }

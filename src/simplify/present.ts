@@ -33,6 +33,23 @@ export function rowScaling(e: Expr): [Expr, Expr] | null {
   return [columns.reduce((x, y) => mul(x, y)), m];
 }
 
+/**
+ * Whether arrange can change the node e (its arguments aside): a scalar times a product, a negated product, or
+ * a product with an elementwise product on its right. simplify skips the pass when no node of its result is one.
+ */
+export function arrangeable(e: OpExpr): boolean {
+  switch (e.op) {
+    case 'emul':
+      return isScalar(e.args[0].shape) && isOp(e.args[1], 'matmul');
+    case 'neg':
+      return isOp(e.args[0], 'matmul');
+    case 'matmul':
+      return isOp(e.args[1], 'emul');
+    default:
+      return false;
+  }
+}
+
 function arrange(e: Expr): Expr {
   if (isOp(e, 'emul')) {
     const [a, b] = e.args;

@@ -88,7 +88,8 @@ describe('rules skipped by their heads', () => {
       rewrites += log.length;
     }
     expect(found).toEqual([]);
-    expect(rewrites).toBeGreaterThan(500);
+    // enough rewrites to exercise the rules (356 since ops/tidy.ts builds the VJPs without unit factors)
+    expect(rewrites).toBeGreaterThan(300);
   });
 
   it('never rewrite where no argument has one of their heads: fuzzed expressions and their derivatives', () => {

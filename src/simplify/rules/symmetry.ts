@@ -31,7 +31,8 @@ function decide(e: Expr & { kind: 'op' }): boolean {
     case 'matpow':
       return isSymmetric(e.args[0]);
     case 'matmul':
-      return palindromic(chainOperands(e, 'matmul'));
+      // the outermost pair first, before listing the factors (most products fail there)
+      return transposes(outermost(e, 0), outermost(e, 1)) && palindromic(chainOperands(e, 'matmul'));
     default:
       // an entrywise op of symmetric (or scalar) operands of the result's shape
       return (
@@ -39,6 +40,12 @@ function decide(e: Expr & { kind: 'op' }): boolean {
         e.args.every((a) => isScalar(a.shape) || (a.shape === e.shape && isSymmetric(a)))
       );
   }
+}
+
+/** The first (side 0) or last (side 1) factor of a product. */
+function outermost(e: Expr, side: 0 | 1): Expr {
+  while (isOp(e, 'matmul')) e = e.args[side];
+  return e;
 }
 
 /** b = aᵀ, as interned nodes say it. */
