@@ -34,69 +34,109 @@ const YOUTH = 1 << 12;
 /** Made within the last YOUTH nodes: it may own the parents built now (once old, a node stays old). */
 const young = (e: Expr): boolean => e.id > nextId - YOUTH;
 
-/**
- * Every node, of whichever kind, is one class with one field layout (the fields of the other kinds left
- * undefined): code that walks the DAG reads kind, id, shape, op and args from objects of a single hidden
- * class, so V8's property accesses stay monomorphic instead of checking four shapes at every read.
- */
-class Node extends Owner<OpExpr> {
-  readonly kind: Expr['kind'];
-  readonly id: number;
-  readonly shape: Shape;
-  readonly op: string | undefined;
-  readonly args: readonly Expr[] | undefined;
-  readonly attrs: Attrs | undefined;
-  readonly derivs: boolean;
-  readonly name: string | undefined;
-  readonly qualifiers: readonly Qualifier[] | undefined;
-  readonly value: number;
-  readonly mode: DerivExpr['mode'] | undefined;
-  readonly f: Expr | undefined;
-  readonly wrt: VarExpr | undefined;
-  readonly at: Expr | undefined;
-  /** For a variable: the variables declared with it, kept alive while any of them is (see `vars`). */
+/** What a variable holds besides its name: its qualifiers, and the variables declared with it. */
+class VarPayload {
+  /** The variables declared with this one, kept alive while any of them is (see `vars`); private, so unseen. */
   // biome-ignore lint/correctness/noUnusedPrivateClassMembers: written to hold the group, never read
-  #group: Node[] | null = null;
-  constructor(kind: Expr['kind'], id: number, shape: Shape) {
-    super();
-    this.kind = kind;
-    this.id = id;
-    this.shape = shape;
-    this.op = undefined;
-    this.args = undefined;
-    this.attrs = undefined;
-    this.derivs = false;
-    this.name = undefined;
-    this.qualifiers = undefined;
-    this.value = 0;
-    this.mode = undefined;
-    this.f = undefined;
-    this.wrt = undefined;
-    this.at = undefined;
-  }
+  #group: VarNode[] | null = null;
+  constructor(readonly qualifiers: readonly Qualifier[]) {}
 
-  static join(v: VarNode, group: VarNode[]): void {
-    (v as unknown as Node).#group = group as unknown as Node[];
+  static join(p: VarPayload, group: VarNode[]): void {
+    p.#group = group;
   }
 }
 
-type Writable<T> = { -readonly [K in keyof T]: T[K] };
+interface DerivPayload {
+  readonly mode: DerivExpr['mode'];
+  readonly f: Expr;
+  readonly wrt: VarExpr;
+  readonly at: Expr | undefined;
+}
+
+/**
+ * Every node, of whichever kind, is one class with one field layout: code that walks the DAG reads kind, id,
+ * shape, op and args from objects of a single hidden class, so V8's property reads stay monomorphic instead
+ * of checking four layouts at every read. What only some kinds have (a constant's value, a variable's
+ * qualifiers, a derivative's parts) is one field, `p`, read through getters, so that a node stays small:
+ * interned nodes outlive the scavenges of their job (WeakRefs hold them), so each byte is copied there.
+ */
+class Node extends Owner<OpExpr> {
+  constructor(
+    readonly kind: Expr['kind'],
+    readonly id: number,
+    readonly shape: Shape,
+    readonly op: string | undefined,
+    readonly args: readonly Expr[] | undefined,
+    readonly attrs: Attrs | undefined,
+    readonly derivs: boolean,
+    readonly name: string | undefined,
+    /** const: its value; var: a VarPayload; deriv: a DerivPayload; op: undefined */
+    private readonly p: number | VarPayload | DerivPayload | undefined,
+  ) {
+    super();
+  }
+
+  get value(): number | undefined {
+    return this.kind === 'const' ? (this.p as number) : undefined;
+  }
+
+  get qualifiers(): readonly Qualifier[] | undefined {
+    return this.kind === 'var' ? (this.p as VarPayload).qualifiers : undefined;
+  }
+
+  get mode(): DerivExpr['mode'] | undefined {
+    return this.kind === 'deriv' ? (this.p as DerivPayload).mode : undefined;
+  }
+
+  get f(): Expr | undefined {
+    return this.kind === 'deriv' ? (this.p as DerivPayload).f : undefined;
+  }
+
+  get wrt(): VarExpr | undefined {
+    return this.kind === 'deriv' ? (this.p as DerivPayload).wrt : undefined;
+  }
+
+  /** undefined for a derivative with respect to a declared variable */
+  get at(): Expr | undefined {
+    return this.kind === 'deriv' ? (this.p as DerivPayload).at : undefined;
+  }
+
+  static join(v: VarNode, group: VarNode[]): void {
+    VarPayload.join((v as unknown as Node).p as VarPayload, group);
+  }
+}
+
 type VarNode = VarExpr & Owner<OpExpr>;
 type ConstNode = ConstExpr & Owner<OpExpr>;
 type OpNode = OpExpr & Owner<OpExpr>;
 type DerivNode = DerivExpr & Owner<OpExpr>;
 
 function varNode(id: number, shape: Shape, name: string, qualifiers: readonly Qualifier[]): VarNode {
-  const n = new Node('var', id, shape) as unknown as Writable<VarNode>;
-  n.name = name;
-  n.qualifiers = qualifiers;
-  return n as VarNode;
+  return new Node(
+    'var',
+    id,
+    shape,
+    undefined,
+    undefined,
+    undefined,
+    false,
+    name,
+    new VarPayload(qualifiers),
+  ) as unknown as VarNode;
 }
 
 function constNode(id: number, value: number): ConstNode {
-  const n = new Node('const', id, SCALAR) as unknown as Writable<ConstNode>;
-  n.value = value;
-  return n as ConstNode;
+  return new Node(
+    'const',
+    id,
+    SCALAR,
+    undefined,
+    undefined,
+    undefined,
+    false,
+    undefined,
+    value,
+  ) as unknown as ConstNode;
 }
 
 function opNodeOf(
@@ -107,12 +147,7 @@ function opNodeOf(
   attrs: Attrs,
   derivs: boolean,
 ): OpNode {
-  const n = new Node('op', id, shape) as unknown as Writable<OpNode>;
-  n.op = op;
-  n.args = args;
-  n.attrs = attrs;
-  n.derivs = derivs;
-  return n as OpNode;
+  return new Node('op', id, shape, op, args, attrs, derivs, undefined, undefined) as unknown as OpNode;
 }
 
 function derivNodeOf(
@@ -123,13 +158,18 @@ function derivNodeOf(
   wrt: VarExpr,
   at: Expr | undefined,
 ): DerivNode {
-  const n = new Node('deriv', id, shape) as unknown as Writable<DerivNode>;
-  n.mode = mode;
-  n.f = f;
-  n.wrt = wrt;
-  // undefined for a declared variable
-  if (at) n.at = at;
-  return n as DerivNode;
+  const p: DerivPayload = { mode, f, wrt, at };
+  return new Node(
+    'deriv',
+    id,
+    shape,
+    undefined,
+    undefined,
+    undefined,
+    false,
+    undefined,
+    p,
+  ) as unknown as DerivNode;
 }
 
 /** Interned nodes still reachable (for benchmarks and tests): the weak tables' live entries and all they own. */
