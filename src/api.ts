@@ -25,12 +25,7 @@ export type VarRef = string | VarExpr;
 
 /** Find variables by name among f's own variables, then the scope's declarations. */
 export function resolveVars(f: Expr, refs: readonly VarRef[], scope?: Scope): VarExpr[] {
-  const vars = freeVars(f);
-  // by name; a linear scan for the usual few variables and references
-  const own =
-    vars.length * refs.length > 64
-      ? new Map(vars.map((v) => [v.name, v]))
-      : { get: (name: string) => vars.find((v) => v.name === name), keys: () => vars.map((v) => v.name) };
+  const own = new Map(freeVars(f).map((v) => [v.name, v]));
   return refs.map((r) => {
     if (typeof r !== 'string') {
       // A variable of the same name from another declaration would silently get a zero gradient.

@@ -89,8 +89,8 @@ export class Simplifier {
   private readonly interior: number[] = [];
 
   /**
-   * Some node this simplifier gave as simplified is one present.ts arranges (every op node of a result is), so
-   * that the pass is needed.
+   * Some node this simplifier gave out as simplified is one present.ts arranges (`arrangeable`), so the
+   * present pass is needed. Every op node of a result passes through fixpoint, where this is set.
    */
   arrange = false;
 

@@ -51,17 +51,13 @@ export function arrangeable(e: OpExpr): boolean {
 }
 
 function arrange(e: Expr): Expr {
-  if (isOp(e, 'emul')) {
-    const [a, b] = e.args;
-    if (isScalar(a.shape) && isOp(b, 'matmul')) return scaleLeftmost(a, b);
-  }
-  if (isOp(e, 'neg') && isOp(e.args[0], 'matmul')) return scaleLeftmost(null, e.args[0]);
-  if (isOp(e, 'matmul')) {
-    const [a, b] = e.args;
-    const scaled = rowScaling(b);
-    if (scaled) return matmul(matmul(a, diagm(scaled[0])), scaled[1]);
-  }
-  return e;
+  // only arrangeable's cases, so that the engine's skip of this pass and the pass agree
+  if (e.kind !== 'op' || !arrangeable(e)) return e;
+  const [a, b] = e.args;
+  if (e.op === 'emul') return scaleLeftmost(a, b);
+  if (e.op === 'neg') return scaleLeftmost(null, a);
+  const scaled = rowScaling(b);
+  return scaled ? matmul(matmul(a, diagm(scaled[0])), scaled[1]) : e;
 }
 
 /** e over its arguments' arranged forms: e itself, with no array made, when none changed. */
