@@ -19,6 +19,7 @@ import { heldInput } from './parse/intermediate.js';
 import { didYouMean } from './parse/suggest.js';
 import { type Rewrite, simplifyMany, simplify as simplifyOne } from './simplify/engine.js';
 import { operatorForm } from './simplify/operator-form.js';
+import { refineCotangent } from './simplify/refine.js';
 
 export type Layout = 'numerator' | 'denominator';
 export type VarRef = string | VarExpr;
@@ -82,7 +83,10 @@ export function grad(f: Expr, wrt: readonly VarRef[], opts: DerivOptions & { lay
       `grad needs a scalar (1×1) expression, but this one is ${shapeText(f.shape)}; use jacobian for vector or matrix functions`,
     );
   }
-  const gradients = gradRaw(expandDerivatives(f), vars);
+  // cotangents built in simplified form (simplify/refine.ts); their rewrites go to the log first
+  const log = opts.log;
+  const refine = opts.raw ? undefined : log ? (e: Expr) => refineCotangent(e, log) : refineCotangent;
+  const gradients = gradRaw(expandDerivatives(f), vars, undefined, refine);
   const raw = opts.layout === 'numerator' ? gradients.map(transpose) : gradients;
   return opts.raw ? raw : simplifyMany(raw, opts.log);
 }

@@ -59,14 +59,26 @@ function dependents(order: readonly Expr[], wrt: readonly VarExpr[], cts: NodeMe
  * f does not depend on. `log`, when given, receives each backward step in sweep order, with the cotangent
  * of every argument; without it, cotangents of arguments no variable of `wrt` is under are not built.
  */
-export function vjpSweep(f: Expr, seed: Expr, wrt: readonly VarExpr[], log?: SweepStep[]): (Expr | null)[] {
+/**
+ * Rewrites a cotangent as it is built (simplify/refine.ts): `node` is what a VJP rule built, or the sum of
+ * two cotangents of one node. Returns an equal expression of the same shape.
+ */
+export type Refine = (node: Expr) => Expr;
+
+export function vjpSweep(
+  f: Expr,
+  seed: Expr,
+  wrt: readonly VarExpr[],
+  log?: SweepStep[],
+  refine?: Refine,
+): (Expr | null)[] {
   if (!sameShape(seed.shape, f.shape)) throw new ShapeError('internal: seed shape differs from f');
   const order = topoOrder([f]);
   const cts = new NodeMemo<Expr>();
   try {
     const live = log ? null : dependents(order, wrt, cts);
     cts.set(f, seed);
-    sweep(order, cts, live, log);
+    sweep(order, cts, live, log, refine);
     return wrt.map((v) => cts.get(v) ?? null);
   } finally {
     cts.release();
@@ -79,6 +91,7 @@ function sweep(
   cts: NodeMemo<Expr>,
   live: readonly boolean[] | null,
   log: SweepStep[] | undefined,
+  refine: Refine | undefined,
 ): void {
   for (let i = order.length - 1; i >= 0; i--) {
     const node = order[i];
@@ -98,7 +111,8 @@ function sweep(
     for (let k = 0; k < args.length; k++) {
       const rk = raw[k];
       const arg = args[k];
-      const r = rk && (!needs || needs[k]) ? unbroadcast(rk, arg) : null;
+      const u = rk && (!needs || needs[k]) ? unbroadcast(rk, arg) : null;
+      const r = u && refine ? refine(u) : u;
       argCts?.push(r);
       if (!r) continue;
       if (!sameShape(r.shape, arg.shape)) {
@@ -107,18 +121,18 @@ function sweep(
         );
       }
       const prev = cts.get(arg);
-      cts.set(arg, prev ? add(prev, r) : r);
+      cts.set(arg, prev ? (refine ? refine(add(prev, r)) : add(prev, r)) : r);
     }
     if (log && argCts) log.push({ node, ct, rule: spec.rule, argCts });
   }
 }
 
 /** Unsimplified gradients of a scalar f; a variable f does not depend on gets zeros of its shape. */
-export function gradRaw(f: Expr, wrt: readonly VarExpr[], log?: SweepStep[]): Expr[] {
+export function gradRaw(f: Expr, wrt: readonly VarExpr[], log?: SweepStep[], refine?: Refine): Expr[] {
   if (!isScalar(f.shape)) {
     throw new ShapeError(
       `grad needs a scalar (1×1) expression, but this one is ${shapeText(f.shape)}; use jacobian for vector or matrix functions`,
     );
   }
-  return vjpSweep(f, num(1), wrt, log).map((g, k) => g ?? zerosOf(wrt[k].shape));
+  return vjpSweep(f, num(1), wrt, log, refine).map((g, k) => g ?? zerosOf(wrt[k].shape));
 }

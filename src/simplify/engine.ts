@@ -11,6 +11,7 @@ import { sameShape, shapeText } from '../ir/shape.js';
 import { argHeads } from './heads.js';
 import { mentions } from './mentions.js';
 import { arrangeable, presentMany } from './present.js';
+import { refineBit, refinedMisses } from './refine.js';
 import type { Rule } from './rule.js';
 import { RULES } from './rules/index.js';
 
@@ -32,6 +33,8 @@ interface Entry {
   readonly region: number;
   readonly mentions: number;
   readonly heads: number;
+  /** Its bit among the rules the sweep already tried (refine.ts), or 0. */
+  readonly refined: number;
 }
 
 interface Index {
@@ -262,6 +265,7 @@ export class Simplifier {
           region: this.index.regionBit.get(rule) ?? 0,
           mentions: rule.mentions ?? 0,
           heads: rule.heads ?? 0,
+          refined: refineBit(rule),
         }));
       this.byOp.set(op, rs);
     }
@@ -286,10 +290,15 @@ export class Simplifier {
   private step(e: OpExpr, origin: number): Expr | null {
     const inner = origin < 0 ? 0 : (this.interior[origin] ?? 0);
     let mentioned = -1;
+    let misses = -1;
     const candidates = this.rulesWithHeads(e.op, argHeads(e));
     for (let i = 0; i < candidates.length; i++) {
-      const { rule: r, region, mentions: needs } = candidates[i];
+      const { rule: r, region, mentions: needs, refined } = candidates[i];
       if (inner & region) continue;
+      if (refined !== 0) {
+        if (misses < 0) misses = refinedMisses(e);
+        if (misses & refined) continue;
+      }
       if (needs !== 0) {
         if (mentioned < 0) mentioned = mentions(e);
         if ((mentioned & needs) === 0) continue;

@@ -1,0 +1,127 @@
+// Cotangents built in simplified form: the reverse sweep (diff/grad.ts) hands each cotangent it builds, and
+// each sum of two, to `refineCotangent`, which applies a few of the catalogue's rules at its top node: the
+// transposes a VJP makes ((xᵀA)ᵀ → Aᵀx, A'(C'X'B') → (BXCA)'), scalars out of products, common factors of
+// an accumulated sum. The simplifier would make the same rewrites afterwards, but also over every
+// intermediate cotangent, each of which it would visit and try all its rules on; refined as they are built,
+// the intermediates never reach it. The rules are the catalogue's own records (one definition of each
+// identity); grad's result is still simplified in full, and a gradient asked for raw is not refined.
+import { NodeFact } from '../ir/cache.js';
+import type { Expr, OpExpr } from '../ir/expr.js';
+import { neg } from '../ops/build.js';
+import type { Rewrite } from './engine.js';
+import type { Rule } from './rule.js';
+import { transposedChain } from './rules/chains.js';
+import { factorProducts, pullScalars } from './rules/matmul.js';
+import { transposeProduct } from './rules/transpose.js';
+
+const isOp = (e: Expr, op: string): e is OpExpr => e.kind === 'op' && e.op === op;
+
+/** The first and the last factor of a product chain (e itself when it is not a product). */
+function firstFactor(e: Expr): Expr {
+  while (isOp(e, 'matmul')) e = e.args[0];
+  return e;
+}
+function lastFactor(e: Expr): Expr {
+  while (isOp(e, 'matmul')) e = e.args[1];
+  return e;
+}
+
+/** −A, s ⊙ A or A ⊘ s: a factor pullScalars takes the scalar out of. */
+const scaled = (e: Expr): boolean => e.kind === 'op' && (e.op === 'neg' || e.op === 'emul' || e.op === 'ediv');
+
+/**
+ * A refining rule, with a cheap sign that it may rewrite a node, checked before calling it: most cotangents
+ * are ones no rule rewrites, and a call that returns nothing costs as much as the simplifier's own try.
+ * A case the sign misses costs only speed: the simplifier still tries every rule on what the sweep returns.
+ */
+interface Refining {
+  readonly rule: Rule;
+  readonly worth: (e: OpExpr) => boolean;
+  /** Its bit in `missed`. */
+  readonly bit: number;
+}
+
+const sum: Refining = {
+  rule: factorProducts,
+  worth: ({ args: [l, r] }) => firstFactor(l) === firstFactor(r) || lastFactor(l) === lastFactor(r),
+  bit: 1,
+};
+
+/** The refining rules by the op of the node they rewrite, in catalogue order. */
+const BY_OP: Readonly<Record<string, readonly Refining[]>> = {
+  transpose: [
+    {
+      rule: transposeProduct,
+      // pushing the transpose through pays when a factor is transposed already: (xᵀA)ᵀ → Aᵀx
+      worth: ({ args: [a] }) =>
+        isOp(a, 'matmul') && (isOp(a.args[0], 'transpose') || isOp(a.args[1], 'transpose')),
+      bit: 2,
+    },
+  ],
+  matmul: [
+    {
+      rule: transposedChain,
+      // every factor transposed: the first and the last, at least
+      worth: (e) => isOp(firstFactor(e), 'transpose') && isOp(lastFactor(e), 'transpose'),
+      bit: 4,
+    },
+    { rule: pullScalars, worth: ({ args: [a, b] }) => scaled(a) || scaled(b), bit: 8 },
+  ],
+  add: [sum],
+  sub: [sum],
+};
+
+const REFINING: readonly Refining[] = [...new Set(Object.values(BY_OP).flat())];
+
+/**
+ * By node: the bits of the refining rules that returned nothing there. A rule is a pure function of its node,
+ * so the simplifier, which meets every final cotangent again, skips them there (engine.ts).
+ */
+const missed = new NodeFact<number>();
+
+/** The bit of catalogue entry r (maybe a copy of a rule with heads added) among the refining rules; 0: none. */
+export function refineBit(r: Rule): number {
+  return REFINING.find((x) => x.rule.apply === r.apply)?.bit ?? 0;
+}
+
+/** The refining rules known to return nothing at e (bits of refineBit). */
+export function refinedMisses(e: Expr): number {
+  return missed.get(e) ?? 0;
+}
+
+/** Most rewrites at one node (a rule's result is tried again: a pushed transpose can make a transposed chain). */
+const MAX_STEPS = 4;
+
+/**
+ * `node` rewritten by the refining rules at its top until none applies (or under a sign: −(A⁻ᵀGA⁻ᵀ)). `log`
+ * receives each rewrite, as the simplifier's log does.
+ */
+export function refineCotangent(node: Expr, log?: Rewrite[]): Expr {
+  if (node.kind !== 'op') return node;
+  if (node.op === 'neg') {
+    const inner = refineCotangent(node.args[0], log);
+    return inner === node.args[0] ? node : neg(inner);
+  }
+  let e: Expr = node;
+  for (let n = 0; n < MAX_STEPS && e.kind === 'op'; n++) {
+    const rules: readonly Refining[] | undefined = BY_OP[e.op];
+    if (rules === undefined) break;
+    let next: Expr | null = null;
+    let misses = 0;
+    for (let i = 0; i < rules.length && next === null; i++) {
+      const r: Refining = rules[i];
+      if (!r.worth(e)) continue;
+      const out: Expr | null = r.rule.apply(e);
+      if (out && out !== e) {
+        next = out;
+        log?.push({ rule: r.rule.name, identity: r.rule.identity, before: e, after: out });
+      } else misses |= r.bit;
+    }
+    if (next === null) {
+      if (misses !== 0) missed.set(e, (missed.get(e) ?? 0) | misses);
+      break;
+    }
+    e = next;
+  }
+  return e;
+}
