@@ -7,6 +7,7 @@ import { hessianRaw, hvpRaw } from './diff/hessian.js';
 import { jacobianRaw } from './diff/jacobian.js';
 import { ShapeError, ValueError } from './ir/errors.js';
 import { type Expr, freeVars, topoOrder, type VarExpr } from './ir/expr.js';
+import { closeScratch, openScratch } from './ir/intern.js';
 import { isScalar, shapeText } from './ir/shape.js';
 import type { Matrix } from './kernels/matrix.js';
 import { evaluateMany, type Values } from './numeric/evaluate.js';
@@ -86,9 +87,17 @@ export function grad(f: Expr, wrt: readonly VarRef[], opts: DerivOptions & { lay
   // cotangents built in simplified form (simplify/refine.ts); their rewrites go to the log first
   const log = opts.log;
   const refine = opts.raw ? undefined : log ? (e: Expr) => refineCotangent(e, log) : refineCotangent;
-  const gradients = gradRaw(expandDerivatives(f), vars, undefined, refine);
-  const raw = opts.layout === 'numerator' ? gradients.map(transpose) : gradients;
-  return opts.raw ? raw : simplifyMany(raw, opts.log);
+  // the intermediate cotangents and rewrites are let go of at the end, unless a log holds them
+  const made = log ? null : openScratch();
+  let out: Expr[] | undefined;
+  try {
+    const gradients = gradRaw(expandDerivatives(f), vars, undefined, refine);
+    const raw = opts.layout === 'numerator' ? gradients.map(transpose) : gradients;
+    out = opts.raw ? raw : simplifyMany(raw, log);
+    return out;
+  } finally {
+    closeScratch(made, out);
+  }
 }
 
 /** ∂f/∂H for a named intermediate H of the scope (H held as an input, evaluated at its definition), or a variable. */

@@ -4,8 +4,19 @@
 // node and of its argument array was a third of the cost of making one. How a node is found again (its hash
 // and equality) is ir/op-lookup.ts.
 import type { Attrs, ConstExpr, DerivExpr, Expr, OpExpr, Qualifier, VarExpr } from './expr.js';
+import { firstVisit, newWalk } from './expr.js';
 import { constNode, derivNodeOf, Node, opNodeOf, type VarNode, varNode } from './node.js';
-import { addOwned, asOwner, findOwned, findWeak, hasAttrs, mix, NO_ATTRS, opHash } from './op-lookup.js';
+import {
+  addOwned,
+  asOwner,
+  findOwned,
+  findWeak,
+  hasAttrs,
+  mix,
+  NO_ATTRS,
+  opHash,
+  removeOwned,
+} from './op-lookup.js';
 import { Owner } from './owned.js';
 import type { Shape } from './shape.js';
 import { type Bucket, firstLive, WeakInternTable } from './weak.js';
@@ -245,12 +256,55 @@ export function internOp(
     if (young(owner)) {
       const e = makeOp(op, args, attrs, shape, fresh);
       addOwned(owner, e);
+      if (scratch !== null) scratch.push(e);
       return e;
     }
   }
   const h = opHash(op, args, attrs);
   const b = ops.bucket(h);
   return findWeak(b, op, args, attrs) ?? ops.add(h, makeOp(op, args, attrs, shape, fresh), b);
+}
+
+/** The owned op nodes made since openScratch, or null when no scratch is open. */
+let scratch: OpExpr[] | null = null;
+
+/**
+ * Start noting the op nodes made from now on that an argument owns (nearly all of a computation's): a
+ * computation that gives out only its result (api.ts `grad`) lets go of the others at its end
+ * (closeScratch). null when a scratch is open already (the outer one decides).
+ */
+export function openScratch(): OpExpr[] | null {
+  if (scratch !== null) return null;
+  scratch = [];
+  return scratch;
+}
+
+/**
+ * End the scratch `made` (from openScratch). With `keep`, every node of `made` that no node of keep reaches
+ * is taken out of its owner's parents: nobody can find it again, so nothing but the caller's references
+ * keeps it, and the caller promises there are none — a computation's intermediate cotangents and rewrites
+ * would otherwise live as long as the variables they were built over. Without `keep` (an error), nothing.
+ */
+export function closeScratch(made: OpExpr[] | null, keep?: readonly Expr[]): void {
+  if (made === null || made !== scratch) return;
+  scratch = null;
+  if (keep === undefined || made.length === 0) return;
+  // the nodes of `made` that keep reaches: a walk that stops at nodes older than the scratch
+  const first = made[0].id;
+  const walk = newWalk();
+  const stack: Expr[] = [];
+  for (const k of keep) if (k.id >= first && firstVisit(k, walk)) stack.push(k);
+  while (stack.length > 0) {
+    const e = stack.pop()!;
+    if (e.kind !== 'op') continue;
+    for (const a of e.args) if (a.id >= first && firstVisit(a, walk)) stack.push(a);
+  }
+  for (const e of made) {
+    if (!firstVisit(e, walk)) continue;
+    let owner = e.args[0];
+    for (let i = 1; i < e.args.length; i++) if (e.args[i].id > owner.id) owner = e.args[i];
+    removeOwned(owner, e);
+  }
 }
 
 const MODES = { grad: 1, jacobian: 2, hessian: 3 } as const;

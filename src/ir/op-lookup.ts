@@ -98,6 +98,19 @@ export function addOwned(owner: Expr, e: OpExpr): void {
   }
 }
 
+/** Take e out of the parents its owner keeps (it is there: addOwned put it); afterwards it cannot be found. */
+export function removeOwned(owner: Expr, e: OpExpr): void {
+  const o = asOwner(owner);
+  const owned = Owner.owned(o);
+  if (owned === e) Owner.setOwned(o, null);
+  else if (owned instanceof Map) {
+    const h = opHash(e.op, e.args, e.attrs);
+    const b = owned.get(h);
+    if (b === e) owned.delete(h);
+    else if (Array.isArray(b)) b.splice(b.indexOf(e), 1);
+  } else if (Array.isArray(owned)) owned.splice(owned.indexOf(e), 1);
+}
+
 function addHashed(m: Map<number, OpExpr | OpExpr[]>, e: OpExpr): void {
   const h = opHash(e.op, e.args, e.attrs);
   const b = m.get(h);

@@ -27,7 +27,8 @@ function lastFactor(e: Expr): Expr {
 }
 
 /** −A, s ⊙ A or A ⊘ s: a factor pullScalars takes the scalar out of. */
-const scaled = (e: Expr): boolean => e.kind === 'op' && (e.op === 'neg' || e.op === 'emul' || e.op === 'ediv');
+const scaled = (e: Expr): boolean =>
+  e.kind === 'op' && (e.op === 'neg' || e.op === 'emul' || e.op === 'ediv');
 
 /**
  * A refining rule, with a cheap sign that it may rewrite a node, checked before calling it: most cotangents
