@@ -299,11 +299,15 @@ export function closeScratch(made: OpExpr[] | null, keep?: readonly Expr[]): voi
     if (e.kind !== 'op') continue;
     for (const a of e.args) if (a.id >= first && firstVisit(a, walk)) stack.push(a);
   }
+  // in the order made, so an owner (older than its parents) is marked gone before its parents come
+  const gone = newWalk();
   for (const e of made) {
-    if (!firstVisit(e, walk)) continue;
+    if (Owner.slot(asOwner(e)) === walk) continue;
+    firstVisit(e, gone);
     let owner = e.args[0];
     for (let i = 1; i < e.args.length; i++) if (e.args[i].id > owner.id) owner = e.args[i];
-    removeOwned(owner, e);
+    // an owner let go of takes its parents with it
+    if (Owner.slot(asOwner(owner)) !== gone) removeOwned(owner, e);
   }
 }
 
