@@ -87,16 +87,26 @@ export function grad(f: Expr, wrt: readonly VarRef[], opts: DerivOptions & { lay
   // cotangents built in simplified form (simplify/refine.ts); their rewrites go to the log first
   const log = opts.log;
   const refine = opts.raw ? undefined : log ? (e: Expr) => refineCotangent(e, log) : refineCotangent;
-  // the intermediate cotangents and rewrites are let go of at the end, unless a log holds them
-  const made = log ? null : openScratch();
-  let out: Expr[] | undefined;
-  try {
+  return returning(log, () => {
     const gradients = gradRaw(expandDerivatives(f), vars, undefined, refine);
     const raw = opts.layout === 'numerator' ? gradients.map(transpose) : gradients;
-    out = opts.raw ? raw : simplifyMany(raw, log);
+    return opts.raw ? raw : simplifyMany(raw, log);
+  });
+}
+
+/**
+ * run(), a derivative computation, with the nodes it makes and does not return let go of at its end
+ * (ir/intern.ts scratch): its intermediate cotangents and rewrites would otherwise stay findable, and so
+ * alive, as long as the variables they were built over. Not when a log holds them.
+ */
+function returning<T extends Expr | Expr[]>(log: Rewrite[] | undefined, run: () => T): T {
+  const made = log ? null : openScratch();
+  let out: T | undefined;
+  try {
+    out = run();
     return out;
   } finally {
-    closeScratch(made, out);
+    closeScratch(made, out === undefined ? undefined : Array.isArray(out) ? out : [out]);
   }
 }
 
@@ -127,10 +137,12 @@ export function jacobian(f: Expr, x: VarRef, opts: DerivOptions & { layout?: Lay
   const [v] = resolveVars(f, [x], opts.scope);
   // Differentiated in simplified form (exp(U) ./ sum(exp(U), 2) as softmax(U, 2)), whose derivative is finite
   // wherever the function is.
-  const expanded = expandDerivatives(f);
-  const j = jacobianRaw(opts.raw || !presimplify(expanded) ? expanded : simplifyOne(expanded), v);
-  const oriented = opts.layout === 'denominator' ? transpose(j) : j;
-  return opts.raw ? oriented : operatorForm(simplifyOne(oriented, opts.log));
+  return returning(opts.log, () => {
+    const expanded = expandDerivatives(f);
+    const j = jacobianRaw(opts.raw || !presimplify(expanded) ? expanded : simplifyOne(expanded), v);
+    const oriented = opts.layout === 'denominator' ? transpose(j) : j;
+    return opts.raw ? oriented : operatorForm(simplifyOne(oriented, opts.log));
+  });
 }
 
 /** The Hessian of a scalar f: the Jacobian of its gradient, (numel x)×(numel x); transposed in denominator layout. */
@@ -138,10 +150,13 @@ export function hessian(f: Expr, x: VarRef, opts: DerivOptions & { layout?: Layo
   const [v] = resolveVars(f, [x], opts.scope);
   // The second sweep runs over the simplified gradient: σ(−x) differentiates to −diag(σ(−x) ⊙ σ(x)), where
   // the raw sweep divides by 1 − σ(−x), which is 0 at x = −800.
-  const expanded = expandDerivatives(f);
-  const jac = hessianRaw(expanded, v, opts.raw || !presimplify(expanded) ? undefined : (g) => simplifyOne(g));
-  const h = opts.layout === 'denominator' ? transpose(jac) : jac;
-  return opts.raw ? h : operatorForm(simplifyOne(h, opts.log));
+  return returning(opts.log, () => {
+    const expanded = expandDerivatives(f);
+    const simplified = opts.raw || !presimplify(expanded) ? undefined : (g: Expr) => simplifyOne(g);
+    const jac = hessianRaw(expanded, v, simplified);
+    const h = opts.layout === 'denominator' ? transpose(jac) : jac;
+    return opts.raw ? h : operatorForm(simplifyOne(h, opts.log));
+  });
 }
 
 /**
@@ -154,8 +169,10 @@ export function hvp(f: Expr, x: VarRef, direction: VarRef | Expr, opts: DerivOpt
     typeof direction === 'string' || direction.kind === 'var'
       ? resolveVars(f, [direction as VarRef], opts.scope)[0]
       : direction;
-  const h = hvpRaw(expandDerivatives(f), v, expandDerivatives(d));
-  return opts.raw ? h : simplifyOne(h, opts.log);
+  return returning(opts.log, () => {
+    const h = hvpRaw(expandDerivatives(f), v, expandDerivatives(d));
+    return opts.raw ? h : simplifyOne(h, opts.log);
+  });
 }
 
 export function simplify(e: Expr, log?: Rewrite[]): Expr {
