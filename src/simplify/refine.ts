@@ -48,31 +48,44 @@ const sum: Refining = {
   bit: 1,
 };
 
-/** The refining rules by the op of the node they rewrite, in catalogue order. */
-const BY_OP: Readonly<Record<string, readonly Refining[]>> = {
-  transpose: [
-    {
-      rule: transposeProduct,
-      // pushing the transpose through pays when a factor is transposed already: (xᵀA)ᵀ → Aᵀx
-      worth: ({ args: [a] }) =>
-        isOp(a, 'matmul') && (isOp(a.args[0], 'transpose') || isOp(a.args[1], 'transpose')),
-      bit: 2,
-    },
-  ],
-  matmul: [
-    {
-      rule: transposedChain,
-      // every factor transposed: the first and the last, at least
-      worth: (e) => isOp(firstFactor(e), 'transpose') && isOp(lastFactor(e), 'transpose'),
-      bit: 4,
-    },
-    { rule: pullScalars, worth: ({ args: [a, b] }) => scaled(a) || scaled(b), bit: 8 },
-  ],
-  add: [sum],
-  sub: [sum],
-};
+const transposeRules: readonly Refining[] = [
+  {
+    rule: transposeProduct,
+    // pushing the transpose through pays when a factor is transposed already: (xᵀA)ᵀ → Aᵀx
+    worth: ({ args: [a] }) =>
+      isOp(a, 'matmul') && (isOp(a.args[0], 'transpose') || isOp(a.args[1], 'transpose')),
+    bit: 2,
+  },
+];
 
-const REFINING: readonly Refining[] = [...new Set(Object.values(BY_OP).flat())];
+const productRules: readonly Refining[] = [
+  {
+    rule: transposedChain,
+    // every factor transposed: the first and the last, at least
+    worth: (e) => isOp(firstFactor(e), 'transpose') && isOp(lastFactor(e), 'transpose'),
+    bit: 4,
+  },
+  { rule: pullScalars, worth: ({ args: [a, b] }) => scaled(a) || scaled(b), bit: 8 },
+];
+
+const sumRules: readonly Refining[] = [sum];
+
+/** The refining rules for a node of op `op`, in catalogue order. */
+function rulesFor(op: string): readonly Refining[] | undefined {
+  switch (op) {
+    case 'transpose':
+      return transposeRules;
+    case 'matmul':
+      return productRules;
+    case 'add':
+    case 'sub':
+      return sumRules;
+    default:
+      return undefined;
+  }
+}
+
+const REFINING: readonly Refining[] = [...transposeRules, ...productRules, ...sumRules];
 
 /**
  * By node: the bits of the refining rules that returned nothing there. A rule is a pure function of its node,
@@ -105,7 +118,7 @@ export function refineCotangent(node: Expr, log?: Rewrite[]): Expr {
   }
   let e: Expr = node;
   for (let n = 0; n < MAX_STEPS && e.kind === 'op'; n++) {
-    const rules: readonly Refining[] | undefined = BY_OP[e.op];
+    const rules = rulesFor(e.op);
     if (rules === undefined) break;
     let next: Expr | null = null;
     let misses = 0;
