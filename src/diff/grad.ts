@@ -55,16 +55,17 @@ function dependents(order: readonly Expr[], wrt: readonly VarExpr[], cts: NodeMe
 }
 
 /**
- * Cotangents of `wrt` given the cotangent `seed` of `f` (same shape as f). Returns null for a variable
- * f does not depend on. `log`, when given, receives each backward step in sweep order, with the cotangent
- * of every argument; without it, cotangents of arguments no variable of `wrt` is under are not built.
- */
-/**
  * Rewrites a cotangent as it is built (simplify/refine.ts): `node` is what a VJP rule built, or the sum of
  * two cotangents of one node. Returns an equal expression of the same shape.
  */
 export type Refine = (node: Expr) => Expr;
 
+/**
+ * Cotangents of `wrt` given the cotangent `seed` of `f` (same shape as f). Returns null for a variable
+ * f does not depend on. `log`, when given, receives each backward step in sweep order, with the cotangent
+ * of every argument; without it, cotangents of arguments no variable of `wrt` is under are not built.
+ * `refine`, when given, rewrites each cotangent (and each sum of two) as it is built.
+ */
 export function vjpSweep(
   f: Expr,
   seed: Expr,

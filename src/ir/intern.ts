@@ -3,8 +3,17 @@
 // Nodes are immutable by their types (readonly fields and arrays), not frozen at run time: Object.freeze of a
 // node and of its argument array was a third of the cost of making one. How a node is found again (its hash
 // and equality) is ir/op-lookup.ts.
-import type { Attrs, ConstExpr, DerivExpr, Expr, OpExpr, Qualifier, VarExpr } from './expr.js';
-import { firstVisit, newWalk } from './expr.js';
+import {
+  type Attrs,
+  type ConstExpr,
+  type DerivExpr,
+  type Expr,
+  firstVisit,
+  newWalk,
+  type OpExpr,
+  type Qualifier,
+  type VarExpr,
+} from './expr.js';
 import { constNode, derivNodeOf, Node, opNodeOf, type VarNode, varNode } from './node.js';
 import {
   addOwned,

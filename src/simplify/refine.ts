@@ -10,21 +10,30 @@ import type { Expr, OpExpr } from '../ir/expr.js';
 import { neg } from '../ops/build.js';
 import type { Rewrite } from './engine.js';
 import type { Rule } from './rule.js';
-import { transposedChain } from './rules/chains.js';
+import { chainFactors, chainLength, transposedChain } from './rules/chains.js';
 import { factorProducts, pullScalars } from './rules/matmul.js';
 import { transposeProduct } from './rules/transpose.js';
 
 const isOp = (e: Expr, op: string): e is OpExpr => e.kind === 'op' && e.op === op;
 
-/** The first and the last factor of a product chain (e itself when it is not a product). */
-function firstFactor(e: Expr): Expr {
-  while (isOp(e, 'matmul')) e = e.args[0];
+/**
+ * The first (side 0) or last (side 1) factor of a product chain, e itself when it is not a product, or null
+ * when it lies deeper than NEAR. The checks below stay O(1), so that the cotangents of a long chain, each one
+ * factor longer than the last, are not walked or rebuilt over and over (quadratic in the chain); the
+ * fixpoint, which sees a chain once at its root, takes those.
+ */
+function outerFactor(e: Expr, side: 0 | 1): Expr | null {
+  for (let depth = 0; isOp(e, 'matmul'); depth++) {
+    if (depth === NEAR) return null;
+    e = e.args[side];
+  }
   return e;
 }
-function lastFactor(e: Expr): Expr {
-  while (isOp(e, 'matmul')) e = e.args[1];
-  return e;
-}
+
+/** Products of more factors than this (on one side) are left to the fixpoint. */
+const NEAR = 8;
+
+const transposed = (e: Expr | null): boolean => e !== null && isOp(e, 'transpose');
 
 /** −A, s ⊙ A or A ⊘ s: a factor pullScalars takes the scalar out of. */
 const scaled = (e: Expr): boolean =>
@@ -44,7 +53,11 @@ interface Refining {
 
 const sum: Refining = {
   rule: factorProducts,
-  worth: ({ args: [l, r] }) => firstFactor(l) === firstFactor(r) || lastFactor(l) === lastFactor(r),
+  worth: ({ args: [l, r] }) => {
+    const first = outerFactor(l, 0);
+    const last = outerFactor(l, 1);
+    return (first !== null && first === outerFactor(r, 0)) || (last !== null && last === outerFactor(r, 1));
+  },
   bit: 1,
 };
 
@@ -62,7 +75,14 @@ const productRules: readonly Refining[] = [
   {
     rule: transposedChain,
     // every factor transposed: the first and the last, at least
-    worth: (e) => isOp(firstFactor(e), 'transpose') && isOp(lastFactor(e), 'transpose'),
+    worth: (e) => {
+      if (chainLength(e) > NEAR || !transposed(outerFactor(e, 0)) || !transposed(outerFactor(e, 1)))
+        return false;
+      // the chain it would build, at most NEAR factors: a long chain's cotangents grow by one factor a step
+      let n = 0;
+      for (const f of chainFactors(e)) n += isOp(f, 'transpose') ? chainLength(f.args[0]) : 1;
+      return n <= NEAR;
+    },
     bit: 4,
   },
   { rule: pullScalars, worth: ({ args: [a, b] }) => scaled(a) || scaled(b), bit: 8 },

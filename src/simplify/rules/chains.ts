@@ -186,6 +186,11 @@ function chainStats(e: Expr): ChainStats {
   return stats.get(e)!;
 }
 
+/** The number of factors of the product chain e (1 when e is not a product): O(1) once cached. */
+export function chainLength(e: Expr): number {
+  return chainStats(e).length;
+}
+
 /** True when the product chain e has a factor of every kind in `kinds` (O(1) once cached). */
 export function chainHas(e: Expr, kinds: number): boolean {
   return (chainStats(e).kinds & kinds) === kinds;
