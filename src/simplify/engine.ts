@@ -4,7 +4,7 @@
 
 import { expandDerivatives, expandDerivativesMany } from '../diff/expand.js';
 import { rebuildOp } from '../diff/rebuild.js';
-import { forgetNodeFacts, NodeMemo, renewNodeCaches } from '../ir/cache.js';
+import { forgetNodeFacts, NodeFact, NodeMemo, renewNodeCaches } from '../ir/cache.js';
 import { ShapeError } from '../ir/errors.js';
 import { type Expr, firstVisit, newWalk, type OpExpr, topoOrder } from '../ir/expr.js';
 import { sameShape, shapeText } from '../ir/shape.js';
@@ -64,6 +64,13 @@ function indexOf(rules: readonly Rule[]): Index {
   return index;
 }
 
+/**
+ * Nodes no rule of the catalogue rewrites: a rule is a pure function of its node, so a node found a fixpoint
+ * once is one in every later simplification, which takes it as it is without trying a rule (an editor or
+ * the playground deriving again over the same variables finds most of its nodes here).
+ */
+const normal = new NodeFact<boolean>();
+
 /** Expressions of more nodes than this have their regions marked (Simplifier.markRegions) before the run. */
 const MARKED_FROM = 32;
 
@@ -81,6 +88,7 @@ export class Simplifier {
     readonly log?: Rewrite[],
   ) {
     renewNodeCaches();
+    this.catalogue = rules === RULES;
     this.index = indexOf(rules);
     this.byOp = this.index.byOp;
   }
@@ -96,6 +104,9 @@ export class Simplifier {
    * present pass is needed. Every op node of a result passes through fixpoint, where this is set.
    */
   arrange = false;
+
+  /** The rules are the catalogue (RULES), whose fixpoints are marked on the nodes (`normal`). */
+  private readonly catalogue: boolean;
 
   /** Done with this simplifier: its memo gives the nodes' memo fields back (ir/cache.ts NodeMemo). */
   release(): void {
@@ -234,9 +245,13 @@ export class Simplifier {
     for (let n = 0; n < MAX_REWRITES_PER_NODE; n++) {
       const known = this.memo.get(e);
       if (known && known !== e) return known;
-      if (e.kind !== 'op') break;
+      if (e.kind !== 'op' || (this.catalogue && normal.get(e))) break;
       const next = this.step(e, origin);
-      if (!next) break;
+      if (!next) {
+        // every rule was tried (none skipped inside a region): e is the catalogue's fixpoint for good
+        if (this.catalogue && (origin < 0 || !this.interior[origin])) normal.set(e, true);
+        break;
+      }
       // The rule may have built new, unsimplified subterms.
       e =
         next.kind === 'op'
