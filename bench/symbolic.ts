@@ -3,7 +3,8 @@
 // clock starts). Prints the warm median per expression through the installed library (dist/, built by npm ci:
 // what users run, and what the goal is judged on) and through src/ under tsx (the development loader, whose
 // transform makes the same code slower), the CPU time of each stage (src/), and the first call in a fresh
-// process (dist/). Goals: ≤ 25 µs warm, ≤ 5 ms first.
+// process (dist/). Goals: ≤ 25 µs warm, ≤ 5 ms first. For information, the warm median with the same names every
+// round (a session deriving again over its variables, which finds its nodes interned).
 // Run: node --import tsx bench/symbolic.ts [--rounds N]
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
@@ -71,6 +72,11 @@ function freshTexts(c: Case): [string, string, string] {
   return [c.decls.replaceAll('@', tag), c.expr.replaceAll('@', tag), c.wrt.replaceAll('@', tag)];
 }
 
+/** The texts of a case under one fixed set of names (a session deriving again over its variables). */
+function sameTexts(c: Case): [string, string, string] {
+  return [c.decls.replaceAll('@', 's'), c.expr.replaceAll('@', 's'), c.wrt.replaceAll('@', 's')];
+}
+
 /** One derivative from text to text: declare + parse + grad + toText. */
 function derivative([decls, expr, wrt]: readonly [string, string, string], lib: Library): string {
   const scope = lib.declare(decls);
@@ -88,21 +94,24 @@ function once(c: Case, lib: Library = SRC): string {
  * Median and p90 wall µs of each case over `rounds` interleaved rounds, after a warm-up. `jobs`: each round
  * its own job (an await of the event loop between rounds, untimed), as calls come in an editor, a server or
  * the playground; otherwise one synchronous loop, as in a batch script, where every WeakRef made keeps its
- * value (and what that owns) until the loop ends.
+ * value (and what that owns) until the loop ends. `same`: the same names every round instead of fresh ones
+ * (an editor or the playground deriving again as the user types), for information.
  */
 async function warmTimes(
   lib: Library,
   rounds: number,
   jobs = false,
+  same = false,
 ): Promise<{ medians: number[]; p90s: number[] }> {
-  for (let i = 0; i < 300; i++) for (const c of CASES) once(c, lib);
+  const texts = same ? sameTexts : freshTexts;
+  for (let i = 0; i < 300; i++) for (const c of CASES) derivative(texts(c), lib);
   const times = CASES.map(() => [] as number[]);
   for (let r = 0; r < rounds; r++) {
     CASES.forEach((c, k) => {
       // the texts are made before the clock starts: the goal times the four calls
-      const texts = freshTexts(c);
+      const made = texts(c);
       const t0 = performance.now();
-      derivative(texts, lib);
+      derivative(made, lib);
       times[k].push((performance.now() - t0) * 1000);
     });
     if (jobs) await new Promise((done) => setImmediate(done));
@@ -239,6 +248,7 @@ async function main(): Promise<void> {
   const lib = await warmTimes(installed, rounds);
   const src = await warmTimes(SRC, Math.ceil(rounds / 2));
   const jobs = await warmTimes(installed, Math.ceil(rounds / 2), true);
+  const same = await warmTimes(installed, Math.ceil(rounds / 2), false, true);
   // CPU time per call of the installed library, in batches (the machine is shared: wall time counts other processes)
   const cpuUs = CASES.map((c) => {
     const texts = Array.from({ length: rounds }, () => freshTexts(c));
@@ -248,14 +258,14 @@ async function main(): Promise<void> {
     return (u.user + u.system) / rounds;
   });
   console.log(
-    'warm, µs per derivative: the installed library (dist/) in one synchronous loop (judged), the same with each round its own job, and src/ under tsx',
+    'warm, µs per derivative: the installed library (dist/) in one synchronous loop (judged), the same with each round its own job, with the same names every round (information), and src/ under tsx',
   );
   console.log(
-    `${'expression'.padEnd(14)} ${'median µs'.padStart(10)} ${'p90 µs'.padStart(9)} ${'CPU µs'.padStart(8)} ${'jobs median'.padStart(12)} ${'src median'.padStart(11)}  gradient`,
+    `${'expression'.padEnd(14)} ${'median µs'.padStart(10)} ${'p90 µs'.padStart(9)} ${'CPU µs'.padStart(8)} ${'jobs median'.padStart(12)} ${'same names'.padStart(11)} ${'src median'.padStart(11)}  gradient`,
   );
   CASES.forEach((c, k) => {
     console.log(
-      `${c.name.padEnd(14)} ${lib.medians[k].toFixed(1).padStart(10)} ${lib.p90s[k].toFixed(1).padStart(9)} ${cpuUs[k].toFixed(1).padStart(8)} ${jobs.medians[k].toFixed(1).padStart(12)} ${src.medians[k].toFixed(1).padStart(11)}  ${once(c, installed)}`,
+      `${c.name.padEnd(14)} ${lib.medians[k].toFixed(1).padStart(10)} ${lib.p90s[k].toFixed(1).padStart(9)} ${cpuUs[k].toFixed(1).padStart(8)} ${jobs.medians[k].toFixed(1).padStart(12)} ${same.medians[k].toFixed(1).padStart(11)} ${src.medians[k].toFixed(1).padStart(11)}  ${once(c, installed)}`,
     );
   });
   const medians = lib.medians;
@@ -277,7 +287,7 @@ async function main(): Promise<void> {
   // judged on CPU time, as bench/cli.ts does: on this shared machine the wall clock also counts other processes
   const first = cached.cpuMs;
   console.log(
-    `\nwarm: worst median ${worst.toFixed(1)} µs over ${CASES.length} expressions (${rounds} rounds each; each round its own job ${Math.max(...jobs.medians).toFixed(1)} µs; src/ under tsx ${Math.max(...src.medians).toFixed(1)} µs)`,
+    `\nwarm: worst median ${worst.toFixed(1)} µs over ${CASES.length} expressions (${rounds} rounds each; each round its own job ${Math.max(...jobs.medians).toFixed(1)} µs; the same names every round ${Math.max(...same.medians).toFixed(1)} µs; src/ under tsx ${Math.max(...src.medians).toFixed(1)} µs)`,
   );
   console.log(
     `first call in a fresh process, median of ${FIRST_RUNS} (load average ${loadavg()[0].toFixed(1)}): ${stages(cached)} ` +
