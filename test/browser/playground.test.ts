@@ -335,8 +335,18 @@ describe.skipIf(!ready)('the playground in chromium', () => {
       const module = cli(['grad', ex.expr, '--wrt', ex.wrt, '--let', ex.let, '--format', format]);
       // A module ends with a newline, which cli() strips like the one the CLI adds to other output.
       expect((await text(page, '#code-text')).replace(/\n$/, '')).toBe(module.out);
+      // the label says "copied" for 1.2 s: a mutation observer notes it, since on a loaded machine a poll can
+      // come later than that (and then waited for a label already gone)
+      await page.evaluate(() => {
+        const button = document.getElementById('copy-code')!;
+        const seen = window as unknown as { copiedSeen: boolean };
+        seen.copiedSeen = false;
+        new MutationObserver(() => {
+          if (button.textContent === 'copied') seen.copiedSeen = true;
+        }).observe(button, { childList: true, characterData: true, subtree: true });
+      });
       await page.click('#copy-code');
-      await page.waitForFunction(() => document.getElementById('copy-code')?.textContent === 'copied');
+      await page.waitForFunction(() => (window as unknown as { copiedSeen: boolean }).copiedSeen);
       expect((await page.evaluate(() => navigator.clipboard.readText())).replace(/\n$/, '')).toBe(module.out);
     }
     expect(problems).toEqual([]);
