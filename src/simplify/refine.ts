@@ -6,7 +6,9 @@
 // the intermediates never reach it. The rules are the catalogue's own records (one definition of each
 // identity); grad's result is still simplified in full, and a gradient asked for raw is not refined.
 import { NodeFact } from '../ir/cache.js';
+import { ShapeError } from '../ir/errors.js';
 import type { Expr, OpExpr } from '../ir/expr.js';
+import { sameShape, shapeText } from '../ir/shape.js';
 import { neg } from '../ops/build.js';
 import type { Rewrite } from './engine.js';
 import type { Rule } from './rule.js';
@@ -51,7 +53,7 @@ interface Refining {
   readonly bit: number;
 }
 
-const sum: Refining = {
+const commonFactors: Refining = {
   rule: factorProducts,
   worth: ({ args: [l, r] }) => {
     const first = outerFactor(l, 0);
@@ -88,7 +90,7 @@ const productRules: readonly Refining[] = [
   { rule: pullScalars, worth: ({ args: [a, b] }) => scaled(a) || scaled(b), bit: 8 },
 ];
 
-const sumRules: readonly Refining[] = [sum];
+const sumRules: readonly Refining[] = [commonFactors];
 
 /** The refining rules for a node of op `op`, in catalogue order. */
 function rulesFor(op: string): readonly Refining[] | undefined {
@@ -127,15 +129,16 @@ export function refinedMisses(e: Expr): number {
 const MAX_STEPS = 4;
 
 /**
- * `node` rewritten by the refining rules at its top until none applies (or under a sign: −(A⁻ᵀGA⁻ᵀ)). `log`
- * receives each rewrite, as the simplifier's log does.
+ * `node` rewritten by the refining rules at its top until none applies, or under one sign (the inverse's VJP
+ * is −(A⁻ᵀGA⁻ᵀ)). `log` receives each rewrite, as the simplifier's log does.
  */
 export function refineCotangent(node: Expr, log?: Rewrite[]): Expr {
-  if (node.kind !== 'op') return node;
-  if (node.op === 'neg') {
-    const inner = refineCotangent(node.args[0], log);
-    return inner === node.args[0] ? node : neg(inner);
-  }
+  if (!isOp(node, 'neg')) return refineTop(node, log);
+  const inner = refineTop(node.args[0], log);
+  return inner === node.args[0] ? node : neg(inner);
+}
+
+function refineTop(node: Expr, log: Rewrite[] | undefined): Expr {
   let e: Expr = node;
   for (let n = 0; n < MAX_STEPS && e.kind === 'op'; n++) {
     const rules = rulesFor(e.op);
@@ -147,6 +150,9 @@ export function refineCotangent(node: Expr, log?: Rewrite[]): Expr {
       if (!r.worth(e)) continue;
       const out: Expr | null = r.rule.apply(e);
       if (out && out !== e) {
+        // as the simplifier asserts of every rewrite
+        if (!sameShape(out.shape, e.shape))
+          throw new ShapeError(`internal: rule ${r.rule.name} changed the shape ${shapeText(e.shape)}`);
         next = out;
         log?.push({ rule: r.rule.name, identity: r.rule.identity, before: e, after: out });
       } else misses |= r.bit;
