@@ -279,8 +279,8 @@ let scratch: OpExpr[] | null = null;
 
 /**
  * Start noting the op nodes made from now on that an argument owns (nearly all of a computation's): a
- * computation that gives out only its result (api.ts `grad`) lets go of the others at its end
- * (closeScratch). null when a scratch is open already (the outer one decides).
+ * computation that gives out only its result (api.ts `returning`: grad, jacobian, hessian, hvp) lets go of
+ * the others at its end (closeScratch). null when a scratch is open already (the outer one decides).
  */
 export function openScratch(): OpExpr[] | null {
   if (scratch !== null) return null;
