@@ -25,13 +25,20 @@ import { refineCotangent } from './simplify/refine.js';
 export type Layout = 'numerator' | 'denominator';
 export type VarRef = string | VarExpr;
 
-/** Find variables by name among f's own variables, then the scope's declarations. */
-export function resolveVars(f: Expr, refs: readonly VarRef[], scope?: Scope): VarExpr[] {
-  const own = new Map(freeVars(f).map((v) => [v.name, v]));
+/**
+ * Find variables by name among f's own variables, then the scope's declarations. `order`: topoOrder([f]), when
+ * the caller has it (grad walks f once for both).
+ */
+export function resolveVars(
+  f: Expr,
+  refs: readonly VarRef[],
+  scope?: Scope,
+  order: readonly Expr[] = topoOrder([f]),
+): VarExpr[] {
   return refs.map((r) => {
     if (typeof r !== 'string') {
       // A variable of the same name from another declaration would silently get a zero gradient.
-      const mine = own.get(r.name);
+      const mine = ownVar(order, r.name);
       if (mine && mine !== r) {
         throw new ValueError(
           `${r.name} (${shapeText(r.shape)}) is a variable of another scope; this expression's ${r.name} is ${shapeText(mine.shape)}${mine.qualifiers.length ? ` ${mine.qualifiers.join(' ')}` : ''}`,
@@ -39,15 +46,25 @@ export function resolveVars(f: Expr, refs: readonly VarRef[], scope?: Scope): Va
       }
       return r;
     }
-    const v = own.get(r) ?? scope?.vars.get(r);
+    const v = ownVar(order, r) ?? scope?.vars.get(r);
     if (!v) {
-      const hint = didYouMean(r, [...own.keys(), ...(scope?.vars.keys() ?? [])]);
+      const own = order.filter((n) => n.kind === 'var').map((n) => (n as VarExpr).name);
+      const hint = didYouMean(r, [...own, ...(scope?.vars.keys() ?? [])]);
       throw new ValueError(
         `${r} is not a variable of this expression${hint}; pass the scope that declares it`,
       );
     }
     return v;
   });
+}
+
+/** The variable named `name` among the nodes of `order` (an expression's: one variable of each name). */
+function ownVar(order: readonly Expr[], name: string): VarExpr | undefined {
+  for (let i = 0; i < order.length; i++) {
+    const n = order[i];
+    if (n.kind === 'var' && n.name === name) return n;
+  }
+  return undefined;
 }
 
 /** The free variables of several expressions; two different variables of one name are refused. */
@@ -78,17 +95,20 @@ export interface DerivOptions {
  * layout, the default); with `layout: 'numerator'` the derivative ∂f/∂Xᵀ, the transpose of the gradient.
  */
 export function grad(f: Expr, wrt: readonly VarRef[], opts: DerivOptions & { layout?: Layout } = {}): Expr[] {
-  const vars = resolveVars(f, wrt, opts.scope);
-  if (!isScalar(f.shape)) {
-    throw new ShapeError(
-      `grad needs a scalar (1×1) expression, but this one is ${shapeText(f.shape)}; use jacobian for vector or matrix functions`,
-    );
-  }
   // cotangents built in simplified form (simplify/refine.ts); their rewrites go to the log first
   const log = opts.log;
   const refine = opts.raw ? undefined : log ? (e: Expr) => refineCotangent(e, log) : refineCotangent;
   return returning(log, () => {
-    const gradients = gradRaw(expandDerivatives(f), vars, undefined, refine);
+    const expanded = expandDerivatives(f);
+    // one walk of f names its variables and orders the sweep
+    const order = topoOrder([expanded]);
+    const vars = resolveVars(f, wrt, opts.scope, expanded === f ? order : undefined);
+    if (!isScalar(f.shape)) {
+      throw new ShapeError(
+        `grad needs a scalar (1×1) expression, but this one is ${shapeText(f.shape)}; use jacobian for vector or matrix functions`,
+      );
+    }
+    const gradients = gradRaw(expanded, vars, undefined, refine, order);
     const raw = opts.layout === 'numerator' ? gradients.map(transpose) : gradients;
     return opts.raw ? raw : simplifyMany(raw, log);
   });

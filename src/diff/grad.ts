@@ -64,7 +64,8 @@ export type Refine = (node: Expr) => Expr;
  * Cotangents of `wrt` given the cotangent `seed` of `f` (same shape as f). Returns null for a variable
  * f does not depend on. `log`, when given, receives each backward step in sweep order, with the cotangent
  * of every argument; without it, cotangents of arguments no variable of `wrt` is under are not built.
- * `refine`, when given, rewrites each cotangent (and each sum of two) as it is built.
+ * `refine`, when given, rewrites each cotangent (and each sum of two) as it is built. `order`: topoOrder([f]),
+ * when the caller has it.
  */
 export function vjpSweep(
   f: Expr,
@@ -72,9 +73,9 @@ export function vjpSweep(
   wrt: readonly VarExpr[],
   log?: SweepStep[],
   refine?: Refine,
+  order: readonly Expr[] = topoOrder([f]),
 ): (Expr | null)[] {
   if (!sameShape(seed.shape, f.shape)) throw new ShapeError('internal: seed shape differs from f');
-  const order = topoOrder([f]);
   const cts = new NodeMemo<Expr>();
   try {
     const live = log ? null : dependents(order, wrt, cts);
@@ -128,12 +129,18 @@ function sweep(
   }
 }
 
-/** Unsimplified gradients of a scalar f; a variable f does not depend on gets zeros of its shape. */
-export function gradRaw(f: Expr, wrt: readonly VarExpr[], log?: SweepStep[], refine?: Refine): Expr[] {
+/** Unsimplified gradients of a scalar f; a variable f does not depend on gets zeros of its shape. `order` as vjpSweep's. */
+export function gradRaw(
+  f: Expr,
+  wrt: readonly VarExpr[],
+  log?: SweepStep[],
+  refine?: Refine,
+  order?: readonly Expr[],
+): Expr[] {
   if (!isScalar(f.shape)) {
     throw new ShapeError(
       `grad needs a scalar (1×1) expression, but this one is ${shapeText(f.shape)}; use jacobian for vector or matrix functions`,
     );
   }
-  return vjpSweep(f, num(1), wrt, log, refine).map((g, k) => g ?? zerosOf(wrt[k].shape));
+  return vjpSweep(f, num(1), wrt, log, refine, order).map((g, k) => g ?? zerosOf(wrt[k].shape));
 }
