@@ -131,13 +131,15 @@ const MIN_WARM = 3000;
 const MAX_WARM = 8000;
 
 /**
- * Warm the process up until V8 has optimized what a derivative runs: rounds in windows of WINDOW, until three
- * windows in a row bring the slowest case's median down by less than 3% on the best window before them
- * (between MIN_WARM and MAX_WARM rounds). TurboFan optimizes a function after enough of its own calls, and
- * one called once per derivative (simplifyMany, toText, a rule's apply) needs thousands of derivatives: on
- * this machine the medians fall for the first 10–15 thousand derivatives (2× at 2,000, 1.3× at 8,000), so a
- * fixed warm-up of a few hundred rounds times V8's tiering, not the library. Synchronous, in the job of the
- * timed rounds that follow (a batch script's conditions). Returns the worst window medians, in order.
+ * Warm the process up until V8 has optimized what a derivative runs: rounds in windows of WINDOW, at least
+ * MIN_WARM of them (8 derivatives a round) and then until three windows in a row bring the slowest case's
+ * median down by less than 3% on the best window before them, at most MAX_WARM. TurboFan optimizes a function
+ * after enough of its own calls, and one called once or twice per derivative (simplifyMany, toText, a rule's
+ * apply) is optimized only after thousands of derivatives: here the medians fall for the first 15–25
+ * thousand (about 3× the settled median after 2,000, 1.3× after 8,000; V8's --trace-opt shows functions
+ * still being optimized then), so a warm-up of a few hundred rounds timed V8's tiering rather than the
+ * library. Synchronous, in the job of the timed rounds that follow (a batch script's conditions). Returns
+ * the slowest case's median of each window, in order.
  */
 function warmUp(lib: Library, texts: (c: Case) => [string, string, string]): number[] {
   const worst: number[] = [];
