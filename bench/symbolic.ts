@@ -109,13 +109,7 @@ async function warmTimes(
   const warmed = warmUp(lib, texts);
   const times = CASES.map(() => [] as number[]);
   for (let r = 0; r < rounds; r++) {
-    CASES.forEach((c, k) => {
-      // the texts are made before the clock starts: the goal times the four calls
-      const made = texts(c);
-      const t0 = performance.now();
-      derivative(made, lib);
-      times[k].push((performance.now() - t0) * 1000);
-    });
+    timedRound(lib, texts, times);
     if (jobs) await new Promise((done) => setImmediate(done));
   }
   return {
@@ -123,6 +117,17 @@ async function warmTimes(
     p90s: times.map((t) => [...t].sort((a, b) => a - b)[Math.floor(t.length * 0.9)]),
     warmed,
   };
+}
+
+/** One derivative of each case, its wall µs pushed onto times[case]. */
+function timedRound(lib: Library, texts: (c: Case) => [string, string, string], times: number[][]): void {
+  CASES.forEach((c, k) => {
+    // the texts are made before the clock starts: the goal times the four calls
+    const made = texts(c);
+    const t0 = performance.now();
+    derivative(made, lib);
+    times[k].push((performance.now() - t0) * 1000);
+  });
 }
 
 /** Rounds of each warm-up window, and the fewest and most warm-up rounds. */
@@ -147,14 +152,7 @@ function warmUp(lib: Library, texts: (c: Case) => [string, string, string]): num
   let flat = 0;
   for (let done = 0; done < MAX_WARM && (done < MIN_WARM || flat < 3); done += WINDOW) {
     const times = CASES.map(() => [] as number[]);
-    for (let r = 0; r < WINDOW; r++) {
-      CASES.forEach((c, k) => {
-        const made = texts(c);
-        const t0 = performance.now();
-        derivative(made, lib);
-        times[k].push((performance.now() - t0) * 1000);
-      });
-    }
+    for (let r = 0; r < WINDOW; r++) timedRound(lib, texts, times);
     const w = Math.max(...times.map(median));
     worst.push(w);
     flat = w < best * 0.97 ? 0 : flat + 1;
