@@ -38,7 +38,7 @@ export function resolveVars(
   return refs.map((r) => {
     if (typeof r !== 'string') {
       // A variable of the same name from another declaration would silently get a zero gradient.
-      const mine = ownVar(order, r.name);
+      const mine = order.includes(r) ? r : ownVar(order, r.name);
       if (mine && mine !== r) {
         throw new ValueError(
           `${r.name} (${shapeText(r.shape)}) is a variable of another scope; this expression's ${r.name} is ${shapeText(mine.shape)}${mine.qualifiers.length ? ` ${mine.qualifiers.join(' ')}` : ''}`,
@@ -58,7 +58,7 @@ export function resolveVars(
   });
 }
 
-/** The variable named `name` among the nodes of `order` (an expression's: one variable of each name). */
+/** The first variable named `name` among the nodes of `order`. */
 function ownVar(order: readonly Expr[], name: string): VarExpr | undefined {
   for (let i = 0; i < order.length; i++) {
     const n = order[i];

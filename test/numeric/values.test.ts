@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { compile, declare, evaluate, evaluateAll, grad, parse, ValueError } from '../../src/index.js';
+import { mul } from '../../src/ops/build.js';
 import { capture } from '../helpers/io.js';
 
 const scope = declare('x: n; X: n x d; Y: n x k onehot; p: n positive; T: n x n symmetric; S: n x n spd');
@@ -165,5 +166,20 @@ describe('compiled closures and grad', () => {
     refuses(() => grad(f('sum(x.^2)'), [other.vars.get('x')!]), /x \(m×1\) is a variable of another scope/);
     // Its own variable object works.
     expect(grad(f('sum(x.^2)'), [scope.vars.get('x')!]).length).toBe(1);
+  });
+
+  it('an expression over two variables of one name: each variable object is its own', () => {
+    // a scalar s and a vector s from two declarations, in one expression: s·sum(s) = s_scalar · Σ s_vector
+    const scalar = declare('s: scalar');
+    const vector = declare('s: n');
+    const s0 = scalar.vars.get('s')!;
+    const s1 = vector.vars.get('s')!;
+    const both = mul(parse('s', scalar), parse('sum(s)', vector));
+    const at = { s: [1, 2, 3] };
+    // ∂/∂s_scalar = Σ s_vector = 6; ∂/∂s_vector = s_scalar · 1, here with s_scalar = 2
+    const [g0] = grad(both, [s0]);
+    const [g1] = grad(both, [s1]);
+    expect(evaluate(g0, at).data[0]).toBe(6);
+    expect(Array.from(evaluate(g1, { s: 2 }, { dims: { n: 3 } }).data)).toEqual([2, 2, 2]);
   });
 });
