@@ -141,9 +141,9 @@ const MAX_WARM = 8000;
  * median down by less than 3% on the best window before them, at most MAX_WARM. TurboFan optimizes a function
  * after enough of its own calls, and one called once or twice per derivative (simplifyMany, toText, a rule's
  * apply) is optimized only after thousands of derivatives: here the medians fall for the first 15–25
- * thousand (about 3× the settled median after 2,000, 1.3× after 8,000; V8's --trace-opt shows functions
- * still being optimized then), so a warm-up of a few hundred rounds timed V8's tiering rather than the
- * library. Synchronous, in the job of the timed rounds that follow (a batch script's conditions). Returns
+ * thousand (the first 2,000 derivatives take 3–4× the settled median, the next 2,000 1.8×, those from 6,000
+ * to 8,000 1.2×; V8's --trace-opt shows functions still being optimized then), so a warm-up of a few hundred
+ * rounds timed V8's tiering rather than the library. Synchronous, in the job of the timed rounds that follow (a batch script's conditions). Returns
  * the slowest case's median of each window, in order.
  */
 function warmUp(lib: Library, texts: (c: Case) => [string, string, string]): number[] {
