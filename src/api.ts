@@ -35,10 +35,12 @@ export function resolveVars(
   scope?: Scope,
   order: readonly Expr[] = topoOrder([f]),
 ): VarExpr[] {
+  const own = ownVars(order, refs.length);
   return refs.map((r) => {
     if (typeof r !== 'string') {
       // A variable of the same name from another declaration would silently get a zero gradient.
-      const mine = order.includes(r) ? r : ownVar(order, r.name);
+      const named = own(r.name);
+      const mine = named.includes(r) ? r : named[0];
       if (mine && mine !== r) {
         throw new ValueError(
           `${r.name} (${shapeText(r.shape)}) is a variable of another scope; this expression's ${r.name} is ${shapeText(mine.shape)}${mine.qualifiers.length ? ` ${mine.qualifiers.join(' ')}` : ''}`,
@@ -46,10 +48,10 @@ export function resolveVars(
       }
       return r;
     }
-    const v = ownVar(order, r) ?? scope?.vars.get(r);
+    const v = own(r)[0] ?? scope?.vars.get(r);
     if (!v) {
-      const own = order.filter((n) => n.kind === 'var').map((n) => (n as VarExpr).name);
-      const hint = didYouMean(r, [...own, ...(scope?.vars.keys() ?? [])]);
+      const names = order.filter((n) => n.kind === 'var').map((n) => (n as VarExpr).name);
+      const hint = didYouMean(r, [...names, ...(scope?.vars.keys() ?? [])]);
       throw new ValueError(
         `${r} is not a variable of this expression${hint}; pass the scope that declares it`,
       );
@@ -58,13 +60,22 @@ export function resolveVars(
   });
 }
 
-/** The first variable named `name` among the nodes of `order`. */
-function ownVar(order: readonly Expr[], name: string): VarExpr | undefined {
-  for (let i = 0; i < order.length; i++) {
-    const n = order[i];
-    if (n.kind === 'var' && n.name === name) return n;
+/**
+ * The variables among the nodes of `order` by name, in the order met (usually one a name): a scan for the
+ * usual few references, a table once `lookups` scans of the order would cost more than building it.
+ */
+function ownVars(order: readonly Expr[], lookups: number): (name: string) => readonly VarExpr[] {
+  if (order.length * lookups <= 256) {
+    return (name) => order.filter((n): n is VarExpr => n.kind === 'var' && n.name === name);
   }
-  return undefined;
+  const byName = new Map<string, VarExpr[]>();
+  for (const n of order) {
+    if (n.kind !== 'var') continue;
+    const list = byName.get(n.name);
+    if (list) list.push(n);
+    else byName.set(n.name, [n]);
+  }
+  return (name) => byName.get(name) ?? [];
 }
 
 /** The free variables of several expressions; two different variables of one name are refused. */

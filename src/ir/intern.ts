@@ -245,6 +245,13 @@ export function opNode(op: string, args: readonly Expr[], attrs: Attrs, shape: S
   return internOp(op, args, attrs, shape, false);
 }
 
+/** The argument made last (the largest id): the one that owns a node over args while it is young. */
+function youngestArg(args: readonly Expr[]): Expr | undefined {
+  let owner: Expr | undefined;
+  for (let i = 0; i < args.length; i++) if (owner === undefined || args[i].id > owner.id) owner = args[i];
+  return owner;
+}
+
 /**
  * Intern an op node; its shape is `shape`, or what the rule gives, asked only when the node is new (a node
  * found again has arguments whose shapes the rule accepted when it was made).
@@ -256,8 +263,7 @@ export function internOp(
   shape: Shape | ShapeRule,
   fresh: boolean,
 ): OpExpr {
-  let owner: Expr | undefined;
-  for (let i = 0; i < args.length; i++) if (owner === undefined || args[i].id > owner.id) owner = args[i];
+  const owner = youngestArg(args);
   if (owner !== undefined) {
     const found = findOwned(owner, op, args, attrs);
     if (found !== undefined) return found;
@@ -313,9 +319,8 @@ export function closeScratch(made: OpExpr[] | null, keep?: readonly Expr[]): voi
   for (const e of made) {
     if (Owner.slot(asOwner(e)) === walk) continue;
     firstVisit(e, gone);
-    let owner = e.args[0];
-    for (let i = 1; i < e.args.length; i++) if (e.args[i].id > owner.id) owner = e.args[i];
-    // an owner let go of takes its parents with it
+    // the owner internOp gave e (an owned node has arguments); an owner let go of takes its parents with it
+    const owner = youngestArg(e.args)!;
     if (Owner.slot(asOwner(owner)) !== gone) removeOwned(owner, e);
   }
 }

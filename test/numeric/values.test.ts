@@ -182,4 +182,19 @@ describe('compiled closures and grad', () => {
     expect(evaluate(g0, at).data[0]).toBe(6);
     expect(Array.from(evaluate(g1, { s: 2 }, { dims: { n: 3 } }).data)).toEqual([2, 2, 2]);
   });
+
+  it('many variables named at once (resolved by a table): each gradient is its own coefficient', () => {
+    // f = Σ_k k·c_k over 40 scalars: ∂f/∂c_k = k, by names and by variable objects alike
+    const n = 40;
+    const decls = declare(Array.from({ length: n }, (_, k) => `c${k}: scalar`).join('; '));
+    const f = parse(Array.from({ length: n }, (_, k) => `${k + 1}*c${k}`).join(' + '), decls);
+    const names = Array.from({ length: n }, (_, k) => `c${k}`);
+    const byName = grad(f, names, { scope: decls });
+    const byObject = grad(f, names.map((c) => decls.vars.get(c)!));
+    const at = Object.fromEntries(names.map((c) => [c, 0.5]));
+    for (const gs of [byName, byObject]) {
+      expect(gs.map((g) => evaluate(g, at).data[0])).toEqual(names.map((_, k) => k + 1));
+    }
+    refuses(() => grad(f, [...names, 'c99'], { scope: decls }), /c99 is not a variable of this expression/);
+  });
 });
