@@ -190,7 +190,10 @@ describe('compiled closures and grad', () => {
     const f = parse(Array.from({ length: n }, (_, k) => `${k + 1}*c${k}`).join(' + '), decls);
     const names = Array.from({ length: n }, (_, k) => `c${k}`);
     const byName = grad(f, names, { scope: decls });
-    const byObject = grad(f, names.map((c) => decls.vars.get(c)!));
+    const byObject = grad(
+      f,
+      names.map((c) => decls.vars.get(c)!),
+    );
     const at = Object.fromEntries(names.map((c) => [c, 0.5]));
     for (const gs of [byName, byObject]) {
       expect(gs.map((g) => evaluate(g, at).data[0])).toEqual(names.map((_, k) => k + 1));
